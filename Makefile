@@ -1,0 +1,30 @@
+# Two entry points: `make run` (the main job) and `make test` (the whole suite).
+# Each creates the virtual environment .venv when it is missing.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test bench lint clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet "torch==2.13.0" || echo "PyTorch 2.13.0 unavailable: parity tests will skip"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/python -m nn.cli train
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -q
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check autograd nn optim tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

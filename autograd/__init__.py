@@ -1,0 +1,51 @@
+"""graphgrad's engine: Tensors that record a computation graph, reverse-mode backward.
+
+>>> import autograd as ag
+>>> x = ag.tensor([[1.0, 2.0]], requires_grad=True)
+>>> y = (x * x).sum()
+>>> y.backward()
+>>> x.grad
+tensor([[2., 4.]])
+"""
+
+from . import tensor_methods as _tensor_methods  # noqa: F401  (attaches the operators)
+from .creation import (
+    arange,
+    as_tensor,
+    eye,
+    from_numpy,
+    full,
+    full_like,
+    get_rng,
+    linspace,
+    manual_seed,
+    ones,
+    ones_like,
+    rand,
+    randint,
+    randn,
+    tensor,
+    zeros,
+    zeros_like,
+)
+from .dtypes import get_default_dtype, set_default_dtype
+from .engine import backward, grad
+from .errors import GraphError, ShapeError
+from .function import Context, Function
+from .gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
+from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .ops import *  # noqa: F403
+from .ops import __all__ as _ops_all
+from .tensor import RemovableHandle, Tensor
+
+float32 = __import__("numpy").float32
+float64 = __import__("numpy").float64
+
+__all__ = [
+    "Tensor", "Function", "Context", "GraphError", "ShapeError", "RemovableHandle",
+    "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
+    "full_like", "arange", "linspace", "eye", "rand", "randn", "randint", "manual_seed",
+    "get_rng", "gradcheck", "gradgradcheck", "GradcheckError", "GradcheckReport", "get_default_dtype", "set_default_dtype", "backward", "grad", "no_grad",
+    "enable_grad", "set_grad_enabled", "is_grad_enabled", "float32", "float64",
+    *_ops_all,
+]

@@ -1,0 +1,46 @@
+"""Default floating dtype and conversion of user data to arrays."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_default_dtype: np.dtype = np.dtype(np.float32)
+
+
+def get_default_dtype() -> np.dtype:
+    """The dtype given to Python floats and to new parameters (float32 unless changed)."""
+    return _default_dtype
+
+
+def set_default_dtype(dtype: Any) -> None:
+    """Set the default floating dtype: ``np.float32`` or ``np.float64``."""
+    global _default_dtype
+    d = np.dtype(dtype)
+    if d not in (np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"set_default_dtype takes np.float32 or np.float64, got {d}")
+    _default_dtype = d
+
+
+def to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Convert data to an ndarray the way ``tensor()`` does.
+
+    NumPy arrays keep their dtype; Python floats (and lists of them) become the
+    default dtype; Python ints become int64 and bools bool, as in PyTorch.
+    """
+    if isinstance(data, np.ndarray):
+        return data.astype(dtype, copy=False) if dtype is not None else data
+    if isinstance(data, np.generic):
+        arr = np.asarray(data)
+    else:
+        arr = np.asarray(data)
+        if arr.dtype == np.float64:
+            arr = arr.astype(_default_dtype)
+    if dtype is not None:
+        arr = arr.astype(dtype, copy=False)
+    return arr
+
+
+def is_floating(dtype: np.dtype) -> bool:
+    return dtype.kind == "f"

@@ -1,0 +1,318 @@
+"""Reverse-mode differentiation over the recorded graph.
+
+The order is found by dependency counting, never by recursion: first a walk
+from the roots counts, for every node, how many edges lead into it; then a node
+runs as soon as all the gradients flowing into it have been summed in its
+buffer. Each node runs once, so a node used several times gets the sum of its
+gradients, and graphs of any depth (a chain of 100,000 ops) are fine.
+
+Without ``retain_graph`` each node frees its saved tensors after it runs; a
+second backward through it then raises an error saying so. With
+``create_graph`` the backward formulas run with grad mode on, so the pass is
+itself recorded and can be differentiated again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import grad_mode
+from .errors import GraphError
+from .function import Context
+from .tensor import Tensor
+
+
+def _as_tuple(x: Any) -> tuple:
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _root_gradient(root: Tensor, gradient: Any) -> Tensor:
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward() of a tensor of shape {root.shape} needs a gradient: it is "
+                "only implicit for scalar outputs. Reduce the output first (e.g. "
+                "loss = out.sum() or out.mean()) or pass gradient=<tensor of shape "
+                f"{root.shape}> (the vector of the vector-Jacobian product)."
+            )
+        return Tensor._wrap(np.ones(root.shape, dtype=root.dtype))
+    g = gradient if isinstance(gradient, Tensor) else Tensor._wrap(
+        np.asarray(gradient, dtype=root.dtype))
+    if g.shape != root.shape:
+        raise RuntimeError(
+            f"backward(): the gradient has shape {g.shape} but the tensor has shape "
+            f"{root.shape}; they must match"
+        )
+    return g
+
+
+def _count_dependencies(roots: Sequence[Context]) -> dict[Context, int]:
+    deps: dict[Context, int] = {}
+    seen = set(roots)
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        for edge in node.next_edges:
+            if edge is None:
+                continue
+            parent = edge[0]
+            if isinstance(parent, Context):
+                deps[parent] = deps.get(parent, 0) + 1
+                if parent not in seen:
+                    seen.add(parent)
+                    stack.append(parent)
+    return deps
+
+
+def _check_grad(node: Context, g: Tensor, shape: tuple, dtype: np.dtype, i: int) -> Tensor:
+    if not isinstance(g, Tensor):
+        g = Tensor._wrap(np.asarray(g))
+    if g.shape != shape:
+        raise GraphError(
+            f"{node.name}.backward returned a gradient of shape {g.shape} for its "
+            f"argument {i}, which has shape {shape}: they must be equal"
+        )
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    return g
+
+
+class _Accumulator:
+    """Where the gradients reaching leaves go: into ``.grad`` or into ``grad()``'s results."""
+
+    def __init__(self, create_graph: bool, capture: dict | None) -> None:
+        self.create_graph = create_graph
+        self.capture = capture
+        self.owned: set[int] = set()
+
+    def leaf(self, leaf: Tensor, g: Tensor) -> None:
+        if leaf._hooks:
+            for hook in leaf._hooks:
+                new = hook(g)
+                if new is not None:
+                    g = new
+        if self.capture is not None:
+            key = id(leaf)
+            if key in self.capture:
+                prev = self.capture[key]
+                self.capture[key] = g if prev is None else prev + g
+            return
+        if leaf.grad is None:
+            if self.create_graph:
+                leaf.grad = g
+            else:
+                arr = g.data
+                if (not arr.flags.owndata or not arr.flags.writeable
+                        or id(arr) in self.owned):
+                    arr = arr.copy()
+                self.owned.add(id(arr))
+                leaf.grad = Tensor._make(arr, False, None, 0)
+        elif self.create_graph or leaf.grad.requires_grad:
+            leaf.grad = leaf.grad + g
+        else:
+            leaf.grad.data += g.data
+
+
+def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: bool,
+                 create_graph: bool, capture: dict | None = None,
+                 capture_nodes: dict | None = None) -> None:
+    """Propagate ``grads`` from ``roots`` through the graph.
+
+    ``capture`` maps ``id(leaf)`` to a slot filled with that leaf's gradient
+    instead of accumulating into ``.grad`` (used by ``grad()``); ``capture_nodes``
+    maps ``(node, output_index)`` to a slot for non-leaf inputs.
+    """
+    acc = _Accumulator(create_graph, capture)
+    buffers: dict[Context, list] = {}
+    start: list[Context] = []
+    for root, g in zip(roots, grads):
+        if root.grad_fn is None:
+            if root.requires_grad:
+                acc.owned.add(id(g.data))
+                acc.leaf(root, g)
+            continue
+        node = root.grad_fn
+        buf = buffers.get(node)
+        if buf is None:
+            buf = buffers[node] = [None] * len(node.out_meta)
+            start.append(node)
+        i = root._output_index
+        buf[i] = g if buf[i] is None else buf[i] + g
+        acc.owned.add(id(g.data))
+    deps = _count_dependencies(start)
+    ready = [n for n in start if deps.get(n, 0) == 0]
+    with grad_mode.set_grad_enabled(create_graph):
+        while ready:
+            node = ready.pop()
+            buf = buffers.pop(node)
+            if node._hooks:
+                for index, hooks in node._hooks.items():
+                    if buf[index] is None:
+                        continue
+                    for hook in hooks:
+                        new = hook(buf[index])
+                        if new is not None:
+                            buf[index] = new
+            if capture_nodes:
+                for index in range(len(buf)):
+                    key = (node, index)
+                    if key in capture_nodes and buf[index] is not None:
+                        capture_nodes[key] = buf[index]
+            in_grads = _call_backward(node, buf)
+            for edge, g in zip(node.next_edges, in_grads):
+                if edge is None:
+                    continue
+                parent, index = edge
+                if isinstance(parent, Context):
+                    if g is not None:
+                        meta = parent.out_meta[index]
+                        g = _check_grad(node, g, meta[0], meta[1], index)
+                        pbuf = buffers.get(parent)
+                        if pbuf is None:
+                            pbuf = buffers[parent] = [None] * len(parent.out_meta)
+                        pbuf[index] = g if pbuf[index] is None else pbuf[index] + g
+                    elif parent not in buffers:
+                        buffers[parent] = [None] * len(parent.out_meta)
+                    deps[parent] -= 1
+                    if deps[parent] == 0:
+                        ready.append(parent)
+                elif g is not None:
+                    g = _check_grad(node, g, parent.shape, parent.dtype, index)
+                    acc.leaf(parent, g)
+            if not retain_graph:
+                node._release()
+
+
+def _call_backward(node: Context, buf: list) -> tuple:
+    n_args = len(node.next_edges)
+    if all(g is None for g in buf):
+        return (None,) * n_args
+    if node._released:
+        raise GraphError(
+            f"Trying to backward through the graph a second time (op {node.name}), but "
+            "its saved tensors were freed after the first backward. Pass "
+            "retain_graph=True to the first backward() (or autograd.grad) if you need to "
+            "backward through the graph again."
+        )
+    grads = []
+    for (shape, dtype), g in zip(node.out_meta, buf):
+        grads.append(Tensor._wrap(np.zeros(shape, dtype=dtype)) if g is None else g)
+    result = node.fn.backward(node, *grads)
+    if not isinstance(result, tuple):
+        result = (result,)
+    if len(result) != n_args:
+        if len(result) > n_args and all(r is None for r in result[n_args:]):
+            result = result[:n_args]
+        else:
+            raise GraphError(
+                f"{node.name}.backward returned {len(result)} gradients, but forward took "
+                f"{n_args} arguments: return one gradient (or None) per argument"
+            )
+    return result
+
+
+def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Any = None) -> None:
+    """Accumulate into the leaves' ``.grad`` the gradient of ``tensors``.
+
+    ``grad_tensors`` gives the vector for each non-scalar output. With
+    ``inputs``, only those tensors' ``.grad`` are accumulated.
+    """
+    roots = _as_tuple(tensors)
+    if grad_tensors is None or isinstance(grad_tensors, (Tensor, np.ndarray)):
+        grad_tensors = (grad_tensors,) * len(roots) if len(roots) == 1 or \
+            grad_tensors is None else (grad_tensors,)
+    grads_in = _as_tuple(grad_tensors) if not isinstance(grad_tensors, tuple) else grad_tensors
+    if len(grads_in) != len(roots):
+        raise ValueError(f"backward(): {len(roots)} tensors but {len(grads_in)} gradients")
+    for r in roots:
+        if not r.requires_grad:
+            raise RuntimeError(
+                "element 0 of tensors does not require grad and does not have a grad_fn: "
+                "the tensor was not computed from any tensor with requires_grad=True (or it "
+                "was computed under no_grad()). Set requires_grad=True on the inputs you "
+                "want gradients for."
+            )
+    grads = [_root_gradient(r, g) for r, g in zip(roots, grads_in)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None:
+        targets = _as_tuple(inputs)
+        results = grad(roots, targets, grads, retain_graph=retain_graph,
+                       create_graph=create_graph, allow_unused=True)
+        for t, g in zip(targets, results):
+            if g is None:
+                continue
+            if t.grad is None:
+                t.grad = g if create_graph else Tensor._make(g.data.copy(), False, None, 0)
+            elif create_graph:
+                t.grad = t.grad + g
+            else:
+                t.grad.data += g.data
+        return
+    run_backward(roots, grads, retain_graph, create_graph)
+
+
+def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+         create_graph: bool = False, allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+    """Return the gradients of ``outputs`` with respect to ``inputs`` as a tuple.
+
+    As ``torch.autograd.grad``: leaves' ``.grad`` are left untouched; with
+    ``create_graph=True`` the results carry a graph of their own, so they can be
+    differentiated again (gradients of gradients).
+    """
+    outs = _as_tuple(outputs)
+    ins = _as_tuple(inputs)
+    if grad_outputs is None:
+        gos: tuple = (None,) * len(outs)
+    else:
+        gos = _as_tuple(grad_outputs) if not isinstance(grad_outputs, (list, tuple)) \
+            else tuple(grad_outputs)
+    if len(gos) != len(outs):
+        raise ValueError(f"grad(): {len(outs)} outputs but {len(gos)} grad_outputs")
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            raise RuntimeError(
+                f"grad(): input {i} does not require grad; create it with "
+                "requires_grad=True"
+            )
+    for o in outs:
+        if not o.requires_grad:
+            raise RuntimeError(
+                "grad(): an output does not require grad and has no grad_fn: it does not "
+                "depend on any input with requires_grad=True"
+            )
+    grads = [g if isinstance(g, Tensor) and g.shape == o.shape else _root_gradient(o, g)
+             for o, g in zip(outs, gos)]
+    if retain_graph is None:
+        retain_graph = create_graph
+    capture = {id(t): None for t in ins if t.grad_fn is None}
+    capture_nodes = {(t.grad_fn, t._output_index): None for t in ins if t.grad_fn is not None}
+    # An output that is itself one of the inputs gets its gradient directly.
+    direct: dict[int, Tensor] = {}
+    for o, g in zip(outs, grads):
+        if o.grad_fn is not None and any(o is t for t in ins):
+            direct[id(o)] = g if id(o) not in direct else direct[id(o)] + g
+    run_backward(outs, grads, retain_graph, create_graph, capture, capture_nodes)
+    results = []
+    for i, t in enumerate(ins):
+        if t.grad_fn is None:
+            g = capture[id(t)]
+        else:
+            g = capture_nodes[(t.grad_fn, t._output_index)]
+        if g is None and id(t) in direct:
+            g = direct[id(t)]
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"grad(): input {i} was not used to compute the outputs. Pass "
+                "allow_unused=True to get None for it."
+            )
+        if g is not None and not create_graph and g.requires_grad:
+            g = g.detach()
+        results.append(g)
+    return tuple(results)

@@ -1,0 +1,228 @@
+"""The custom-op API: ``Function`` and its per-call ``Context`` (the graph node).
+
+A Function subclass defines two static methods:
+
+* ``forward(ctx, *args)`` receives NumPy arrays in place of Tensor arguments
+  (other arguments pass through unchanged) and returns an array or a tuple of
+  arrays. It may call ``ctx.save_for_backward(...)`` with arrays it wants back.
+* ``backward(ctx, *grad_outputs)`` receives one gradient Tensor per output and
+  returns one gradient Tensor (or ``None``) per argument of ``forward``.
+  It is written with Tensor operations, so when the engine runs with
+  ``create_graph=True`` the backward pass is itself recorded and can be
+  differentiated again.
+
+``Function.apply(*args)`` runs the forward, wraps the result in Tensors and,
+when grad mode is on and an input requires grad, records a ``Context`` as the
+outputs' ``grad_fn``. The Context is the graph node: it keeps the edges to the
+inputs' nodes, the saved tensors and the outputs' shapes, but never the output
+Tensors themselves, so the graph holds no reference cycle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import grad_mode
+from .errors import GraphError
+from .tensor import Tensor, _VersionCounter
+
+_INPUT, _OUTPUT, _CONSTANT, _TENSOR = 0, 1, 2, 3
+
+
+class Context:
+    """One recorded call of a Function: the node of the computation graph.
+
+    Attributes
+    ----------
+    fn : the Function subclass that was applied.
+    next_edges : one entry per forward argument: ``(node, output_index)`` for an
+        input made by another op, ``(leaf_tensor, -1)`` for a leaf that requires
+        grad, ``None`` otherwise.
+    needs_input_grad : tuple of bools, one per forward argument.
+    out_meta : ``(shape, dtype)`` of each output.
+    """
+
+    __slots__ = (
+        "fn",
+        "next_edges",
+        "needs_input_grad",
+        "out_meta",
+        "_inputs",
+        "_input_arrays",
+        "_to_save",
+        "_saved",
+        "_released",
+        "_hooks",
+        "_out_refs",
+        "__dict__",
+        "__weakref__",
+    )
+
+    def __init__(self, fn: type[Function]) -> None:
+        self.fn = fn
+        self._to_save = None
+        self._saved = None
+        self._released = False
+        self._hooks = None
+        self._out_refs = None
+
+    @property
+    def name(self) -> str:
+        """The op's name as shown in errors and drawings (e.g. ``'Mul'``)."""
+        return self.fn.__name__
+
+    def save_for_backward(self, *items: Any) -> None:
+        """Keep arrays (or Tensors) for ``backward``; read them back as ``saved_tensors``.
+
+        An array that is one of the forward's inputs is saved as that input Tensor
+        (so its history is kept for higher-order gradients and its version is
+        checked); an array the forward returns is saved as that output.
+        """
+        self._to_save = items
+
+    def _resolve_saved(self, inputs: tuple, outputs: tuple) -> None:
+        saved = []
+        for item in self._to_save:
+            if item is None:
+                saved.append((_CONSTANT, None, 0))
+                continue
+            if isinstance(item, Tensor):
+                saved.append((_TENSOR, item, item._version.value))
+                continue
+            for i, t in enumerate(inputs):
+                if t is not None and t.data is item:
+                    saved.append((_INPUT, t, t._version.value))
+                    break
+            else:
+                for j, out in enumerate(outputs):
+                    if out is item:
+                        saved.append((_OUTPUT, (item, j), 0))
+                        break
+                else:
+                    saved.append((_CONSTANT, item, 0))
+        self._saved = saved
+        self._to_save = None
+
+    @property
+    def saved_tensors(self) -> tuple[Tensor | None, ...]:
+        """The saved values as Tensors; raises if the graph was freed or an input changed."""
+        if self._released:
+            raise GraphError(
+                f"Trying to backward through the graph a second time (op {self.name}): its "
+                "saved tensors were freed after the first backward. Pass retain_graph=True "
+                "to the first backward() (or autograd.grad) to keep them."
+            )
+        if self._saved is None:
+            if self._to_save is not None:  # read inside forward or before resolution
+                return tuple(None if a is None else Tensor._wrap(a) for a in self._to_save)
+            return ()
+        result = []
+        for kind, value, version in self._saved:
+            if kind == _INPUT or kind == _TENSOR:
+                if value._version.value != version:
+                    raise GraphError(
+                        f"A tensor saved by {self.name} for the backward pass was modified "
+                        f"in place (its version is now {value._version.value}, it was "
+                        f"{version} when saved). Use an out-of-place op (x = x + y instead "
+                        "of x += y / x.add_(y)) or .clone() the tensor before changing it."
+                    )
+                result.append(value)
+            elif kind == _OUTPUT:
+                array, index = value
+                result.append(Tensor._make(array, True, self, index))
+            elif value is None:
+                result.append(None)
+            else:
+                result.append(Tensor._wrap(value))
+        return tuple(result)
+
+    def _release(self) -> None:
+        self._saved = None
+        self._released = True
+        self.__dict__.clear()
+
+    def register_hook(self, index: int, hook: Any) -> None:
+        if self._hooks is None:
+            self._hooks = {}
+        self._hooks.setdefault(index, []).append(hook)
+
+    def __repr__(self) -> str:
+        return f"<{self.name}Backward>"
+
+
+class Function:
+    """Base class of every differentiable operation, built-in or user-defined.
+
+    Example
+    -------
+    >>> class Cube(Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x ** 2
+    >>> y = Cube.apply(x)
+    """
+
+    @staticmethod
+    def forward(ctx: Context, *args: Any) -> Any:
+        raise NotImplementedError("a Function subclass must define forward(ctx, *args)")
+
+    @staticmethod
+    def backward(ctx: Context, *grad_outputs: Tensor) -> Any:
+        raise NotImplementedError("a Function subclass must define backward(ctx, *grads)")
+
+    @classmethod
+    def apply(cls, *args: Any) -> Any:
+        """Run ``forward`` on the arguments and record the node when needed."""
+        ctx = Context(cls)
+        arrays = []
+        requires = False
+        tensor_inputs = []
+        for a in args:
+            if isinstance(a, Tensor):
+                arrays.append(a.data)
+                tensor_inputs.append(a)
+                if a.requires_grad:
+                    requires = True
+            else:
+                arrays.append(a)
+                tensor_inputs.append(None)
+        record = requires and grad_mode._state.enabled
+        raw = cls.forward(ctx, *arrays)
+        single = not isinstance(raw, tuple)
+        outs = (raw,) if single else raw
+        outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
+        if not record:
+            ctx._to_save = None
+            results = tuple(Tensor._make(o, False, None, 0) for o in outs)
+            return results[0] if single else results
+        edges = []
+        needs = []
+        for t in tensor_inputs:
+            if t is None or not t.requires_grad:
+                edges.append(None)
+                needs.append(False)
+            elif t.grad_fn is None:
+                edges.append((t, -1))
+                needs.append(True)
+            else:
+                edges.append((t.grad_fn, t._output_index))
+                needs.append(True)
+        ctx.next_edges = tuple(edges)
+        ctx.needs_input_grad = tuple(needs)
+        ctx.out_meta = tuple((o.shape, o.dtype) for o in outs)
+        if ctx._to_save is not None:
+            ctx._resolve_saved(tuple(tensor_inputs), outs)
+        results = tuple(Tensor._make(o, True, ctx, i) for i, o in enumerate(outs))
+        return results[0] if single else results
+
+
+def version_counter() -> _VersionCounter:
+    """A fresh version counter (for code that builds Tensors by hand)."""
+    return _VersionCounter()

@@ -1,0 +1,105 @@
+"""Grad mode: whether operations record the graph.
+
+The flag is thread-local, as in PyTorch: ``no_grad()`` in one thread does not
+turn recording off in another.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _GradState(threading.local):
+    enabled = True
+
+
+_state = _GradState()
+
+
+def is_grad_enabled() -> bool:
+    """Return True when new operations are recorded in the graph."""
+    return _state.enabled
+
+
+class set_grad_enabled:
+    """Turn graph recording on or off.
+
+    Called as a function it takes effect at once; used as a context manager it
+    restores the previous mode on exit; used as a decorator it applies the mode
+    for the duration of each call.
+    """
+
+    __slots__ = ("mode", "prev")
+
+    def __init__(self, mode: bool) -> None:
+        self.prev = _state.enabled
+        self.mode = bool(mode)
+        _state.enabled = self.mode
+
+    def __enter__(self) -> set_grad_enabled:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled = self.prev
+
+    def __call__(self, fn: F) -> F:
+        _state.enabled = self.prev
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with set_grad_enabled(mode):
+                return fn(*args, **kwargs)
+
+        return wrapper  # type: ignore[return-value]
+
+
+class _GradModeContext:
+    """Base for ``no_grad`` and ``enable_grad``: a context manager and decorator."""
+
+    mode = True
+    __slots__ = ("prev",)
+
+    def __enter__(self) -> _GradModeContext:
+        self.prev = _state.enabled
+        _state.enabled = self.mode
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled = self.prev
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            prev = _state.enabled
+            _state.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _state.enabled = prev
+
+        return wrapper  # type: ignore[return-value]
+
+
+class no_grad(_GradModeContext):
+    """Context manager / decorator: operations inside record no graph.
+
+    Use it for evaluation and for in-place parameter updates.
+    """
+
+    mode = False
+    __slots__ = ()
+
+
+class enable_grad(_GradModeContext):
+    """Context manager / decorator: turn recording back on inside ``no_grad``."""
+
+    mode = True
+    __slots__ = ()

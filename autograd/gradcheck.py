@@ -1,0 +1,227 @@
+"""Gradient checking, the course's way (seed inventory §8).
+
+Every input component θ_i is nudged both ways and the two-sided difference
+``dθ_approx[i] = (J(θ + ε e_i) - J(θ - ε e_i)) / (2ε)`` is compared with the
+gradient backward computes, by the course's relative difference
+
+    ‖dθ_approx − dθ‖₂ / (‖dθ_approx‖₂ + ‖dθ‖₂)
+
+judged with its thresholds: ≤ 1e-7 "great", around 1e-5 "look" (inspect the
+components), ≥ 1e-3 "bug". Functions with non-scalar outputs are checked one
+random projection at a time: J = Σ v ⊙ f(θ) with a fixed random v, which tests
+the whole vector-Jacobian product.
+
+Run it in float64: float32's 7 digits cannot resolve ε = 1e-7.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from . import engine, grad_mode
+from .tensor import Tensor
+
+GREAT = 1e-7
+BUG = 1e-3
+
+
+class GradcheckError(AssertionError):
+    """A gradient check failed; ``report`` holds the details."""
+
+    def __init__(self, report: GradcheckReport) -> None:
+        super().__init__(str(report))
+        self.report = report
+
+
+@dataclass
+class Discrepancy:
+    """One gradient component: which input, where, and the two values compared."""
+
+    input: int
+    index: tuple
+    analytic: float
+    numeric: float
+
+    @property
+    def difference(self) -> float:
+        return abs(self.analytic - self.numeric)
+
+
+@dataclass
+class GradcheckReport:
+    """The result of a gradient check. Truthy when it passed.
+
+    ``relative_difference`` is the course's ``‖approx − grad‖₂ / (‖approx‖₂ + ‖grad‖₂)``;
+    ``verdict`` is ``'great'`` (≤ 1e-7), ``'look'`` (between) or ``'bug'`` (≥ 1e-3);
+    ``worst`` lists the components with the largest discrepancy.
+    """
+
+    passed: bool
+    relative_difference: float
+    verdict: str
+    worst: list[Discrepancy] = field(default_factory=list)
+    per_input: list[float] = field(default_factory=list)
+    order: int = 1
+    eps: float = 1e-7
+    tolerance: float = 1e-5
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    def __str__(self) -> str:
+        kind = "gradgradcheck" if self.order == 2 else "gradcheck"
+        lines = [
+            f"{kind} {'passed' if self.passed else 'FAILED'}: relative difference "
+            f"{self.relative_difference:.3e} ({self.verdict}; tolerance {self.tolerance:g}, "
+            f"eps {self.eps:g})"
+        ]
+        if self.worst:
+            lines.append("worst components (input, index, analytic, numeric):")
+            for d in self.worst:
+                lines.append(f"  input {d.input} {d.index}: analytic {d.analytic:.10g}, "
+                             f"numeric {d.numeric:.10g}")
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def verdict_for(relative_difference: float) -> str:
+    """The course's reading of a relative difference: 'great', 'look' or 'bug'."""
+    if not np.isfinite(relative_difference) or relative_difference >= BUG:
+        return "bug"
+    if relative_difference <= GREAT:
+        return "great"
+    return "look"
+
+
+def relative_difference(approx: np.ndarray, grad: np.ndarray) -> float:
+    """``‖approx − grad‖₂ / (‖approx‖₂ + ‖grad‖₂)``; 0 when both are zero."""
+    num = float(np.linalg.norm(np.ravel(approx - grad)))
+    den = float(np.linalg.norm(np.ravel(approx)) + np.linalg.norm(np.ravel(grad)))
+    return 0.0 if den == 0.0 else num / den
+
+
+def _as_inputs(inputs: Any) -> tuple[Tensor, ...]:
+    if isinstance(inputs, Tensor):
+        return (inputs,)
+    return tuple(inputs)
+
+
+def _outputs(fn: Callable, inputs: Sequence[Any]) -> tuple[Tensor, ...]:
+    out = fn(*inputs)
+    return (out,) if isinstance(out, Tensor) else tuple(o for o in out if o is not None)
+
+
+def _check(fn: Callable, inputs: tuple[Tensor, ...], eps: float, atol: float, rtol: float,
+           tolerance: float, raise_exception: bool, n_worst: int, order: int,
+           rng: np.random.Generator) -> GradcheckReport:
+    wrt = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    for i in wrt:
+        if inputs[i].dtype != np.float64:
+            raise TypeError(
+                f"gradcheck: input {i} is {inputs[i].dtype}; finite differences with eps="
+                f"{eps:g} need float64 inputs (create them with dtype=np.float64)"
+            )
+    with grad_mode.enable_grad():
+        outs = _outputs(fn, inputs)
+    projections = [rng.standard_normal(o.shape) for o in outs]
+
+    def objective() -> float:
+        with grad_mode.set_grad_enabled(order == 2):
+            values = _outputs(fn, inputs)
+        return float(sum(np.sum(p * v.data) for p, v in zip(projections, values)))
+
+    diff_outs = [(o, p) for o, p in zip(outs, projections) if o.requires_grad]
+    if diff_outs:
+        grads = engine.grad([o for o, _ in diff_outs],
+                            [inputs[i] for i in wrt],
+                            [Tensor._wrap(p) for _, p in diff_outs], allow_unused=True)
+    else:
+        grads = (None,) * len(wrt)
+    analytic_all, numeric_all, comps = [], [], []
+    per_input = []
+    for k, i in enumerate(wrt):
+        t = inputs[i]
+        analytic = np.zeros(t.shape) if grads[k] is None else np.asarray(grads[k].data,
+                                                                           dtype=np.float64)
+        numeric = np.zeros(t.shape)
+        flat = t.data.reshape(-1) if t.data.flags.c_contiguous else None
+        for idx in np.ndindex(t.shape):
+            original = t.data[idx]
+            t.data[idx] = original + eps
+            plus = objective()
+            t.data[idx] = original - eps
+            minus = objective()
+            t.data[idx] = original
+            numeric[idx] = (plus - minus) / (2 * eps)
+        del flat
+        analytic_all.append(analytic.ravel())
+        numeric_all.append(numeric.ravel())
+        per_input.append(relative_difference(numeric, analytic))
+        for idx in np.ndindex(t.shape):
+            comps.append(Discrepancy(i, idx, float(analytic[idx]), float(numeric[idx])))
+    a = np.concatenate(analytic_all) if analytic_all else np.zeros(0)
+    n = np.concatenate(numeric_all) if numeric_all else np.zeros(0)
+    rel = relative_difference(n, a)
+    close = np.allclose(a, n, rtol=rtol, atol=atol) if a.size else True
+    passed = bool(close or rel <= tolerance) and bool(np.all(np.isfinite(a)))
+    comps.sort(key=lambda d: -d.difference)
+    report = GradcheckReport(passed, rel, verdict_for(rel), comps[:n_worst], per_input,
+                             order, eps, tolerance)
+    if raise_exception and not passed:
+        raise GradcheckError(report)
+    return report
+
+
+def gradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-7, atol: float = 1e-5,
+              rtol: float = 1e-3, tolerance: float = 1e-5, raise_exception: bool = False,
+              n_worst: int = 5, seed: int = 0) -> GradcheckReport:
+    """Compare backward's gradient of ``fn(*inputs)`` with two-sided finite differences.
+
+    ``fn`` may return a Tensor of any shape (or a tuple of them). Inputs with
+    ``requires_grad=True`` are checked; they must be float64. The check passes
+    when every component agrees within ``atol + rtol·|numeric|`` or the
+    relative difference is at most ``tolerance``. Returns a ``GradcheckReport``
+    (truthy when passed); with ``raise_exception=True`` a failure raises
+    ``GradcheckError``.
+    """
+    inputs = _as_inputs(inputs)
+    return _check(fn, inputs, eps, atol, rtol, tolerance, raise_exception, n_worst, 1,
+                  np.random.default_rng(seed))
+
+
+def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
+                  eps: float = 1e-7, atol: float = 1e-5, rtol: float = 1e-3,
+                  tolerance: float = 1e-5, raise_exception: bool = False, n_worst: int = 5,
+                  seed: int = 0) -> GradcheckReport:
+    """Check second derivatives: gradcheck of the map ``inputs -> grad(fn(inputs)·v)``.
+
+    The first-order gradients are computed with ``create_graph=True`` and their
+    own gradient is compared with finite differences of them.
+    """
+    inputs = _as_inputs(inputs)
+    rng = np.random.default_rng(seed + 1)
+    with grad_mode.enable_grad():
+        outs = _outputs(fn, inputs)
+    if grad_outputs is None:
+        vs = [Tensor._wrap(rng.standard_normal(o.shape)) for o in outs]
+    else:
+        vs = [g if isinstance(g, Tensor) else Tensor._wrap(np.asarray(g))
+              for g in _as_inputs(grad_outputs)]
+    wrt = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
+
+    def first_grads(*args: Any) -> tuple[Tensor, ...]:
+        outs = [o for o in _outputs(fn, args) if o.requires_grad]
+        if not outs:
+            return tuple(Tensor._wrap(np.zeros(t.shape)) for t in wrt)
+        gs = engine.grad(outs, [a for a in args if isinstance(a, Tensor) and a.requires_grad],
+                         vs[:len(outs)], create_graph=True, allow_unused=True)
+        return tuple(Tensor._wrap(np.zeros(t.shape)) if g is None else g
+                     for g, t in zip(gs, wrt))
+
+    return _check(first_grads, inputs, eps, atol, rtol, tolerance, raise_exception, n_worst,
+                  2, np.random.default_rng(seed))

@@ -1,0 +1,104 @@
+"""Helpers shared by every op: operand conversion, axis normalization and ``unbroadcast``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..dtypes import get_default_dtype, to_array
+from ..errors import ShapeError
+from ..tensor import Tensor
+
+
+def as_tensor(x: Any) -> Tensor:
+    """A Tensor for x (returned as is when it already is one)."""
+    return x if isinstance(x, Tensor) else Tensor._wrap(to_array(x))
+
+
+def operand(x: Any, like: Any) -> Any:
+    """Turn a non-Tensor operand into an array whose dtype follows ``like``.
+
+    A Python number takes the other operand's floating dtype (``t * 2.0`` stays
+    float32, as in PyTorch); arrays keep their own dtype (NumPy's promotion).
+    """
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, (bool, int, float)) and not isinstance(x, np.generic):
+        dt = like.dtype if isinstance(like, Tensor) else None
+        if dt is not None and dt.kind == "f":
+            return np.asarray(x, dtype=dt)
+        if isinstance(x, float):
+            return np.asarray(x, dtype=get_default_dtype())
+        if dt is not None and isinstance(x, int) and not isinstance(x, bool) and dt.kind in "iu":
+            return np.asarray(x, dtype=dt)
+        return np.asarray(x)
+    return to_array(x)
+
+
+def broadcast_shape(op: str, a: tuple, b: tuple) -> tuple:
+    """The broadcast shape of a and b, or a ShapeError naming the op and both shapes."""
+    try:
+        return np.broadcast_shapes(a, b)
+    except ValueError:
+        raise ShapeError(
+            f"{op}: shapes {a} and {b} cannot be broadcast together (dimensions are "
+            "compared from the right and must be equal or 1)"
+        ) from None
+
+
+def normalize_axis(axis: Any, ndim: int, op: str = "op") -> tuple[int, ...] | None:
+    """Axis argument as a sorted tuple of non-negative ints (None means all axes)."""
+    if axis is None:
+        return None
+    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+    out = []
+    for a in axes:
+        a = int(a)
+        if not -max(ndim, 1) <= a < max(ndim, 1):
+            raise np.exceptions.AxisError(
+                f"{op}: axis {a} is out of bounds for a tensor of dimension {ndim}"
+            )
+        out.append(a % ndim if ndim else 0)
+    if len(set(out)) != len(out):
+        raise ValueError(f"{op}: repeated axis in {axis}")
+    return tuple(sorted(out))
+
+
+def resolve_axis(axis: Any = None, dim: Any = None, keepdims: Any = None,
+                 keepdim: Any = None) -> tuple[Any, bool]:
+    """Merge NumPy's ``axis``/``keepdims`` and PyTorch's ``dim``/``keepdim`` aliases."""
+    if dim is not None:
+        if axis is not None:
+            raise TypeError("give either axis= or dim=, not both")
+        axis = dim
+    if keepdim is not None:
+        if keepdims is not None:
+            raise TypeError("give either keepdims= or keepdim=, not both")
+        keepdims = keepdim
+    return axis, bool(keepdims)
+
+
+def kept_shape(shape: tuple, axes: tuple[int, ...] | None) -> tuple:
+    """The shape of a reduction with keepdims=True."""
+    if axes is None:
+        return (1,) * len(shape)
+    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+
+
+def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
+    """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
+
+    This is the one place every binary op undoes broadcasting; it is written with
+    differentiable ops, so it works inside higher-order gradients too.
+    """
+    if grad.shape == shape:
+        return grad
+    lead = grad.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, s in enumerate(shape) if s == 1 and grad.shape[i + lead] != 1
+    )
+    from .reduce import sum as _sum
+
+    g = _sum(grad, axes) if axes else grad
+    return g.reshape(shape) if g.shape != shape else g

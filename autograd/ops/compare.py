@@ -1,0 +1,74 @@
+"""Non-differentiable ops: comparisons, argmax/argmin and sign. They return Tensors
+that do not require grad."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._util import normalize_axis, operand, resolve_axis
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _compare(ufunc: Any, a: Any, b: Any) -> Tensor:
+    return Tensor._wrap(ufunc(_data(a), _data(operand(b, a))))
+
+
+def lt(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a < b`` (a bool tensor)."""
+    return _compare(np.less, a, b)
+
+
+def le(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a <= b``."""
+    return _compare(np.less_equal, a, b)
+
+
+def gt(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a > b``."""
+    return _compare(np.greater, a, b)
+
+
+def ge(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a >= b``."""
+    return _compare(np.greater_equal, a, b)
+
+
+def eq(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a == b``."""
+    return _compare(np.equal, a, b)
+
+
+def ne(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a != b``."""
+    return _compare(np.not_equal, a, b)
+
+
+def _arg(fn: Any, a: Any, axis: Any, dim: Any, keepdims: Any, keepdim: Any) -> Tensor:
+    data = _data(a)
+    axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
+    if axis is not None:
+        axis = normalize_axis(axis, np.ndim(data), fn.__name__)[0]
+    return Tensor._wrap(np.asarray(fn(data, axis=axis, keepdims=keep), dtype=np.int64))
+
+
+def argmax(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+           keepdim: Any = None) -> Tensor:
+    """Index of the largest value (over the flattened tensor when axis is None)."""
+    return _arg(np.argmax, a, axis, dim, keepdims, keepdim)
+
+
+def argmin(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+           keepdim: Any = None) -> Tensor:
+    """Index of the smallest value."""
+    return _arg(np.argmin, a, axis, dim, keepdims, keepdim)
+
+
+def sign(a: Any) -> Tensor:
+    """-1, 0 or 1 elementwise (not differentiable)."""
+    return Tensor._wrap(np.sign(_data(a)))

@@ -1,0 +1,631 @@
+"""Elementwise ops: arithmetic, power, unary math and activations.
+
+Each op's forward is on arrays (through ``kernels`` where a fused kernel exists)
+and its backward is written with Tensor ops, so every one of them can be
+differentiated again. The hot activation backwards (tanh, sigmoid, relu, leaky
+relu) are ops of their own whose forward is one fused kernel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .. import kernels
+from ..errors import ShapeError
+from ..function import Function
+from ..tensor import Tensor
+from ._util import as_tensor, operand, unbroadcast
+
+
+def _shape_error(op: str, a: Any, b: Any) -> ShapeError:
+    return ShapeError(
+        f"{op}: shapes {_shape_of(a)} and {_shape_of(b)} cannot be broadcast together "
+        "(dimensions are compared from the right and must be equal or 1)"
+    )
+
+
+def _shape_of(x: Any) -> tuple:
+    return x.shape if isinstance(x, Tensor) else np.shape(x)
+
+
+def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
+    if not isinstance(a, Tensor):
+        a = operand(a, b)
+        if not isinstance(b, Tensor):
+            a = Tensor._wrap(a)
+    b = operand(b, a)
+    try:
+        return fn.apply(a, b)
+    except ValueError as e:
+        if "broadcast" in str(e):
+            raise _shape_error(op, a, b) from None
+        raise
+
+
+# ------------------------------------------------------------------ arithmetic
+class Add(Function):
+    """``a + b``; d/da = 1, d/db = 1 (summed back over broadcast axes)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return np.add(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g, sa) if na else None, unbroadcast(g, sb) if nb else None)
+
+
+class Sub(Function):
+    """``a - b``; d/da = 1, d/db = -1."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.shapes = (np.shape(a), np.shape(b))
+        return np.subtract(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        sa, sb = ctx.shapes
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g, sa) if na else None, unbroadcast(-g, sb) if nb else None)
+
+
+class Mul(Function):
+    """``a * b``; d/da = b, d/db = a."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.multiply(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g * b, a.shape) if na else None,
+                unbroadcast(g * a, b.shape) if nb else None)
+
+
+class Div(Function):
+    """``a / b``; d/da = 1/b, d/db = -a/b² = -out/b."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.true_divide(a, b)
+        if out.dtype.kind != "f":
+            out = out.astype(np.float64)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        return (unbroadcast(g / b, a.shape) if na else None,
+                unbroadcast(-g * out / b, b.shape) if nb else None)
+
+
+class Neg(Function):
+    """``-a``."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.negative(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g
+
+
+class PowScalar(Function):
+    """``a ** p`` for a constant p; d/da = p·a^(p-1)."""
+
+    @staticmethod
+    def forward(ctx, a, p):
+        ctx.save_for_backward(a)
+        ctx.p = p
+        return np.power(a, p)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        p = ctx.p
+        if p == 0:
+            return g * 0.0, None
+        if p == 1:
+            return g, None
+        if p == 2:
+            return g * a * 2.0, None
+        return g * (a ** (p - 1)) * p, None
+
+
+class Pow(Function):
+    """``a ** b`` for two tensors; d/da = b·a^(b-1), d/db = out·log(a) (0 where a = 0)."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.power(a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, out = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = unbroadcast(g * b * a ** (b - 1.0), a.shape) if na else None
+        gb = None
+        if nb:
+            safe_log = where(a.data == 0, 0.0, log(where(a.data == 0, 1.0, a)))
+            gb = unbroadcast(g * out * safe_log, b.shape)
+        return ga, gb
+
+
+def add(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a + b`` with NumPy broadcasting."""
+    return _binary(Add, "add", a, b)
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a - b`` with NumPy broadcasting."""
+    return _binary(Sub, "sub", a, b)
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a * b`` with NumPy broadcasting."""
+    return _binary(Mul, "mul", a, b)
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """Elementwise ``a / b`` (true division) with NumPy broadcasting."""
+    return _binary(Div, "div", a, b)
+
+
+def neg(a: Any) -> Tensor:
+    """``-a``."""
+    return Neg.apply(as_tensor(a))
+
+
+def pow(a: Any, b: Any) -> Tensor:
+    """``a ** b``: a constant exponent uses ``p·a^(p-1)``, a tensor one also ``out·log a``."""
+    if isinstance(b, (int, float)) and not isinstance(b, bool) and isinstance(a, Tensor):
+        return PowScalar.apply(a, b)
+    return _binary(Pow, "pow", a, b)
+
+
+# ------------------------------------------------------------------ unary math
+class Exp(Function):
+    """``exp(a)``; d/da = exp(a) = out."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = kernels.exp(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * out
+
+
+class Log(Function):
+    """``log(a)``; d/da = 1/a. ``log(0) = -inf`` as in NumPy."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return kernels.log(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g / a
+
+
+class Log1p(Function):
+    """``log(1 + a)``; d/da = 1/(1 + a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log1p(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g / (a + 1.0)
+
+
+class Sqrt(Function):
+    """``sqrt(a)``; d/da = 1/(2·sqrt(a)) = 1/(2·out)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(invalid="ignore"):
+            out = np.sqrt(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g / (out * 2.0)
+
+
+class Abs(Function):
+    """``|a|``; d/da = sign(a), with abs'(0) = 0."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.abs(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * np.sign(a.data)
+
+
+class Sin(Function):
+    """``sin(a)``; d/da = cos(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.sin(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * cos(a)
+
+
+class Cos(Function):
+    """``cos(a)``; d/da = -sin(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.cos(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return -(g * sin(a))
+
+
+def exp(a: Any) -> Tensor:
+    """``e^a`` elementwise."""
+    return Exp.apply(as_tensor(a))
+
+
+def log(a: Any) -> Tensor:
+    """Natural log elementwise; ``log(0) = -inf`` like NumPy."""
+    return Log.apply(as_tensor(a))
+
+
+def log1p(a: Any) -> Tensor:
+    """``log(1 + a)``, accurate for small a."""
+    return Log1p.apply(as_tensor(a))
+
+
+def sqrt(a: Any) -> Tensor:
+    """Square root elementwise."""
+    return Sqrt.apply(as_tensor(a))
+
+
+def abs(a: Any) -> Tensor:
+    """``|a|`` elementwise; its gradient at 0 is 0."""
+    return Abs.apply(as_tensor(a))
+
+
+def sin(a: Any) -> Tensor:
+    """Sine elementwise."""
+    return Sin.apply(as_tensor(a))
+
+
+def cos(a: Any) -> Tensor:
+    """Cosine elementwise."""
+    return Cos.apply(as_tensor(a))
+
+
+# ----------------------------------------------------------------- activations
+class TanhBackward(Function):
+    """``g·(1 - out²)``, the tanh gradient, as one fused kernel."""
+
+    @staticmethod
+    def forward(ctx, g, out):
+        ctx.save_for_backward(g, out)
+        return kernels.tanh_backward(g, out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, out = ctx.saved_tensors
+        ng, nout = ctx.needs_input_grad
+        return (TanhBackward.apply(gg, out) if ng else None,
+                gg * g * out * -2.0 if nout else None)
+
+
+class Tanh(Function):
+    """``tanh(a)``; d/da = 1 - tanh²(a) = 1 - out² (course: ``g'(z) = 1 - a²``)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = kernels.tanh(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return TanhBackward.apply(g, out)
+
+
+class SigmoidBackward(Function):
+    """``g·out·(1 - out)``, the sigmoid gradient, as one fused kernel."""
+
+    @staticmethod
+    def forward(ctx, g, out):
+        ctx.save_for_backward(g, out)
+        return kernels.sigmoid_backward(g, out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        g, out = ctx.saved_tensors
+        ng, nout = ctx.needs_input_grad
+        return (SigmoidBackward.apply(gg, out) if ng else None,
+                gg * g * (1.0 - out * 2.0) if nout else None)
+
+
+class Sigmoid(Function):
+    """``σ(a) = 1/(1 + e^-a)``, computed without overflow; d/da = out·(1 - out)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = kernels.sigmoid(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return SigmoidBackward.apply(g, out)
+
+
+class ReluBackward(Function):
+    """``g·[x > 0]``: the ReLU gradient (relu'(0) = 0) as one fused kernel."""
+
+    @staticmethod
+    def forward(ctx, g, x):
+        ctx.save_for_backward(x)
+        return kernels.relu_backward(g, x)
+
+    @staticmethod
+    def backward(ctx, gg):
+        (x,) = ctx.saved_tensors
+        return ReluBackward.apply(gg, x), None
+
+
+class Relu(Function):
+    """``max(a, 0)``; d/da = 1 where a > 0, else 0."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = kernels.relu(a)
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return ReluBackward.apply(g, out.detach())
+
+
+class LeakyReluBackward(Function):
+    """``g·(1 if x > 0 else slope)`` as one fused kernel."""
+
+    @staticmethod
+    def forward(ctx, g, x, slope):
+        ctx.save_for_backward(x)
+        ctx.slope = slope
+        return kernels.leaky_relu_backward(g, x, slope)
+
+    @staticmethod
+    def backward(ctx, gg):
+        (x,) = ctx.saved_tensors
+        return LeakyReluBackward.apply(gg, x, ctx.slope), None, None
+
+
+class LeakyRelu(Function):
+    """``x if x > 0 else slope·x`` (course default slope 0.01)."""
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        ctx.save_for_backward(a)
+        ctx.slope = slope
+        return kernels.leaky_relu(a, slope)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return LeakyReluBackward.apply(g, a.detach(), ctx.slope), None
+
+
+class Softplus(Function):
+    """``log(1 + e^a)`` as ``max(a, 0) + log1p(e^-|a|)``; d/da = σ(a)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return kernels.softplus(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * sigmoid(a)
+
+
+def tanh(a: Any) -> Tensor:
+    """Hyperbolic tangent; gradient ``1 - tanh²``."""
+    return Tanh.apply(as_tensor(a))
+
+
+def sigmoid(a: Any) -> Tensor:
+    """Logistic sigmoid ``1/(1 + e^-a)``, stable for any input; gradient ``σ(1 - σ)``."""
+    return Sigmoid.apply(as_tensor(a))
+
+
+def relu(a: Any) -> Tensor:
+    """``max(a, 0)``; relu'(0) = 0."""
+    return Relu.apply(as_tensor(a))
+
+
+def leaky_relu(a: Any, negative_slope: float = 0.01) -> Tensor:
+    """``a`` where positive, ``negative_slope·a`` elsewhere (course: ``max(0.01z, z)``)."""
+    return LeakyRelu.apply(as_tensor(a), float(negative_slope))
+
+
+def softplus(a: Any) -> Tensor:
+    """``log(1 + e^a)``, finite with finite gradient at ±1000."""
+    return Softplus.apply(as_tensor(a))
+
+
+# ------------------------------------------------------- clip / maximum / where
+class Clip(Function):
+    """``clip(x, lo, hi)``; the gradient passes where ``lo <= x <= hi``."""
+
+    @staticmethod
+    def forward(ctx, a, lo, hi):
+        mask = np.ones(a.shape, dtype=bool)
+        if lo is not None:
+            mask &= a >= lo
+        if hi is not None:
+            mask &= a <= hi
+        ctx.mask = mask
+        return np.clip(a, lo, hi).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.mask.astype(g.dtype), None, None
+
+
+def clip(a: Any, lo: float | None = None, hi: float | None = None) -> Tensor:
+    """Limit values to ``[lo, hi]`` (either bound may be None)."""
+    if lo is None and hi is None:
+        raise ValueError("clip: give at least one of lo and hi")
+    return Clip.apply(as_tensor(a), lo, hi)
+
+
+class _Extremum(Function):
+    pick_a = staticmethod(np.greater)
+
+    @staticmethod
+    def backward(ctx, g):
+        share_a, sa, sb = ctx.share_a, ctx.sa, ctx.sb
+        na, nb = ctx.needs_input_grad
+        dt = g.dtype
+        ga = unbroadcast(g * share_a.astype(dt), sa) if na else None
+        gb = unbroadcast(g * (1.0 - share_a).astype(dt), sb) if nb else None
+        return ga, gb
+
+
+class Maximum(_Extremum):
+    """Elementwise ``max(a, b)``; at ties the gradient is split half and half."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.maximum(a, b)
+        ctx.share_a = np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0))
+        ctx.sa, ctx.sb = np.shape(a), np.shape(b)
+        return out
+
+
+class Minimum(_Extremum):
+    """Elementwise ``min(a, b)``; at ties the gradient is split half and half."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        out = np.minimum(a, b)
+        ctx.share_a = np.where(a < b, 1.0, np.where(a == b, 0.5, 0.0))
+        ctx.sa, ctx.sb = np.shape(a), np.shape(b)
+        return out
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum with broadcasting; ties share the gradient equally."""
+    return _binary(Maximum, "maximum", a, b)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum with broadcasting; ties share the gradient equally."""
+    return _binary(Minimum, "minimum", a, b)
+
+
+class Where(Function):
+    """``where(cond, a, b)``: a's gradient flows where cond, b's elsewhere."""
+
+    @staticmethod
+    def forward(ctx, cond, a, b):
+        ctx.cond = cond
+        ctx.sa, ctx.sb = np.shape(a), np.shape(b)
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        cond = ctx.cond
+        na, nb = ctx.needs_input_grad[1:]
+        ga = unbroadcast(g * cond.astype(g.dtype), ctx.sa) if na else None
+        gb = unbroadcast(g * (~cond).astype(g.dtype), ctx.sb) if nb else None
+        return None, ga, gb
+
+
+def where(cond: Any, a: Any, b: Any) -> Tensor:
+    """Pick ``a`` where ``cond`` is true and ``b`` elsewhere, with broadcasting."""
+    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+    like = a if isinstance(a, Tensor) else b
+    a = operand(a, like)
+    b = operand(b, like)
+    try:
+        return Where.apply(cond, a, b)
+    except ValueError as e:
+        if "broadcast" in str(e):
+            raise ShapeError(
+                f"where: shapes {cond.shape}, {np.shape(a.data if isinstance(a, Tensor) else a)} "
+                f"and {np.shape(b.data if isinstance(b, Tensor) else b)} cannot be broadcast "
+                "together"
+            ) from None
+        raise
+
+
+class AsType(Function):
+    """Cast to another dtype; the gradient is cast back."""
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.dtype = a.dtype
+        return a.astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.astype(ctx.dtype), None
+
+
+def astype(a: Any, dtype: Any) -> Tensor:
+    """A copy of ``a`` in ``dtype``; differentiable between floating dtypes."""
+    a = as_tensor(a)
+    dtype = np.dtype(dtype)
+    if a.dtype == dtype:
+        return a
+    if dtype.kind != "f" and a.requires_grad:
+        from ..grad_mode import no_grad
+
+        with no_grad():
+            return AsType.apply(a, dtype)
+    return AsType.apply(a, dtype)

@@ -1,0 +1,76 @@
+"""Indexing: ``t[...]`` with basic slices, integer arrays (repeats allowed) and boolean masks.
+
+The backward of a read is a scatter-add of the gradient into zeros of the input's
+shape (``np.add.at`` when indices may repeat, so repeated picks sum); the backward
+of that scatter is the read again.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+
+
+def normalize_index(index: Any) -> Any:
+    """Replace Tensors and lists inside an index by arrays (indices are not differentiable)."""
+    if isinstance(index, tuple):
+        return tuple(normalize_index(i) for i in index)
+    if isinstance(index, Tensor):
+        return index.data
+    if isinstance(index, list):
+        return np.asarray(index)
+    return index
+
+
+def _is_advanced(index: Any) -> bool:
+    items = index if isinstance(index, tuple) else (index,)
+    return any(isinstance(i, np.ndarray) and i.dtype != bool for i in items)
+
+
+def _scatter(shape: tuple, dtype: np.dtype, index: Any, g: np.ndarray) -> np.ndarray:
+    out = np.zeros(shape, dtype=dtype)
+    if _is_advanced(index):
+        np.add.at(out, index, g)
+    else:
+        out[index] = g
+    return out
+
+
+class GetItem(Function):
+    """``a[index]``; backward scatters the gradient into the indexed places."""
+
+    @staticmethod
+    def forward(ctx, a, index):
+        ctx.index = index
+        ctx.in_shape = a.shape
+        return a[index]
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexScatter.apply(g, ctx.index, ctx.in_shape), None
+
+
+class IndexScatter(Function):
+    """Zeros of ``shape`` with ``g`` added at ``index`` (repeated indices accumulate)."""
+
+    @staticmethod
+    def forward(ctx, g, index, shape):
+        ctx.index = index
+        return _scatter(shape, g.dtype, index, g)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return GetItem.apply(gg, ctx.index), None, None
+
+
+def getitem(a: Tensor, index: Any) -> Tensor:
+    """Read ``a[index]`` as a differentiable op."""
+    index = normalize_index(index)
+    try:
+        return GetItem.apply(a, index)
+    except IndexError as e:
+        raise IndexError(f"indexing a tensor of shape {a.shape} with {index!r}: {e}") from None

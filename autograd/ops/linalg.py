@@ -1,0 +1,75 @@
+"""Matrix product with NumPy's ``matmul`` rules: 1-D operands, 2-D and batched with
+broadcast batch dimensions.
+
+For ``C = A @ B``: ``dA = dC @ Bᵀ`` and ``dB = Aᵀ @ dC`` (course: ``dW = dZ · Xᵀ``),
+with 1-D operands promoted to matrices and broadcast batch dims summed back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Function
+from ..tensor import Tensor
+from ._util import as_tensor, operand, unbroadcast
+
+
+def _mT(t: Tensor) -> Tensor:
+    from .shape import swapaxes
+
+    return swapaxes(t, -1, -2)
+
+
+class MatMul(Function):
+    """``a @ b``."""
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return np.matmul(a, b)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        a2 = a.reshape(1, a.shape[0]) if a.ndim == 1 else a
+        b2 = b.reshape(b.shape[0], 1) if b.ndim == 1 else b
+        g2 = g
+        if a.ndim == 1:
+            g2 = g2.reshape(g2.shape[:-1] + (1,) + g2.shape[-1:]) if b.ndim > 1 else g2.reshape(1)
+        if b.ndim == 1:
+            g2 = g2.reshape(g2.shape + (1,))
+        if a.ndim == 1 and b.ndim == 1:
+            g2 = g.reshape(1, 1)
+        ga = gb = None
+        if na:
+            ga = unbroadcast(matmul(g2, _mT(b2)), a2.shape).reshape(a.shape)
+        if nb:
+            gb = unbroadcast(matmul(_mT(a2), g2), b2.shape).reshape(b.shape)
+        return ga, gb
+
+
+def matmul(a: Any, b: Any) -> Tensor:
+    """Matrix product ``a @ b`` (1-D, 2-D and batched operands, as NumPy)."""
+    if not isinstance(a, Tensor):
+        a = as_tensor(operand(a, b))
+    b = operand(b, a)
+    sa, sb = np.shape(a.data), np.shape(b.data if isinstance(b, Tensor) else b)
+    if len(sa) == 0 or len(sb) == 0:
+        raise ShapeError(f"matmul: operands must have at least one dimension, got {sa} and {sb}")
+    inner_a = sa[-1]
+    inner_b = sb[0] if len(sb) == 1 else sb[-2]
+    if inner_a != inner_b:
+        raise ShapeError(
+            f"matmul: shapes {sa} and {sb} do not fit: the last dimension of the first "
+            f"({inner_a}) must equal the {'only' if len(sb) == 1 else 'second-to-last'} "
+            f"dimension of the second ({inner_b})"
+        )
+    try:
+        return MatMul.apply(a, b)
+    except ValueError:
+        raise ShapeError(f"matmul: batch dimensions of {sa} and {sb} cannot be broadcast") \
+            from None

@@ -1,0 +1,275 @@
+"""Reductions (sum, mean, max, min, var, logsumexp) and softmax / log-softmax.
+
+Every reduction takes ``axis`` (int, tuple or None) and ``keepdims``, with
+PyTorch's ``dim``/``keepdim`` accepted as aliases. The backward of a reduction
+reshapes the gradient to the kept-dims shape and broadcasts it back.
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+from ._util import as_tensor, kept_shape, normalize_axis, resolve_axis
+
+
+def _expand_back(g: Tensor, in_shape: tuple, axes: tuple | None, keepdims: bool) -> Tensor:
+    from .shape import broadcast_to
+
+    if not keepdims:
+        g = g.reshape(kept_shape(in_shape, axes))
+    return broadcast_to(g, in_shape)
+
+
+class Sum(Function):
+    """``Σ x`` over ``axis``; the gradient is broadcast back: d/dx_i = 1."""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdims):
+        ctx.meta = (a.shape, axes, keepdims)
+        return np.sum(a, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, axes, keepdims = ctx.meta
+        return _expand_back(g, shape, axes, keepdims), None, None
+
+
+class Mean(Function):
+    """``(1/N) Σ x`` over ``axis``; d/dx_i = 1/N."""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdims):
+        ctx.meta = (a.shape, axes, keepdims)
+        count = a.size if axes is None else int(np.prod([a.shape[i] for i in axes]))
+        ctx.count = count
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.mean(a, axis=axes, keepdims=keepdims)
+        return out.astype(a.dtype, copy=False) if a.dtype.kind == "f" else out
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, axes, keepdims = ctx.meta
+        return _expand_back(g, shape, axes, keepdims) / builtins.max(ctx.count, 1), None, None
+
+
+class _Extreme(Function):
+    """Max/min over an axis; tied elements share the gradient equally (as torch.amax)."""
+
+    reduce = staticmethod(np.max)
+
+    @classmethod
+    def forward(cls, ctx, a, axes, keepdims):
+        out = cls.reduce(a, axis=axes, keepdims=True)
+        mask = a == out
+        share = mask / np.sum(mask, axis=axes, keepdims=True)
+        ctx.share = share.astype(a.dtype, copy=False)
+        ctx.meta = (a.shape, axes, keepdims)
+        return out if keepdims else out.reshape(
+            tuple(s for i, s in enumerate(a.shape) if axes is not None and i not in axes))
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, axes, keepdims = ctx.meta
+        return _expand_back(g, shape, axes, keepdims) * ctx.share, None, None
+
+
+class Max(_Extreme):
+    """``max x`` over ``axis`` (a Tensor of values, as NumPy's ``amax``)."""
+
+    reduce = staticmethod(np.max)
+
+
+class Min(_Extreme):
+    """``min x`` over ``axis`` (a Tensor of values, as NumPy's ``amin``)."""
+
+    reduce = staticmethod(np.min)
+
+
+class Var(Function):
+    """``Σ (x - mean)² / (N - ddof)``; d/dx_i = 2 (x_i - mean) / (N - ddof)."""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdims, ddof):
+        ctx.save_for_backward(a)
+        ctx.meta = (a.shape, axes, keepdims, ddof)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.var(a, axis=axes, keepdims=keepdims, ddof=ddof).astype(a.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        shape, axes, keepdims, ddof = ctx.meta
+        count = a.data.size if axes is None else int(np.prod([shape[i] for i in axes]))
+        centered = a - mean(a, axis=axes, keepdims=True)
+        scale = 2.0 / builtins.max(count - ddof, 1)
+        return _expand_back(g, shape, axes, keepdims) * centered * scale, None, None, None
+
+
+def _finite_max(a: np.ndarray, axes: Any) -> np.ndarray:
+    m = np.max(a, axis=axes, keepdims=True) if a.size else np.zeros(kept_shape(a.shape, axes),
+                                                                     a.dtype)
+    return np.where(np.isfinite(m), m, 0).astype(a.dtype, copy=False)
+
+
+class LogSumExp(Function):
+    """``log Σ e^x`` with the max subtracted first; d/dx_i = softmax(x)_i."""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdims):
+        m = _finite_max(a, axes)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
+        ctx.save_for_backward(a)
+        ctx.meta = (a.shape, axes, keepdims)
+        ctx.out_kd = out
+        return out if keepdims else out.reshape(
+            tuple(s for i, s in enumerate(a.shape) if axes is not None and i not in axes))
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        shape, axes, keepdims = ctx.meta
+        if _recording():
+            out_kd = logsumexp(a, axis=axes, keepdims=True)
+        else:
+            out_kd = Tensor._wrap(ctx.out_kd)
+        return _expand_back(g, shape, axes, keepdims) * exp(a - out_kd), None, None
+
+
+def _recording() -> bool:
+    from ..grad_mode import is_grad_enabled
+
+    return is_grad_enabled()
+
+
+class Softmax(Function):
+    """``e^{x_i - max} / Σ_j e^{x_j - max}`` along ``axis``; backward ``s·(g - Σ g·s)``."""
+
+    @staticmethod
+    def forward(ctx, a, axis):
+        e = np.exp(a - _finite_max(a, (axis,)))
+        out = e / np.sum(e, axis=axis, keepdims=True)
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (s,) = ctx.saved_tensors
+        return s * (g - sum(g * s, axis=ctx.axis, keepdims=True)), None
+
+
+class LogSoftmax(Function):
+    """``x - logsumexp(x)`` along ``axis``; backward ``g - e^out·Σ g``."""
+
+    @staticmethod
+    def forward(ctx, a, axis):
+        shifted = a - _finite_max(a, (axis,))
+        with np.errstate(divide="ignore"):
+            out = shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+        ctx.save_for_backward(out)
+        ctx.axis = axis
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g - exp(out) * sum(g, axis=ctx.axis, keepdims=True), None
+
+
+def exp(x: Tensor) -> Tensor:
+    from .elementwise import exp as _exp
+
+    return _exp(x)
+
+
+def _reduce(fn: type[Function], name: str, a: Any, axis: Any, dim: Any, keepdims: Any,
+            keepdim: Any, *extra: Any) -> Tensor:
+    a = as_tensor(a)
+    axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
+    axes = normalize_axis(axis, a.ndim, name)
+    return fn.apply(a, axes, keep, *extra)
+
+
+def sum(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+        keepdim: Any = None) -> Tensor:
+    """``Σ a`` over ``axis`` (all axes when None)."""
+    return _reduce(Sum, "sum", a, axis, dim, keepdims, keepdim)
+
+
+def mean(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+         keepdim: Any = None) -> Tensor:
+    """Arithmetic mean over ``axis``."""
+    return _reduce(Mean, "mean", a, axis, dim, keepdims, keepdim)
+
+
+def _check_nonempty(a: Tensor, axes: Any, name: str) -> None:
+    if a.data.size == 0 and (axes is None or builtins.any(a.shape[i] == 0 for i in axes)):
+        raise ValueError(f"{name}: zero-size reduction over an empty axis has no identity")
+
+
+def max(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+        keepdim: Any = None) -> Tensor:
+    """Largest value over ``axis`` (values, not indices: see ``argmax``)."""
+    a = as_tensor(a)
+    axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
+    axes = normalize_axis(axis, a.ndim, "max")
+    _check_nonempty(a, axes, "max")
+    return Max.apply(a, axes, keep)
+
+
+def min(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+        keepdim: Any = None) -> Tensor:
+    """Smallest value over ``axis`` (values, not indices: see ``argmin``)."""
+    a = as_tensor(a)
+    axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
+    axes = normalize_axis(axis, a.ndim, "min")
+    _check_nonempty(a, axes, "min")
+    return Min.apply(a, axes, keep)
+
+
+def var(a: Any, axis: Any = None, keepdims: Any = None, ddof: int | None = None, *,
+        dim: Any = None, keepdim: Any = None, correction: int | None = None) -> Tensor:
+    """Variance over ``axis``: biased (``ddof=0``, NumPy's and the course's) by default.
+
+    ``correction`` is PyTorch's name for ``ddof``.
+    """
+    if correction is not None:
+        if ddof is not None:
+            raise TypeError("give either ddof= or correction=, not both")
+        ddof = correction
+    return _reduce(Var, "var", a, axis, dim, keepdims, keepdim, int(ddof or 0))
+
+
+def logsumexp(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
+              keepdim: Any = None) -> Tensor:
+    """``log Σ e^a`` over ``axis``, stable for inputs of any size."""
+    return _reduce(LogSumExp, "logsumexp", a, axis, dim, keepdims, keepdim)
+
+
+def _single_axis(a: Tensor, axis: Any, dim: Any, name: str) -> int:
+    if dim is not None:
+        axis = dim
+    if a.ndim == 0:
+        return 0
+    axes = normalize_axis(axis, a.ndim, name)
+    if axes is None or len(axes) != 1:
+        raise ValueError(f"{name} takes a single axis, got {axis}")
+    return axes[0]
+
+
+def softmax(a: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
+    """``e^{a_i} / Σ_j e^{a_j}`` along ``axis`` (course: ``ŷ = t / Σ t_j``), stable."""
+    a = as_tensor(a)
+    return Softmax.apply(a, _single_axis(a, axis, dim, "softmax"))
+
+
+def log_softmax(a: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
+    """``a - logsumexp(a)`` along ``axis``: finite where softmax would underflow."""
+    a = as_tensor(a)
+    return LogSoftmax.apply(a, _single_axis(a, axis, dim, "log_softmax"))

@@ -1,0 +1,283 @@
+"""Tensor: an ndarray plus what reverse-mode differentiation needs.
+
+``data`` is the NumPy array; ``requires_grad`` marks a tensor whose gradient is
+wanted; ``grad_fn`` is the graph node (a ``Context``) that produced it, ``None``
+for leaves; ``grad`` collects the gradient of a leaf after ``backward()``.
+Arithmetic, math and shape methods are attached in ``tensor_methods`` so that
+this file holds only the Tensor's own state and lifecycle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dtypes, grad_mode
+
+
+class _VersionCounter:
+    """Counts in-place changes of a tensor's data (shared with its detached views)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``: call ``remove()`` to unregister the hook."""
+
+    __slots__ = ("_hooks", "_hook")
+
+    def __init__(self, hooks: list, hook: Any) -> None:
+        self._hooks = hooks
+        self._hook = hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class Tensor:
+    """An n-dimensional array that records the operations applied to it.
+
+    Create tensors with ``autograd.tensor(data, dtype=None, requires_grad=False)``
+    or the other creation functions; ``Tensor(data)`` works too.
+    """
+
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "grad_fn",
+        "_output_index",
+        "name",
+        "_version",
+        "_retains_grad",
+        "_hooks",
+        "__weakref__",
+    )
+    __array_priority__ = 1000
+
+    def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
+                 name: str | None = None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data = dtypes.to_array(data, dtype)
+        self.grad = None
+        self.grad_fn = None
+        self._output_index = 0
+        self.name = name
+        self._version = _VersionCounter()
+        self._retains_grad = False
+        self._hooks = None
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn: Any, index: int) -> Tensor:
+        t = object.__new__(Tensor)
+        t.data = data
+        t.grad = None
+        t.requires_grad = requires_grad
+        t.grad_fn = grad_fn
+        t._output_index = index
+        t.name = None
+        t._version = _VersionCounter()
+        t._retains_grad = False
+        t._hooks = None
+        return t
+
+    @classmethod
+    def _wrap(cls, data: Any) -> Tensor:
+        """A constant Tensor around an array (no copy, no grad)."""
+        if not isinstance(data, np.ndarray):
+            data = np.asarray(data)
+        return Tensor._make(data, False, None, 0)
+
+    # ----------------------------------------------------------------- metadata
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user, not by a recorded operation."""
+        return self.grad_fn is None
+
+    @property
+    def device(self) -> str:
+        return "cpu"
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or the size of one dimension (PyTorch's ``size``)."""
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return int(self.data.size)
+
+    def dim(self) -> int:
+        return self.data.ndim
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self.data.shape[0]
+
+    # ------------------------------------------------------------- conversions
+    def numpy(self) -> np.ndarray:
+        """The data as an ndarray (shares memory). Refuses tensors that require grad."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "Can't call numpy() on a tensor that requires grad: use "
+                "tensor.detach().numpy() (or tensor.data)."
+            )
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            return self.data.astype(dtype)
+        if copy:
+            return self.data.copy()
+        return self.data
+
+    def item(self) -> Any:
+        """The value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"item() needs a tensor with one element, this one has shape {self.shape} "
+                f"({self.data.size} elements)"
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise ValueError(
+                f"The truth value of a tensor with {self.data.size} elements is ambiguous; "
+                "use .any() or .all()"
+            )
+        return bool(self.data.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iub" or self.data.size != 1:
+            raise TypeError("only integer tensors of one element can be converted to an index")
+        return int(self.data.item())
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    # --------------------------------------------------------------- autograd
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (leaves only) and return self."""
+        if not requires_grad and self.grad_fn is not None:
+            raise RuntimeError(
+                "requires_grad_(False) on a non-leaf tensor: use .detach() to get a "
+                "tensor outside the graph"
+            )
+        if requires_grad and not dtypes.is_floating(self.data.dtype):
+            raise TypeError(
+                f"Only floating point tensors can require gradients; this one is "
+                f"{self.data.dtype}. Convert it first, e.g. t.astype(np.float32)."
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing the same data (and version counter), outside the graph."""
+        t = Tensor._make(self.data, False, None, 0)
+        t._version = self._version
+        return t
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on this non-leaf tensor after backward (leaves always do)."""
+        if not self.requires_grad:
+            raise RuntimeError("retain_grad() on a tensor that does not require grad")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        import weakref
+
+        ref = weakref.ref(self)
+
+        def keep(grad: Tensor) -> None:
+            t = ref()
+            if t is None:
+                return
+            if t.grad is None:
+                t.grad = grad.detach() if not grad_mode.is_grad_enabled() else grad
+            else:
+                t.grad = t.grad + grad
+
+        keep._retain_grad = True  # type: ignore[attr-defined]
+        self.grad_fn.register_hook(self._output_index, keep)
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook: Any) -> RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed.
+
+        The hook may return a new gradient to use instead, or None.
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "cannot register a hook on a tensor that doesn't require gradient"
+            )
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            self._hooks.append(hook)
+            return RemovableHandle(self._hooks, hook)
+        self.grad_fn.register_hook(self._output_index, hook)
+        return RemovableHandle(self.grad_fn._hooks[self._output_index], hook)
+
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+        """Compute the gradient of this tensor with respect to the graph's leaves.
+
+        The gradients are accumulated into the ``.grad`` of every leaf that
+        requires grad. A non-scalar tensor needs ``gradient`` (same shape): the
+        vector in the vector-Jacobian product.
+        """
+        from .engine import backward
+
+        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph,
+                 inputs=inputs)
+
+    # ------------------------------------------------------------------- repr
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", precision=4, threshold=100,
+                               prefix="tensor(")
+        extras = []
+        if self.data.dtype != dtypes.get_default_dtype() and self.data.dtype.kind == "f":
+            extras.append(f"dtype={self.data.dtype}")
+        elif self.data.dtype.kind != "f":
+            extras.append(f"dtype={self.data.dtype}")
+        if self.grad_fn is not None:
+            extras.append(f"grad_fn=<{self.grad_fn.name}Backward>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"

@@ -1,0 +1,165 @@
+"""Attach the ops to ``Tensor`` as operators and methods.
+
+Kept apart from ``tensor.py`` so the Tensor's state and lifecycle read on their
+own, and so that every method is visibly the same function as ``autograd.<op>``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import inplace, ops
+from .tensor import Tensor
+
+
+def _iop(name: str, outplace: Any, inplace_fn: Any) -> Any:
+    """``x += y``: in place when nothing is being recorded, out of place otherwise,
+    so a recorded graph never loses the operation."""
+
+    def method(self: Tensor, other: Any) -> Tensor:
+        from .grad_mode import is_grad_enabled
+
+        recording = is_grad_enabled() and (
+            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
+        if recording:
+            if self.requires_grad and self.grad_fn is None:
+                raise RuntimeError(
+                    f"{name}: a leaf tensor that requires grad can't be changed in place while "
+                    "the graph is recorded; wrap updates in `with autograd.no_grad():`"
+                )
+            return outplace(self, other)
+        try:
+            return inplace_fn(self, other)
+        except TypeError:
+            return outplace(self, other)
+
+    method.__name__ = name
+    return method
+
+
+def clone(self: Tensor) -> Tensor:
+    """A copy of the data that stays in the graph (the gradient flows back unchanged)."""
+    return ops.mul(self, 1.0) if self.requires_grad else Tensor._wrap(self.data.copy())
+
+
+def _reshape_method(self: Tensor, *shape: Any) -> Tensor:
+    return ops.reshape(self, *shape)
+
+
+def _expand_method(self: Tensor, *sizes: Any) -> Tensor:
+    return ops.expand(self, *sizes)
+
+
+def _any(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return Tensor._wrap(np.any(self.data, axis=axis, keepdims=keepdims))
+
+
+def _all(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
+    return Tensor._wrap(np.all(self.data, axis=axis, keepdims=keepdims))
+
+
+def _std(self: Tensor, axis: Any = None, keepdims: Any = None, ddof: int | None = None,
+         **kw: Any) -> Tensor:
+    return ops.sqrt(ops.var(self, axis, keepdims, ddof, **kw))
+
+
+_METHODS = {
+    "__add__": ops.add,
+    "__radd__": lambda s, o: ops.add(o, s),
+    "__sub__": ops.sub,
+    "__rsub__": lambda s, o: ops.sub(o, s),
+    "__mul__": ops.mul,
+    "__rmul__": lambda s, o: ops.mul(o, s),
+    "__truediv__": ops.div,
+    "__rtruediv__": lambda s, o: ops.div(o, s),
+    "__pow__": ops.pow,
+    "__rpow__": lambda s, o: ops.pow(o, s),
+    "__matmul__": ops.matmul,
+    "__rmatmul__": lambda s, o: ops.matmul(o, s),
+    "__neg__": ops.neg,
+    "__pos__": lambda s: s,
+    "__abs__": ops.abs,
+    "__lt__": ops.lt,
+    "__le__": ops.le,
+    "__gt__": ops.gt,
+    "__ge__": ops.ge,
+    "__eq__": ops.eq,
+    "__ne__": ops.ne,
+    "__getitem__": ops.getitem,
+    "__setitem__": inplace.setitem,
+    "__iadd__": _iop("__iadd__", ops.add, inplace.add_),
+    "__isub__": _iop("__isub__", ops.sub, inplace.sub_),
+    "__imul__": _iop("__imul__", ops.mul, inplace.mul_),
+    "__itruediv__": _iop("__itruediv__", ops.div, inplace.div_),
+    "add": ops.add,
+    "sub": ops.sub,
+    "mul": ops.mul,
+    "div": ops.div,
+    "pow": ops.pow,
+    "neg": ops.neg,
+    "matmul": ops.matmul,
+    "exp": ops.exp,
+    "log": ops.log,
+    "log1p": ops.log1p,
+    "sqrt": ops.sqrt,
+    "abs": ops.abs,
+    "sin": ops.sin,
+    "cos": ops.cos,
+    "tanh": ops.tanh,
+    "sigmoid": ops.sigmoid,
+    "relu": ops.relu,
+    "leaky_relu": ops.leaky_relu,
+    "softplus": ops.softplus,
+    "clip": ops.clip,
+    "clamp": ops.clip,
+    "maximum": ops.maximum,
+    "minimum": ops.minimum,
+    "sum": ops.sum,
+    "mean": ops.mean,
+    "max": ops.max,
+    "min": ops.min,
+    "amax": ops.max,
+    "amin": ops.min,
+    "var": ops.var,
+    "std": _std,
+    "logsumexp": ops.logsumexp,
+    "softmax": ops.softmax,
+    "log_softmax": ops.log_softmax,
+    "argmax": ops.argmax,
+    "argmin": ops.argmin,
+    "sign": ops.sign,
+    "reshape": _reshape_method,
+    "view": _reshape_method,
+    "transpose": ops.transpose,
+    "permute": ops.permute,
+    "swapaxes": ops.swapaxes,
+    "expand": _expand_method,
+    "broadcast_to": ops.broadcast_to,
+    "squeeze": ops.squeeze,
+    "unsqueeze": ops.unsqueeze,
+    "flatten": ops.flatten,
+    "split": ops.split,
+    "chunk": ops.chunk,
+    "astype": ops.astype,
+    "clone": clone,
+    "any": _any,
+    "all": _all,
+    "add_": inplace.add_,
+    "sub_": inplace.sub_,
+    "mul_": inplace.mul_,
+    "div_": inplace.div_,
+    "zero_": inplace.zero_,
+    "fill_": inplace.fill_,
+    "copy_": inplace.copy_,
+    "clamp_": inplace.clamp_,
+}
+
+for _name, _fn in _METHODS.items():
+    setattr(Tensor, _name, _fn)
+
+Tensor.__hash__ = lambda self: id(self)  # __eq__ is elementwise, so hash by identity
+Tensor.T = property(lambda self: ops.transpose(self), doc="The tensor with its axes reversed.")
+Tensor.mT = property(lambda self: ops.swapaxes(self, -1, -2),
+                     doc="The last two axes swapped (batched matrix transpose).")
