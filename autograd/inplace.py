@@ -46,6 +46,13 @@ def _value(x: Any, t: Tensor) -> Any:
     return v
 
 
+def mark_modified(*tensors: Tensor) -> None:
+    """Record that the tensors' data was changed in place by code outside the engine
+    (an optimizer's fused kernel, say), so stale saved copies are detected."""
+    for t in tensors:
+        t._version.value += 1
+
+
 def _bump(t: Tensor) -> Tensor:
     t._version.value += 1
     return t
