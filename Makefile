@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m nn.cli train
+	$(BIN)/python -m autograd
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

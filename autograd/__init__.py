@@ -30,11 +30,11 @@ from .creation import (
 )
 from .dtypes import get_default_dtype, set_default_dtype
 from .engine import backward, grad
-from .inplace import mark_modified
 from .errors import GraphError, ShapeError
 from .function import Context, Function
-from .gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
+from .inplace import mark_modified
 from .ops import *  # noqa: F403
 from .ops import __all__ as _ops_all
 from .tensor import RemovableHandle, Tensor
@@ -46,7 +46,8 @@ __all__ = [
     "Tensor", "Function", "Context", "GraphError", "ShapeError", "RemovableHandle",
     "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
     "full_like", "arange", "linspace", "eye", "rand", "randn", "randint", "manual_seed",
-    "get_rng", "mark_modified", "gradcheck", "gradgradcheck", "GradcheckError", "GradcheckReport", "get_default_dtype", "set_default_dtype", "backward", "grad", "no_grad",
+    "get_rng", "mark_modified", "gradcheck", "gradgradcheck", "GradcheckError",
+    "GradcheckReport", "get_default_dtype", "set_default_dtype", "backward", "grad", "no_grad",
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "float32", "float64",
     *_ops_all,
 ]

@@ -91,7 +91,7 @@ class Context:
             if isinstance(item, Tensor):
                 saved.append((_TENSOR, item, item._version.value))
                 continue
-            for i, t in enumerate(inputs):
+            for t in inputs:
                 if t is not None and t.data is item:
                     saved.append((_INPUT, t, t._version.value))
                     break

@@ -1,0 +1,289 @@
+"""Engine semantics: ordering, accumulation, retain_graph, create_graph, grad(), hooks,
+grad mode, and the errors of the graph's lifecycle."""
+
+from __future__ import annotations
+
+import gc
+import threading
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def test_course_example_f_equals_xy_plus_sin_x() -> None:
+    x = ag.tensor(2.0, requires_grad=True)
+    y = ag.tensor(3.0, requires_grad=True)
+    f = x * y + ag.sin(x)
+    f.backward()
+    assert f.item() == pytest.approx(6.9092974)
+    assert x.grad.item() == pytest.approx(2.5838532)  # two paths summed: y + cos x
+    assert y.grad.item() == pytest.approx(2.0)
+
+
+def test_course_sigmoid_neuron() -> None:
+    x, w, b = (ag.tensor(v, dtype=np.float64, requires_grad=True) for v in (2.0, 3.0, 1.0))
+    y = ag.sigmoid(x * w + b)
+    y.backward()
+    assert y.item() == pytest.approx(0.99908895)
+    assert x.grad.item() == pytest.approx(2.7306635e-3)
+    assert w.grad.item() == pytest.approx(1.8204424e-3)
+    assert b.grad.item() == pytest.approx(9.1022118e-4)
+
+
+def test_chain_of_100000_ops_backpropagates_without_recursion() -> None:
+    x = ag.tensor(1.0, dtype=np.float64, requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_node_used_several_times_gets_the_sum() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3.0
+    y = (h * h + h).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, 3.0 * (2 * 3.0 * x.data + 1))
+
+
+def test_leaves_accumulate_until_cleared() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    for _ in range(3):
+        (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 3 * 2 * x.data)
+    x.grad = None
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 2 * x.data)
+
+
+def test_intermediates_keep_no_grad_unless_retained() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2.0
+    k = x * 3.0
+    k.retain_grad()
+    (h * k).sum().backward()
+    assert h.grad is None
+    np.testing.assert_allclose(k.grad.data, h.data)
+    assert not h.is_leaf and x.is_leaf
+
+
+def test_second_backward_needs_retain_graph() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = (ag.exp(x) * x).sum()
+    y.backward()
+    with pytest.raises(ag.GraphError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = (ag.exp(x) * x).sum()
+    y.backward(retain_graph=True)
+    first = x.grad.data.copy()
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * first)
+
+
+def test_backward_of_non_scalar_needs_gradient() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2.0
+    with pytest.raises(RuntimeError, match="gradient=") as err:
+        y.backward()
+    assert "(2,)" in str(err.value) and "sum()" in str(err.value)
+    y.backward(ag.tensor([1.0, 10.0]))
+    np.testing.assert_allclose(x.grad.data, [2.0, 20.0])
+
+
+def test_backward_of_tensor_without_grad_explains() -> None:
+    with pytest.raises(RuntimeError, match="requires_grad=True"):
+        (ag.tensor([1.0]) * 2).sum().backward()
+
+
+def test_create_graph_gives_second_derivatives() -> None:
+    # Hessian of f(x, y) = x*y + x**2 is [[2, 1], [1, 0]] (course exercise, S4 L1583).
+    x = ag.tensor(1.5, dtype=np.float64, requires_grad=True)
+    y = ag.tensor(-0.5, dtype=np.float64, requires_grad=True)
+    f = x * y + x ** 2
+    gx, gy = ag.grad(f, (x, y), create_graph=True)
+    assert gx.item() == pytest.approx(y.item() + 2 * x.item())
+    hxx, hxy = ag.grad(gx, (x, y), retain_graph=True)
+    hyx, hyy = ag.grad(gy, (x, y), allow_unused=True)
+    assert (hxx.item(), hxy.item(), hyx.item()) == (2.0, 1.0, 1.0)
+    assert hyy is None
+
+
+def test_third_derivative_of_cube() -> None:
+    x = ag.tensor(2.0, dtype=np.float64, requires_grad=True)
+    (d1,) = ag.grad(x ** 3, x, create_graph=True)
+    (d2,) = ag.grad(d1, x, create_graph=True)
+    (d3,) = ag.grad(d2, x)
+    assert (d1.item(), d2.item(), d3.item()) == (12.0, 12.0, 6.0)
+
+
+def test_backward_with_create_graph_accumulates_differentiable_grad() -> None:
+    x = ag.tensor(3.0, dtype=np.float64, requires_grad=True)
+    (x ** 3).backward(create_graph=True)
+    assert x.grad.requires_grad
+    g = x.grad
+    x.grad = None
+    g.backward()
+    assert x.grad.item() == pytest.approx(18.0)
+
+
+def test_grad_does_not_touch_dot_grad_and_checks_inputs() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    z = ag.tensor([5.0], requires_grad=True)
+    y = (x * x).sum()
+    (g,) = ag.grad(y, x, retain_graph=True)
+    np.testing.assert_allclose(g.data, [2.0, 4.0])
+    assert x.grad is None
+    with pytest.raises(RuntimeError, match="allow_unused=True"):
+        ag.grad(y, [x, z], retain_graph=True)
+    gx, gz = ag.grad(y, [x, z], allow_unused=True)
+    assert gz is None
+
+
+def test_grad_with_respect_to_an_intermediate() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 3.0
+    y = (h * h).sum()
+    (gh,) = ag.grad(y, h)
+    np.testing.assert_allclose(gh.data, 2 * h.data)
+
+
+def test_backward_inputs_restricts_accumulation() -> None:
+    a = ag.tensor([1.0], requires_grad=True)
+    b = ag.tensor([2.0], requires_grad=True)
+    (a * b).sum().backward(inputs=[a])
+    assert b.grad is None
+    np.testing.assert_allclose(a.grad.data, [2.0])
+
+
+def test_hooks_on_leaf_and_intermediate() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2.0
+    seen = []
+    handle = h.register_hook(lambda g: seen.append(g.data.copy()))
+    x.register_hook(lambda g: g * 10.0)
+    h.sum().backward()
+    np.testing.assert_allclose(seen[0], [1.0, 1.0])
+    np.testing.assert_allclose(x.grad.data, [20.0, 20.0])
+    handle.remove()
+    x.grad = None
+    (x * 2.0).sum().backward()
+    assert len(seen) == 1
+
+
+def test_grad_mode_context_decorator_and_threads() -> None:
+    x = ag.tensor([1.0], requires_grad=True)
+    with ag.no_grad():
+        assert not (x * 2).requires_grad
+        with ag.enable_grad():
+            assert (x * 2).requires_grad
+    assert ag.is_grad_enabled()
+
+    @ag.no_grad()
+    def f(t):
+        return t * 2
+
+    assert not f(x).requires_grad
+    ag.set_grad_enabled(False)
+    try:
+        assert not (x * 2).requires_grad
+        result = []
+        t = threading.Thread(target=lambda: result.append(ag.is_grad_enabled()))
+        t.start()
+        t.join()
+        assert result == [True]  # the flag is per thread
+    finally:
+        ag.set_grad_enabled(True)
+    with ag.set_grad_enabled(False):
+        assert not ag.is_grad_enabled()
+    assert ag.is_grad_enabled()
+
+
+def test_detach_leaves_the_graph() -> None:
+    x = ag.tensor([1.0], requires_grad=True)
+    d = (x * 2).detach()
+    assert not d.requires_grad and d.is_leaf
+
+
+def test_gradient_of_broadcast_leaf_is_owned_and_writable() -> None:
+    b = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    x = ag.tensor(np.ones((4, 3), dtype=np.float32))
+    (x + b).mean().backward()
+    assert b.grad.data.flags.writeable and b.grad.data.flags.owndata
+    a = ag.tensor([1.0], requires_grad=True)
+    c = ag.tensor([1.0], requires_grad=True)
+    (a + c).sum().backward()
+    assert not np.shares_memory(a.grad.data, c.grad.data)
+
+
+def test_no_tensor_or_node_survives_training_iterations() -> None:
+    w = ag.tensor(np.random.default_rng(0).standard_normal((8, 4)), requires_grad=True)
+    x = ag.tensor(np.ones((16, 8)))
+    refs = []
+    for _ in range(1000):
+        h = ag.tanh(x @ w)
+        loss = (h * h).mean()
+        loss.backward()
+        refs.append(weakref.ref(h))
+        refs.append(weakref.ref(loss.grad_fn))
+        with ag.no_grad():
+            w -= w.grad * 0.01
+        w.grad = None
+    del h, loss
+    gc.collect()
+    assert sum(r() is not None for r in refs) == 0
+
+
+def test_graph_is_freed_without_garbage_collector() -> None:
+    gc.disable()
+    try:
+        x = ag.tensor([1.0, 2.0], requires_grad=True)
+        y = ag.sigmoid(x * 2.0).sum()
+        node = weakref.ref(y.grad_fn)
+        y.backward()
+        del y
+        assert node() is None  # freed by reference counting alone: no cycles
+    finally:
+        gc.enable()
+
+
+def test_custom_function_contract() -> None:
+    class Cube(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x ** 3
+
+        @staticmethod
+        def backward(ctx, g):
+            (x,) = ctx.saved_tensors
+            return g * 3.0 * x * x
+
+    x = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    y = Cube.apply(x)
+    assert y.grad_fn.name == "Cube"
+    assert ag.gradcheck(Cube.apply, [x])
+    assert ag.gradgradcheck(Cube.apply, [x])
+    assert y.grad_fn.needs_input_grad == (True,)
+
+
+def test_custom_function_wrong_gradient_shape_is_reported() -> None:
+    class Bad(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.sum()
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ag.GraphError, match=r"Bad.backward returned a gradient of shape \(\)"):
+        (Bad.apply(x) * 1.0).sum().backward()

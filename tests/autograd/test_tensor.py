@@ -1,0 +1,179 @@
+"""The Tensor's API: creation, dtypes, attributes, conversions, repr and errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd as ag
+
+
+def test_python_floats_default_to_float32_and_arrays_keep_dtype() -> None:
+    assert ag.tensor([[1.0, 2.0]]).dtype == np.float32
+    assert ag.tensor(3.0).dtype == np.float32
+    assert ag.tensor([1, 2]).dtype == np.int64
+    assert ag.tensor(np.array([1.0], dtype=np.float64)).dtype == np.float64
+    assert ag.tensor([1.0], dtype=np.float64).dtype == np.float64
+    assert ag.get_default_dtype() == np.float32
+
+
+def test_set_default_dtype() -> None:
+    ag.set_default_dtype(np.float64)
+    try:
+        assert ag.tensor(1.0).dtype == np.float64
+        assert ag.zeros(2).dtype == np.float64
+    finally:
+        ag.set_default_dtype(np.float32)
+    with pytest.raises(TypeError):
+        ag.set_default_dtype(np.int32)
+
+
+def test_tensor_copies_and_from_numpy_shares() -> None:
+    a = np.array([1.0, 2.0])
+    t = ag.tensor(a)
+    s = ag.from_numpy(a)
+    a[0] = 9.0
+    assert t.data[0] == 1.0 and s.data[0] == 9.0
+
+
+def test_creation_functions() -> None:
+    assert ag.zeros(2, 3).shape == (2, 3) and ag.zeros((2, 3)).shape == (2, 3)
+    assert ag.ones(2, dtype=np.float64).dtype == np.float64
+    assert ag.full((2,), 7.0).tolist() == [7.0, 7.0]
+    assert ag.zeros_like(ag.ones(3, dtype=np.float64)).dtype == np.float64
+    assert ag.ones_like(np.zeros((2, 2))).shape == (2, 2)
+    assert ag.arange(5).tolist() == [0, 1, 2, 3, 4]
+    assert ag.arange(0.0, 1.0, 0.5).dtype == np.float32
+    np.testing.assert_array_equal(ag.eye(3).data, np.eye(3))
+    w = ag.randn(3, 4, requires_grad=True)
+    assert w.requires_grad and w.is_leaf and w.dtype == np.float32
+    r = ag.rand(1000, rng=np.random.default_rng(0))
+    assert 0 <= r.data.min() and r.data.max() < 1
+
+
+def test_manual_seed_makes_random_reproducible() -> None:
+    ag.manual_seed(3)
+    a = ag.randn(5).data.copy()
+    ag.manual_seed(3)
+    np.testing.assert_array_equal(ag.randn(5).data, a)
+
+
+def test_attributes_and_conversions() -> None:
+    t = ag.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+    assert t.shape == (1, 3) and t.ndim == 2 and t.size() == (1, 3) and t.size(1) == 3
+    assert t.numel() == 3 and t.T.shape == (3, 1)
+    assert t.grad is None and t.grad_fn is None and t.is_leaf
+    assert np.asarray(t).shape == (1, 3)
+    assert t.detach().numpy().shape == (1, 3)
+    with pytest.raises(RuntimeError, match="detach"):
+        t.numpy()
+    assert ag.tensor([2.5]).item() == 2.5
+    with pytest.raises(ValueError, match="one element"):
+        t.item()
+    assert t.tolist() == [[1.0, 2.0, 3.0]]
+    assert t.astype(np.float64).dtype == np.float64
+    t.name = "W"
+    assert t.name == "W"
+
+
+def test_requires_grad_only_for_floats() -> None:
+    with pytest.raises(TypeError, match="floating point"):
+        ag.tensor([1, 2], requires_grad=True)
+    t = ag.tensor([1.0]).requires_grad_()
+    assert t.requires_grad
+
+
+def test_repr_is_readable() -> None:
+    t = ag.tensor([[1.0, 2.0]], requires_grad=True)
+    assert repr(t) == "tensor([[1., 2.]], requires_grad=True)"
+    assert "grad_fn=<MulBackward>" in repr(t * 2)
+    assert "dtype=float64" in repr(ag.tensor([1.0], dtype=np.float64))
+    assert "dtype=int64" in repr(ag.tensor([1]))
+
+
+def test_numpy_arrays_combine_with_tensors_on_either_side() -> None:
+    t = ag.tensor([1.0, 2.0], requires_grad=True)
+    out = np.array([1.0, 1.0], dtype=np.float32) + t
+    assert isinstance(out, ag.Tensor) and out.requires_grad
+    assert isinstance(np.ones(2, dtype=np.float32) @ t, ag.Tensor)
+    assert (2 * t).dtype == np.float32 and (t / 2).dtype == np.float32
+
+
+def test_shape_mismatch_names_op_and_both_shapes() -> None:
+    a, b = ag.ones(2, 3), ag.ones(2, 2)
+    with pytest.raises(ag.ShapeError, match=r"add: shapes \(2, 3\) and \(2, 2\)"):
+        a + b
+    with pytest.raises(ag.ShapeError, match=r"mul: shapes \(2, 3\) and \(2, 2\)"):
+        a * b
+    with pytest.raises(ag.ShapeError, match=r"matmul: shapes \(2, 3\) and \(2, 2\)"):
+        a @ b
+    with pytest.raises(ag.ShapeError, match=r"reshape: cannot reshape a tensor of shape \(2, 3\)"):
+        a.reshape(4, 2)
+    with pytest.raises(ag.ShapeError, match="concatenate"):
+        ag.cat([a, ag.ones(3, 2)], axis=0)
+    with pytest.raises(ag.ShapeError, match="stack"):
+        ag.stack([a, b])
+
+
+def test_comparisons_and_argmax_are_not_differentiable() -> None:
+    x = ag.tensor([[1.0, 5.0, 3.0]], requires_grad=True)
+    assert (x > 2).dtype == bool and not (x > 2).requires_grad
+    assert (x == 5.0).tolist() == [[False, True, False]]
+    assert ag.argmax(x, axis=1).tolist() == [1] and x.argmin().item() == 0
+    assert ag.sign(x - 3).tolist() == [[-1.0, 1.0, 0.0]]
+
+
+def test_axis_aliases_and_reduction_values() -> None:
+    x = ag.tensor(np.arange(12.0).reshape(3, 4))
+    np.testing.assert_allclose(x.sum(dim=1, keepdim=True).data, x.data.sum(1, keepdims=True))
+    np.testing.assert_allclose(x.mean(axis=(0, 1)).data, 5.5)
+    np.testing.assert_allclose(x.max(axis=0).data, [8, 9, 10, 11])
+    np.testing.assert_allclose(x.var().data, np.var(x.data))
+    np.testing.assert_allclose(x.var(axis=0, correction=1).data, np.var(x.data, 0, ddof=1))
+    with pytest.raises(TypeError):
+        x.sum(axis=0, dim=1)
+
+
+def test_ties_share_the_gradient() -> None:
+    x = ag.tensor([[2.0, 2.0, 1.0]], requires_grad=True)
+    x.max(axis=1).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [[0.5, 0.5, 0.0]])
+    a = ag.tensor([1.0], requires_grad=True)
+    b = ag.tensor([1.0], requires_grad=True)
+    ag.maximum(a, b).backward()
+    assert a.grad.item() == 0.5 and b.grad.item() == 0.5
+
+
+def test_kinks_follow_the_contract() -> None:
+    x = ag.tensor([0.0, -1.0, 1.0], requires_grad=True)
+    ag.relu(x).sum().backward()
+    assert x.grad.tolist() == [0.0, 0.0, 1.0]
+    x.grad = None
+    ag.abs(x).sum().backward()
+    assert x.grad.tolist() == [0.0, -1.0, 1.0]
+    x.grad = None
+    ag.clip(x, -1.0, 0.5).sum().backward()
+    assert x.grad.tolist() == [1.0, 1.0, 0.0]
+
+
+def test_transpose_semantics() -> None:
+    x = ag.ones(2, 3, 4)
+    assert x.transpose().shape == (4, 3, 2)
+    assert x.transpose(2, 0, 1).shape == (4, 2, 3)
+    assert x.transpose(0, 2).shape == (4, 3, 2)
+    assert x.permute(1, 0, 2).shape == (3, 2, 4)
+    assert x.swapaxes(0, 1).shape == (3, 2, 4)
+    assert ag.ones(2, 3).transpose(1, 0).shape == (3, 2)
+
+
+def test_split_chunk_flatten_expand() -> None:
+    x = ag.tensor(np.arange(10.0))
+    assert [p.shape for p in x.split(4)] == [(4,), (4,), (2,)]
+    assert [p.shape for p in x.split([3, 7])] == [(3,), (7,)]
+    assert [p.shape for p in x.chunk(3)] == [(4,), (4,), (2,)]
+    assert ag.ones(2, 3, 4).flatten().shape == (24,)
+    assert ag.ones(2, 3, 4).flatten(1).shape == (2, 12)
+    assert ag.ones(3, 1).expand(2, 3, -1).shape == (2, 3, 1)
+    assert ag.broadcast_to(ag.ones(3), (2, 3)).shape == (2, 3)
+    with pytest.raises(ag.ShapeError):
+        x.split([3, 3])
