@@ -168,10 +168,12 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                 if edge is None:
                     continue
                 parent, index = edge
-                if isinstance(parent, Context):
+                if type(parent) is Context:
                     if g is not None:
-                        meta = parent.out_meta[index]
-                        g = _check_grad(node, g, meta[0], meta[1], index)
+                        shape, dtype = parent.out_meta[index]
+                        gd = getattr(g, "data", None)
+                        if gd is None or gd.shape != shape or gd.dtype != dtype:
+                            g = _check_grad(node, g, shape, dtype, index)
                         pbuf = buffers.get(parent)
                         if pbuf is None:
                             pbuf = buffers[parent] = [None] * len(parent.out_meta)
@@ -190,7 +192,7 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
 
 def _call_backward(node: Context, buf: list) -> tuple:
     n_args = len(node.next_edges)
-    if all(g is None for g in buf):
+    if (buf[0] is None if len(buf) == 1 else all(g is None for g in buf)):
         return (None,) * n_args
     if node._released:
         raise GraphError(
@@ -199,11 +201,13 @@ def _call_backward(node: Context, buf: list) -> tuple:
             "retain_graph=True to the first backward() (or autograd.grad) if you need to "
             "backward through the graph again."
         )
-    grads = []
-    for (shape, dtype), g in zip(node.out_meta, buf):
-        grads.append(Tensor._wrap(np.zeros(shape, dtype=dtype)) if g is None else g)
-    result = node.fn.backward(node, *grads)
-    if not isinstance(result, tuple):
+    if len(buf) == 1:
+        result = node.fn.backward(node, buf[0])
+    else:
+        result = node.fn.backward(node, *[
+            Tensor._wrap(np.zeros(shape, dtype=dtype)) if g is None else g
+            for (shape, dtype), g in zip(node.out_meta, buf)])
+    if type(result) is not tuple:
         result = (result,)
     if len(result) != n_args:
         if len(result) > n_args and all(r is None for r in result[n_args:]):

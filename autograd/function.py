@@ -24,9 +24,18 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode
 from .errors import GraphError
+from .grad_mode import _state as _grad_state
 from .tensor import Tensor, _VersionCounter
+
+_new = object.__new__
+
+
+def _version_of(t: Tensor) -> int:
+    vc = t._vc
+    return 0 if vc is None else vc.value
+
+_make = Tensor._make
 
 _INPUT, _OUTPUT, _CONSTANT, _TENSOR = 0, 1, 2, 3
 
@@ -63,10 +72,6 @@ class Context:
     def __init__(self, fn: type[Function]) -> None:
         self.fn = fn
         self._to_save = None
-        self._saved = None
-        self._released = False
-        self._hooks = None
-        self._out_refs = None
 
     @property
     def name(self) -> str:
@@ -89,11 +94,11 @@ class Context:
                 saved.append((_CONSTANT, None, 0))
                 continue
             if isinstance(item, Tensor):
-                saved.append((_TENSOR, item, item._version.value))
+                saved.append((_TENSOR, item, _version_of(item)))
                 continue
             for t in inputs:
-                if t is not None and t.data is item:
-                    saved.append((_INPUT, t, t._version.value))
+                if isinstance(t, Tensor) and t.data is item:
+                    saved.append((_INPUT, t, _version_of(t)))
                     break
             else:
                 for j, out in enumerate(outputs):
@@ -108,6 +113,8 @@ class Context:
     @property
     def saved_tensors(self) -> tuple[Tensor | None, ...]:
         """The saved values as Tensors; raises if the graph was freed or an input changed."""
+        if self._to_save is not None:  # read inside forward, before the node is recorded
+            return tuple(None if a is None else Tensor._wrap(a) for a in self._to_save)
         if self._released:
             raise GraphError(
                 f"Trying to backward through the graph a second time (op {self.name}): its "
@@ -115,13 +122,11 @@ class Context:
                 "to the first backward() (or autograd.grad) to keep them."
             )
         if self._saved is None:
-            if self._to_save is not None:  # read inside forward or before resolution
-                return tuple(None if a is None else Tensor._wrap(a) for a in self._to_save)
             return ()
         result = []
         for kind, value, version in self._saved:
             if kind == _INPUT or kind == _TENSOR:
-                if value._version.value != version:
+                if _version_of(value) != version:
                     raise GraphError(
                         f"A tensor saved by {self.name} for the backward pass was modified "
                         f"in place (its version is now {value._version.value}, it was "
@@ -180,47 +185,53 @@ class Function:
     @classmethod
     def apply(cls, *args: Any) -> Any:
         """Run ``forward`` on the arguments and record the node when needed."""
-        ctx = Context(cls)
-        arrays = []
-        requires = False
-        tensor_inputs = []
-        for a in args:
-            if isinstance(a, Tensor):
-                arrays.append(a.data)
-                tensor_inputs.append(a)
-                if a.requires_grad:
-                    requires = True
-            else:
-                arrays.append(a)
-                tensor_inputs.append(None)
-        record = requires and grad_mode._state.enabled
-        raw = cls.forward(ctx, *arrays)
-        single = not isinstance(raw, tuple)
-        outs = (raw,) if single else raw
-        outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in outs)
+        ctx = _new(Context)
+        ctx.fn = cls
+        ctx._to_save = None
+        record = False
+        if _grad_state.enabled:
+            for a in args:
+                if isinstance(a, Tensor) and a.requires_grad:
+                    record = True
+                    break
+        raw = cls.forward(ctx, *[a.data if isinstance(a, Tensor) else a for a in args])
+        if type(raw) is not tuple:
+            if type(raw) is not np.ndarray:
+                raw = np.asarray(raw)
+            if not record:
+                return _make(raw, False, None, 0)
+            _record(ctx, args, (raw,))
+            return _make(raw, True, ctx, 0)
+        outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in raw)
         if not record:
-            ctx._to_save = None
-            results = tuple(Tensor._make(o, False, None, 0) for o in outs)
-            return results[0] if single else results
-        edges = []
-        needs = []
-        for t in tensor_inputs:
-            if t is None or not t.requires_grad:
-                edges.append(None)
-                needs.append(False)
-            elif t.grad_fn is None:
-                edges.append((t, -1))
-                needs.append(True)
-            else:
-                edges.append((t.grad_fn, t._output_index))
-                needs.append(True)
-        ctx.next_edges = tuple(edges)
-        ctx.needs_input_grad = tuple(needs)
-        ctx.out_meta = tuple((o.shape, o.dtype) for o in outs)
-        if ctx._to_save is not None:
-            ctx._resolve_saved(tuple(tensor_inputs), outs)
-        results = tuple(Tensor._make(o, True, ctx, i) for i, o in enumerate(outs))
-        return results[0] if single else results
+            return tuple(_make(o, False, None, 0) for o in outs)
+        _record(ctx, args, outs)
+        return tuple(_make(o, True, ctx, i) for i, o in enumerate(outs))
+
+
+def _record(ctx: Context, args: tuple, outs: tuple) -> None:
+    """Make ``ctx`` a graph node: edges to the inputs, output metadata, saved values."""
+    edges = []
+    needs = []
+    for t in args:
+        if not isinstance(t, Tensor) or not t.requires_grad:
+            edges.append(None)
+            needs.append(False)
+        elif t.grad_fn is None:
+            edges.append((t, -1))
+            needs.append(True)
+        else:
+            edges.append((t.grad_fn, t._output_index))
+            needs.append(True)
+    ctx.next_edges = tuple(edges)
+    ctx.needs_input_grad = tuple(needs)
+    ctx.out_meta = tuple((o.shape, o.dtype) for o in outs)
+    ctx._saved = None
+    ctx._released = False
+    ctx._hooks = None
+    ctx._out_refs = None
+    if ctx._to_save is not None:
+        ctx._resolve_saved(args, outs)
 
 
 def version_counter() -> _VersionCounter:

@@ -53,7 +53,7 @@ class Tensor:
         "grad_fn",
         "_output_index",
         "name",
-        "_version",
+        "_vc",
         "_retains_grad",
         "_hooks",
         "__weakref__",
@@ -69,7 +69,7 @@ class Tensor:
         self.grad_fn = None
         self._output_index = 0
         self.name = name
-        self._version = _VersionCounter()
+        self._vc = None
         self._retains_grad = False
         self._hooks = None
         self.requires_grad = False
@@ -85,7 +85,7 @@ class Tensor:
         t.grad_fn = grad_fn
         t._output_index = index
         t.name = None
-        t._version = _VersionCounter()
+        t._vc = None
         t._retains_grad = False
         t._hooks = None
         return t
@@ -96,6 +96,14 @@ class Tensor:
         if not isinstance(data, np.ndarray):
             data = np.asarray(data)
         return Tensor._make(data, False, None, 0)
+
+    @property
+    def _version(self) -> _VersionCounter:
+        """The counter of in-place changes (made on first use: most tensors never need one)."""
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = _VersionCounter()
+        return vc
 
     # ----------------------------------------------------------------- metadata
     @property
@@ -205,7 +213,7 @@ class Tensor:
     def detach(self) -> Tensor:
         """A new leaf sharing the same data (and version counter), outside the graph."""
         t = Tensor._make(self.data, False, None, 0)
-        t._version = self._version
+        t._vc = self._version
         return t
 
     def retain_grad(self) -> None:
