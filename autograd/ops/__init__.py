@@ -27,7 +27,7 @@ from .elementwise import (
     where,
 )
 from .index import getitem
-from .linalg import matmul
+from .linalg import linear, matmul
 from .reduce import log_softmax, logsumexp, max, mean, min, softmax, sum, var
 from .shape import (
     broadcast_to,
@@ -50,7 +50,7 @@ from .shape import (
 __all__ = [
     "abs", "add", "argmax", "argmin", "astype", "broadcast_to", "cat", "chunk", "clip",
     "concatenate", "cos", "div", "eq", "exp", "expand", "flatten", "ge", "getitem", "gt",
-    "le", "leaky_relu", "log", "log1p", "log_softmax", "logsumexp", "lt", "matmul", "max",
+    "le", "leaky_relu", "linear", "log", "log1p", "log_softmax", "logsumexp", "lt", "matmul", "max",
     "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "permute", "pow", "relu",
     "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "split", "sqrt", "squeeze",
     "stack", "sub", "sum", "swapaxes", "tanh", "transpose", "unsqueeze", "var", "view",

@@ -73,3 +73,51 @@ def matmul(a: Any, b: Any) -> Tensor:
     except ValueError:
         raise ShapeError(f"matmul: batch dimensions of {sa} and {sb} cannot be broadcast") \
             from None
+
+
+class Linear(Function):
+    """``y = x @ Wᵀ + b`` as one op (course: ``Z = W X + b`` with examples in columns).
+
+    Shapes: x ``(..., in)``, W ``(out, in)``, b ``(out,)`` or None → y ``(..., out)``.
+    Backward: ``dx = g @ W``, ``dW = gᵀ x`` (summed over the batch), ``db = Σ g``;
+    each gradient comes out contiguous in its parameter's own layout.
+    """
+
+    @staticmethod
+    def forward(ctx, x, w, b):
+        ctx.save_for_backward(x, w)
+        ctx.has_bias = b is not None
+        out = np.matmul(x, w.T)
+        if b is not None:
+            out += b
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        x, w = ctx.saved_tensors
+        nx, nw, nb = ctx.needs_input_grad
+        gx = matmul(g, w) if nx else None
+        g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
+        gw = matmul(g2.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
+        gb = g2.sum(axis=0) if nb and ctx.has_bias else None
+        return gx, gw, gb
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """``x @ weight.T + bias`` as one fused op: x ``(..., in)``, weight ``(out, in)``,
+    bias ``(out,)`` or None."""
+    x = x if isinstance(x, Tensor) else as_tensor(x)
+    w = weight if isinstance(weight, Tensor) else as_tensor(weight)
+    if w.ndim != 2:
+        raise ShapeError(f"linear: weight must be 2-D (out, in), got shape {w.shape}")
+    if x.ndim == 0 or x.shape[-1] != w.shape[1]:
+        raise ShapeError(
+            f"linear: input of shape {x.shape} does not fit weight of shape {w.shape}: the "
+            f"input's last dimension must be in_features = {w.shape[1]}"
+        )
+    if bias is not None:
+        bias = bias if isinstance(bias, Tensor) else as_tensor(bias)
+        if bias.shape != (w.shape[0],):
+            raise ShapeError(f"linear: bias of shape {bias.shape} does not fit weight of shape "
+                             f"{w.shape}: it must be ({w.shape[0]},)")
+    return Linear.apply(x, w, bias)
