@@ -1,0 +1,139 @@
+"""nn.metrics against hand-computed cases, and the bias/variance diagnosis table."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from nn.metrics import (
+    accuracy,
+    confusion_matrix,
+    diagnose,
+    f1_score,
+    precision,
+    recall,
+    roc_auc_score,
+)
+
+# TP = 3 (0, 3, 5), FP = 2 (4, 7), FN = 1 (2), TN = 2 (1, 6)
+BIN_TRUE = [1, 0, 1, 1, 0, 1, 0, 0]
+BIN_PRED = [1, 0, 0, 1, 1, 1, 0, 1]
+
+# per class (P, R, F1): 0 -> (1, 1/2, 2/3), 1 -> (1/2, 1/2, 1/2), 2 -> (2/3, 1, 4/5)
+MC_TRUE = [0, 1, 2, 2, 1, 0]
+MC_PRED = [0, 2, 2, 2, 1, 1]
+
+
+def test_binary_metrics_by_hand():
+    assert accuracy(BIN_TRUE, BIN_PRED) == pytest.approx(5 / 8)
+    assert precision(BIN_TRUE, BIN_PRED) == pytest.approx(3 / 5)
+    assert recall(BIN_TRUE, BIN_PRED) == pytest.approx(3 / 4)
+    assert f1_score(BIN_TRUE, BIN_PRED) == pytest.approx(2 * 3 / (2 * 3 + 2 + 1))
+    # class 0 as the positive one: TP 2, FP 1, FN 2
+    assert precision(BIN_TRUE, BIN_PRED, pos_label=0) == pytest.approx(2 / 3)
+    assert recall(BIN_TRUE, BIN_PRED, pos_label=0) == pytest.approx(2 / 4)
+
+
+def test_multiclass_macro_and_micro_by_hand():
+    assert precision(MC_TRUE, MC_PRED, average="macro") == pytest.approx((1 + 1 / 2 + 2 / 3) / 3)
+    assert recall(MC_TRUE, MC_PRED, average="macro") == pytest.approx((1 / 2 + 1 / 2 + 1) / 3)
+    assert f1_score(MC_TRUE, MC_PRED, average="macro") == pytest.approx((2 / 3 + 1 / 2 + 4 / 5)
+                                                                        / 3)
+    for fn in (precision, recall, f1_score):  # single-label micro averages equal accuracy
+        assert fn(MC_TRUE, MC_PRED, average="micro") == pytest.approx(4 / 6)
+
+
+def test_confusion_matrix_by_hand():
+    np.testing.assert_array_equal(confusion_matrix(MC_TRUE, MC_PRED),
+                                  [[1, 1, 0], [0, 1, 1], [0, 0, 2]])
+    cm = confusion_matrix(BIN_TRUE, BIN_PRED, num_classes=3)
+    np.testing.assert_array_equal(cm, [[2, 2, 0], [1, 3, 0], [0, 0, 0]])
+    with pytest.raises(ValueError, match="num_classes=2 but a label is 2"):
+        confusion_matrix(MC_TRUE, MC_PRED, num_classes=2)
+
+
+def test_predictions_as_scores_probabilities_and_tensors():
+    logits = np.array([[2.0, 0.1, 0.0], [0.0, 0.2, 3.0], [0.0, 1.0, 0.5]])
+    assert accuracy([0, 2, 1], logits) == 1.0
+    assert accuracy(ag.tensor([0, 2, 0]), ag.tensor(logits)) == pytest.approx(2 / 3)
+    probs = np.array([0.9, 0.2, 0.4, 0.7, 0.6, 0.8, 0.1, 0.55])  # >= 0.5 gives BIN_PRED
+    assert precision(BIN_TRUE, probs) == pytest.approx(3 / 5)
+    assert accuracy(np.array(BIN_TRUE, dtype=float)[:, None], probs[:, None]) == pytest.approx(
+        5 / 8)
+    assert accuracy(BIN_TRUE, probs - 0.5, threshold=0.0) == pytest.approx(5 / 8)  # logits
+    assert accuracy(np.eye(3)[[0, 2, 1]], logits) == 1.0  # one-hot truth
+
+
+def test_zero_division_returns_the_chosen_value():
+    assert precision([1, 1, 0], [0, 0, 0]) == 0.0
+    assert precision([1, 1, 0], [0, 0, 0], zero_division=1.0) == 1.0
+
+
+def test_roc_auc_by_hand_and_with_ties():
+    assert roc_auc_score([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]) == pytest.approx(0.75)
+    # pairs (pos, neg): (.5,.5) tie = 1/2, (.5,.2), (.9,.5), (.9,.2) = 1 each -> 3.5 / 4
+    assert roc_auc_score([0, 1, 0, 1], [0.5, 0.5, 0.2, 0.9]) == pytest.approx(0.875)
+    assert roc_auc_score([0, 1], np.array([[0.7, 0.3], [0.2, 0.8]])) == 1.0
+    assert roc_auc_score([1, 1, 0, 0], [0.0, 0.0, 0.0, 0.0]) == 0.5
+
+
+def test_roc_auc_equals_pairwise_definition(rng):
+    y = rng.integers(0, 2, size=300)
+    s = rng.integers(0, 10, size=300).astype(float)  # many ties
+    pos, neg = s[y == 1], s[y == 0]
+    diff = pos[:, None] - neg[None, :]
+    expected = ((diff > 0).sum() + 0.5 * (diff == 0).sum()) / diff.size
+    assert roc_auc_score(y, s) == pytest.approx(expected, abs=1e-12)
+
+
+def test_roc_auc_multiclass_one_vs_rest(rng):
+    y = np.array([0, 1, 2, 0, 1, 2])
+    perfect = np.eye(3)[y] + 0.01 * rng.random((6, 3))
+    assert roc_auc_score(y, perfect) == 1.0
+
+
+def test_metric_errors():
+    with pytest.raises(ValueError, match="accuracy: y_true has 3 examples but y_pred has 2"):
+        accuracy([0, 1, 1], [0, 1])
+    with pytest.raises(ValueError, match="average must be one of"):
+        precision(BIN_TRUE, BIN_PRED, average="weighted")
+    with pytest.raises(ValueError, match="average='binary' needs two classes"):
+        f1_score(MC_TRUE, MC_PRED)
+    with pytest.raises(ValueError, match="single class"):
+        roc_auc_score([1, 1], [0.2, 0.4])
+    with pytest.raises(ValueError, match="whole numbers"):
+        accuracy([0.5, 1.0], [0, 1])
+
+
+@pytest.mark.parametrize("train, dev, high_bias, high_variance, words", [
+    (0.01, 0.015, False, False, "low bias, low variance"),
+    (0.15, 0.16, True, False, "high bias, low variance"),
+    (0.01, 0.15, False, True, "low bias, high variance"),
+    (0.15, 0.30, True, True, "high bias and high variance"),
+])
+def test_diagnosis_reproduces_the_notes_table(train, dev, high_bias, high_variance, words):
+    d = diagnose(train, dev)
+    assert (d.high_bias, d.high_variance) == (high_bias, high_variance)
+    assert words in d.summary
+    assert d.avoidable_bias == pytest.approx(train) and d.variance == pytest.approx(dev - train)
+    recipe = " ".join(d.recipe)
+    assert ("bigger network" in recipe) == high_bias
+    assert ("train longer" in recipe) == high_bias
+    assert ("more data" in recipe) == high_variance
+    assert ("regularization" in recipe) == high_variance
+    assert ("architecture search" in recipe) == (high_bias or high_variance)
+    assert words in str(d)
+
+
+def test_diagnosis_uses_base_error_and_bias_comes_first():
+    d = diagnose(0.15, 0.16, base_error=0.14)  # near human level: no avoidable bias
+    assert not d.high_bias and d.avoidable_bias == pytest.approx(0.01)
+    both = diagnose(0.15, 0.30)
+    assert both.recipe[0].startswith("bigger network")
+    assert both.recipe.count("try another architecture (NN architecture search)") == 1
+
+
+def test_diagnosis_errors():
+    with pytest.raises(ValueError, match="pass 0.15 for 15%"):
+        diagnose(15, 16)
+    with pytest.raises(TypeError, match="dev_error must be a number"):
+        diagnose(0.1, "high")
