@@ -1,0 +1,19 @@
+"""graphgrad's optimizers, the course's averages and learning-rate schedules.
+
+Built only on the public names of ``autograd``. PyTorch-named classes follow
+PyTorch's update rules step for step; ``Momentum`` and ``EWA`` are the course's forms.
+The updates run as fused Numba kernels (``optim.kernels``; ``GRAPHGRAD_KERNELS=numpy``
+selects their NumPy references), and Numba is imported on the first ``step()``.
+"""
+
+from . import lr_scheduler
+from .adagrad import Adagrad
+from .adam import Adam, AdamW
+from .ewa import EWA
+from .momentum import Momentum
+from .optimizer import Optimizer
+from .rmsprop import RMSprop
+from .sgd import SGD
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "AdamW", "EWA",
+           "lr_scheduler"]

@@ -1,0 +1,136 @@
+"""The optimizer updates: one call per parameter, changing its array in place.
+
+Each function here has the signature of its NumPy reference in ``reference.py`` and
+runs the fused Numba kernel of the same name in ``fused.py`` (serial below
+``PARALLEL_THRESHOLD`` elements, parallel above), falling back to the reference when
+the kernel can't work on the arrays as they are: a parameter or state array that is
+not contiguous (the parameter's array must stay the same object, so it is never
+replaced by a contiguous copy) or a dtype other than float32/float64.
+``GRAPHGRAD_KERNELS=numpy`` in the environment selects the references everywhere.
+Numba is imported on the first update, not when ``optim`` is imported.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+
+import numpy as np
+
+from . import reference
+
+PARALLEL_THRESHOLD = 100_000
+USE_REFERENCE = os.environ.get("GRAPHGRAD_KERNELS", "").strip().lower() == "numpy"
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_fused: ModuleType | None = None
+
+
+def load_fused() -> ModuleType:
+    """The Numba kernels module (imported, and Numba with it, on first use)."""
+    global _fused
+    if _fused is None:
+        from . import fused as module
+
+        _fused = module
+    return _fused
+
+
+def _flat(p: np.ndarray, g: np.ndarray, *state: np.ndarray | None) -> list | None:
+    """Flat views of ``p`` and its state arrays (same memory), a flat contiguous ``g``
+    in p's dtype, and p's flat view again for each absent state array; ``None`` when
+    the kernel can't run on these arrays."""
+    if USE_REFERENCE or p.dtype not in _FLOATS:
+        return None
+    if p.flags.c_contiguous:
+        order, flag = "C", "C_CONTIGUOUS"
+    elif p.flags.f_contiguous:
+        order, flag = "F", "F_CONTIGUOUS"
+    else:
+        return None
+    pf = p.ravel(order)
+    out = [pf, np.ravel(g.astype(p.dtype, copy=False), order)]
+    for a in state:
+        if a is None:
+            out.append(pf)
+        elif a.flags[flag] and a.dtype == p.dtype and a.shape == p.shape:
+            out.append(a.ravel(order))
+        else:
+            return None
+    return out
+
+
+def _loop(name: str, n: int):  # noqa: ANN202  (returns a Numba dispatcher)
+    kernels = load_fused()
+    return getattr(kernels, f"{name}_parallel" if n >= PARALLEL_THRESHOLD else f"{name}_serial")
+
+
+def sgd(p: np.ndarray, g: np.ndarray, buf: np.ndarray | None, *, lr: float, momentum: float,
+        dampening: float, weight_decay: float, nesterov: bool, maximize: bool,
+        first: bool) -> None:
+    """SGD's update (see ``optim.SGD``) of ``p`` and its momentum buffer, in place."""
+    flat = _flat(p, g, buf)
+    if flat is None:
+        return reference.sgd(p, g, buf, lr=lr, momentum=momentum, dampening=dampening,
+                             weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
+                             first=first)
+    dt = p.dtype.type
+    _loop("sgd", p.size)(*flat, dt(-lr), dt(momentum), dt(1 - dampening), dt(weight_decay),
+                         dt(-1 if maximize else 1), weight_decay != 0, momentum != 0,
+                         bool(nesterov), bool(first))
+    return None
+
+
+def momentum(p: np.ndarray, g: np.ndarray, v: np.ndarray, *, lr: float, beta: float) -> None:
+    """The course's momentum update (see ``optim.Momentum``), in place."""
+    flat = _flat(p, g, v)
+    if flat is None:
+        return reference.momentum(p, g, v, lr=lr, beta=beta)
+    dt = p.dtype.type
+    _loop("momentum", p.size)(*flat, dt(lr), dt(beta), dt(1 - beta))
+    return None
+
+
+def adagrad(p: np.ndarray, g: np.ndarray, s: np.ndarray, *, clr: float, weight_decay: float,
+            eps: float, maximize: bool) -> None:
+    """Adagrad's update (see ``optim.Adagrad``) with the decayed rate ``clr``, in place."""
+    flat = _flat(p, g, s)
+    if flat is None:
+        return reference.adagrad(p, g, s, clr=clr, weight_decay=weight_decay, eps=eps,
+                                 maximize=maximize)
+    dt = p.dtype.type
+    _loop("adagrad", p.size)(*flat, dt(-clr), dt(weight_decay), dt(eps),
+                             dt(-1 if maximize else 1), weight_decay != 0)
+    return None
+
+
+def rmsprop(p: np.ndarray, g: np.ndarray, sq: np.ndarray, gavg: np.ndarray | None,
+            buf: np.ndarray | None, *, lr: float, alpha: float, eps: float,
+            weight_decay: float, momentum: float, centered: bool, maximize: bool) -> None:
+    """RMSprop's update (see ``optim.RMSprop``), in place."""
+    flat = _flat(p, g, sq, gavg, buf)
+    if flat is None:
+        return reference.rmsprop(p, g, sq, gavg, buf, lr=lr, alpha=alpha, eps=eps,
+                                 weight_decay=weight_decay, momentum=momentum,
+                                 centered=centered, maximize=maximize)
+    w = 1 - alpha
+    c = np.array([-lr, alpha, w, eps, weight_decay, momentum, -1, 1 - w], dtype=p.dtype)
+    _loop("rmsprop", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+                             bool(centered), momentum > 0, abs(w) < 0.5)
+    return None
+
+
+def adam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.ndarray | None,
+         *, lr: float, beta1: float, beta2: float, eps: float, weight_decay: float,
+         decoupled: bool, maximize: bool, step_size: float, bc2_sqrt: float) -> None:
+    """Adam's / AdamW's update (see ``optim.Adam``), in place; ``vmax`` for amsgrad."""
+    flat = _flat(p, g, m, v, vmax)
+    if flat is None:
+        return reference.adam(p, g, m, v, vmax, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                              weight_decay=weight_decay, decoupled=decoupled,
+                              maximize=maximize, step_size=step_size, bc2_sqrt=bc2_sqrt)
+    w = 1 - beta1
+    c = np.array([-step_size, bc2_sqrt, eps, weight_decay, 1 - lr * weight_decay, w, 1 - w,
+                  beta2, 1 - beta2], dtype=p.dtype)
+    _loop("adam", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+                          decoupled and weight_decay != 0, vmax is not None, abs(w) < 0.5)
+    return None

@@ -1,0 +1,192 @@
+"""Fused Numba kernels for the optimizer updates: one pass over memory, no temporaries.
+
+Each update is written once, as an ``inline='always'`` function of one element's
+values that returns the new values; a serial and a parallel loop (``prange``) call
+it. (The two loops are separate functions because Numba's cache keys a compiled
+function by its source, not its options: one function compiled both ways would load
+the serial code for the parallel loop from the cache.) The dispatcher in
+``__init__`` picks the parallel loop above a size threshold, where the thread start-up
+pays for itself. Arrays arrive flat and contiguous, and
+every scalar arrives already cast to the parameter's dtype, so a float32 update
+stays float32 (a float64 literal would upcast the whole loop). The operations and
+their order are those of ``reference.py``: the two agree to the last bit.
+``error_model='numpy'`` keeps division from blocking vectorization.
+
+Importing this module imports Numba, so ``optim`` imports it only on first use.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+_JIT = {"cache": True, "error_model": "numpy"}
+
+
+@njit(inline="always", **_JIT)
+def _lerp(avg, target, w, w_small, one_minus_w):
+    """PyTorch's ``lerp``: ``avg + w(target − avg)``, from the nearer end."""
+    if w_small:
+        return avg + w * (target - avg)
+    return target - (target - avg) * one_minus_w
+
+
+@njit(inline="always", **_JIT)
+def _grad(pi, gi, sign, wd, has_wd):
+    d = sign * gi
+    if has_wd:
+        d = d + wd * pi
+    return d
+
+
+# ---------------------------------------------------------------------------- SGD
+@njit(inline="always", **_JIT)
+def _sgd_elem(pi, gi, bi, neg_lr, mom, one_minus_damp, wd, sign, has_wd, has_mom, nesterov,
+              first):
+    d = _grad(pi, gi, sign, wd, has_wd)
+    if has_mom:
+        bi = d if first else bi * mom + one_minus_damp * d
+        d = d + mom * bi if nesterov else bi
+    return pi + neg_lr * d, bi
+
+
+@njit(**_JIT)
+def sgd_serial(p, g, buf, neg_lr, mom, one_minus_damp, wd, sign, has_wd, has_mom, nesterov,
+               first):
+    for i in range(p.size):
+        bi = buf[i] if has_mom else p[i]
+        p[i], bi = _sgd_elem(p[i], g[i], bi, neg_lr, mom, one_minus_damp, wd, sign, has_wd,
+                             has_mom, nesterov, first)
+        if has_mom:
+            buf[i] = bi
+
+
+@njit(parallel=True, **_JIT)
+def sgd_parallel(p, g, buf, neg_lr, mom, one_minus_damp, wd, sign, has_wd, has_mom, nesterov,
+                 first):
+    for i in prange(p.size):
+        bi = buf[i] if has_mom else p[i]
+        p[i], bi = _sgd_elem(p[i], g[i], bi, neg_lr, mom, one_minus_damp, wd, sign, has_wd,
+                             has_mom, nesterov, first)
+        if has_mom:
+            buf[i] = bi
+
+
+# ---------------------------------------------------------------- course momentum
+@njit(**_JIT)
+def momentum_serial(p, g, v, lr, beta, one_minus_beta):
+    for i in range(p.size):
+        vi = v[i] * beta + one_minus_beta * g[i]
+        v[i] = vi
+        p[i] = p[i] - lr * vi
+
+
+@njit(parallel=True, **_JIT)
+def momentum_parallel(p, g, v, lr, beta, one_minus_beta):
+    for i in prange(p.size):
+        vi = v[i] * beta + one_minus_beta * g[i]
+        v[i] = vi
+        p[i] = p[i] - lr * vi
+
+
+# ------------------------------------------------------------------------ Adagrad
+@njit(inline="always", **_JIT)
+def _adagrad_elem(pi, gi, si, neg_clr, wd, eps, sign, has_wd):
+    d = _grad(pi, gi, sign, wd, has_wd)
+    si = si + d * d
+    return pi + neg_clr * d / (np.sqrt(si) + eps), si
+
+
+@njit(**_JIT)
+def adagrad_serial(p, g, s, neg_clr, wd, eps, sign, has_wd):
+    for i in range(p.size):
+        p[i], s[i] = _adagrad_elem(p[i], g[i], s[i], neg_clr, wd, eps, sign, has_wd)
+
+
+@njit(parallel=True, **_JIT)
+def adagrad_parallel(p, g, s, neg_clr, wd, eps, sign, has_wd):
+    for i in prange(p.size):
+        p[i], s[i] = _adagrad_elem(p[i], g[i], s[i], neg_clr, wd, eps, sign, has_wd)
+
+
+# ------------------------------------------------------------------------ RMSprop
+@njit(inline="always", **_JIT)
+def _rmsprop_elem(pi, gi, si, ai, bi, c, sign, has_wd, centered, has_mom, w_small):
+    # c = (neg_lr, alpha, 1-alpha, eps, wd, momentum, -1, 1-(1-alpha)), typed constants
+    d = _grad(pi, gi, sign, c[4], has_wd)
+    si = si * c[1] + c[2] * d * d
+    if centered:
+        ai = _lerp(ai, d, c[2], w_small, c[7])
+        avg = np.sqrt(si + c[6] * ai * ai)
+    else:
+        avg = np.sqrt(si)
+    avg = avg + c[3]
+    if has_mom:
+        bi = bi * c[5] + d / avg
+        return pi + c[0] * bi, si, ai, bi
+    return pi + c[0] * d / avg, si, ai, bi
+
+
+@njit(**_JIT)
+def rmsprop_serial(p, g, sq, gavg, buf, c, sign, has_wd, centered, has_mom, w_small):
+    for i in range(p.size):
+        ai = gavg[i] if centered else sq[i]
+        bi = buf[i] if has_mom else sq[i]
+        p[i], sq[i], ai, bi = _rmsprop_elem(p[i], g[i], sq[i], ai, bi, c, sign, has_wd,
+                                            centered, has_mom, w_small)
+        if centered:
+            gavg[i] = ai
+        if has_mom:
+            buf[i] = bi
+
+
+@njit(parallel=True, **_JIT)
+def rmsprop_parallel(p, g, sq, gavg, buf, c, sign, has_wd, centered, has_mom, w_small):
+    for i in prange(p.size):
+        ai = gavg[i] if centered else sq[i]
+        bi = buf[i] if has_mom else sq[i]
+        p[i], sq[i], ai, bi = _rmsprop_elem(p[i], g[i], sq[i], ai, bi, c, sign, has_wd,
+                                            centered, has_mom, w_small)
+        if centered:
+            gavg[i] = ai
+        if has_mom:
+            buf[i] = bi
+
+
+# --------------------------------------------------------------------------- Adam
+@njit(inline="always", **_JIT)
+def _adam_elem(pi, gi, mi, vi, vmi, c, sign, has_wd, decoupled, amsgrad, w_small):
+    # c = (neg_step_size, bc2_sqrt, eps, wd, decay, 1-beta1, 1-(1-beta1), beta2, 1-beta2)
+    if decoupled:
+        pi = pi * c[4]
+        d = sign * gi
+    else:
+        d = _grad(pi, gi, sign, c[3], has_wd)
+    mi = _lerp(mi, d, c[5], w_small, c[6])
+    vi = vi * c[7] + c[8] * d * d
+    if amsgrad:
+        vmi = np.maximum(vmi, vi)
+        denom = np.sqrt(vmi) / c[1] + c[2]
+    else:
+        denom = np.sqrt(vi) / c[1] + c[2]
+    return pi + c[0] * mi / denom, mi, vi, vmi
+
+
+@njit(**_JIT)
+def adam_serial(p, g, m, v, vmax, c, sign, has_wd, decoupled, amsgrad, w_small):
+    for i in range(p.size):
+        vmi = vmax[i] if amsgrad else v[i]
+        p[i], m[i], v[i], vmi = _adam_elem(p[i], g[i], m[i], v[i], vmi, c, sign, has_wd,
+                                           decoupled, amsgrad, w_small)
+        if amsgrad:
+            vmax[i] = vmi
+
+
+@njit(parallel=True, **_JIT)
+def adam_parallel(p, g, m, v, vmax, c, sign, has_wd, decoupled, amsgrad, w_small):
+    for i in prange(p.size):
+        vmi = vmax[i] if amsgrad else v[i]
+        p[i], m[i], v[i], vmi = _adam_elem(p[i], g[i], m[i], v[i], vmi, c, sign, has_wd,
+                                           decoupled, amsgrad, w_small)
+        if amsgrad:
+            vmax[i] = vmi

@@ -1,0 +1,109 @@
+"""NumPy reference implementations of the optimizer updates.
+
+Each function changes ``p`` and its state arrays in place (the arrays keep their
+identity) and performs the same floating-point operations, in the same order and in
+the parameter's dtype, as the fused Numba kernel of the same name in ``fused.py``, so
+the two agree to the last bit. They allocate temporaries: clarity first here.
+``GRAPHGRAD_KERNELS=numpy`` makes the optimizers run these.
+
+The arithmetic is PyTorch's single-tensor ("for-loop") implementation, read off
+``torch/optim/*.py``; the formulas are in the optimizer classes' docstrings.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def _lerp_into(avg: np.ndarray, target: np.ndarray, weight: float) -> None:
+    """``avg += weight * (target - avg)``, evaluated as PyTorch's ``lerp_`` does."""
+    w = avg.dtype.type(weight)
+    if abs(weight) < 0.5:
+        avg += w * (target - avg)
+    else:
+        avg[...] = target - (target - avg) * avg.dtype.type(1 - weight)
+
+
+def _effective_grad(p: np.ndarray, g: np.ndarray, weight_decay: float,
+                    maximize: bool) -> np.ndarray:
+    """``±g + weight_decay * p`` (L2 penalty folded into the gradient)."""
+    if maximize:
+        g = -g
+    if weight_decay != 0:
+        g = g + p.dtype.type(weight_decay) * p
+    return g
+
+
+def sgd(p: np.ndarray, g: np.ndarray, buf: np.ndarray | None, *, lr: float, momentum: float,
+        dampening: float, weight_decay: float, nesterov: bool, maximize: bool,
+        first: bool) -> None:
+    """SGD with optional momentum/Nesterov; ``first`` means ``buf`` holds no history yet."""
+    dt = p.dtype.type
+    d = _effective_grad(p, g, weight_decay, maximize)
+    if momentum != 0:
+        if first:
+            buf[...] = d
+        else:
+            buf *= dt(momentum)
+            buf += dt(1 - dampening) * d
+        d = d + dt(momentum) * buf if nesterov else buf
+    p += dt(-lr) * d
+
+
+def momentum(p: np.ndarray, g: np.ndarray, v: np.ndarray, *, lr: float, beta: float) -> None:
+    """The course's momentum: ``v = βv + (1−β)g; θ -= lr·v``."""
+    dt = p.dtype.type
+    v *= dt(beta)
+    v += dt(1 - beta) * g
+    p -= dt(lr) * v
+
+
+def adagrad(p: np.ndarray, g: np.ndarray, s: np.ndarray, *, clr: float, weight_decay: float,
+            eps: float, maximize: bool) -> None:
+    """Adagrad: ``s += g²; θ -= clr·g/(√s + ε)``."""
+    dt = p.dtype.type
+    d = _effective_grad(p, g, weight_decay, maximize)
+    s += d * d
+    p += dt(-clr) * d / (np.sqrt(s) + dt(eps))
+
+
+def rmsprop(p: np.ndarray, g: np.ndarray, sq: np.ndarray, gavg: np.ndarray | None,
+            buf: np.ndarray | None, *, lr: float, alpha: float, eps: float,
+            weight_decay: float, momentum: float, centered: bool, maximize: bool) -> None:
+    """RMSprop, optionally centered and with momentum."""
+    dt = p.dtype.type
+    d = _effective_grad(p, g, weight_decay, maximize)
+    sq *= dt(alpha)
+    sq += dt(1 - alpha) * d * d
+    if centered:
+        _lerp_into(gavg, d, 1 - alpha)
+        avg = np.sqrt(sq + dt(-1) * gavg * gavg)
+    else:
+        avg = np.sqrt(sq)
+    avg += dt(eps)
+    if momentum > 0:
+        buf *= dt(momentum)
+        buf += d / avg
+        p += dt(-lr) * buf
+    else:
+        p += dt(-lr) * d / avg
+
+
+def adam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.ndarray | None,
+         *, lr: float, beta1: float, beta2: float, eps: float, weight_decay: float,
+         decoupled: bool, maximize: bool, step_size: float, bc2_sqrt: float) -> None:
+    """Adam / AdamW given ``step_size = lr/(1−β₁ᵗ)`` and ``bc2_sqrt = √(1−β₂ᵗ)``."""
+    dt = p.dtype.type
+    if decoupled and weight_decay != 0:
+        p *= dt(1 - lr * weight_decay)
+        d = -g if maximize else g
+    else:
+        d = _effective_grad(p, g, weight_decay, maximize)
+    _lerp_into(m, d, 1 - beta1)
+    v *= dt(beta2)
+    v += dt(1 - beta2) * d * d
+    if vmax is not None:
+        np.maximum(vmax, v, out=vmax)
+        v = vmax
+    denom = np.sqrt(v) / dt(bc2_sqrt) + dt(eps)
+    p += dt(-step_size) * m / denom

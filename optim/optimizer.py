@@ -1,0 +1,242 @@
+"""Optimizer: parameter groups, the step loop, zero_grad and a resumable state.
+
+Parameters are ``autograd.Tensor`` leaves. An update changes ``p.data`` in place (the
+same ndarray object, so views of it and references held elsewhere stay valid) and then
+tells the engine with ``autograd.mark_modified(p)``, so a graph recorded before the
+update and backpropagated after it raises instead of giving stale gradients.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+
+ParamsT = Iterable[ag.Tensor] | Iterable[dict[str, Any]]
+
+
+class _Required:
+    """Marks a hyperparameter with no default: every group must give it."""
+
+    def __repr__(self) -> str:
+        return "<required parameter>"
+
+
+required = _Required()
+
+
+def check_nonnegative(name: str, value: Any, owner: str) -> None:
+    """Raise a ValueError naming ``owner`` unless ``value >= 0``."""
+    if not isinstance(value, (int, float, np.floating, np.integer)) or not value >= 0:
+        raise ValueError(f"{owner}: invalid {name} {value!r}; it must be a number >= 0")
+
+
+def check_unit_interval(name: str, value: Any, owner: str) -> None:
+    """Raise a ValueError naming ``owner`` unless ``0 <= value < 1``."""
+    if not isinstance(value, (int, float, np.floating, np.integer)) or not 0 <= value < 1:
+        raise ValueError(f"{owner}: invalid {name} {value!r}; it must lie in [0, 1)")
+
+
+def _to_python(value: Any) -> Any:
+    """Undo what a round trip through ``.npz`` does to an option: 0-d arrays become
+    numbers (or bools), 1-d arrays tuples."""
+    if isinstance(value, np.ndarray):
+        return value.item() if value.ndim == 0 else tuple(value.tolist())
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+class Optimizer:
+    """Base class of the optimizers (PyTorch's ``torch.optim.Optimizer`` interface).
+
+    ``params`` is an iterable of Tensors (a generator such as ``Module.parameters()``
+    works) or of dicts, each a parameter group: ``{"params": [...], "lr": ..., ...}``;
+    options a group leaves out are taken from ``defaults``. A subclass implements
+    ``_update(p, grad, state, group)`` for one parameter and ``_check_group(group)``
+    for its options.
+    """
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        self.defaults = dict(defaults)
+        self.state: dict[ag.Tensor, dict[str, Any]] = {}
+        self.param_groups: list[dict[str, Any]] = []
+        if isinstance(params, (ag.Tensor, np.ndarray)):
+            raise TypeError(
+                f"{type(self).__name__}: params should be an iterable of Tensors or of "
+                f"parameter-group dicts, got a single {type(params).__name__}; wrap it in "
+                "a list: [w]"
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__} got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        for group in groups:
+            self.add_param_group(group)
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines.extend(f"    {k}: {v}" for k, v in sorted(group.items()) if k != "params")
+        return "\n".join(lines) + "\n)"
+
+    # ------------------------------------------------------------------ groups
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
+        """Add a group of parameters with its own options (e.g. a different ``lr``)."""
+        name = type(self).__name__
+        if not isinstance(param_group, dict):
+            raise TypeError(f"{name}.add_param_group: expected a dict, got "
+                            f"{type(param_group).__name__}")
+        params = param_group.get("params")
+        if params is None:
+            raise ValueError(f"{name}.add_param_group: the group has no 'params' entry")
+        params = [params] if isinstance(params, ag.Tensor) else list(params)
+        if not params:
+            raise ValueError(f"{name}: a parameter group has an empty parameter list")
+        seen: set[int] = set()
+        for p in params:
+            if not isinstance(p, ag.Tensor):
+                raise TypeError(f"{name} can only optimize autograd Tensors, but one of the "
+                                f"params is a {type(p).__name__}")
+            if not p.is_leaf:
+                raise ValueError(
+                    f"{name} can't optimize a non-leaf tensor (made by an operation): pass "
+                    "the leaves that require grad, e.g. model.parameters()"
+                )
+            if not np.issubdtype(p.dtype, np.floating):
+                raise TypeError(f"{name} can only optimize floating-point tensors, got {p.dtype}")
+            if id(p) in seen:
+                raise ValueError(f"{name}: a parameter of shape {p.shape} is given twice in "
+                                 "one parameter group; pass each parameter once")
+            seen.add(id(p))
+        in_other = {id(q) for g in self.param_groups for q in g["params"]}
+        if seen & in_other:
+            raise ValueError(f"{name}: some parameters appear in more than one parameter "
+                             "group; each parameter may belong to one group only")
+        group = {k: _to_python(v) for k, v in param_group.items() if k != "params"}
+        for key, default in self.defaults.items():
+            if default is required and key not in group:
+                raise ValueError(f"{name}: parameter group didn't specify a value of "
+                                 f"required optimization parameter {key!r}")
+            group.setdefault(key, default)
+        self._check_group(group)
+        group["params"] = params
+        self.param_groups.append(group)
+
+    def _check_group(self, group: dict[str, Any]) -> None:
+        """Validate one group's options (subclasses raise ValueError on bad values)."""
+
+    # ------------------------------------------------------------------ update
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Update every parameter that has a gradient; return ``closure()``'s loss.
+
+        ``closure`` (optional) re-evaluates the model and returns the loss; it runs
+        with gradients enabled, before the update. Parameters whose ``grad`` is None
+        are skipped.
+        """
+        loss = None
+        if closure is not None:
+            with ag.enable_grad():
+                loss = closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                g = grad.data if isinstance(grad, ag.Tensor) else np.asarray(grad)
+                if g.shape != p.shape:
+                    raise ValueError(f"{type(self).__name__}.step: a parameter of shape "
+                                     f"{p.shape} has a gradient of shape {g.shape}")
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {}
+                self._update(p.data, g, state, group)
+                ag.mark_modified(p)
+        return loss
+
+    def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
+                group: dict[str, Any]) -> None:
+        """Change the parameter array ``p`` in place given its gradient ``g``."""
+        raise NotImplementedError(f"{type(self).__name__} must implement _update")
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients: set ``p.grad = None`` (default) or fill them with zeros."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                else:
+                    with ag.no_grad():
+                        p.grad = p.grad.detach()
+                        p.grad.zero_()
+
+    # ------------------------------------------------------------------- state
+    def state_dict(self) -> dict[str, Any]:
+        """The optimizer's state, in PyTorch's layout and without Tensors.
+
+        ``{"state": {index: {name: ndarray | number}}, "param_groups": [{options...,
+        "params": [index, ...]}]}``, where parameters are numbered in group order.
+        The arrays are copies: training on does not change a saved state.
+        """
+        index: dict[int, int] = {}
+        groups = []
+        for group in self.param_groups:
+            ids = []
+            for p in group["params"]:
+                index.setdefault(id(p), len(index))
+                ids.append(index[id(p)])
+            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+        state = {
+            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v)
+                           for k, v in s.items()}
+            for p, s in self.state.items() if id(p) in index
+        }
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a state saved by ``state_dict()`` (also after a trip through .npz)."""
+        name = type(self).__name__
+        saved_groups = state_dict["param_groups"]
+        if len(saved_groups) != len(self.param_groups):
+            raise ValueError(f"{name}.load_state_dict: the saved state has "
+                             f"{len(saved_groups)} parameter groups, this optimizer "
+                             f"{len(self.param_groups)}")
+        by_index: dict[int, ag.Tensor] = {}
+        for saved, group in zip(saved_groups, self.param_groups):
+            ids = [int(i) for i in np.atleast_1d(np.asarray(saved["params"]))]
+            if len(ids) != len(group["params"]):
+                raise ValueError(f"{name}.load_state_dict: a saved group has {len(ids)} "
+                                 f"parameters, the matching group {len(group['params'])}")
+            by_index.update(zip(ids, group["params"]))
+        new_state: dict[ag.Tensor, dict[str, Any]] = {}
+        for key, saved in state_dict["state"].items():
+            p = by_index[int(key)]
+            entry = {}
+            for k, v in saved.items():
+                if k in self._state_arrays():
+                    v = np.asarray(v)
+                    if v.shape != p.shape:
+                        raise ValueError(f"{name}.load_state_dict: state {k!r} has shape "
+                                         f"{v.shape}, its parameter {p.shape}")
+                    arr = np.empty_like(p.data)
+                    arr[...] = v
+                    entry[k] = arr
+                else:
+                    entry[k] = _to_python(v)
+            new_state[p] = entry
+        for saved, group in zip(saved_groups, self.param_groups):
+            options = {k: _to_python(v) for k, v in saved.items() if k != "params"}
+            self._check_group({**group, **options})
+            group.update(options)
+        self.state = new_state
+
+    def _state_arrays(self) -> tuple[str, ...]:
+        """Names of the per-parameter state entries that are arrays of p's shape."""
+        return ()
