@@ -1,0 +1,26 @@
+"""Neural-network layers, losses, initializers and persistence, built on ``autograd``.
+
+>>> import autograd as ag, nn
+>>> model = nn.Sequential(nn.Linear(2, 4), nn.ReLU(), nn.Linear(4, 1))
+>>> loss = nn.MSELoss()(model(ag.randn(8, 2)), ag.randn(8, 1))
+>>> loss.backward()
+"""
+
+from . import functional, init, utils
+from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .batchnorm import BatchNorm1d
+from .container import ModuleDict, ModuleList, Sequential
+from .dropout import Dropout
+from .linear import Flatten, Identity, Linear
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .module import IncompatibleKeys, Module
+from .parameter import Parameter
+from .serialization import StateDictFileError, load, save
+
+__all__ = [
+    "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "ModuleDict",
+    "Linear", "Identity", "Flatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
+    "LogSoftmax", "Dropout", "BatchNorm1d", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
+    "CrossEntropyLoss", "NLLLoss", "functional", "init", "utils", "save", "load",
+    "StateDictFileError",
+]

@@ -1,0 +1,37 @@
+"""``nn.functional`` (import it as ``F``): layers, activations and losses as functions.
+
+The names and signatures are ``torch.nn.functional``'s; ``l2_penalty`` is the
+course's regularization term.
+"""
+
+from .activation import (
+    leaky_relu,
+    linear,
+    log_softmax,
+    one_hot,
+    relu,
+    sigmoid,
+    softmax,
+    tanh,
+)
+from .batch_norm import BatchNormTrain, batch_norm
+from .dropout import DropoutMaskScale, dropout, dropout_mask
+from .loss import (
+    ClampedBinaryCrossEntropy,
+    SigmoidBinaryCrossEntropy,
+    SoftmaxCrossEntropy,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    mse_loss,
+    nll_loss,
+)
+from .regularization import l2_penalty
+
+__all__ = [
+    "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot",
+    "dropout", "dropout_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
+    "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "l2_penalty",
+    "BatchNormTrain", "DropoutMaskScale", "SoftmaxCrossEntropy", "SigmoidBinaryCrossEntropy",
+    "ClampedBinaryCrossEntropy",
+]

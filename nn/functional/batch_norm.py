@@ -1,0 +1,122 @@
+"""Batch normalization (seed inventory §11) as one fused op with a twice-differentiable backward."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import autograd as ag
+
+
+def _stat_axes(ndim: int) -> tuple[int, ...]:
+    return (0,) if ndim == 2 else (0, 2)
+
+
+def _channel_shape(ndim: int, channels: int) -> tuple[int, ...]:
+    return (1, channels) if ndim == 2 else (1, channels, 1)
+
+
+class BatchNormTrain(ag.Function):
+    """``y = γ·x̂ + β`` with ``x̂ = (x − μ)/sqrt(σ² + ε)`` per channel, μ and the biased
+    σ² (1/m) taken over the batch (course §11).
+
+    With ``g = ∂L/∂y``, ``ĝ = γ·g`` and m values per channel, the backward is
+
+        ∂L/∂x = (1/sqrt(σ² + ε)) · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))
+        ∂L/∂γ = Σ g·x̂,   ∂L/∂β = Σ g
+
+    written with Tensor ops. When the backward pass is itself recorded
+    (``create_graph=True``) x̂ and 1/sqrt(σ² + ε) are recomputed from x with Tensor
+    ops so that second derivatives flow through them; otherwise the arrays saved
+    by the forward are reused.
+    """
+
+    @staticmethod
+    def forward(ctx, x, gamma, beta, mean, var, eps):
+        bshape = _channel_shape(x.ndim, x.shape[1])
+        inv_std = 1.0 / np.sqrt(var.reshape(bshape) + eps)
+        x_hat = (x - mean.reshape(bshape)) * inv_std
+        ctx.save_for_backward(x, gamma)
+        ctx.x_hat, ctx.inv_std, ctx.eps = x_hat, inv_std.astype(x.dtype, copy=False), eps
+        out = x_hat if gamma is None else x_hat * gamma.reshape(bshape)
+        if beta is not None:
+            out = out + beta.reshape(bshape)
+        return out.astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, gamma = ctx.saved_tensors
+        axes = _stat_axes(x.ndim)
+        bshape = _channel_shape(x.ndim, x.shape[1])
+        if ag.is_grad_enabled():
+            centered = x - x.mean(axis=axes, keepdims=True)
+            inv_std = ((centered * centered).mean(axis=axes, keepdims=True) + ctx.eps) ** -0.5
+            x_hat = centered * inv_std
+        else:
+            x_hat, inv_std = ag.from_numpy(ctx.x_hat), ag.from_numpy(ctx.inv_std)
+        need_x, need_gamma, need_beta = ctx.needs_input_grad[:3]
+        grad_x = grad_gamma = grad_beta = None
+        if need_x:
+            g_hat = grad if gamma is None else grad * gamma.reshape(bshape)
+            grad_x = inv_std * (g_hat - g_hat.mean(axis=axes, keepdims=True)
+                                - x_hat * (g_hat * x_hat).mean(axis=axes, keepdims=True))
+        if need_gamma:
+            grad_gamma = (grad * x_hat).sum(axis=axes)
+        if need_beta:
+            grad_beta = grad.sum(axis=axes)
+        return grad_x, grad_gamma, grad_beta, None, None, None
+
+
+def _check_input(x: ag.Tensor, num_features: int) -> None:
+    if x.ndim not in (2, 3) or x.shape[1] != num_features:
+        raise ValueError(
+            f"batch_norm: expected input of shape (N, {num_features}) or (N, {num_features}, L) "
+            f"(features on dimension 1), got {tuple(x.shape)}. Data in the course's "
+            "(features, examples) layout needs a transpose: x.T"
+        )
+
+
+def batch_norm(x: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag.Tensor | None,
+               weight: ag.Tensor | None = None, bias: ag.Tensor | None = None,
+               training: bool = False, momentum: float = 0.1,
+               eps: float = 1e-5) -> ag.Tensor:
+    """Batch normalization over ``(N, C)`` or ``(N, C, L)`` input, per channel C (PyTorch's
+    ``F.batch_norm``; course §11).
+
+    Training (or no running statistics): normalize with the batch mean and the
+    *biased* batch variance ``σ² = 1/m Σ (x − μ)²``, then, when running buffers
+    are given, update them in place as PyTorch does::
+
+        running_mean = (1 − momentum)·running_mean + momentum·μ
+        running_var  = (1 − momentum)·running_var  + momentum·σ²·m/(m − 1)   # unbiased
+
+    Evaluation: normalize with the running statistics instead. Then
+    ``y = weight·x̂ + bias`` (weight γ and bias β of shape ``(C,)``, optional).
+    The course's running average ``μ_final = 0.9·μ_final + 0.1·μ`` is momentum=0.1.
+    """
+    if not isinstance(x, ag.Tensor):
+        x = ag.as_tensor(x)
+    sized = next((t for t in (running_mean, weight, bias, running_var) if t is not None), None)
+    channels = sized.shape[0] if sized is not None else (x.shape[1] if x.ndim >= 2 else 0)
+    _check_input(x, channels)
+    axes = _stat_axes(x.ndim)
+    use_batch_stats = training or running_mean is None or running_var is None
+    if not use_batch_stats:
+        bshape = _channel_shape(x.ndim, channels)
+        x_hat = (x - running_mean.data.reshape(bshape)) / np.sqrt(
+            running_var.data.reshape(bshape) + eps).astype(x.dtype)
+        out = x_hat if weight is None else x_hat * weight.reshape(bshape)
+        return out if bias is None else out + bias.reshape(bshape)
+    m = x.data.size // channels
+    if m < 2 and training:
+        raise ValueError(
+            f"batch_norm: training needs more than 1 value per channel to take batch "
+            f"statistics, got input of shape {tuple(x.shape)}; use a batch of 2 or more, or "
+            "call .eval() to use the running statistics"
+        )
+    mean = x.data.mean(axis=axes)
+    var = x.data.var(axis=axes)
+    if training and running_mean is not None and running_var is not None:
+        with ag.no_grad():
+            running_mean.mul_(1.0 - momentum).add_(mean, alpha=momentum)
+            running_var.mul_(1.0 - momentum).add_(var * (m / (m - 1)), alpha=momentum)
+    return BatchNormTrain.apply(x, weight, bias, mean, var, eps)

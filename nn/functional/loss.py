@@ -1,0 +1,332 @@
+"""Loss functions (seed inventory §4, §12), PyTorch's signatures and semantics.
+
+Softmax + cross-entropy and sigmoid + binary cross-entropy are fused ops: the
+logits' gradient is computed in one step as the course's ``ŷ − y`` (§1.4, §12),
+which is both cheaper and more stable than going through the probabilities.
+Every loss takes ``reduction='mean' | 'sum' | 'none'``; 'mean' divides by the
+batch size (or, for class-index targets with ``weight``, by the summed weights
+of the targets, as PyTorch does), so the course's ``J = 1/m Σ L`` is 'mean'.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+
+_REDUCTIONS = ("mean", "sum", "none")
+
+
+# -------------------------------------------------------------------- checks
+def _check_reduction(reduction: str, name: str) -> None:
+    if reduction not in _REDUCTIONS:
+        raise ValueError(f"{name}: reduction must be one of {_REDUCTIONS}, got {reduction!r}")
+
+
+def _reduce(loss: ag.Tensor, reduction: str, denominator: Any = None) -> ag.Tensor:
+    if reduction == "none":
+        return loss
+    total = loss.sum()
+    if reduction == "sum":
+        return total
+    return total / (loss.data.size if denominator is None else denominator)
+
+
+def _tensor(x: Any) -> ag.Tensor:
+    return x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
+
+
+def _float_target(target: Any, input: ag.Tensor, name: str) -> ag.Tensor:
+    """The target as a Tensor of the input's dtype, with the input's exact shape."""
+    target = _tensor(target)
+    if target.shape != input.shape:
+        raise ValueError(
+            f"{name}: target shape {tuple(target.shape)} differs from input shape "
+            f"{tuple(input.shape)}; they must match (broadcasting them would silently "
+            "compare every prediction with every label). Reshape the target, e.g. "
+            "target.reshape(input.shape)"
+        )
+    if target.dtype.kind not in "fiub":
+        raise TypeError(f"{name}: target must be numeric, got dtype {target.dtype}")
+    if target.dtype != input.dtype and not target.requires_grad:
+        target = ag.from_numpy(target.data.astype(input.dtype))
+    return target
+
+
+def _float_input(input: Any, name: str) -> ag.Tensor:
+    input = _tensor(input)
+    if input.dtype.kind != "f":
+        raise TypeError(f"{name}: input must be floating point (predictions or logits), got "
+                        f"{input.dtype}")
+    return input
+
+
+def _class_weight(weight: Any, classes: int, dtype: np.dtype, name: str) -> np.ndarray:
+    if weight is None:
+        return np.ones(classes, dtype=dtype)
+    w = np.asarray(weight.data if isinstance(weight, ag.Tensor) else weight, dtype=dtype)
+    if w.shape != (classes,):
+        raise ValueError(f"{name}: weight must have one entry per class, shape ({classes},), "
+                         f"got {w.shape}")
+    return w
+
+
+def _class_indices(target: Any, input: ag.Tensor, ignore_index: int,
+                   name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Validated ``(N,)`` class labels and the mask of the ones not ignored."""
+    n, classes = input.shape
+    y = np.asarray(target.data if isinstance(target, ag.Tensor) else target)
+    if y.dtype.kind not in "iu":
+        raise TypeError(
+            f"{name}: class-index targets must be integers, got dtype {y.dtype} with shape "
+            f"{y.shape}. Convert labels with .astype(np.int64); class probabilities must "
+            f"have the input's shape {tuple(input.shape)}"
+        )
+    if y.shape != (n,):
+        hint = " (use target.reshape(-1))" if y.size == n else ""
+        raise ValueError(f"{name}: target of class indices must have shape ({n},) for input "
+                         f"{tuple(input.shape)}, got {y.shape}{hint}")
+    valid = y != ignore_index
+    bad = valid & ((y < 0) | (y >= classes))
+    if bad.any():
+        raise IndexError(
+            f"{name}: target contains class {int(y[bad][0])} at position "
+            f"{int(np.flatnonzero(bad)[0])}, outside [0, {classes}) for input with "
+            f"{classes} classes"
+        )
+    return np.where(valid, y, 0), valid
+
+
+def _check_logits(input: ag.Tensor, name: str) -> None:
+    if input.ndim != 2:
+        raise ValueError(f"{name}: input must be (N, C) scores, one row per example, got shape "
+                         f"{tuple(input.shape)}. Data in the course's (C, m) layout needs .T")
+
+
+# -------------------------------------------------------------- fused ops
+class SoftmaxCrossEntropy(ag.Function):
+    """Per-row loss ``L_i = −Σ_c A_ic · log softmax(z_i)_c`` for logits z ``(N, C)``.
+
+    A ``(N, C)`` holds the (weighted, smoothed) target distribution. The gradient
+    is ``∂L_i/∂z_i = softmax(z_i)·Σ_c A_ic − A_i``, which for a one-hot target is
+    the course's ``ŷ − y`` (§12); ``∂L_i/∂A_ic = −log softmax(z_i)_c``.
+    """
+
+    @staticmethod
+    def forward(ctx, logits, targets):
+        shifted = logits - logits.max(axis=1, keepdims=True)
+        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        ctx.save_for_backward(logits, targets)
+        ctx.log_p = log_p
+        return -(targets * log_p).sum(axis=1)
+
+    @staticmethod
+    def backward(ctx, grad):
+        logits, targets = ctx.saved_tensors
+        if ag.is_grad_enabled():
+            log_p = ag.log_softmax(logits, axis=1)
+        else:
+            log_p = ag.from_numpy(ctx.log_p)
+        g = grad.reshape(-1, 1)
+        need_logits, need_targets = ctx.needs_input_grad
+        grad_logits = grad_targets = None
+        if need_logits:
+            grad_logits = g * (log_p.exp() * targets.sum(axis=1, keepdims=True) - targets)
+        if need_targets:
+            grad_targets = -g * log_p
+        return grad_logits, grad_targets
+
+
+class SigmoidBinaryCrossEntropy(ag.Function):
+    """Elementwise ``ℓ = (1 − y)·x + c·softplus(−x)`` with ``c = 1 + (pos_weight − 1)·y``.
+
+    This is ``−[c·y·log σ(x) + (1 − y)·log(1 − σ(x))]`` written without forming
+    σ(x), so it is finite for logits of any size. ``∂ℓ/∂x = (1 − y) − c·(1 − σ(x))``,
+    which without pos_weight is the course's ``a − y`` (``dZ = A − Y``, §1.4).
+    """
+
+    @staticmethod
+    def forward(ctx, x, y, pos_weight):
+        softplus_neg = np.logaddexp(0.0, -x).astype(x.dtype, copy=False)
+        c = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
+        ctx.save_for_backward(x, y, pos_weight)
+        return ((1.0 - y) * x + c * softplus_neg).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y, pos_weight = ctx.saved_tensors
+        need_x, need_y, _ = ctx.needs_input_grad
+        grad_x = grad_y = None
+        if need_x:
+            c = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
+            grad_x = grad * ((1.0 - y) - c * ag.sigmoid(-x))
+        if need_y:
+            extra = 0.0 if pos_weight is None else (pos_weight - 1.0) * ag.softplus(-x)
+            grad_y = grad * (extra - x)
+        return grad_x, grad_y, None
+
+
+class ClampedBinaryCrossEntropy(ag.Function):
+    """Elementwise ``ℓ = −[y·max(log p, −100) + (1 − y)·max(log(1 − p), −100)]``.
+
+    The log is clamped at −100 exactly as PyTorch's ``BCELoss`` does, so the loss
+    stays finite at p = 0 and p = 1; ``∂ℓ/∂p = (p − y) / max(p(1 − p), 1e-12)``, as
+    PyTorch's backward. (The course clips p to ``[ε, 1 − ε]`` before the log
+    instead, §2.2; both keep the loss finite.)
+    """
+
+    @staticmethod
+    def forward(ctx, p, y):
+        with np.errstate(divide="ignore"):
+            log_p = np.maximum(np.log(p), -100.0)
+            log_1mp = np.maximum(np.log1p(-p), -100.0)
+        ctx.save_for_backward(p, y)
+        return (-(y * log_p + (1.0 - y) * log_1mp)).astype(p.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx, grad):
+        p, y = ctx.saved_tensors
+        need_p, need_y = ctx.needs_input_grad
+        grad_p = grad_y = None
+        if need_p:
+            grad_p = grad * (p - y) / ag.maximum(p * (1.0 - p), 1e-12)
+        if need_y:
+            grad_y = grad * (ag.maximum(ag.log1p(-p), -100.0) - ag.maximum(ag.log(p), -100.0))
+        return grad_p, grad_y
+
+
+# ------------------------------------------------------------------ losses
+def mse_loss(input: ag.Tensor, target: Any, reduction: str = "mean") -> ag.Tensor:
+    """Mean squared error ``(1/n) Σ (input − target)²`` over all n elements (PyTorch's).
+
+    The seeds' only squared error (§4, S4 L619) is ``(1/m) Σ (h − y)²``; its gradient
+    there misses the factor 2 (§16 item 22) — this one has it. Unlike PyTorch, which
+    only warns, shapes must match exactly.
+    """
+    _check_reduction(reduction, "mse_loss")
+    input = _float_input(input, "mse_loss")
+    target = _float_target(target, input, "mse_loss")
+    diff = input - target
+    return _reduce(diff * diff, reduction)
+
+
+def binary_cross_entropy(input: ag.Tensor, target: Any, weight: Any = None,
+                         reduction: str = "mean") -> ag.Tensor:
+    """Binary cross-entropy on probabilities (course §4: ``−[y log a + (1 − y) log(1 − a)]``).
+
+    ``input`` holds probabilities in [0, 1] (a sigmoid's output) and ``target``
+    labels in [0, 1] of the same shape; ``weight`` rescales each element. The log
+    is clamped at −100 (PyTorch's rule; see ``ClampedBinaryCrossEntropy``), so the
+    loss is finite even at exactly 0 and 1. Prefer
+    ``binary_cross_entropy_with_logits`` on the logits: it is exact where this clamps.
+    """
+    name = "binary_cross_entropy"
+    _check_reduction(reduction, name)
+    input = _float_input(input, name)
+    target = _float_target(target, input, name)
+    p = input.data
+    if p.size and not (np.all(p >= 0.0) and np.all(p <= 1.0)):
+        raise ValueError(
+            f"{name}: input must hold probabilities in [0, 1], got values from {p.min():.4g} to "
+            f"{p.max():.4g}. Apply sigmoid first, or pass the logits to "
+            "binary_cross_entropy_with_logits"
+        )
+    loss = ClampedBinaryCrossEntropy.apply(input, target)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: ag.Tensor, target: Any, weight: Any = None,
+                                     reduction: str = "mean",
+                                     pos_weight: Any = None) -> ag.Tensor:
+    """Sigmoid + binary cross-entropy in one stable op on logits (PyTorch's).
+
+    ``ℓ = −w·[pos_weight·y·log σ(x) + (1 − y)·log(1 − σ(x))]``, computed as
+    ``(1 − y)x + (1 + (pos_weight − 1)y)·softplus(−x)``, finite for logits of any
+    size (the course clips logits to ±500 instead, §2.2). The gradient with
+    respect to the logits is the course's ``σ(x) − y`` (times w, /n for 'mean').
+    ``pos_weight`` (broadcast over the last dimension, one per class) weighs
+    the positive examples; ``weight`` rescales each element.
+    """
+    name = "binary_cross_entropy_with_logits"
+    _check_reduction(reduction, name)
+    input = _float_input(input, name)
+    target = _float_target(target, input, name)
+    if pos_weight is not None:
+        pos_weight = ag.as_tensor(pos_weight, dtype=input.dtype)
+        try:
+            np.broadcast_shapes(pos_weight.shape, input.shape)
+        except ValueError:
+            raise ValueError(f"{name}: pos_weight of shape {tuple(pos_weight.shape)} cannot be "
+                             f"broadcast to the input's {tuple(input.shape)}; give one value "
+                             "per class (the last dimension)") from None
+    loss = SigmoidBinaryCrossEntropy.apply(input, target, pos_weight)
+    if weight is not None:
+        loss = loss * weight
+    return _reduce(loss, reduction)
+
+
+def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
+                  reduction: str = "mean", label_smoothing: float = 0.0) -> ag.Tensor:
+    """Softmax + cross-entropy on logits ``(N, C)`` in one fused op (PyTorch's semantics).
+
+    ``target`` is either class indices ``(N,)`` (integers in ``[0, C)``; rows equal
+    to ``ignore_index`` are skipped) or class probabilities ``(N, C)`` (floats).
+    Per example (course §4, §12): ``L_i = −Σ_c y_ic log softmax(z_i)_c``, where with
+    ``label_smoothing`` ε the target becomes ``(1 − ε)·y + ε/C``, and ``weight``
+    ``(C,)`` scales class c's terms. 'mean' divides by N for probability targets
+    and by ``Σ_i weight[target_i]`` over the kept rows for index targets (N
+    without weights). The logits' gradient is ``ŷ − y`` (divided by N for 'mean').
+
+    The course's worked example ``ŷ = [0.1, 0.2, 0.3, 0.4]``, ``y = class 1`` gives
+    ``−log 0.2 = 1.6094379``.
+    """
+    name = "cross_entropy"
+    _check_reduction(reduction, name)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
+    input = _float_input(input, name)
+    _check_logits(input, name)
+    n, classes = input.shape
+    w = _class_weight(weight, classes, input.dtype, name)
+    target_t = target if isinstance(target, ag.Tensor) else None
+    target_shape = np.shape(target.data if target_t is not None else target)
+    if target_shape == (n, classes) and np.asarray(
+            target.data if target_t is not None else target).dtype.kind == "f":
+        probs = _float_target(target, input, name)
+        smoothed = probs * (1.0 - label_smoothing) + label_smoothing / classes
+        coeffs = smoothed * w if weight is not None else smoothed
+        return _reduce(SoftmaxCrossEntropy.apply(input, coeffs), reduction, n)
+    y, valid = _class_indices(target, input, ignore_index, name)
+    coeffs = np.zeros((n, classes), dtype=input.dtype)
+    rows = np.arange(n)
+    coeffs[rows, y] = (1.0 - label_smoothing) * w[y]
+    if label_smoothing:
+        coeffs += (label_smoothing / classes) * w
+    coeffs[~valid] = 0.0
+    loss = SoftmaxCrossEntropy.apply(input, coeffs)
+    return _reduce(loss, reduction, w[y][valid].sum())
+
+
+def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
+             reduction: str = "mean") -> ag.Tensor:
+    """Negative log-likelihood ``L_i = −weight[y_i] · input[i, y_i]`` on log-probabilities.
+
+    ``input`` is ``(N, C)`` log-probabilities (e.g. ``log_softmax``'s output) and
+    ``target`` ``(N,)`` class indices; ``nll_loss(log_softmax(z), y)`` equals
+    ``cross_entropy(z, y)``. 'mean' divides by ``Σ weight[y_i]`` over the kept rows,
+    as PyTorch does (N without weights).
+    """
+    name = "nll_loss"
+    _check_reduction(reduction, name)
+    input = _float_input(input, name)
+    _check_logits(input, name)
+    n, classes = input.shape
+    w = _class_weight(weight, classes, input.dtype, name)
+    y, valid = _class_indices(target, input, ignore_index, name)
+    coeffs = np.where(valid, w[y], 0.0).astype(input.dtype)
+    loss = -input[np.arange(n), y] * coeffs
+    return _reduce(loss, reduction, coeffs.sum())

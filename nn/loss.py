@@ -1,0 +1,93 @@
+"""Loss modules (PyTorch's names and defaults) around the ``nn.functional`` losses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autograd as ag
+
+from . import functional as F
+from .functional.loss import _check_reduction
+from .module import Module
+
+
+class _Loss(Module):
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        _check_reduction(reduction, type(self).__name__)
+        self.reduction = reduction
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}"
+
+
+class MSELoss(_Loss):
+    """Mean squared error ``mean((input − target)²)``; see ``F.mse_loss``.
+
+    Call as ``loss_fn(prediction, target)`` with equal shapes.
+    """
+
+    def forward(self, input: ag.Tensor, target: Any) -> ag.Tensor:
+        return F.mse_loss(input, target, self.reduction)
+
+
+class BCELoss(_Loss):
+    """Binary cross-entropy on probabilities, ``−[y log p + (1 − y) log(1 − p)]`` (course
+    §4), with PyTorch's clamp of the log at −100 so it is finite at p = 0 and 1; see
+    ``F.binary_cross_entropy``. ``weight`` rescales each element."""
+
+    def __init__(self, weight: Any = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight = weight
+
+    def forward(self, input: ag.Tensor, target: Any) -> ag.Tensor:
+        return F.binary_cross_entropy(input, target, self.weight, self.reduction)
+
+
+class BCEWithLogitsLoss(_Loss):
+    """Sigmoid + binary cross-entropy on logits as one stable fused op (gradient
+    ``σ(x) − y``); see ``F.binary_cross_entropy_with_logits``."""
+
+    def __init__(self, weight: Any = None, reduction: str = "mean",
+                 pos_weight: Any = None) -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.pos_weight = pos_weight
+
+    def forward(self, input: ag.Tensor, target: Any) -> ag.Tensor:
+        return F.binary_cross_entropy_with_logits(input, target, self.weight, self.reduction,
+                                                  self.pos_weight)
+
+
+class CrossEntropyLoss(_Loss):
+    """Softmax + cross-entropy on logits ``(N, C)`` as one fused op (gradient ``ŷ − y``,
+    course §12); targets are class indices ``(N,)`` or probabilities ``(N, C)``. Supports
+    ``weight``, ``ignore_index`` and ``label_smoothing``; see ``F.cross_entropy``."""
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
+                 label_smoothing: float = 0.0) -> None:
+        super().__init__(reduction)
+        if not 0.0 <= label_smoothing <= 1.0:
+            raise ValueError(f"CrossEntropyLoss: label_smoothing must be in [0, 1], got "
+                             f"{label_smoothing}")
+        self.weight = weight
+        self.ignore_index = ignore_index
+        self.label_smoothing = label_smoothing
+
+    def forward(self, input: ag.Tensor, target: Any) -> ag.Tensor:
+        return F.cross_entropy(input, target, self.weight, self.ignore_index, self.reduction,
+                               self.label_smoothing)
+
+
+class NLLLoss(_Loss):
+    """Negative log-likelihood on log-probabilities ``(N, C)`` with class indices ``(N,)``;
+    ``NLLLoss()(LogSoftmax()(z), y) == CrossEntropyLoss()(z, y)``. See ``F.nll_loss``."""
+
+    def __init__(self, weight: Any = None, ignore_index: int = -100,
+                 reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.weight = weight
+        self.ignore_index = ignore_index
+
+    def forward(self, input: ag.Tensor, target: Any) -> ag.Tensor:
+        return F.nll_loss(input, target, self.weight, self.ignore_index, self.reduction)

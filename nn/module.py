@@ -1,0 +1,445 @@
+"""``Module``: the base class of every layer and model, with PyTorch's semantics.
+
+Assigning a ``Parameter`` or a ``Module`` to an attribute registers it; tensors
+that are state but not learnable (BatchNorm's running statistics) are registered
+with ``register_buffer``. Everything else — iteration over parameters with
+dotted names, train/eval mode, ``zero_grad``, state dicts, forward hooks,
+dtype casts and the printed tree — follows from those three registries.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any, NamedTuple
+
+import numpy as np
+
+import autograd as ag
+
+from .parameter import Parameter
+
+
+class IncompatibleKeys(NamedTuple):
+    """What ``load_state_dict(strict=False)`` did not match."""
+
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+class Module:
+    """Base class of layers and models (PyTorch's ``nn.Module``).
+
+    Subclasses call ``super().__init__()`` first, assign their parameters and
+    submodules as attributes, and define ``forward``. Calling the module runs the
+    forward pre-hooks, ``forward`` and the forward hooks.
+
+    >>> class TwoLayer(Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.fc1 = Linear(2, 3)
+    ...         self.fc2 = Linear(3, 1)
+    ...     def forward(self, x):
+    ...         return self.fc2(self.fc1(x).relu())
+    >>> [name for name, _ in TwoLayer().named_parameters()]
+    ['fc1.weight', 'fc1.bias', 'fc2.weight', 'fc2.bias']
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "training", True)
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent", set())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", [])
+        object.__setattr__(self, "_forward_pre_hooks", [])
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(
+            f"{type(self).__name__} has no forward(): define `def forward(self, x)` in the "
+            "subclass"
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        for hook in list(self._forward_pre_hooks):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        out = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks):
+            result = hook(self, args, out)
+            if result is not None:
+                out = result
+        return out
+
+    # ---------------------------------------------------------- registration
+    def _registries(self) -> tuple[dict, dict, dict]:
+        try:
+            return self._parameters, self._buffers, self._modules
+        except AttributeError:
+            raise AttributeError(
+                f"{type(self).__name__}: call super().__init__() at the start of __init__ "
+                "before assigning parameters, buffers or submodules"
+            ) from None
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, Parameter):
+            params, buffers, modules = self._registries()
+            self._forget(name)
+            params[name] = value
+        elif isinstance(value, Module):
+            params, buffers, modules = self._registries()
+            self._forget(name)
+            modules[name] = value
+        elif "_parameters" in self.__dict__ and name in self._parameters:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as parameter {name!r} of "
+                    f"{type(self).__name__} (nn.Parameter or None expected); wrap it: "
+                    f"nn.Parameter(value)"
+                )
+            self._parameters[name] = None
+        elif "_buffers" in self.__dict__ and name in self._buffers:
+            if value is not None and not isinstance(value, ag.Tensor):
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as buffer {name!r} of "
+                    f"{type(self).__name__} (Tensor or None expected)"
+                )
+            self._buffers[name] = value
+        elif "_modules" in self.__dict__ and name in self._modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign {type(value).__name__} as child module {name!r} of "
+                    f"{type(self).__name__} (Module or None expected)"
+                )
+            self._modules[name] = None
+        else:
+            object.__setattr__(self, name, value)
+
+    def _forget(self, name: str) -> None:
+        self.__dict__.pop(name, None)
+        for registry in self._registries():
+            registry.pop(name, None)
+        self._non_persistent.discard(name)
+
+    def __getattr__(self, name: str) -> Any:
+        d = self.__dict__
+        for registry in ("_parameters", "_buffers", "_modules"):
+            if registry in d and name in d[registry]:
+                return d[registry][name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        for registry in self._registries():
+            if name in registry:
+                del registry[name]
+                self._non_persistent.discard(name)
+                return
+        object.__delattr__(self, name)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers)
+                      | set(self._modules))
+
+    def _check_name(self, name: Any, kind: str) -> None:
+        if not isinstance(name, str):
+            raise TypeError(f"{kind} name must be a str, got {type(name).__name__}")
+        if name == "" or "." in name:
+            raise KeyError(f"{kind} name {name!r} must be non-empty and contain no '.'")
+        if hasattr(type(self), name) or (name in self.__dict__):
+            raise KeyError(f"attribute {name!r} already exists on {type(self).__name__}")
+
+    def _register(self, registry: dict, kind: str, name: str, value: Any) -> None:
+        if name not in registry:
+            self._check_name(name, kind)
+        self._forget(name)
+        registry[name] = value
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` (a Parameter, or None for an absent one) under ``name``."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter({name!r}): expected nn.Parameter or None, got "
+                f"{type(param).__name__}; wrap it: nn.Parameter(tensor)"
+            )
+        self._register(self._parameters, "parameter", name, param)
+
+    def register_buffer(self, name: str, tensor: ag.Tensor | None,
+                        persistent: bool = True) -> None:
+        """Register a non-learnable Tensor (e.g. running statistics) under ``name``.
+
+        Buffers are saved in ``state_dict()`` unless ``persistent=False``, and
+        cast by ``to(dtype)`` when floating point.
+        """
+        if tensor is not None and not isinstance(tensor, ag.Tensor):
+            raise TypeError(
+                f"register_buffer({name!r}): expected a Tensor or None, got "
+                f"{type(tensor).__name__}"
+            )
+        self._register(self._buffers, "buffer", name, tensor)
+        if not persistent:
+            self._non_persistent.add(name)
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register ``module`` as a child under ``name`` (same as attribute assignment)."""
+        if module is not None and not isinstance(module, Module):
+            raise TypeError(f"add_module({name!r}): {type(module).__name__} is not a Module")
+        self._register(self._modules, "module", name, module)
+
+    register_module = add_module
+
+    # ------------------------------------------------------------- iteration
+    def named_modules(self, memo: set[int] | None = None,
+                      prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and all below it, each once, with dotted names ('' for self)."""
+        memo = set() if memo is None else memo
+        if id(self) in memo:
+            return
+        memo.add(id(self))
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name)
+
+    def modules(self) -> Iterator[Module]:
+        """This module and all its descendants, each once."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct submodules with their attribute names, each once."""
+        seen: set[int] = set()
+        for name, child in self._modules.items():
+            if child is not None and id(child) not in seen:
+                seen.add(id(child))
+                yield name, child
+
+    def children(self) -> Iterator[Module]:
+        """The direct submodules."""
+        for _, child in self.named_children():
+            yield child
+
+    def _named_members(self, registry: str, prefix: str, recurse: bool,
+                       remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
+        seen: set[int] = set()
+        owners = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        for owner_name, owner in owners:
+            for name, value in getattr(owner, registry).items():
+                if value is None or (remove_duplicate and id(value) in seen):
+                    continue
+                seen.add(id(value))
+                yield (f"{owner_name}.{name}" if owner_name else name), value
+
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
+        """``(dotted_name, parameter)`` pairs, e.g. ``('0.weight', W)``; a shared
+        parameter appears once (under its first name)."""
+        return self._named_members("_parameters", prefix, recurse, remove_duplicate)
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """The learnable parameters, each once, in registration order (what optimizers take)."""
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, ag.Tensor]]:
+        """``(dotted_name, buffer)`` pairs."""
+        return self._named_members("_buffers", prefix, recurse, remove_duplicate)
+
+    def buffers(self, recurse: bool = True) -> Iterator[ag.Tensor]:
+        """The registered buffers."""
+        for _, b in self.named_buffers(recurse=recurse):
+            yield b
+
+    def num_parameters(self, trainable_only: bool = False) -> int:
+        """The number of scalar parameters (each shared parameter counted once)."""
+        return sum(p.numel() for p in self.parameters()
+                   if p.requires_grad or not trainable_only)
+
+    # ---------------------------------------------------------------- modes
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (dropout active, batch statistics) on this module and
+        every descendant; ``train(False)`` is ``eval()``. Returns self."""
+        if not isinstance(mode, bool):
+            raise TypeError(f"train(mode): mode must be a bool, got {type(mode).__name__}")
+        for m in self.modules():
+            object.__setattr__(m, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Set evaluation mode (dropout off, running statistics) everywhere. Returns self."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (False) or unfreeze (True) every parameter. Returns self."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all parameters: to None (default, as PyTorch) or to zeros.
+
+        Gradients accumulate across ``backward()`` calls (course: "always
+        accumulate"), so reset them before each step.
+        """
+        for p in self.parameters():
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                p.grad = ag.zeros_like(p.grad)
+
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call ``fn(m)`` on every submodule (children first) and on self. Returns self."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    # ---------------------------------------------------------------- dtype
+    def to(self, dtype: Any) -> Module:
+        """Cast every floating parameter and buffer (and gradient) to ``dtype`` in place.
+
+        The Parameter objects stay the same (optimizers keep working); only their
+        arrays change. ``double()`` before ``autograd.gradcheck``, which needs float64.
+        """
+        dt = np.dtype(dtype)
+        if dt.kind != "f":
+            raise TypeError(f"Module.to: dtype must be floating point, got {dt}")
+        for t in [*self.parameters(), *self.buffers()]:
+            if t.dtype.kind == "f" and t.dtype != dt:
+                t.data = t.data.astype(dt)
+                ag.mark_modified(t)
+                if t.grad is not None:
+                    t.grad = ag.tensor(t.grad.data.astype(dt))
+        return self
+
+    def double(self) -> Module:
+        """Cast floating parameters and buffers to float64 (for gradient checks)."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """Cast floating parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    # ------------------------------------------------------------ state dict
+    def state_dict(self, prefix: str = "") -> OrderedDict[str, np.ndarray]:
+        """Every parameter and persistent buffer as a copied ``np.ndarray``, by dotted name.
+
+        The arrays are copies, so the dict is a snapshot that later training does
+        not change (e.g. the best weights kept by early stopping).
+        """
+        return OrderedDict((k, t.data.copy()) for k, t in self._state_tensors(prefix).items())
+
+    def _state_tensors(self, prefix: str = "") -> OrderedDict[str, ag.Tensor]:
+        out: OrderedDict[str, ag.Tensor] = OrderedDict()
+        for owner_name, owner in self.named_modules(prefix=prefix):
+            dotted = f"{owner_name}." if owner_name else ""
+            for name, p in owner._parameters.items():
+                if p is not None:
+                    out[dotted + name] = p
+            for name, b in owner._buffers.items():
+                if b is not None and name not in owner._non_persistent:
+                    out[dotted + name] = b
+        return out
+
+    def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
+        """Copy the values of ``state_dict`` into the parameters and buffers, in place.
+
+        Every key and shape is checked before anything is copied, so a failed
+        load leaves the module unchanged. With ``strict=True`` (default) missing
+        and unexpected keys raise a ``KeyError`` that lists them; with
+        ``strict=False`` they are returned. A shape mismatch always raises a
+        ``ValueError``. Values may be arrays or Tensors; they are cast to the
+        destination's dtype. Returns ``(missing_keys, unexpected_keys)``.
+        """
+        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
+            raise TypeError(
+                f"load_state_dict expects a mapping of names to arrays (from state_dict() or "
+                f"nn.load), got {type(state_dict).__name__}"
+            )
+        own = self._state_tensors()
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        name = type(self).__name__
+        if strict and (missing or unexpected):
+            parts = []
+            if missing:
+                parts.append(f"missing keys {missing}")
+            if unexpected:
+                parts.append(f"unexpected keys {unexpected}")
+            raise KeyError(
+                f"load_state_dict into {name}: " + " and ".join(parts) + ". The state dict "
+                f"was made by a different architecture (its keys: {list(state_dict)[:8]}"
+                f"{'...' if len(state_dict) > 8 else ''}); pass strict=False to load the "
+                "matching keys only."
+            )
+        values = {}
+        for key, target in own.items():
+            if key not in state_dict:
+                continue
+            value = state_dict[key]
+            arr = np.asarray(value.data if isinstance(value, ag.Tensor) else value)
+            if arr.shape != target.shape:
+                raise ValueError(
+                    f"load_state_dict into {name}: size mismatch for {key!r}: the state "
+                    f"dict has shape {arr.shape}, the module has {target.shape}"
+                )
+            values[key] = arr
+        for key, arr in values.items():
+            target = own[key]
+            np.copyto(target.data, arr, casting="unsafe")
+            ag.mark_modified(target)
+        return IncompatibleKeys(missing, unexpected)
+
+    # ----------------------------------------------------------------- hooks
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
+        """Call ``hook(module, args)`` before ``forward``; it may return new args.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+        """
+        self._forward_pre_hooks.append(hook)
+        return ag.RemovableHandle(self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
+        """Call ``hook(module, args, output)`` after ``forward``; it may return a new output.
+
+        Returns a handle whose ``remove()`` unregisters the hook.
+        """
+        self._forward_hooks.append(hook)
+        return ag.RemovableHandle(self._forward_hooks, hook)
+
+    # ------------------------------------------------------------------ repr
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's line (its settings)."""
+        return ""
+
+    def _own_parameters_summary(self) -> str:
+        own = [(n, p) for n, p in self._parameters.items() if p is not None]
+        if not own:
+            return ""
+        shapes = ", ".join(f"{n} {tuple(p.shape)}" for n, p in own)
+        count = sum(p.numel() for _, p in own)
+        return f"  [{shapes}; {count:,} params]"
+
+    def _repr_lines(self) -> list[str]:
+        extra = self.extra_repr()
+        children = [(n, m) for n, m in self._modules.items() if m is not None]
+        if not children:
+            return [f"{type(self).__name__}({extra})" + self._own_parameters_summary()]
+        lines = [f"{type(self).__name__}(" + self._own_parameters_summary()]
+        if extra:
+            lines.append("  " + extra)
+        for child_name, child in children:
+            sub = child._repr_lines()
+            lines.append(f"  ({child_name}): {sub[0]}")
+            lines.extend("  " + s for s in sub[1:])
+        total = self.num_parameters()
+        lines.append(")" + (f"  [{total:,} params]" if total else ""))
+        return lines
+
+    def __repr__(self) -> str:
+        return "\n".join(self._repr_lines())

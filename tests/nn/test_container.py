@@ -1,0 +1,77 @@
+"""Sequential, ModuleList and ModuleDict."""
+
+from collections import OrderedDict
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+
+
+def test_sequential_applies_in_order_and_indexes_like_a_list():
+    a, b = nn.Linear(3, 4), nn.Linear(4, 2)
+    seq = nn.Sequential(a, nn.ReLU(), b)
+    x = ag.randn(5, 3)
+    np.testing.assert_allclose(seq(x).data, b(a(x).relu()).data, rtol=1e-6)
+    assert len(seq) == 3 and seq[0] is a and seq[-1] is b
+    assert [type(m).__name__ for m in seq] == ["Linear", "ReLU", "Linear"]
+    head = seq[:2]
+    assert isinstance(head, nn.Sequential) and len(head) == 2 and head[0] is a
+    seq.append(nn.Sigmoid())
+    assert len(seq) == 4 and "3.weight" not in dict(seq.named_parameters())
+    with pytest.raises(IndexError, match="out of range"):
+        seq[4]
+
+
+def test_sequential_from_ordered_dict_uses_the_names():
+    seq = nn.Sequential(OrderedDict([("hidden", nn.Linear(2, 3)), ("out", nn.Linear(3, 1))]))
+    assert [n for n, _ in seq.named_parameters()] == [
+        "hidden.weight", "hidden.bias", "out.weight", "out.bias"]
+
+
+def test_sequential_rejects_non_modules():
+    with pytest.raises(TypeError, match="Sequential argument 1"):
+        nn.Sequential(nn.ReLU(), lambda x: x)
+
+
+def test_delete_and_insert_renumber():
+    seq = nn.Sequential(nn.ReLU(), nn.Tanh(), nn.Sigmoid())
+    del seq[1]
+    assert [type(m).__name__ for m in seq] == ["ReLU", "Sigmoid"]
+    seq.insert(0, nn.Identity())
+    assert [n for n, _ in seq.named_children()] == ["0", "1", "2"]
+    assert isinstance(seq[0], nn.Identity)
+
+
+def test_module_list_registers_its_modules():
+    class Stack(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.layers = nn.ModuleList([nn.Linear(2, 2) for _ in range(3)])
+
+        def forward(self, x):
+            for layer in self.layers:
+                x = layer(x)
+            return x
+
+    model = Stack()
+    assert len(list(model.parameters())) == 6
+    assert "layers.2.bias" in dict(model.named_parameters())
+    assert model(ag.randn(1, 2)).shape == (1, 2)
+    model.layers.extend([nn.Linear(2, 2)])
+    assert len(model.layers) == 4
+    with pytest.raises(NotImplementedError, match="iterate"):
+        model.layers(ag.zeros(1))
+
+
+def test_module_dict_registers_by_key():
+    heads = nn.ModuleDict({"a": nn.Linear(2, 1), "b": nn.Linear(2, 3)})
+    assert heads.keys() == ["a", "b"] and "a" in heads and len(heads) == 2
+    assert [n for n, _ in heads.named_parameters()] == ["a.weight", "a.bias", "b.weight", "b.bias"]
+    heads["c"] = nn.Identity()
+    assert list(heads) == ["a", "b", "c"]
+    with pytest.raises(KeyError, match="its keys are"):
+        heads["missing"]
+    with pytest.raises(TypeError, match="not a Module"):
+        heads["d"] = 3
