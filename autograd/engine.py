@@ -24,6 +24,11 @@ from .errors import GraphError
 from .function import Context
 from .tensor import Tensor
 
+# Debugging hook: None, or a callable ``observer(node, grad_outputs, grad_inputs)`` run after
+# each node's backward while anomaly detection or graph recording is on (installed by
+# autograd.graph.hooks).
+_observer = None
+
 
 def _as_tuple(x: Any) -> tuple:
     if isinstance(x, Tensor):
@@ -164,6 +169,8 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                     if key in capture_nodes and buf[index] is not None:
                         capture_nodes[key] = buf[index]
             in_grads = _call_backward(node, buf)
+            if _observer is not None:
+                _observer(node, buf, in_grads)
             for edge, g in zip(node.next_edges, in_grads):
                 if edge is None:
                     continue

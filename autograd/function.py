@@ -37,6 +37,11 @@ def _version_of(t: Tensor) -> int:
 
 _make = Tensor._make
 
+# Debugging hook: None, or a callable ``observer(ctx, raw_outputs, recorded)`` run after
+# every forward while anomaly detection or graph recording is on (autograd.graph.hooks
+# installs it). Kept to one global check so that the hot path pays nothing else.
+_observer = None
+
 _INPUT, _OUTPUT, _CONSTANT, _TENSOR = 0, 1, 2, 3
 
 
@@ -195,6 +200,8 @@ class Function:
                     record = True
                     break
         raw = cls.forward(ctx, *[a.data if isinstance(a, Tensor) else a for a in args])
+        if _observer is not None:
+            _observer(ctx, raw, record)
         if type(raw) is not tuple:
             if type(raw) is not np.ndarray:
                 raw = np.asarray(raw)
