@@ -125,11 +125,12 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
     """
     path = os.fspath(path)
     try:
-        with np.load(path, allow_pickle=False) as archive:
-            if not isinstance(archive, Mapping):
-                raise StateDictFileError(
-                    f"nn.load: {path!r} holds a single array, not a state dict (.npz) written "
-                    "by nn.save")
+        archive = np.load(path, allow_pickle=False)
+        if not isinstance(archive, Mapping):
+            raise StateDictFileError(
+                f"nn.load: {path!r} holds a single array, not a state dict (.npz) written "
+                "by nn.save")
+        with archive:
             arrays = {name: archive[name] for name in archive.files}
     except FileNotFoundError:
         raise

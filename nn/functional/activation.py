@@ -17,18 +17,11 @@ import autograd as ag
 def linear(x: ag.Tensor, weight: ag.Tensor, bias: ag.Tensor | None = None) -> ag.Tensor:
     """``x @ weight.T + bias``: x ``(N, in)``, weight ``(out, in)``, bias ``(out,)`` → ``(N, out)``.
 
-    The course writes the same layer column-wise as ``Z = W·A_prev + b`` with
-    examples as columns (§1.4, §7.4); here examples are rows, as in PyTorch.
+    One fused engine op (``autograd.linear``). The course writes the same layer
+    column-wise as ``Z = W·A_prev + b`` with examples as columns (§1.4, §7.4);
+    here examples are rows, as in PyTorch.
     """
-    x_shape = tuple(np.shape(x))
-    if len(x_shape) == 0 or x_shape[-1] != weight.shape[-1]:
-        raise ValueError(
-            f"linear: input of shape {x_shape} does not fit weight of shape "
-            f"{tuple(weight.shape)} (out_features, in_features): the input's last dimension "
-            f"must be in_features={weight.shape[-1]}"
-        )
-    out = ag.matmul(x, weight.T)
-    return out if bias is None else out + bias
+    return ag.linear(x, weight, bias)
 
 
 def relu(x: ag.Tensor) -> ag.Tensor:

@@ -173,8 +173,9 @@ class ClampedBinaryCrossEntropy(ag.Function):
 
     The log is clamped at −100 exactly as PyTorch's ``BCELoss`` does, so the loss
     stays finite at p = 0 and p = 1; ``∂ℓ/∂p = (p − y) / max(p(1 − p), 1e-12)``, as
-    PyTorch's backward. (The course clips p to ``[ε, 1 − ε]`` before the log
-    instead, §2.2; both keep the loss finite.)
+    PyTorch's backward. The target's gradient ``max(log(1 − p), −100) − max(log p, −100)``
+    uses the same clamped logs, so it stays finite where PyTorch's is ±inf. (The course
+    clips p to ``[ε, 1 − ε]`` before the log instead, §2.2; both keep the loss finite.)
     """
 
     @staticmethod

@@ -1,0 +1,272 @@
+"""Losses: course numbers, ŷ − y gradients, stability, float64 gradcheck, PyTorch parity
+for every loss and option, and error messages."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import nn.functional as F
+
+
+@pytest.fixture
+def torch():
+    torch = pytest.importorskip("torch")
+    torch.set_num_threads(1)
+    return torch
+
+
+def _t(a, grad=False):
+    return ag.tensor(np.asarray(a, dtype=np.float64), requires_grad=grad)
+
+
+# ------------------------------------------------------------- course numbers
+def test_cross_entropy_course_example():
+    # seed §18: ŷ = [0.1, 0.2, 0.3, 0.4], y = class 1 -> −log 0.2 = 1.6094379
+    logits = _t(np.log([[0.1, 0.2, 0.3, 0.4]]))
+    assert F.cross_entropy(logits, np.array([1])).item() == pytest.approx(1.6094379, abs=1e-7)
+    one_hot = F.one_hot(np.array([1]), 4, dtype=np.float64)
+    assert F.cross_entropy(logits, one_hot).item() == pytest.approx(1.6094379, abs=1e-7)
+
+
+def test_softmax_cross_entropy_gradient_is_y_hat_minus_y(rng):
+    z = rng.standard_normal((6, 4))
+    y = np.array([0, 3, 1, 1, 2, 0])
+    logits = _t(z, grad=True)
+    F.cross_entropy(logits, y).backward()
+    y_hat = np.exp(z) / np.exp(z).sum(1, keepdims=True)
+    np.testing.assert_allclose(logits.grad.data, (y_hat - np.eye(4)[y]) / 6, rtol=1e-10)
+    logits.grad = None
+    F.cross_entropy(logits, y, reduction="sum").backward()
+    np.testing.assert_allclose(logits.grad.data, y_hat - np.eye(4)[y], rtol=1e-10)
+
+
+def test_sigmoid_bce_gradient_is_a_minus_y(rng):
+    z = rng.standard_normal((5, 1))
+    y = (rng.random((5, 1)) > 0.5).astype(np.float64)
+    logits = _t(z, grad=True)
+    F.binary_cross_entropy_with_logits(logits, y).backward()
+    np.testing.assert_allclose(logits.grad.data, (1 / (1 + np.exp(-z)) - y) / 5, rtol=1e-10)
+
+
+def test_bce_course_formula(rng):
+    a = rng.random((7, 1)) * 0.98 + 0.01
+    y = (rng.random((7, 1)) > 0.5).astype(np.float64)
+    expected = -np.mean(y * np.log(a) + (1 - y) * np.log(1 - a))
+    assert F.binary_cross_entropy(_t(a), y).item() == pytest.approx(expected, rel=1e-12)
+
+
+def test_mse_formula(rng):
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((4, 3))
+    assert nn.MSELoss()(_t(a), b).item() == pytest.approx(np.mean((a - b) ** 2), rel=1e-12)
+    assert nn.MSELoss("sum")(_t(a), b).item() == pytest.approx(np.sum((a - b) ** 2), rel=1e-12)
+    np.testing.assert_allclose(nn.MSELoss("none")(_t(a), b).data, (a - b) ** 2, rtol=1e-12)
+
+
+def test_nll_of_log_softmax_equals_cross_entropy(rng):
+    z = _t(rng.standard_normal((5, 3)))
+    y = np.array([2, 0, 1, 1, 0])
+    assert nn.NLLLoss()(nn.LogSoftmax()(z), y).item() == pytest.approx(
+        nn.CrossEntropyLoss()(z, y).item(), rel=1e-12)
+
+
+# ---------------------------------------------------------------- stability
+def test_bce_with_logits_is_finite_at_plus_minus_1000():
+    z = _t([[1000.0], [-1000.0], [1000.0], [-1000.0]], grad=True)
+    y = np.array([[1.0], [0.0], [0.0], [1.0]])
+    loss = F.binary_cross_entropy_with_logits(z, y, reduction="none")
+    np.testing.assert_allclose(loss.data.ravel(), [0, 0, 1000, 1000])
+    loss.sum().backward()
+    np.testing.assert_allclose(z.grad.data.ravel(), [0, 0, 1, -1])
+    z32 = ag.tensor([[1000.0], [-1000.0]], requires_grad=True)
+    F.binary_cross_entropy_with_logits(z32, np.array([[0.0], [1.0]])).backward()
+    assert np.all(np.isfinite(z32.grad.data))
+
+
+def test_bce_is_finite_at_probabilities_0_and_1():
+    p = _t([0.0, 1.0, 0.0, 1.0], grad=True)
+    y = np.array([0.0, 1.0, 1.0, 0.0])
+    loss = F.binary_cross_entropy(p, y, reduction="none")
+    np.testing.assert_allclose(loss.data, [0, 0, 100, 100])  # log clamped at −100
+    loss.sum().backward()
+    assert np.all(np.isfinite(p.grad.data))
+
+
+def test_cross_entropy_is_finite_for_huge_logits():
+    z = _t([[1000.0, -1000.0, 0.0]], grad=True)
+    loss = F.cross_entropy(z, np.array([1]))
+    assert loss.item() == pytest.approx(2000.0)
+    loss.backward()
+    np.testing.assert_allclose(z.grad.data, [[1, -1, 0]], atol=1e-12)
+
+
+# ----------------------------------------------------------------- gradcheck
+def _ce_index(z):
+    return F.cross_entropy(z, np.array([0, 2, 1, 2]), weight=np.array([1.0, 2.0, 0.5]),
+                           label_smoothing=0.1)
+
+
+GRADCHECKS = {
+    "mse": lambda a, b: F.mse_loss(a, b),
+    "bce": lambda a, b: F.binary_cross_entropy(ag.sigmoid(a), ag.sigmoid(b)),
+    "bce_logits": lambda a, b: F.binary_cross_entropy_with_logits(
+        a, ag.sigmoid(b), pos_weight=np.array([0.5, 2.0, 1.0])),
+    "ce_index": lambda a, b: _ce_index(a) + (b * 0).sum(),
+    "ce_probs": lambda a, b: F.cross_entropy(a, ag.softmax(b, axis=1), label_smoothing=0.2),
+    "nll": lambda a, b: F.nll_loss(ag.log_softmax(a, axis=1), np.array([0, 2, -100, 1])) +
+    (b * 0).sum(),
+}
+
+
+@pytest.mark.parametrize("name", list(GRADCHECKS))
+def test_gradcheck_and_gradgradcheck(name, rng):
+    a = _t(rng.standard_normal((4, 3)), grad=True)
+    b = _t(rng.standard_normal((4, 3)), grad=True)
+    assert ag.gradcheck(GRADCHECKS[name], (a, b))
+    assert ag.gradgradcheck(GRADCHECKS[name], (a, b))
+
+
+# --------------------------------------------------------------- torch parity
+def _parity(ours, theirs, inputs, torch, reductions=("mean", "sum", "none")):
+    """Compare values and input gradients for every reduction; inputs: list of
+    (array, requires_grad)."""
+    for reduction in reductions:
+        mine = [ag.tensor(a, requires_grad=g) if not np.issubdtype(a.dtype, np.integer)
+                else a for a, g in inputs]
+        ref = [torch.tensor(a, requires_grad=g) if not np.issubdtype(a.dtype, np.integer)
+               else torch.from_numpy(a) for a, g in inputs]
+        out, tout = ours(*mine, reduction=reduction), theirs(*ref, reduction=reduction)
+        np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-5, atol=1e-6,
+                                   err_msg=reduction)
+        seed = np.random.default_rng(0).standard_normal(out.shape).astype(out.dtype)
+        out.backward(ag.tensor(seed))
+        tout.backward(torch.from_numpy(seed))
+        for m, r, (_, g) in zip(mine, ref, inputs):
+            if g:
+                np.testing.assert_allclose(m.grad.data, r.grad.numpy(), rtol=1e-4, atol=1e-6,
+                                           err_msg=reduction)
+
+
+def test_mse_matches_torch(rng, torch):
+    a, b = rng.standard_normal((5, 3)).astype(np.float32), rng.standard_normal((5, 3))
+    _parity(F.mse_loss, torch.nn.functional.mse_loss, [(a, True), (b.astype(np.float32), True)],
+            torch)
+
+
+def test_bce_matches_torch(rng, torch):
+    p = rng.random((6, 2)).astype(np.float32)
+    p[0, 0], p[1, 1] = 0.0, 1.0
+    y = rng.random((6, 2)).astype(np.float32)
+    w = rng.random((6, 2)).astype(np.float32)
+    _parity(lambda a, b, reduction: F.binary_cross_entropy(a, b, w, reduction),
+            lambda a, b, reduction: torch.nn.functional.binary_cross_entropy(
+                a, b, torch.from_numpy(w), reduction=reduction),
+            [(p, True), (y, False)], torch)
+    # the target's gradient too, away from p = 0 and 1 (where PyTorch's is ±inf and ours,
+    # through the clamped logs, stays finite)
+    p = np.clip(p, 0.05, 0.95)
+    _parity(F.binary_cross_entropy, torch.nn.functional.binary_cross_entropy,
+            [(p, True), (y, True)], torch)
+
+
+@pytest.mark.parametrize("pos_weight", [None, np.array([0.5, 3.0], dtype=np.float32)])
+def test_bce_with_logits_matches_torch(pos_weight, rng, torch):
+    z = (rng.standard_normal((6, 2)) * 5).astype(np.float32)
+    z[0, 0], z[1, 1] = 1000.0, -1000.0
+    y = rng.random((6, 2)).astype(np.float32)
+    w = rng.random((6, 2)).astype(np.float32)
+    tpw = None if pos_weight is None else torch.from_numpy(pos_weight)
+    _parity(lambda a, b, reduction: F.binary_cross_entropy_with_logits(a, b, w, reduction,
+                                                                       pos_weight),
+            lambda a, b, reduction: torch.nn.functional.binary_cross_entropy_with_logits(
+                a, b, torch.from_numpy(w), reduction=reduction, pos_weight=tpw),
+            [(z, True), (y, True)], torch)
+
+
+@pytest.mark.parametrize("weight", [None, np.array([1.0, 2.0, 0.5, 1.5], dtype=np.float32)])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_cross_entropy_index_targets_match_torch(weight, smoothing, rng, torch):
+    z = (rng.standard_normal((7, 4)) * 3).astype(np.float32)
+    y = np.array([0, 3, -100, 1, 2, 2, -100])
+    tw = None if weight is None else torch.from_numpy(weight)
+    _parity(lambda a, b, reduction: F.cross_entropy(a, b, weight, -100, reduction, smoothing),
+            lambda a, b, reduction: torch.nn.functional.cross_entropy(
+                a, b, tw, ignore_index=-100, reduction=reduction, label_smoothing=smoothing),
+            [(z, True), (y, False)], torch)
+
+
+@pytest.mark.parametrize("weight", [None, np.array([1.0, 2.0, 0.5], dtype=np.float32)])
+def test_cross_entropy_probability_targets_match_torch(weight, rng, torch):
+    z = rng.standard_normal((5, 3)).astype(np.float32)
+    q = rng.random((5, 3)).astype(np.float32)
+    q /= q.sum(1, keepdims=True)
+    tw = None if weight is None else torch.from_numpy(weight)
+    _parity(lambda a, b, reduction: F.cross_entropy(a, b, weight, reduction=reduction,
+                                                    label_smoothing=0.1),
+            lambda a, b, reduction: torch.nn.functional.cross_entropy(
+                a, b, tw, reduction=reduction, label_smoothing=0.1),
+            [(z, True), (q, True)], torch)
+
+
+def test_nll_matches_torch(rng, torch):
+    lp = np.log(rng.dirichlet(np.ones(4), size=6)).astype(np.float32)
+    y = np.array([0, 1, 2, 3, -1, 1])
+    w = np.array([0.5, 1.0, 2.0, 1.0], dtype=np.float32)
+    _parity(lambda a, b, reduction: F.nll_loss(a, b, w, -1, reduction),
+            lambda a, b, reduction: torch.nn.functional.nll_loss(
+                a, b, torch.from_numpy(w), ignore_index=-1, reduction=reduction),
+            [(lp, True), (y, False)], torch)
+
+
+def test_loss_modules_match_torch_modules(rng, torch):
+    z = rng.standard_normal((4, 3)).astype(np.float32)
+    y = np.array([2, 0, 1, 1])
+    pairs = [(nn.CrossEntropyLoss(label_smoothing=0.1),
+              torch.nn.CrossEntropyLoss(label_smoothing=0.1), y),
+             (nn.NLLLoss(), torch.nn.NLLLoss(), y),
+             (nn.MSELoss(), torch.nn.MSELoss(), z[::-1].copy()),
+             (nn.BCEWithLogitsLoss(), torch.nn.BCEWithLogitsLoss(), (z > 0).astype(np.float32)),
+             (nn.BCELoss(), torch.nn.BCELoss(), (z > 0).astype(np.float32))]
+    for ours, theirs, target in pairs:
+        x = z if not isinstance(ours, nn.BCELoss) else 1 / (1 + np.exp(-z))
+        np.testing.assert_allclose(ours(ag.tensor(x), target).item(),
+                                   theirs(torch.from_numpy(x), torch.from_numpy(target)).item(),
+                                   rtol=1e-5, err_msg=type(ours).__name__)
+
+
+# -------------------------------------------------------------------- errors
+def test_cross_entropy_label_errors():
+    z = ag.zeros(3, 4)
+    with pytest.raises(TypeError, match=r"must be integers, got dtype float.*astype\(np.int64\)"):
+        F.cross_entropy(z, np.array([0.0, 1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"shape \(3,\).*got \(3, 1\).*reshape\(-1\)"):
+        F.cross_entropy(z, np.array([[0], [1], [2]]))
+    with pytest.raises(IndexError, match=r"class 4 at position 1, outside \[0, 4\)"):
+        F.cross_entropy(z, np.array([0, 4, 1]))
+    with pytest.raises(IndexError, match="class -2"):
+        nn.NLLLoss()(z, np.array([0, -2, 1]))
+    with pytest.raises(ValueError, match=r"\(N, C\) scores.*\.T"):
+        F.cross_entropy(ag.zeros(4), np.array([1]))
+    with pytest.raises(ValueError, match=r"weight must have one entry per class, shape \(4,\)"):
+        F.cross_entropy(z, np.array([0, 1, 2]), weight=np.ones(3))
+    with pytest.raises(ValueError, match="label_smoothing"):
+        nn.CrossEntropyLoss(label_smoothing=1.5)
+
+
+def test_reduction_shape_dtype_and_range_errors():
+    with pytest.raises(ValueError, match=r"reduction must be one of \('mean', 'sum', 'none'\)"):
+        nn.MSELoss(reduction="avg")
+    with pytest.raises(ValueError, match=r"target shape \(4,\) differs from input shape \(4, 1\)"):
+        F.mse_loss(ag.zeros(4, 1), np.zeros(4))
+    with pytest.raises(ValueError, match=r"probabilities in \[0, 1\].*with_logits"):
+        F.binary_cross_entropy(ag.tensor([0.5, 1.5]), np.array([0.0, 1.0]))
+    with pytest.raises(TypeError, match="floating point"):
+        F.mse_loss(ag.tensor([1, 2]), np.array([1, 2]))
+    with pytest.raises(ValueError, match="pos_weight of shape"):
+        F.binary_cross_entropy_with_logits(ag.zeros(4, 2), np.zeros((4, 2)),
+                                           pos_weight=np.ones(3))
+
+
+def test_integer_binary_labels_are_accepted():
+    loss = F.binary_cross_entropy_with_logits(ag.zeros(3), np.array([0, 1, 1]))
+    assert loss.dtype == np.float32 and loss.item() == pytest.approx(np.log(2))

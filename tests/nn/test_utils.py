@@ -1,0 +1,94 @@
+"""Gradient clipping (PyTorch parity) and the course's θ unrolling."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from nn.utils import (
+    clip_grad_norm_,
+    clip_grad_value_,
+    grads_to_vector,
+    parameters_to_vector,
+    vector_to_parameters,
+)
+
+
+def _params_with_grads(rng):
+    ps = [nn.Parameter(rng.standard_normal(s).astype(np.float32)) for s in [(3, 4), (4,), (2, 3)]]
+    for p in ps:
+        p.grad = ag.tensor(rng.standard_normal(p.shape).astype(np.float32) * 3)
+    return ps
+
+
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0, float("inf")])
+@pytest.mark.parametrize("max_norm", [0.5, 1e6])
+def test_clip_grad_norm_matches_torch(norm_type, max_norm, rng):
+    torch = pytest.importorskip("torch")
+    ours = _params_with_grads(rng)
+    theirs = [torch.nn.Parameter(torch.from_numpy(p.data.copy())) for p in ours]
+    for t, p in zip(theirs, ours):
+        t.grad = torch.from_numpy(p.grad.data.copy())
+    total = clip_grad_norm_(ours, max_norm, norm_type)
+    ref_total = torch.nn.utils.clip_grad_norm_(theirs, max_norm, norm_type)
+    assert float(total) == pytest.approx(float(ref_total), rel=1e-5)
+    for p, t in zip(ours, theirs):
+        np.testing.assert_allclose(p.grad.data, t.grad.numpy(), rtol=1e-5, atol=1e-7)
+
+
+def test_clip_grad_norm_caps_the_joint_norm(rng):
+    ps = _params_with_grads(rng)
+    before = np.sqrt(sum((p.grad.data.astype(np.float64) ** 2).sum() for p in ps))
+    total = clip_grad_norm_(ps, 1.0)
+    assert float(total) == pytest.approx(before, rel=1e-6)
+    after = np.sqrt(sum((p.grad.data.astype(np.float64) ** 2).sum() for p in ps))
+    assert after == pytest.approx(1.0, rel=1e-5)
+
+
+def test_clip_grad_norm_edge_cases(rng):
+    p = nn.Parameter(ag.ones(2))
+    assert float(clip_grad_norm_(p, 1.0)) == 0.0  # no grads: nothing to do
+    p.grad = ag.tensor([np.nan, 1.0])
+    with pytest.raises(RuntimeError, match="error_if_nonfinite"):
+        clip_grad_norm_(p, 1.0, error_if_nonfinite=True)
+    with pytest.raises(ValueError, match="norm_type"):
+        clip_grad_norm_(p, 1.0, norm_type=0)
+
+
+def test_clip_grad_value(rng):
+    ps = _params_with_grads(rng)
+    clip_grad_value_(ps, 0.5)
+    for p in ps:
+        assert np.abs(p.grad.data).max() <= 0.5
+    with pytest.raises(ValueError, match="clip_value"):
+        clip_grad_value_(ps, -1)
+
+
+def test_parameters_to_vector_round_trip_in_parameters_order():
+    model = nn.Sequential(nn.Linear(3, 2), nn.Linear(2, 1))
+    theta = parameters_to_vector(model.parameters())
+    expected = np.concatenate([p.data.ravel() for p in model.parameters()])
+    np.testing.assert_array_equal(theta.data, expected)
+    assert theta.shape == (3 * 2 + 2 + 2 + 1,)
+    new = np.arange(theta.shape[0], dtype=np.float32)
+    vector_to_parameters(new, model.parameters())
+    np.testing.assert_array_equal(model[0].weight.data, new[:6].reshape(2, 3))
+    np.testing.assert_array_equal(model[1].bias.data, new[-1:])
+    np.testing.assert_array_equal(parameters_to_vector(model.parameters()).data, new)
+
+
+def test_theta_is_differentiable_and_grads_unroll_in_the_same_order(rng):
+    model = nn.Linear(2, 2).double()
+    theta = parameters_to_vector(model.parameters())
+    (theta * theta).sum().backward()
+    np.testing.assert_allclose(grads_to_vector(model.parameters()), 2 * theta.data)
+
+
+def test_vector_to_parameters_errors():
+    model = nn.Linear(2, 2)
+    with pytest.raises(ValueError, match="has 5 elements but the parameters hold 6"):
+        vector_to_parameters(np.zeros(5), model.parameters())
+    with pytest.raises(ValueError, match="1-D"):
+        vector_to_parameters(np.zeros((2, 3)), model.parameters())
+    with pytest.raises(ValueError, match="no parameters"):
+        parameters_to_vector([])
