@@ -1,0 +1,132 @@
+"""Gradient checkpointing: trade compute for memory (seed inventory §1.5).
+
+``checkpoint(fn, *args)`` runs ``fn`` without recording a graph, so none of the
+activations inside it are kept; only its inputs are. When backward reaches it,
+``fn`` is run again, this time recording, and its gradient is taken on the
+spot. The gradients are the same as without checkpointing; the cost is one
+more forward of ``fn``. Checkpointing every k-th block of a deep network keeps
+about 1/k of the activations ("drop some intermediate values in forward,
+recompute in backward", the course's exercise).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from . import creation, engine, grad_mode
+from .function import Context, Function
+from .graph.walk import leaves
+from .tensor import Tensor
+
+
+class _Plan:
+    """What backward needs to run ``fn`` again exactly as forward did.
+
+    ``template`` holds fn's non-Tensor arguments (``None`` where a Tensor goes:
+    those come back as the node's saved tensors, with their version checked).
+    """
+
+    __slots__ = ("fn", "template", "is_tensor", "params", "rng_state", "single")
+
+    def __init__(self, fn: Callable, args: tuple, params: list[Tensor], rng_state: Any) -> None:
+        self.fn = fn
+        self.is_tensor = tuple(isinstance(a, Tensor) for a in args)
+        self.template = tuple(None if t else a for a, t in zip(args, self.is_tensor))
+        self.params = params
+        self.rng_state = rng_state
+        self.single = True
+
+
+class _Checkpoint(Function):
+    @staticmethod
+    def forward(ctx: Context, plan: _Plan, *arrays: Any) -> Any:
+        user = arrays[:len(plan.is_tensor)]
+        call_args = [Tensor._make(a, False, None, 0) if is_t else a
+                     for a, is_t in zip(user, plan.is_tensor)]
+        with grad_mode.no_grad():
+            out = plan.fn(*call_args)
+        plan.single = isinstance(out, Tensor)
+        outs = (out,) if plan.single else tuple(out)
+        for i, o in enumerate(outs):
+            if not isinstance(o, Tensor):
+                raise TypeError(f"checkpoint: fn must return a Tensor or a tuple of Tensors; "
+                                f"output {i} is {type(o).__name__}")
+        ctx.save_for_backward(*[a for a, is_t in zip(user, plan.is_tensor) if is_t])
+        ctx.plan = plan
+        return outs[0].data if plan.single else tuple(o.data for o in outs)
+
+    @staticmethod
+    def backward(ctx: Context, *grads: Tensor) -> tuple:
+        if grad_mode.is_grad_enabled():
+            raise RuntimeError(
+                "checkpoint: backward with create_graph=True (gradients of gradients) is not "
+                "supported through a checkpoint; call fn directly for higher-order gradients"
+            )
+        plan: _Plan = ctx.plan
+        saved = iter(ctx.saved_tensors)
+        call_args = []
+        for a, is_t in zip(plan.template, plan.is_tensor):
+            if is_t:
+                original = next(saved)
+                a = Tensor._make(original.data, False, None, 0)
+                if original.requires_grad:
+                    a.requires_grad_(True)
+            call_args.append(a)
+        rng = creation.get_rng()
+        current = rng.bit_generator.state
+        if plan.rng_state is not None:
+            rng.bit_generator.state = plan.rng_state
+        try:
+            with grad_mode.enable_grad():
+                out = plan.fn(*call_args)
+        finally:
+            rng.bit_generator.state = current
+        outs = (out,) if isinstance(out, Tensor) else tuple(out)
+        inputs = [a for a, is_t in zip(call_args, plan.is_tensor) if is_t and a.requires_grad]
+        wrt = inputs + plan.params
+        _check_closure(outs, wrt)
+        pairs = [(o, g) for o, g in zip(outs, grads) if o.requires_grad]
+        got = iter(engine.grad([o for o, _ in pairs], wrt, [g for _, g in pairs],
+                               allow_unused=True) if pairs and wrt else (None,) * len(wrt))
+        result: list[Any] = [None]
+        for a, is_t in zip(call_args, plan.is_tensor):
+            result.append(next(got) if is_t and a.requires_grad else None)
+        result.extend(next(got) for _ in plan.params)
+        return tuple(result)
+
+
+def _check_closure(outs: tuple, wrt: list[Tensor]) -> None:
+    known = {id(t) for t in wrt}
+    hidden = [t for t in leaves([o for o in outs if o.requires_grad]) if id(t) not in known]
+    if hidden:
+        shapes = ", ".join(str(t.shape) for t in hidden[:5])
+        raise RuntimeError(
+            f"checkpoint: fn used {len(hidden)} tensor(s) requiring grad that were not passed "
+            f"to it (shapes {shapes}): their gradients would be lost. Pass them as arguments "
+            "or in params=[...] (a Module passed as fn has its parameters found for you)."
+        )
+
+
+def checkpoint(fn: Callable[..., Any], *args: Any, params: Iterable[Tensor] | None = None,
+               preserve_rng_state: bool = True) -> Any:
+    """Run ``fn(*args)`` keeping only its inputs; recompute its activations in backward.
+
+    ``fn`` returns a Tensor or a tuple of Tensors. Tensors it uses without
+    receiving them as arguments (a layer's weights) must be leaves listed in
+    ``params``; when ``fn`` is an ``nn.Module`` its ``parameters()`` are used.
+    With ``preserve_rng_state`` the recomputation sees the same random numbers
+    (the same dropout mask) as the forward. Gradients of gradients
+    (``create_graph=True``) cannot go through a checkpoint.
+
+    >>> h = ag.checkpoint(block, x)      # block's activations are not stored
+    """
+    if params is None:
+        params = fn.parameters() if hasattr(fn, "parameters") else ()
+    extra = [p for p in params if isinstance(p, Tensor) and p.requires_grad]
+    for p in extra:
+        if p.grad_fn is not None:
+            raise ValueError("checkpoint: params must be leaf tensors (parameters); pass a "
+                             "computed tensor as an argument of fn instead")
+    rng_state = creation.get_rng().bit_generator.state if preserve_rng_state else None
+    return _Checkpoint.apply(_Plan(fn, args, extra, rng_state), *args, *extra)

@@ -1,0 +1,98 @@
+"""Visiting the recorded graph without recursion, and measuring what it keeps alive."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from ..function import Context
+from ..tensor import Tensor
+
+
+def _root_nodes(roots: Any) -> list[Context]:
+    if isinstance(roots, Tensor):
+        roots = (roots,)
+    return [r.grad_fn for r in roots if isinstance(r, Tensor) and r.grad_fn is not None]
+
+
+def nodes(roots: Tensor | Iterable[Tensor], limit: int | None = None) -> list[Context]:
+    """The op nodes reachable from ``roots``, breadth first (nearest the roots first).
+
+    Iterative, so graphs of any depth are fine. With ``limit``, stops after that many.
+    """
+    order: list[Context] = []
+    seen: set[int] = set()
+    frontier = _root_nodes(roots)
+    for n in frontier:
+        seen.add(id(n))
+    head = 0
+    while head < len(frontier):
+        node = frontier[head]
+        head += 1
+        order.append(node)
+        if limit is not None and len(order) >= limit:
+            break
+        for edge in node.next_edges:
+            if edge is not None and type(edge[0]) is Context and id(edge[0]) not in seen:
+                seen.add(id(edge[0]))
+                frontier.append(edge[0])
+    return order
+
+
+def leaves(roots: Tensor | Iterable[Tensor]) -> list[Tensor]:
+    """The leaf tensors requiring grad that the graph of ``roots`` reaches (each once)."""
+    found: dict[int, Tensor] = {}
+    if isinstance(roots, Tensor):
+        roots = (roots,)
+    for r in roots:
+        if r.grad_fn is None and r.requires_grad:
+            found.setdefault(id(r), r)
+    for node in nodes(roots):
+        for edge in node.next_edges:
+            if edge is not None and edge[1] == -1:
+                found.setdefault(id(edge[0]), edge[0])
+    return list(found.values())
+
+
+def saved_arrays(node: Context) -> list[tuple[np.ndarray, bool]]:
+    """The arrays ``node`` keeps for its backward, each with whether it is a leaf's data.
+
+    Empty once a backward has freed them.
+    """
+    saved = getattr(node, "_saved", None)
+    if not saved:
+        return []
+    arrays = []
+    for _kind, value, _version in saved:
+        if isinstance(value, Tensor):
+            arrays.append((value.data, value.grad_fn is None))
+        elif isinstance(value, tuple):  # an output of the node: (array, index)
+            arrays.append((value[0], False))
+        elif isinstance(value, np.ndarray):
+            arrays.append((value, False))
+    return arrays
+
+
+def saved_bytes(roots: Tensor | Iterable[Tensor], include_leaves: bool = False) -> int:
+    """Bytes of the arrays the graph of ``roots`` holds for backward (each buffer once).
+
+    This is the memory backward needs beyond the inputs and parameters: the
+    activations. Arrays of leaf tensors (inputs, parameters) are left out unless
+    ``include_leaves``, since the caller holds them anyway. A view counts its
+    whole base buffer, which it keeps alive. Checkpointing (``autograd.checkpoint``)
+    exists to make this number small.
+    """
+    seen: set[int] = set()
+    total = 0
+    for node in nodes(roots):
+        for a, is_leaf in saved_arrays(node):
+            if is_leaf and not include_leaves:
+                continue
+            base = a.base if isinstance(a.base, np.ndarray) else a
+            if id(base) in seen:
+                continue
+            seen.add(id(base))
+            total += base.nbytes
+    return total
