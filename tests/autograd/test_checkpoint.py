@@ -1,0 +1,143 @@
+"""ag.checkpoint: the same gradients, far fewer saved activations; saved_bytes itself."""
+
+import tracemalloc
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+from autograd.graph import saved_bytes
+
+N, D, DEPTH, SEG = 64, 128, 8, 4
+
+
+def weights(seed=0):
+    rng = np.random.default_rng(seed)
+    return [ag.tensor(rng.standard_normal((D, D)) * 0.1, requires_grad=True)
+            for _ in range(DEPTH)]
+
+
+def segment(h, ws):
+    for w in ws:
+        h = ag.tanh(h @ w) * ag.sigmoid(h)  # two activations kept per layer
+    return h
+
+
+def network(x, ws, checkpointed):
+    h = x
+    for i in range(0, DEPTH, SEG):
+        part = ws[i:i + SEG]
+        if checkpointed:
+            h = ag.checkpoint(lambda t, part=part: segment(t, part), h, params=part)
+        else:
+            h = segment(h, part)
+    return (h ** 2).mean()
+
+
+def run(checkpointed):
+    ws = weights()
+    x = ag.tensor(np.random.default_rng(1).standard_normal((N, D)), requires_grad=True)
+    loss = network(x, ws, checkpointed)
+    kept = saved_bytes(loss)
+    loss.backward()
+    return loss.item(), kept, [w.grad.data for w in ws], x.grad.data
+
+
+def test_same_loss_and_gradients_as_without_checkpointing():
+    plain = run(False)
+    ck = run(True)
+    assert plain[0] == ck[0]
+    for a, b in zip(plain[2], ck[2]):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(plain[3], ck[3], rtol=1e-12, atol=1e-15)
+
+
+def test_activations_inside_fn_are_not_kept():
+    _, plain, _, _ = run(False)
+    _, ck, _, _ = run(True)
+    act = N * D * 8
+    # checkpointed: the second segment's input plus the loss's (h ** 2) input
+    assert ck == 2 * act
+    # plain: per layer h @ w output, tanh, sigmoid, their product (inputs of the next)
+    assert plain >= 3 * DEPTH * act
+    assert ck * 10 < plain
+
+
+def test_course_exercise_memory_held_after_forward_with_and_without_checkpointing():
+    ws = weights()
+    x = ag.tensor(np.random.default_rng(1).standard_normal((N, D)))
+    held = {}
+    for checkpointed in (False, True):
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        loss = network(x, ws, checkpointed)
+        held[checkpointed] = tracemalloc.get_traced_memory()[0] - base
+        tracemalloc.stop()
+        loss.backward()
+        for w in ws:
+            w.grad = None
+    assert held[True] * 5 < held[False]
+
+
+def test_module_fn_finds_its_parameters_and_multiple_outputs():
+    ag.manual_seed(0)
+    block = nn.Sequential(nn.Linear(4, 6), nn.Tanh(), nn.Linear(6, 3)).double()
+    x = ag.tensor(np.random.default_rng(2).standard_normal((5, 4)))
+    block(x).sum().backward()
+    expected = [p.grad.data.copy() for p in block.parameters()]
+    block.zero_grad()
+    ag.checkpoint(block, x).sum().backward()
+    for p, e in zip(block.parameters(), expected):
+        np.testing.assert_allclose(p.grad.data, e, rtol=1e-12)
+
+    a = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    s, d = ag.checkpoint(lambda t: (ag.sin(t), t * 3.0), a)
+    (s.sum() + d.sum()).backward()
+    np.testing.assert_allclose(a.grad.data, np.cos([1.0, 2.0]) + 3.0)
+
+
+def test_random_numbers_are_replayed_in_the_recomputation():
+    w = ag.tensor(np.ones(1000), requires_grad=True)
+
+    def noisy(t):
+        mask = (ag.rand(1000, dtype=np.float64) > 0.5).astype(np.float64)
+        return t * w * mask
+
+    x = ag.tensor(np.ones(1000))
+    ag.manual_seed(3)
+    noisy(x).sum().backward()
+    expected = w.grad.data.copy()
+    w.grad = None
+    ag.manual_seed(3)
+    ag.checkpoint(noisy, x, params=[w]).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, expected)
+
+
+def test_tensors_used_but_not_declared_are_an_error():
+    w = ag.tensor([2.0], dtype=np.float64, requires_grad=True)
+    x = ag.tensor([1.0], dtype=np.float64, requires_grad=True)
+    y = ag.checkpoint(lambda t: t * w, x)
+    with pytest.raises(RuntimeError, match="params="):
+        y.backward()
+    with pytest.raises(ValueError, match="leaf"):
+        ag.checkpoint(lambda t: t * 2, x, params=[w * 2])
+
+
+def test_double_backward_through_a_checkpoint_is_refused():
+    x = ag.tensor([1.0], dtype=np.float64, requires_grad=True)
+    y = ag.checkpoint(lambda t: t ** 3, x)
+    with pytest.raises(RuntimeError, match="create_graph"):
+        ag.grad(y, x, create_graph=True)
+
+
+def test_saved_bytes_counts_each_activation_once_and_drops_after_backward():
+    x = ag.tensor(np.ones((10, 10)), requires_grad=True)
+    w = ag.tensor(np.ones((10, 10)), requires_grad=True)
+    assert saved_bytes(x * w) == 0  # only leaves are saved
+    assert saved_bytes(x * w, include_leaves=True) == 2 * 800
+    h = ag.tanh(x @ w)  # tanh keeps its output; matmul keeps the leaves
+    loss = (h * h).sum()  # Mul saves h twice: one buffer
+    assert saved_bytes(loss) == 800
+    loss.backward()
+    assert saved_bytes(loss) == 0

@@ -1,0 +1,142 @@
+"""gradcheck / gradgradcheck, the course's way: two-sided differences, relative difference,
+verdict thresholds, and the worst components named."""
+
+import numpy as np
+import pytest
+
+import autograd as ag
+from autograd.gradcheck import relative_difference, verdict_for
+
+
+def t64(a, requires_grad=True):
+    return ag.tensor(np.asarray(a, dtype=np.float64), requires_grad=requires_grad)
+
+
+class Cube(ag.Function):
+    """x³ with a correct backward."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * 3 * x ** 2
+
+
+class WrongAtTwo(ag.Function):
+    """x * w elementwise whose backward for w is wrong at component 2 only."""
+
+    @staticmethod
+    def forward(ctx, x, w):
+        ctx.save_for_backward(x, w)
+        return x * w
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, w = ctx.saved_tensors
+        bump = np.zeros(w.shape)
+        bump[2] = 0.5
+        return grad * w, grad * x + ag.tensor(bump)
+
+
+class FrozenSlope(ag.Function):
+    """x³ whose backward is right to first order but built from a constant array,
+    so it has no second derivative: gradgradcheck must catch it."""
+
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return x ** 3
+
+    @staticmethod
+    def backward(ctx, grad):
+        (x,) = ctx.saved_tensors
+        return grad * ag.tensor(3 * x.data ** 2)
+
+
+def test_course_thresholds():
+    assert verdict_for(1e-9) == "great" and verdict_for(1e-7) == "great"
+    assert verdict_for(1e-5) == "look"
+    assert verdict_for(1e-3) == "bug" and verdict_for(float("nan")) == "bug"
+    # ||a - g|| / (||a|| + ||g||)
+    assert relative_difference(np.array([3.0, 4.0]), np.array([3.0, 4.0])) == 0.0
+    assert relative_difference(np.array([1.0, 0.0]), np.array([0.0, 0.0])) == 1.0
+    assert relative_difference(np.zeros(2), np.zeros(2)) == 0.0
+
+
+def test_course_worked_example_theta_cubed_with_eps_001():
+    # ((1.01)³ - (0.99)³) / 0.02 = 3.0001: the two-sided error is O(ε²)
+    report = ag.gradcheck(Cube.apply, [t64(1.0)], eps=0.01)
+    assert report.worst[0].numeric == pytest.approx(3.0001, abs=1e-12)
+    assert report.worst[0].analytic == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda x, y: (x * y + ag.sin(x)).sum(),
+    lambda x, y: ag.tanh(x @ y.T),                # non-scalar output
+    lambda x, y: (ag.softmax(x, axis=-1) * y).sum(axis=0),
+    lambda x, y: Cube.apply(x) - y,
+])
+def test_passes_on_correct_ops(fn):
+    rng = np.random.default_rng(0)
+    x, y = t64(rng.standard_normal((3, 4))), t64(rng.standard_normal((3, 4)))
+    report = ag.gradcheck(fn, [x, y])
+    assert report and report.passed
+    assert report.verdict == "great" and report.relative_difference <= 1e-7
+    assert len(report.per_input) == 2
+
+
+def test_wrong_backward_fails_naming_the_component():
+    x = t64([1.0, 2.0, 3.0, 4.0])
+    w = t64([0.5, -1.0, 2.0, 1.5])
+    report = ag.gradcheck(WrongAtTwo.apply, [x, w])
+    assert not report and report.verdict == "bug"
+    worst = report.worst[0]
+    assert (worst.input, worst.index) == (1, (2,))
+    assert worst.difference > 0.1 and report.worst[1].difference < 1e-6
+    assert report.per_input[0] < 1e-7 and report.per_input[1] > 1e-3
+    text = str(report)
+    assert "FAILED" in text and "input 1 (2,)" in text
+
+
+def test_raise_exception_carries_the_report():
+    x, w = t64([1.0, 2.0, 3.0]), t64([1.0, 1.0, 1.0])
+    with pytest.raises(ag.GradcheckError) as info:
+        ag.gradcheck(WrongAtTwo.apply, [x, w], raise_exception=True)
+    assert info.value.report.worst[0].index == (2,)
+    assert ag.gradcheck(Cube.apply, [x], raise_exception=True)
+
+
+def test_inputs_are_restored_and_must_be_float64():
+    x = t64([1.0, 2.0])
+    ag.gradcheck(Cube.apply, [x])
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+    with pytest.raises(TypeError, match="float64"):
+        ag.gradcheck(Cube.apply, [ag.tensor([1.0], requires_grad=True)])
+
+
+def test_inputs_are_restored_when_fn_raises():
+    x = t64([1.0, 2.0])
+    calls = []
+
+    def fn(v):
+        calls.append(1)
+        if len(calls) > 1:
+            raise RuntimeError("boom")
+        return v * 2
+
+    with pytest.raises(RuntimeError, match="boom"):
+        ag.gradcheck(fn, [x])
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+
+
+def test_gradgradcheck_passes_on_differentiable_backward_and_catches_a_frozen_one():
+    x = t64([0.3, -0.7, 1.1])
+    assert ag.gradgradcheck(lambda v: ag.tanh(v) * v, [x])
+    assert ag.gradgradcheck(Cube.apply, [x])
+    assert ag.gradcheck(FrozenSlope.apply, [x])  # first order is right
+    report = ag.gradgradcheck(FrozenSlope.apply, [x])
+    assert not report and report.order == 2 and "gradgradcheck FAILED" in str(report)
