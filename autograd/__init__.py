@@ -35,7 +35,14 @@ from .engine import backward, grad
 from .errors import GraphError, ShapeError
 from .function import Context, Function
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
-from .gradcheck import GradcheckError, GradcheckReport, gradcheck, gradgradcheck
+from .gradcheck import (
+    GradcheckError,
+    GradcheckReport,
+    gradcheck,
+    gradgradcheck,
+    relative_difference,
+    verdict_for,
+)
 from . import functional, graph  # noqa: I001  (after the engine they build on)
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .checkpoint import checkpoint
@@ -53,7 +60,8 @@ __all__ = [
     "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
     "full_like", "arange", "linspace", "eye", "rand", "randn", "randint", "manual_seed",
     "get_rng", "mark_modified", "gradcheck", "gradgradcheck", "GradcheckError",
-    "GradcheckReport", "functional", "graph", "draw_graph", "checkpoint", "detect_anomaly",
+    "GradcheckReport", "relative_difference", "verdict_for", "functional", "graph",
+    "draw_graph", "checkpoint", "detect_anomaly",
     "set_detect_anomaly", "is_anomaly_enabled", "AnomalyError",
     "get_default_dtype", "set_default_dtype", "backward", "grad", "no_grad",
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "float32", "float64",
