@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python -m autograd
+	$(BIN)/graphgrad train
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -q

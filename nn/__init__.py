@@ -16,11 +16,13 @@ from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import IncompatibleKeys, Module
 from .parameter import Parameter
 from .serialization import StateDictFileError, load, save
+from .training import EarlyStopping, History, TrainingDiverged, evaluate, fit, predict
 
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "ModuleDict",
     "Linear", "Identity", "Flatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
     "LogSoftmax", "Dropout", "BatchNorm1d", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
     "CrossEntropyLoss", "NLLLoss", "functional", "init", "utils", "save", "load",
-    "StateDictFileError",
+    "StateDictFileError", "fit", "evaluate", "predict", "History", "EarlyStopping",
+    "TrainingDiverged",
 ]

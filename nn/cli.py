@@ -1,0 +1,334 @@
+"""The ``graphgrad`` command: ``graphgrad train`` and ``graphgrad tune``.
+
+``graphgrad train`` with no options trains an MLP on the bundled UCI digits with
+Adam: split 60/20/20 (seeded), standardize with the training set's statistics,
+train with mini-batches, report train/dev/test accuracy and the course's
+bias/variance diagnosis, and write the model (``model.npz``), the loss curve
+(``loss.png``, with matplotlib) and the backprop graph (``graph.svg``, with
+graphviz's ``dot``) to ``--out``.
+
+``graphgrad tune`` runs a random search over the same options (learning rate on a
+log scale, hidden units, L2 strength, dropout) in parallel processes and prints
+the trials ranked by dev error.
+
+This module is the application on top of the libraries: it is the one place in
+``nn`` that uses ``optim`` (to build the optimizer named on the command line);
+``import nn`` does not import it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import autograd as ag
+import optim
+
+from . import functional as F
+from . import init as nn_init
+from .activation import LeakyReLU, ReLU, Sigmoid, Tanh
+from .batchnorm import BatchNorm1d
+from .container import Sequential
+from .data import DataLoader, Standardizer, train_dev_test_split
+from .dropout import Dropout
+from .linear import Linear
+from .loss import CrossEntropyLoss
+from .metrics import accuracy, diagnose
+from .module import Module
+from .serialization import save
+from .training import EarlyStopping, History, fit, predict
+
+DATASETS = ("digits", "breast_cancer", "flower", "moons", "circles", "spirals", "blobs",
+            "mnist", "fashion_mnist")
+OPTIMIZERS = {"adam": optim.Adam, "adamw": optim.AdamW, "sgd": optim.SGD,
+              "momentum": optim.Momentum, "rmsprop": optim.RMSprop, "adagrad": optim.Adagrad}
+ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU}
+INITS = ("default", "he", "xavier", "small")
+
+
+@dataclass
+class TrainConfig:
+    """Every option of ``graphgrad train`` (and the search space of ``tune``)."""
+
+    dataset: str = "digits"
+    hidden: list[int] = field(default_factory=lambda: [128, 64])
+    activation: str = "relu"
+    init: str = "he"
+    optimizer: str = "adam"
+    lr: float = 3e-3
+    epochs: int = 40
+    batch_size: int = 64
+    l2: float = 0.0
+    dropout: float = 0.0
+    batchnorm: bool = False
+    patience: int = 10
+    seed: int = 0
+    data_root: str | None = None
+
+    def check(self) -> None:
+        if self.dataset not in DATASETS:
+            raise ValueError(f"unknown dataset {self.dataset!r}; choose one of "
+                             f"{', '.join(DATASETS)}")
+        if self.optimizer not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {self.optimizer!r}; choose one of "
+                             f"{', '.join(OPTIMIZERS)}")
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {self.activation!r}; choose one of "
+                             f"{', '.join(ACTIVATIONS)}")
+        if self.init not in INITS:
+            raise ValueError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
+        for name in ("lr", "epochs", "batch_size"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"--{name.replace('_', '-')} must be positive, got "
+                                 f"{getattr(self, name)}")
+        if self.l2 < 0:
+            raise ValueError(f"--l2 must be >= 0, got {self.l2}")
+        if not 0 <= self.dropout < 1:
+            raise ValueError(f"--dropout is the drop probability p in [0, 1), got {self.dropout}")
+        if any(h <= 0 for h in self.hidden):
+            raise ValueError(f"--hidden sizes must be positive, got {self.hidden}")
+
+
+def load_dataset(name: str, seed: int, root: str | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The features ``(N, d)`` and int64 labels ``(N,)`` of a named data set."""
+    from . import datasets
+
+    bundled = {"digits": datasets.load_digits, "breast_cancer": datasets.load_breast_cancer}
+    generated = {"flower": datasets.make_flower, "moons": datasets.make_moons,
+                 "circles": datasets.make_circles, "spirals": datasets.make_spirals,
+                 "blobs": datasets.make_blobs}
+    if name in bundled:
+        X, y = bundled[name]()
+    elif name in generated:
+        kwargs: dict[str, Any] = {"rng": seed}
+        if name in ("moons", "circles"):
+            kwargs.update(n_samples=600, noise=0.15)
+        X, y = generated[name](**kwargs)
+    elif name in ("mnist", "fashion_mnist"):
+        loader = datasets.load_mnist if name == "mnist" else datasets.load_fashion_mnist
+        (X, y), _ = loader(root=root)
+        X = X.reshape(len(X), -1)
+    else:
+        raise ValueError(f"unknown dataset {name!r}; choose one of {', '.join(DATASETS)}")
+    return np.asarray(X, dtype=ag.get_default_dtype()), np.asarray(y, dtype=np.int64)
+
+
+def build_mlp(n_in: int, hidden: list[int], n_out: int, activation: str = "relu",
+              init: str = "he", dropout: float = 0.0, batchnorm: bool = False,
+              rng: np.random.Generator | None = None) -> Sequential:
+    """``Linear → [BatchNorm] → activation → [Dropout]`` per hidden layer, then ``Linear``.
+
+    ``init``: ``'he'`` (std √(2/n_in), for ReLU), ``'xavier'`` (the course's std √(1/n_in),
+    for tanh), ``'small'`` (×0.01) or ``'default'`` (PyTorch's). With batch norm the
+    preceding Linear has no bias: batch norm's β replaces it (course §11).
+    """
+    layers: list[Module] = []
+    sizes = [n_in, *hidden]
+    for a, b in zip(sizes[:-1], sizes[1:]):
+        layers.append(Linear(a, b, bias=not batchnorm))
+        if batchnorm:
+            layers.append(BatchNorm1d(b))
+        layers.append(ACTIVATIONS[activation]())
+        if dropout > 0:
+            layers.append(Dropout(dropout))
+    layers.append(Linear(sizes[-1], n_out))
+    model = Sequential(*layers)
+    initializers = {"he": nn_init.he_normal_, "xavier": nn_init.xavier_normal_,
+                    "small": nn_init.small_random_}
+    if init != "default":
+        for layer in model.modules():
+            if isinstance(layer, Linear):
+                initializers[init](layer.weight, rng=rng)
+                if layer.bias is not None:
+                    nn_init.zeros_(layer.bias)
+    return model
+
+
+@dataclass
+class TrainResult:
+    model: Sequential
+    history: History
+    accuracy: dict[str, float]
+    diagnosis: Any
+    seconds: float
+
+
+def train(cfg: TrainConfig, progress: bool = True, verbose: bool = False) -> TrainResult:
+    """Run one training as ``graphgrad train`` describes and return what it produced."""
+    cfg.check()
+    ag.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    X, y = load_dataset(cfg.dataset, cfg.seed, cfg.data_root)
+    (Xtr, ytr), (Xdev, ydev), (Xte, yte) = train_dev_test_split(
+        X, y, ratios=(0.6, 0.2, 0.2), seed=cfg.seed, stratify=True)
+    scaler = Standardizer().fit(Xtr)
+    Xtr, Xdev, Xte = scaler.transform(Xtr), scaler.transform(Xdev), scaler.transform(Xte)
+    n_classes = int(y.max()) + 1
+    model = build_mlp(X.shape[1], cfg.hidden, n_classes, cfg.activation, cfg.init,
+                      cfg.dropout, cfg.batchnorm, rng)
+    optimizer = OPTIMIZERS[cfg.optimizer](model.parameters(), lr=cfg.lr)
+    m = len(Xtr)
+    weights = [p for p in model.parameters() if p.ndim >= 2]
+    penalty = (lambda: F.l2_penalty(weights, cfg.l2, m)) if cfg.l2 > 0 else None
+    train_loader = DataLoader(Xtr, ytr, batch_size=cfg.batch_size, shuffle=True, seed=cfg.seed)
+    dev_loader = DataLoader(Xdev, ydev, batch_size=1024)
+    start = time.perf_counter()
+    history = fit(model, CrossEntropyLoss(), optimizer, train_loader, epochs=cfg.epochs,
+                  dev_loader=dev_loader, metrics={"accuracy": accuracy}, penalty=penalty,
+                  callbacks=[EarlyStopping("dev_loss", patience=cfg.patience)],
+                  progress=progress, verbose=verbose)
+    seconds = time.perf_counter() - start
+    acc = {name: accuracy(labels, predict(model, data)) for name, data, labels in
+           (("train", Xtr, ytr), ("dev", Xdev, ydev), ("test", Xte, yte))}
+    return TrainResult(model, history, acc, diagnose(1 - acc["train"], 1 - acc["dev"]), seconds)
+
+
+def _write_outputs(result: TrainResult, cfg: TrainConfig, out: Path) -> list[str]:
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    save(result.model.state_dict(), out / "model.npz")
+    written.append(str(out / "model.npz"))
+    (out / "history.json").write_text(json.dumps(
+        {"config": asdict(cfg), "epochs": result.history.epochs, "accuracy": result.accuracy},
+        indent=2))
+    written.append(str(out / "history.json"))
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        fig = result.history.plot(["train_loss", "dev_loss", "train_accuracy", "dev_accuracy"])
+        fig.savefig(out / "loss.png", dpi=110)
+        written.append(str(out / "loss.png"))
+    except ImportError:
+        print("  (loss.png skipped: matplotlib is not installed; pip install matplotlib)")
+    if shutil.which("dot"):
+        x = ag.tensor(np.zeros((2, result.model[0].in_features), dtype=ag.get_default_dtype()))
+        result.model.eval()
+        loss = CrossEntropyLoss()(result.model(x), ag.tensor(np.zeros(2, dtype=np.int64)))
+        loss.backward()
+        drawing = ag.draw_graph(loss, modules=result.model, detail="shapes")
+        drawing.render(str(out / "graph"), format="svg", cleanup=True)
+        written.append(str(out / "graph.svg"))
+        result.model.zero_grad()
+    else:
+        print("  (graph.svg skipped: graphviz's `dot` is not installed; apt-get install "
+              "graphviz)")
+    return written
+
+
+def _tune_objective(params: dict[str, Any]) -> float:
+    base = dict(params.pop("_base"))
+    base.update(params)
+    base["hidden"] = [int(base.pop("units"))] * int(base.pop("layers"))
+    result = train(TrainConfig(**base), progress=False)
+    return 1.0 - result.accuracy["dev"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="graphgrad", description=__doc__.split("\n\n")[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    for name in ("train", "tune"):
+        s = sub.add_parser(name, help=f"{name} an MLP (see graphgrad {name} --help)")
+        d = TrainConfig()
+        s.add_argument("--dataset", default=d.dataset, choices=DATASETS)
+        s.add_argument("--hidden", default=",".join(map(str, d.hidden)),
+                       help="hidden layer sizes, comma separated (default %(default)s)")
+        s.add_argument("--activation", default=d.activation, choices=list(ACTIVATIONS))
+        s.add_argument("--init", default=d.init, choices=INITS)
+        s.add_argument("--optimizer", default=d.optimizer, choices=list(OPTIMIZERS))
+        s.add_argument("--lr", type=float, default=d.lr)
+        s.add_argument("--epochs", type=int, default=d.epochs)
+        s.add_argument("--batch-size", type=int, default=d.batch_size)
+        s.add_argument("--l2", type=float, default=d.l2, help="λ of the L2 penalty λ/(2m)Σ‖W‖²")
+        s.add_argument("--dropout", type=float, default=d.dropout, help="drop probability p")
+        s.add_argument("--batchnorm", action="store_true")
+        s.add_argument("--patience", type=int, default=d.patience,
+                       help="early-stopping patience in epochs (dev loss)")
+        s.add_argument("--seed", type=int, default=d.seed)
+        s.add_argument("--data-root", default=None, help="cache directory for MNIST files")
+        s.add_argument("--quiet", action="store_true", help="no progress bar")
+        if name == "train":
+            s.add_argument("--out", default="runs/latest",
+                           help="directory for model.npz, loss.png, graph.svg")
+        else:
+            s.add_argument("--trials", type=int, default=8)
+            s.add_argument("--workers", type=int, default=2)
+    return p
+
+
+def _config(args: argparse.Namespace) -> TrainConfig:
+    try:
+        hidden = [int(h) for h in str(args.hidden).split(",") if h.strip()]
+    except ValueError:
+        raise ValueError(f"--hidden takes comma-separated integers, got {args.hidden!r}") \
+            from None
+    cfg = TrainConfig(dataset=args.dataset, hidden=hidden, activation=args.activation,
+                      init=args.init, optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
+                      batch_size=args.batch_size, l2=args.l2, dropout=args.dropout,
+                      batchnorm=args.batchnorm, patience=args.patience, seed=args.seed,
+                      data_root=args.data_root)
+    cfg.check()
+    return cfg
+
+
+def _train_command(args: argparse.Namespace) -> int:
+    cfg = _config(args)
+    print(f"graphgrad train: {cfg.dataset}, MLP {cfg.hidden} ({cfg.activation}, {cfg.init} "
+          f"init), {cfg.optimizer} lr={cfg.lr}, {cfg.epochs} epochs, batch {cfg.batch_size}, "
+          f"l2={cfg.l2}, dropout={cfg.dropout}{', batchnorm' if cfg.batchnorm else ''}")
+    result = train(cfg, progress=not args.quiet)
+    h = result.history
+    print(f"trained {len(h)} epochs in {result.seconds:.1f} s"
+          + (f" ({h.stop_reason})" if h.stop_reason else ""))
+    for k, v in result.accuracy.items():
+        print(f"  {k:5s} accuracy {v * 100:6.2f}%")
+    print(result.diagnosis)
+    for path in _write_outputs(result, cfg, Path(args.out)):
+        print(f"  wrote {path}")
+    return 0
+
+
+def _tune_command(args: argparse.Namespace) -> int:
+    from optim.search import Choice, IntUniform, LogUniform, random_search
+
+    cfg = _config(args)
+    base = asdict(cfg)
+    for key in ("lr", "hidden", "l2", "dropout"):
+        base.pop(key)
+    space = {"lr": LogUniform(1e-4, 1e-1), "units": IntUniform(32, 256),
+             "layers": Choice([1, 2]), "l2": Choice([0.0, 0.01, 0.1, 1.0]),
+             "dropout": Choice([0.0, 0.1, 0.2]), "_base": base}
+    print(f"graphgrad tune: {args.trials} random trials on {cfg.dataset} in "
+          f"{args.workers} processes")
+    result = random_search(_tune_objective, space, n_trials=args.trials, seed=cfg.seed,
+                           max_workers=args.workers)
+    print(result)
+    best = result.best
+    print(f"best dev error {best.score:.4f} with "
+          + ", ".join(f"{k}={v}" for k, v in best.params.items() if k != "_base"))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``graphgrad`` console script."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "train":
+            return _train_command(args)
+        return _tune_command(args)
+    except (ValueError, FileNotFoundError, RuntimeError) as err:
+        print(f"graphgrad {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
