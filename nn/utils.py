@@ -100,3 +100,4 @@ def vector_to_parameters(vec: ag.Tensor | np.ndarray, parameters: Parameters) ->
             n = p.numel()
             p.copy_(data[offset:offset + n].reshape(p.shape))
             offset += n
+from .grad_check import check_gradients  # noqa: E402, F401  (nn.utils.check_gradients)
