@@ -144,3 +144,7 @@ def test_integer_labels_stay_integers():
     x, _ = data()
     labels = np.arange(M) % 3
     assert check_gradients(model, nn.CrossEntropyLoss(), x, labels)
+
+
+def test_reachable_as_nn_utils_check_gradients():
+    assert nn.utils.check_gradients is check_gradients
