@@ -76,7 +76,7 @@ def _describe(a: np.ndarray) -> str | None:
     if not n_nan and not n_inf:
         return None
     kind = "NaN" if n_nan else "Inf"
-    return f"{kind} (shape {a.shape}: {n_nan} NaN and {n_inf} Inf of {a.size} values)"
+    return f"{kind} ({n_nan} NaN and {n_inf} Inf among the {a.size} values of shape {a.shape})"
 
 
 def _check_forward(ctx: Context, raw: Any, recorded: bool) -> None:
@@ -86,7 +86,7 @@ def _check_forward(ctx: Context, raw: Any, recorded: bool) -> None:
     for i, out in enumerate(outs):
         problem = _describe(np.asarray(out))
         if problem is not None:
-            problem = f"output {i} is {problem}"
+            problem = f"{problem} in output {i}"
             break
     if problem is None:
         if recorded:
