@@ -1,0 +1,123 @@
+"""Compiled forward kernels: exp, log and the activations.
+
+Each kernel fills ``out[i] = f(x[i])`` over flat, C-contiguous float32/float64
+arrays of equal size (``dispatch.py`` prepares them). Below
+``sizes.PARALLEL_MIN`` elements the serial loop runs; above it the ``prange``
+loop splits the work over Numba's threads. exp, log and tanh have only the
+parallel loop: below ``PARALLEL_MIN`` the dispatcher uses NumPy's ufuncs
+(``sizes.py`` says why). The scalar formulas are the ``_name`` helpers,
+inlined into the loops so LLVM vectorizes them; the fastmath flags are those
+``fastmath.py`` allows.
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit, prange
+
+from . import fastmath as fm
+from .sizes import PARALLEL_MIN
+
+JIT = dict(cache=True, parallel=True, error_model="numpy", fastmath={"contract"})
+SCALAR = dict(inline="always", error_model="numpy", fastmath={"contract"})
+
+
+@njit(**SCALAR)
+def _sigmoid(x):
+    c = fm.consts(x)
+    e = fm.exp(-abs(x))
+    return (c.one if x >= c.zero else e) / (c.one + e)
+
+
+@njit(**SCALAR)
+def _tanh(x):
+    c = fm.consts(x)
+    em1 = fm.expm1_nonpositive(-c.two * abs(x))
+    return math.copysign(-em1 / (c.two + em1), x)
+
+
+@njit(**SCALAR)
+def _relu(x):
+    c = fm.consts(x)
+    return c.zero if x <= c.zero else x
+
+
+@njit(**SCALAR)
+def _leaky_relu(x, slope):
+    return x if x > fm.consts(x).zero else x * slope
+
+
+@njit(**SCALAR)
+def _softplus(x):
+    c = fm.consts(x)
+    return (x if x > c.zero else c.zero) + fm.log1p(fm.exp(-abs(x)))
+
+
+@njit(**JIT)
+def exp(x, out):
+    """``out = e^x``."""
+    for i in prange(x.size):
+        out[i] = fm.exp(x[i])
+
+
+@njit(**JIT)
+def log(x, out):
+    """``out = log(x)``."""
+    for i in prange(x.size):
+        out[i] = fm.log(x[i])
+
+
+@njit(**JIT)
+def sigmoid(x, out):
+    """``out = 1/(1 + e^-x)``, as ``1/(1 + e^-|x|)`` or ``e^-|x|/(1 + e^-|x|)``."""
+    n = x.size
+    if n < PARALLEL_MIN:
+        for i in range(n):
+            out[i] = _sigmoid(x[i])
+    else:
+        for i in prange(n):
+            out[i] = _sigmoid(x[i])
+
+
+@njit(**JIT)
+def tanh(x, out):
+    """``out = tanh(x) = sign(x)·(1 - e^-2|x|)/(1 + e^-2|x|)``, via expm1 near 0."""
+    for i in prange(x.size):
+        out[i] = _tanh(x[i])
+
+
+@njit(**JIT)
+def relu(x, out):
+    """``out = max(x, 0)`` (nan stays nan)."""
+    n = x.size
+    if n < PARALLEL_MIN:
+        for i in range(n):
+            out[i] = _relu(x[i])
+    else:
+        for i in prange(n):
+            out[i] = _relu(x[i])
+
+
+@njit(**JIT)
+def leaky_relu(x, slope, out):
+    """``out = x if x > 0 else slope·x``; ``slope`` has x's dtype."""
+    n = x.size
+    if n < PARALLEL_MIN:
+        for i in range(n):
+            out[i] = _leaky_relu(x[i], slope)
+    else:
+        for i in prange(n):
+            out[i] = _leaky_relu(x[i], slope)
+
+
+@njit(**JIT)
+def softplus(x, out):
+    """``out = log(1 + e^x) = max(x, 0) + log1p(e^-|x|)``."""
+    n = x.size
+    if n < PARALLEL_MIN:
+        for i in range(n):
+            out[i] = _softplus(x[i])
+    else:
+        for i in prange(n):
+            out[i] = _softplus(x[i])

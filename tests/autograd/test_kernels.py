@@ -1,0 +1,269 @@
+"""The compiled elementwise kernels against their NumPy references.
+
+Each kernel is compared, in ulp, with its reference evaluated in extended
+precision (``np.longdouble``) and rounded to the input dtype: the correctly
+rounded answer of the formula the reference defines. Inputs cover sizes 0, 1,
+odd and above the parallel threshold, contiguous / strided / transposed
+layouts, float32 and float64, and the special values (±inf, nan, ±1000, ±0,
+subnormals, the overflow edges).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from autograd import kernels
+from autograd.kernels import dispatch, reference, sizes
+
+ROOT = Path(__file__).resolve().parents[2]
+SIZES = [0, 1, 1001, 20_001, 300_001]  # 300_001: above sizes.PARALLEL_MIN
+LAYOUTS = ["contiguous", "strided", "transposed"]
+DTYPES = [np.float32, np.float64]
+
+
+@pytest.fixture(autouse=True)
+def compiled_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run the compiled kernels at every size, even under GRAPHGRAD_KERNELS=numpy."""
+    monkeypatch.setattr(dispatch, "_COMPILED", True)
+    monkeypatch.setattr(dispatch, "COMPILED_MIN", {})
+
+
+def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """How many representable numbers lie between a and b (0 for two nans, ±0 equal)."""
+    assert a.dtype == b.dtype and a.shape == b.shape
+    itype = np.int32 if a.dtype == np.float32 else np.int64
+    low = np.iinfo(itype).min
+
+    def key(v: np.ndarray) -> np.ndarray:
+        i = np.ascontiguousarray(v).view(itype).astype(np.int64)
+        return np.where(i < 0, low - i, i)  # monotone in the float's value
+
+    ka, kb = key(a), key(b)
+    far = np.int64(2**40)
+    with np.errstate(over="ignore"):
+        d = np.abs(ka - kb)
+    d = np.where((ka < 0) != (kb < 0), np.minimum(np.abs(ka), far) + np.minimum(np.abs(kb), far),
+                 d)
+    nan_a, nan_b = np.isnan(a), np.isnan(b)
+    d = np.where(nan_a & nan_b, 0, d)
+    return np.where(nan_a != nan_b, far, d)
+
+
+def specials(dtype: type) -> list[float]:
+    fi = np.finfo(dtype)
+    return [0.0, -0.0, np.inf, -np.inf, np.nan, 1000.0, -1000.0, 1e-30, -1e-30, 20.0, -20.0,
+            0.5, -0.5, 88.7, -88.7, -103.5, 709.7, -745.0, float(fi.smallest_subnormal),
+            -float(fi.smallest_subnormal), float(fi.tiny), float(fi.max), -float(fi.max)]
+
+
+def values(n: int, dtype: type, rng: np.random.Generator, domain: str) -> np.ndarray:
+    """n values: random over several scales, the special values mixed in."""
+    if domain == "positive":
+        x = np.exp(rng.uniform(-80.0, 80.0, n))
+    elif domain == "modest":
+        x = rng.standard_normal(n) * rng.choice([1e-3, 1.0, 10.0], n)
+    else:
+        x = rng.standard_normal(n) * rng.choice([1e-3, 1.0, 10.0, 100.0], n)
+    with np.errstate(over="ignore"):
+        x = x.astype(dtype)
+        sp = np.array(specials(dtype) if domain != "modest" else [0.0, -0.0, np.nan, 1e-30],
+                      dtype=dtype)
+    k = min(n, sp.size)
+    x[rng.permutation(n)[:k]] = sp[:k]
+    return x
+
+
+def in_layout(x: np.ndarray, layout: str) -> np.ndarray:
+    """The values of x in a non-contiguous array when layout asks for it."""
+    if layout == "strided":
+        base = np.zeros(2 * x.size, x.dtype)
+        base[::2] = x
+        return base[::2]
+    if layout == "transposed":
+        rows = next((d for d in range(2, 100) if x.size % d == 0), 1) if x.size else 3
+        return x.reshape(-1, rows).T
+    return x
+
+
+def truth(name: str, *args: np.ndarray | float, exact: bool = False) -> np.ndarray:
+    """The reference in extended precision, rounded to the inputs' dtype.
+
+    Scalar parameters are first rounded to that dtype, as the kernels round them.
+    ``exact``: the reference in the inputs' own dtype, for kernels whose every
+    step is one rounding (relu, leaky relu), which must agree bit for bit.
+    """
+    if exact:
+        with np.errstate(all="ignore"):
+            return getattr(reference, name)(*args)
+    dt = np.result_type(*[a for a in args if isinstance(a, np.ndarray)])
+    wide = [np.longdouble(dt.type(a)) if np.isscalar(a) else a.astype(np.longdouble)
+            for a in args]
+    with np.errstate(all="ignore"):
+        return getattr(reference, name)(*wide).astype(dt)
+
+
+# name, input domains (per array argument), extra scalar args, max ulp (float32, float64)
+UNARY = [
+    ("exp", "any", (), (1, 1)),
+    ("log", "positive", (), (1, 1)),
+    ("tanh", "any", (), (2, 2)),
+    ("sigmoid", "any", (), (2, 2)),
+    ("relu", "any", (), (0, 0)),
+    ("leaky_relu", "any", (0.01,), (0, 0)),
+    ("softplus", "any", (), (2, 2)),
+]
+BINARY = [
+    ("tanh_backward", (), (2, 2)),
+    ("sigmoid_backward", (), (2, 2)),
+    ("relu_backward", (), (0, 0)),
+    ("leaky_relu_backward", (0.2,), (0, 0)),
+    ("softplus_backward", (), (3, 3)),  # sigmoid (2 ulp) times grad
+]
+
+
+def check(result: np.ndarray, expected: np.ndarray, max_ulp: int) -> None:
+    assert result.dtype == expected.dtype
+    assert result.shape == expected.shape
+    assert result.flags.c_contiguous
+    d = ulp_distance(result, expected)
+    worst = int(d.max()) if d.size else 0
+    assert worst <= max_ulp, f"{worst} ulp at input index {np.unravel_index(d.argmax(), d.shape)}"
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name,domain,params,tol", UNARY, ids=[u[0] for u in UNARY])
+def test_unary_kernel_matches_reference(name, domain, params, tol, size, layout, dtype,
+                                        rng) -> None:
+    x = in_layout(values(size, dtype, rng, domain), layout)
+    if domain == "positive":
+        x[..., :1] = -1.0  # log of a negative number: nan
+    with np.errstate(all="ignore"):
+        out = getattr(kernels, name)(x, *params)
+    check(out, truth(name, x, *params, exact=tol == (0, 0)), tol[dtype == np.float64])
+    assert not np.shares_memory(out, x)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("layout", LAYOUTS)
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name,params,tol", BINARY, ids=[b[0] for b in BINARY])
+def test_backward_kernel_matches_reference(name, params, tol, size, layout, dtype, rng) -> None:
+    # Modest magnitudes: near the overflow edge a product can overflow in the dtype
+    # but not in extended precision, and a product with a subnormal factor keeps
+    # only that factor's few bits; neither says anything about the kernel.
+    g = in_layout(values(size, dtype, rng, "modest"), layout)
+    y = in_layout(values(size, dtype, rng, "modest"), layout)
+    with np.errstate(all="ignore"):
+        out = getattr(kernels, name)(g, y, *params)
+    check(out, truth(name, g, y, *params, exact=tol == (0, 0)), tol[dtype == np.float64])
+
+
+@pytest.mark.parametrize("name", [b[0] for b in BINARY])
+def test_backward_kernel_of_float32_and_float64_is_float64(name, rng) -> None:
+    g = rng.standard_normal(1001).astype(np.float32)
+    y = rng.standard_normal(1001)
+    params = dict((b[0], b[1]) for b in BINARY)[name]
+    out = getattr(kernels, name)(g, y, *params)
+    check(out, truth(name, g.astype(np.float64), y, *params), 2)
+    assert out.dtype == np.float64
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_special_values(dtype) -> None:
+    def arr(*v: float) -> np.ndarray:
+        return np.array(v, dtype=dtype)
+
+    with np.errstate(all="ignore"):
+        assert np.array_equal(kernels.sigmoid(arr(1000, -1000, np.inf, -np.inf)), arr(1, 0, 1, 0))
+        assert np.array_equal(kernels.softplus(arr(1000, -1000, np.inf, -np.inf)),
+                              arr(1000, 0, np.inf, 0))
+        assert np.array_equal(kernels.exp(arr(1000, -1000, np.inf, -np.inf, 0)),
+                              arr(np.inf, 0, np.inf, 0, 1))
+        assert np.array_equal(kernels.log(arr(0, -0.0, np.inf, 1)),
+                              arr(-np.inf, -np.inf, np.inf, 0))
+        assert np.isnan(kernels.log(arr(-1, -np.inf, np.nan))).all()
+        assert np.array_equal(kernels.tanh(arr(1000, -1000, np.inf, -np.inf)), arr(1, -1, 1, -1))
+        g = arr(3, 3, 3, 3)
+        y = arr(1000, -1000, np.inf, -np.inf)
+        assert np.array_equal(kernels.softplus_backward(g, y), arr(3, 0, 3, 0))
+        assert np.array_equal(kernels.relu_backward(g, y), arr(3, 0, 3, 0))
+        for name in ("exp", "tanh", "sigmoid", "relu", "softplus"):
+            assert np.isnan(getattr(kernels, name)(arr(np.nan))).all(), name
+    assert np.signbit(kernels.tanh(arr(-0.0)))[0]
+    tiny = np.finfo(dtype).smallest_subnormal
+    assert kernels.exp(arr(np.log(float(tiny))))[0] == tiny
+
+
+def test_kernels_outside_the_compiled_set_use_the_reference(rng) -> None:
+    ints = rng.integers(-5, 5, 11)
+    assert kernels.relu(ints).dtype == ints.dtype
+    np.testing.assert_array_equal(kernels.relu(ints), reference.relu(ints))
+    np.testing.assert_array_equal(kernels.exp(ints), np.exp(ints))
+    np.testing.assert_array_equal(kernels.sigmoid(np.array(0.5)), reference.sigmoid(np.array(0.5)))
+    half = np.ones(3, np.float16)
+    assert kernels.tanh(half).dtype == np.float16
+    g, x = rng.standard_normal((2, 3)), rng.standard_normal(3)
+    np.testing.assert_array_equal(kernels.relu_backward(g, x), reference.relu_backward(g, x))
+
+
+@pytest.mark.parametrize("name", sorted(sizes.COMPILED_MIN))
+def test_small_arrays_of_single_ufunc_kernels_run_numpy(name, monkeypatch, rng) -> None:
+    monkeypatch.setattr(dispatch, "COMPILED_MIN", sizes.COMPILED_MIN)
+    calls = []
+    real = dispatch._kernel(name)
+    monkeypatch.setitem(dispatch._kernels, name,
+                        lambda *a: calls.append(a[0].size) or real(*a))
+    limit = sizes.COMPILED_MIN[name]
+    small = np.abs(rng.standard_normal(limit - 1)).astype(np.float32)
+    np.testing.assert_array_equal(getattr(kernels, name)(small), getattr(reference, name)(small))
+    large = np.abs(rng.standard_normal(limit)).astype(np.float32)
+    check(getattr(kernels, name)(large), truth(name, large), 2)
+    assert calls == [limit]
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k != "GRAPHGRAD_KERNELS"}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**clean, **env},
+                          capture_output=True, text=True, timeout=300)
+
+
+BACKEND_PROBE = (
+    "import sys, numpy as np; import autograd.kernels as k;"
+    "k.sigmoid(np.ones(3, np.float32)); print(k.backend(), 'numba' in sys.modules)"
+)
+
+
+def test_environment_variable_selects_the_numpy_references() -> None:
+    assert run_python(BACKEND_PROBE, GRAPHGRAD_KERNELS="numpy").stdout.split() == ["numpy",
+                                                                                  "False"]
+    assert run_python(BACKEND_PROBE).stdout.split() == ["numba", "True"]
+
+
+def test_bad_environment_variable_is_a_clear_error() -> None:
+    proc = run_python("import autograd", GRAPHGRAD_KERNELS="cuda")
+    assert proc.returncode != 0
+    assert "GRAPHGRAD_KERNELS='cuda'" in proc.stderr and "'numpy'" in proc.stderr
+
+
+def test_import_is_fast_and_does_not_import_numba() -> None:
+    code = ("import time, sys; t = time.perf_counter(); import autograd;"
+            "print(time.perf_counter() - t, 'numba' in sys.modules)")
+    runs = [run_python(code).stdout.split() for _ in range(3)]
+    assert all(r[1] == "False" for r in runs)
+    assert min(float(r[0]) for r in runs) < 0.3
+
+
+def test_a_later_process_loads_compiled_kernels_from_the_cache() -> None:
+    kernels.sigmoid(np.ones(3, np.float32))  # compiled (or loaded) and cached here
+    code = ("import numpy as np; import autograd.kernels as k;"
+            "from autograd.kernels import activations as a;"
+            "k.sigmoid(np.ones(3, np.float32)); print(len(a.sigmoid.stats.cache_hits))")
+    assert run_python(code).stdout.strip() == "1"
