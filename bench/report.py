@@ -1,0 +1,176 @@
+"""Write the results: ``results.json``, the Markdown tables of ``RESULTS.md``, ``step.png``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+SECTION_TITLES = {"step": "Training step", "ops": "Ops", "cold": "Cold start",
+                  "memory": "Memory", "blas": "BLAS lever"}
+
+
+def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
+    def cell(v: Any) -> str:
+        if v is None:
+            return "–"
+        if isinstance(v, float):
+            return f"{v:.3g}" if abs(v) < 100 else f"{v:,.0f}"
+        return str(v)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return lines
+
+
+def _machine(m: dict[str, Any]) -> list[str]:
+    blas = m["graphgrad_blas"]
+    loaded = ", ".join(f"{b['internal_api']} {b['version']} ({b['architecture']}, "
+                       f"{b['num_threads']} threads)" for b in m["loaded_blas"]) or "unknown"
+    versions = ", ".join(f"{k} {v}" for k, v in m["versions"].items() if v)
+    return [
+        f"- CPU: {m['cpu_model']}, {m['cores']} cores; flags: {' '.join(m['cpu_flags'])}",
+        f"- Load average when the run started (1/5/15 min): {m['loadavg']}; "
+        f"at the end: {m.get('loadavg_end', '–')}",
+        f"- Python {m['python']}; {versions}; threads per contender: {m['threads_used']}",
+        f"- NumPy's BLAS: {m['numpy_blas']['name']} {m['numpy_blas']['version']} "
+        f"({m['numpy_blas']['openblas_configuration']}); loaded: {loaded}",
+        f"- autograd.blas: set={blas['set']}, OPENBLAS_CORETYPE={blas['openblas_coretype']} "
+        f"— {blas['reason']}",
+    ]
+
+
+def _step(r: dict[str, Any]) -> list[str]:
+    names = list(r["batches"][0]["contenders"])
+    rows = []
+    for b in r["batches"]:
+        roof = b["roofline"]
+        for name in names:
+            c = b["contenders"][name]
+            rows.append([b["batch_size"], name, c["ms"], c["ms_min"], c["images_per_s"],
+                         roof["ms"], roof["gflops"], f"{100 * c['roofline_fraction']:.0f}%"])
+    lines = _table(["batch", "contender", "ms/step (median)", "ms/step (min)", "images/s",
+                    "roofline ms", "NumPy matmul GFLOP/s", "of roofline"], rows)
+    pairs = list(r["batches"][0]["ratios"])
+    lines += ["", "Ratios of median step times (below 1: the first is faster):", ""]
+    lines += _table(["batch", *pairs, "losses agree to"],
+                    [[b["batch_size"], *(b["ratios"][p] for p in pairs),
+                      b["agreement"]["max_abs_diff"]] for b in r["batches"]])
+    lines += ["", f"Matmul FLOPs per step: {r['matmul_flops_formula']} "
+              "(forward 3 matmuls, backward 5)."]
+    return lines
+
+
+def _ops(r: dict[str, Any]) -> list[str]:
+    impls = [k for k in r["rows"][0] if k not in ("op", "size")]
+    ratio_cols = [f"graphgrad/{i}" for i in impls if i != "graphgrad"]
+    rows = [[row["op"], f"{row['size']:.0e}", *(row[i] for i in impls),
+             *(row["graphgrad"] / row[i] for i in impls if i != "graphgrad")]
+            for row in r["rows"]]
+    lines = ["µs per forward+backward (median):", ""]
+    lines += _table(["op", "elements", *impls, *ratio_cols], rows)
+    overhead = ", ".join(f"{k} {v:.2f} µs" for k, v in r["overhead_us_per_op"].items())
+    lines += ["", f"Per-op overhead, 1-element tensors, forward+backward over a "
+              f"{r['chain_length']}-op mul/add chain: {overhead}."]
+    return lines
+
+
+def _cold(r: dict[str, Any]) -> list[str]:
+    rows = [[label, d["setup_s"], d["first_step_s"], d["steady_step_s"] * 1e3]
+            for label, d in (("empty Numba cache", r["cold_cache"]),
+                             ("warm Numba cache", r["warm_cache"]))]
+    return [f"`import autograd`: {r['import_autograd_s']:.3f} s (median of "
+            f"{len(r['import_samples_s'])} fresh processes).", "",
+            f"First graphgrad training step of a fresh process (batch {r['batch_size']}):", "",
+            *_table(["cache", "import nn+optim, build (s)", "first step (s)",
+                     "steady step (ms)"], rows), "",
+            f"Compile time (cold first step − steady step): {r['compile_s']:.2f} s. "
+            f"Warm cache: the first step costs {r['warm_first_step_extra_s']:.3f} s more "
+            "than a steady one."]
+
+
+def _memory(r: dict[str, Any]) -> list[str]:
+    g = r["graph_bytes"]
+    mib = 2.0**20
+    lines = [f"Bytes held for backward at batch {r['batch_size']} (saved activations, "
+             f"leaves excluded): graphgrad {g['graphgrad'] / mib:.2f} MiB, hand-written "
+             f"NumPy cache {g['numpy'] / mib:.2f} MiB."]
+    if "graphgrad_autograd_graph_saved_bytes" in g:
+        lines[-1] += (f" (autograd.graph.saved_bytes agrees: "
+                      f"{g['graphgrad_autograd_graph_saved_bytes'] / mib:.2f} MiB.)")
+    rows = [[name, t["rss_before_bytes"] / mib, t["peak_rss_bytes"] / mib,
+             t["rss_first_window_bytes"] / mib, t["rss_last_window_bytes"] / mib,
+             "yes" if t["flat"] else "NO"] for name, t in r["rss"].items()]
+    any_trace = next(iter(r["rss"].values()))
+    lines += ["", f"RSS over {any_trace['steps']} steps, each contender in its own process "
+              f"(mean of the first and of the last {any_trace['window']} steps; flat means "
+              f"growth ≤ {100 * r['flat_tolerance']:.0f}%):", ""]
+    lines += _table(["contender", "RSS after imports (MiB)", "peak RSS (MiB)",
+                     "first window (MiB)", "last window (MiB)", "flat"], rows)
+    return lines
+
+
+def _blas(r: dict[str, Any]) -> list[str]:
+    rows = []
+    for variant, d in r.items():
+        for row in d["rows"]:
+            rows.append([variant, d["blas_info"]["openblas_coretype"] or "(unset)",
+                         ", ".join(sorted(set(d["openblas_architecture"]))) or "?",
+                         row["batch_size"], row["matmul_gflops"], row["graphgrad_ms"],
+                         row["numpy_ms"]])
+    return ["Fresh processes differing only in GRAPHGRAD_BLAS_CORETYPE:", "",
+            *_table(["GRAPHGRAD_BLAS_CORETYPE", "OPENBLAS_CORETYPE", "OpenBLAS loaded",
+                     "batch", "matmul GFLOP/s (MLP shapes)", "graphgrad ms/step",
+                     "NumPy ms/step"], rows)]
+
+
+RENDER = {"step": _step, "ops": _ops, "cold": _cold, "memory": _memory, "blas": _blas}
+
+
+def markdown(results: dict[str, Any]) -> str:
+    """RESULTS.md: the machine, then one table per section that ran."""
+    lines = ["# graphgrad benchmark results", "",
+             f"Generated by `python -m bench{results['args']}` on {results['date']}; "
+             "regenerate with the same command. Numbers from a shared 2-core machine: "
+             "read them with the load average below.", "", "## Machine", "",
+             *_machine(results["machine"])]
+    for key, render in RENDER.items():
+        if key in results["sections"]:
+            lines += ["", f"## {SECTION_TITLES[key]}", "", *render(results["sections"][key])]
+    return "\n".join(lines) + "\n"
+
+
+def plot_step(step: dict[str, Any], path: Path) -> None:
+    """Bar chart: ms/step per contender and batch size, with the matmul roofline."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    batches = step["batches"]
+    names = list(batches[0]["contenders"])
+    fig, axes = plt.subplots(1, len(batches), figsize=(4 * len(batches), 3.6))
+    for ax, b in zip(axes if len(batches) > 1 else [axes], batches):
+        ms = [b["contenders"][n]["ms"] for n in names]
+        ax.bar(names, ms, color=["tab:green", "tab:blue", "tab:orange"][:len(names)])
+        ax.axhline(b["roofline"]["ms"], color="black", linestyle="--", linewidth=1,
+                   label="matmul roofline")
+        ax.set_title(f"batch {b['batch_size']}")
+        ax.set_ylabel("ms per training step (median)")
+        ax.legend(fontsize="small")
+    fig.suptitle("MLP 784-256-256-10, Adam, float32, 2 threads")
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+
+
+def write(results: dict[str, Any], out_dir: Path) -> list[Path]:
+    """Write results.json, RESULTS.md and (when the step section ran) step.png."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = [out_dir / "results.json", out_dir / "RESULTS.md"]
+    paths[0].write_text(json.dumps(results, indent=1) + "\n")
+    paths[1].write_text(markdown(results))
+    if "step" in results["sections"]:
+        paths.append(out_dir / "step.png")
+        plot_step(results["sections"]["step"], paths[-1])
+    return paths

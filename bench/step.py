@@ -1,0 +1,88 @@
+"""Section ``step``: the MLP training step, graphgrad vs hand-written NumPy vs PyTorch.
+
+For each batch size: ms/step (median after warm-up; the contenders take turns over
+several rounds so that a burst of load on the shared machine hits all of them), images/s,
+and the matmul roofline — the step's 8 matmuls timed alone with NumPy on the same shapes
+and layouts in the same run — with the fraction of it each contender reaches. Before
+timing, the contenders' losses over the first steps are compared: they start from the
+same weights on the same data, so they must agree.
+"""
+
+from __future__ import annotations
+
+import statistics
+from typing import Any
+
+import numpy as np
+
+from . import contenders as C
+from .timing import median_seconds, repeats_for, time_calls
+
+PAIRS = (("graphgrad", "torch"), ("graphgrad", "numpy"), ("numpy", "torch"))
+
+
+def matmul_roofline(batch_size: int, repeat: int) -> dict[str, Any]:
+    """Time each of the step's matmuls with NumPy: the step's floor if all else were free."""
+    rng = np.random.default_rng(1)
+    per_matmul = {}
+    total = 0.0
+    for name, a_shape, b_shape, ta, tb in C.matmul_shapes(batch_size):
+        a = rng.standard_normal(a_shape, dtype=np.float32)
+        b = rng.standard_normal(b_shape, dtype=np.float32)
+        a_op = a.T if ta else a
+        b_op = b.T if tb else b
+        seconds = median_seconds(lambda _i, a_op=a_op, b_op=b_op: a_op @ b_op, 3, repeat)
+        per_matmul[name] = seconds * 1e3
+        total += seconds
+    flops = C.matmul_flops(batch_size)
+    return {"flops": flops, "ms": total * 1e3, "gflops": flops / total / 1e9,
+            "per_matmul_ms": per_matmul}
+
+
+def check_agreement(data: C.StepData, factories: dict, n_steps: int = 3) -> dict[str, Any]:
+    """Losses of the first ``n_steps`` steps per contender, and the largest disagreement."""
+    losses = {}
+    for name, make in factories.items():
+        step = make(data)
+        losses[name] = [C.loss_of(step(i)) for i in range(n_steps)]
+    values = np.array(list(losses.values()))
+    return {"losses": losses, "max_abs_diff": float(np.max(values.max(0) - values.min(0)))}
+
+
+def bench_batch(batch_size: int, warmup: int, repeat: int, rounds: int) -> dict[str, Any]:
+    """One batch size: every contender's step time, throughput and roofline fraction."""
+    data = C.make_data(batch_size)
+    factories = C.contenders()
+    agreement = check_agreement(data, factories)
+    steps = {name: make(data) for name, make in factories.items()}
+    samples: dict[str, list[float]] = {name: [] for name in steps}
+    for step in steps.values():
+        time_calls(step, warmup, 1)
+    for _ in range(rounds):
+        for name, step in steps.items():
+            samples[name] += time_calls(step, 1, repeat)
+    roofline = matmul_roofline(batch_size, repeats_for(1e-4 * batch_size / 32, 0.3, 5, 50))
+    results = {}
+    for name, times in samples.items():
+        ms = statistics.median(times) * 1e3
+        results[name] = {
+            "ms": ms,
+            "ms_min": min(times) * 1e3,
+            "images_per_s": batch_size / (ms / 1e3),
+            "roofline_fraction": roofline["ms"] / ms,
+            "samples": len(times),
+        }
+    ratios = {f"{a}/{b}": results[a]["ms"] / results[b]["ms"]
+              for a, b in PAIRS if a in results and b in results}
+    return {"batch_size": batch_size, "contenders": results, "ratios": ratios,
+            "roofline": roofline, "agreement": agreement}
+
+
+def run(quick: bool) -> dict[str, Any]:
+    """The section's results for batch sizes 32, 128, 512 (two tiny ones when quick)."""
+    if quick:
+        sizes, warmup, repeat, rounds = (8, 32), 2, 3, 1
+    else:
+        sizes, warmup, repeat, rounds = (32, 128, 512), 20, 30, 3
+    return {"batches": [bench_batch(n, warmup, repeat, rounds) for n in sizes],
+            "matmul_flops_formula": "2·N·(2·784·256 + 3·256·256 + 3·256·10)"}
