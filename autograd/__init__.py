@@ -43,14 +43,24 @@ from .gradcheck import (
     relative_difference,
     verdict_for,
 )
-from . import functional, graph  # noqa: I001  (after the engine they build on)
+from . import functional  # noqa: I001  (after the engine it builds on)
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
 from .checkpoint import checkpoint
-from .graph import draw_graph
 from .inplace import mark_modified
 from .ops import *  # noqa: F403
 from .ops import __all__ as _ops_all
 from .tensor import RemovableHandle, Tensor
+
+
+
+def __getattr__(name: str):
+    # The drawing needs the graphviz package, whose import costs ~0.1 s: load it on first use.
+    if name in ("graph", "draw_graph"):
+        from . import graph as _graph
+
+        return _graph if name == "graph" else _graph.draw_graph
+    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
 
 float32 = __import__("numpy").float32
 float64 = __import__("numpy").float64
@@ -60,8 +70,8 @@ __all__ = [
     "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
     "full_like", "arange", "linspace", "eye", "rand", "randn", "randint", "manual_seed",
     "get_rng", "mark_modified", "gradcheck", "gradgradcheck", "GradcheckError",
-    "GradcheckReport", "relative_difference", "verdict_for", "functional", "graph",
-    "draw_graph", "checkpoint", "detect_anomaly",
+    "GradcheckReport", "relative_difference", "verdict_for", "functional", "graph",  # noqa: F405  (lazy: __getattr__)
+    "draw_graph", "checkpoint", "detect_anomaly",  # noqa: F405
     "set_detect_anomaly", "is_anomaly_enabled", "AnomalyError",
     "get_default_dtype", "set_default_dtype", "backward", "grad", "no_grad",
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "float32", "float64",

@@ -8,10 +8,22 @@
 * ``saved_bytes(root)``: the bytes of the arrays the graph keeps for backward.
 """
 
-from .draw import draw_graph
-from .drawing import GraphDrawing, GraphvizNotFoundError
 from .record import is_recording, record
 from .walk import leaves, nodes, saved_bytes
+
+
+def __getattr__(name: str):
+    # The drawing modules import the graphviz package (~0.1 s): load them on first use.
+    if name == "draw_graph":
+        from .draw import draw_graph
+
+        return draw_graph
+    if name in ("GraphDrawing", "GraphvizNotFoundError"):
+        from . import drawing
+
+        return getattr(drawing, name)
+    raise AttributeError(f"module 'autograd.graph' has no attribute {name!r}")
+
 
 __all__ = ["draw_graph", "GraphDrawing", "GraphvizNotFoundError", "record", "is_recording",
            "nodes", "leaves", "saved_bytes"]

@@ -253,12 +253,11 @@ def test_bad_environment_variable_is_a_clear_error() -> None:
     assert "GRAPHGRAD_KERNELS='cuda'" in proc.stderr and "'numpy'" in proc.stderr
 
 
-def test_import_is_fast_and_does_not_import_numba() -> None:
-    code = ("import time, sys; t = time.perf_counter(); import autograd;"
-            "print(time.perf_counter() - t, 'numba' in sys.modules)")
-    runs = [run_python(code).stdout.split() for _ in range(3)]
-    assert all(r[1] == "False" for r in runs)
-    assert min(float(r[0]) for r in runs) < 0.3
+def test_import_loads_nothing_heavy() -> None:
+    # The import time itself is measured by `python -m bench` (cold start), not asserted here.
+    code = ("import sys, autograd; print([m for m in ('numba', 'graphviz', 'torch', "
+            "'matplotlib') if m in sys.modules])")
+    assert run_python(code).stdout.strip() == "[]"
 
 
 def test_a_later_process_loads_compiled_kernels_from_the_cache() -> None:
