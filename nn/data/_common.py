@@ -44,6 +44,17 @@ def make_rng(seed: Seed, func: str) -> np.random.Generator:
                     f"got {type(seed).__name__}")
 
 
+class LazyRng:
+    """A ``seed`` resolved once for an int or a Generator; for None, autograd's global
+    generator looked up at every draw, so a later ``ag.manual_seed`` still takes effect."""
+
+    def __init__(self, seed: Seed, func: str) -> None:
+        self._rng = None if seed is None else make_rng(seed, func)
+
+    def get(self) -> np.random.Generator:
+        return self._rng if self._rng is not None else ag.get_rng()
+
+
 def check_lengths(arrays: dict[str, np.ndarray], func: str) -> int:
     """The common number of examples (length of axis 0) of ``arrays``; errors if they differ."""
     lengths = {}

@@ -9,7 +9,7 @@ import numpy as np
 
 import autograd as ag
 
-from ._common import Seed, as_array, check_lengths, make_rng
+from ._common import LazyRng, Seed, as_array, check_lengths
 
 
 class Dataset:
@@ -134,8 +134,8 @@ class DataLoader:
         self.transform = transform
         self.epoch = 0
         self._seed = seed
-        self._rng = make_rng(seed, "DataLoader") if not isinstance(seed, int | np.integer) \
-            else None
+        self._int_seed = isinstance(seed, int | np.integer) and not isinstance(seed, bool)
+        self._rng = LazyRng(seed, "DataLoader")
         self.n = len(dataset)
         if self.n == 0:
             raise ValueError("DataLoader: the dataset is empty")
@@ -152,9 +152,9 @@ class DataLoader:
     def _order(self) -> np.ndarray:
         if not self.shuffle:
             return np.arange(self.n)
-        rng = self._rng if self._rng is not None else np.random.default_rng(
-            (int(self._seed), self.epoch))
-        return rng.permutation(self.n)
+        if self._int_seed:
+            return np.random.default_rng((int(self._seed), self.epoch)).permutation(self.n)
+        return self._rng.get().permutation(self.n)
 
     def _fetch(self, idx: np.ndarray) -> tuple[np.ndarray, ...]:
         if isinstance(self.dataset, ArrayDataset):

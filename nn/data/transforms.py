@@ -15,7 +15,7 @@ import numpy as np
 
 import autograd as ag
 
-from ._common import Seed, make_rng
+from ._common import LazyRng, Seed
 
 Transform = Callable[[np.ndarray], np.ndarray]
 
@@ -58,11 +58,11 @@ class RandomHorizontalFlip:
 
     def __init__(self, p: float = 0.5, seed: Seed = None) -> None:
         self.p = _probability(p, "RandomHorizontalFlip")
-        self.rng = make_rng(seed, "RandomHorizontalFlip")
+        self.rng = LazyRng(seed, "RandomHorizontalFlip")
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         arr = _images(x, "RandomHorizontalFlip")
-        flip = self.rng.random(arr.shape[0]) < self.p
+        flip = self.rng.get().random(arr.shape[0]) < self.p
         out = arr.copy()
         out[flip] = arr[flip][..., ::-1]
         return out
@@ -83,13 +83,13 @@ class RandomShift:
                              f"{max_shift!r}")
         self.max_shift = int(max_shift)
         self.fill = fill
-        self.rng = make_rng(seed, "RandomShift")
+        self.rng = LazyRng(seed, "RandomShift")
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         arr = _images(x, "RandomShift")
         s = self.max_shift
         h, w = arr.shape[-2:]
-        shifts = self.rng.integers(-s, s + 1, size=(arr.shape[0], 2))
+        shifts = self.rng.get().integers(-s, s + 1, size=(arr.shape[0], 2))
         out = np.full_like(arr, self.fill)
         # One vectorized copy per distinct (dy, dx): at most (2s+1)^2 groups.
         for dy, dx in np.unique(shifts, axis=0):
@@ -119,12 +119,12 @@ class GaussianNoise:
                              f"{clip!r}")
         self.std = float(std)
         self.clip = clip
-        self.rng = make_rng(seed, "GaussianNoise")
+        self.rng = LazyRng(seed, "GaussianNoise")
 
     def __call__(self, x: np.ndarray) -> np.ndarray:
         arr = _images(x, "GaussianNoise")
         dtype = arr.dtype if arr.dtype.kind == "f" else ag.get_default_dtype()
-        out = arr + self.rng.normal(0.0, self.std, size=arr.shape)
+        out = arr + self.rng.get().normal(0.0, self.std, size=arr.shape)
         if self.clip is not None:
             out = np.clip(out, *self.clip)
         return out.astype(dtype)

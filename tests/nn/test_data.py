@@ -172,13 +172,17 @@ def test_loader_is_reproducible_with_a_seed():
         assert not np.array_equal(ea, ec)
 
 
-def test_loader_with_global_seed_follows_manual_seed():
-    X = np.arange(30)
-    ag.manual_seed(5)
-    a = np.concatenate(list(DataLoader(X, batch_size=4, shuffle=True, as_numpy=True)))
-    ag.manual_seed(5)
-    b = np.concatenate(list(DataLoader(X, batch_size=4, shuffle=True, as_numpy=True)))
-    np.testing.assert_array_equal(a, b)
+def test_loader_and_transforms_without_seed_follow_manual_seed():
+    loader = DataLoader(np.arange(30), batch_size=4, shuffle=True, as_numpy=True)
+    noise = GaussianNoise(std=1.0)
+    images = np.zeros((2, 3, 3))
+    runs = []
+    for _ in range(2):
+        ag.manual_seed(5)  # after construction: the global generator is looked up per epoch
+        runs.append((np.concatenate(list(loader)), noise(images)))
+    np.testing.assert_array_equal(runs[0][0], runs[1][0])
+    np.testing.assert_array_equal(runs[0][1], runs[1][1])
+    assert not np.array_equal(np.concatenate(list(loader)), runs[1][0])
 
 
 def test_loader_drop_last_and_no_shuffle():
