@@ -13,7 +13,6 @@ import hashlib
 import os
 import shutil
 import tempfile
-import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -61,6 +60,8 @@ def sha256_of(path: str | os.PathLike) -> str:
 
 
 def _download(url: str, dest: Path, timeout: float) -> None:
+    import urllib.request  # ~20 ms, paid only when something is downloaded
+
     # Into a temporary file first, so an interrupted download never leaves a partial file
     # under the final name.
     fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=dest.name + ".", suffix=".part")
