@@ -6,7 +6,7 @@
 >>> loss.backward()
 """
 
-from . import functional, init, utils
+from . import data, datasets, functional, init, metrics, utils
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .batchnorm import BatchNorm1d
 from .container import ModuleDict, ModuleList, Sequential
@@ -24,5 +24,5 @@ __all__ = [
     "LogSoftmax", "Dropout", "BatchNorm1d", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
     "CrossEntropyLoss", "NLLLoss", "functional", "init", "utils", "save", "load",
     "StateDictFileError", "fit", "evaluate", "predict", "History", "EarlyStopping",
-    "TrainingDiverged",
+    "TrainingDiverged", "data", "datasets", "metrics",
 ]

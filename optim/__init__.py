@@ -6,7 +6,7 @@ The updates run as fused Numba kernels (``optim.kernels``; ``GRAPHGRAD_KERNELS=n
 selects their NumPy references), and Numba is imported on the first ``step()``.
 """
 
-from . import lr_scheduler
+from . import lr_scheduler, search
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .ewa import EWA
@@ -16,4 +16,4 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "AdamW", "EWA",
-           "lr_scheduler"]
+           "lr_scheduler", "search"]
