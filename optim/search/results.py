@@ -38,8 +38,8 @@ def _fmt(value: Any) -> str:
 
 class SearchResult:
     """All trials of a search. ``best`` is the best successful trial (lowest score, or highest
-    with ``mode='max'``); ``table()`` the trials as dicts; ``str(result)`` a readable table;
-    ``plot()`` score against each hyperparameter."""
+    with ``mode='max'``); ``table()`` the trials as dicts; ``str(result)`` a readable table
+    of the searched (non-fixed) hyperparameters; ``plot()`` score against each of them."""
 
     def __init__(self, trials: list[Trial], space: dict[str, Any], mode: str = "min") -> None:
         self.trials = trials
@@ -78,7 +78,8 @@ class SearchResult:
         return [t.as_dict() for t in trials]
 
     def __str__(self) -> str:
-        names = list(self.space)
+        # Fixed values are the same in every trial: the text table shows what was searched.
+        names = [k for k, v in self.space.items() if isinstance(v, Space)]
         header = ["#", "score", "status", "time (s)", *names]
         rows = [[str(t.number), _fmt(t.score), t.status, _fmt(t.time),
                  *(_fmt(t.params.get(n)) for n in names)]

@@ -150,6 +150,7 @@ def test_mode_max_and_fixed_values_and_threads():
     assert result.best_score == max(t.score for t in result.trials)
     assert abs(result.best_params["x"] - 0.3) < 0.1
     assert all(t.params["tag"] == "fixed" for t in result.trials)
+    assert "tag" not in str(result) and result.table()[0]["tag"] == "fixed"
 
 
 def test_grid_search_covers_the_product():
