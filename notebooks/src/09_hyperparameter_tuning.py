@@ -69,7 +69,8 @@ def dev_error(params: dict) -> float:
     nn.fit(model, nn.CrossEntropyLoss(), opt, loader, epochs=4, progress=False)
     return 1.0 - accuracy(ydev, nn.predict(model, scaler.transform(Xdev)))
 '''
-module_dir = Path(tempfile.mkdtemp(prefix="graphgrad_nb09_"))
+workdir = tempfile.TemporaryDirectory(prefix="graphgrad_nb09_")  # removed when the kernel exits
+module_dir = Path(workdir.name)
 (module_dir / "digits_trial.py").write_text(OBJECTIVE)
 sys.path.insert(0, str(module_dir))
 from digits_trial import dev_error  # noqa: E402
