@@ -19,7 +19,8 @@ import numpy as np
 
 from . import reference
 
-PARALLEL_THRESHOLD = 100_000
+# Shared with autograd's kernels (see autograd/kernels/sizes.py for why the default is 1e6).
+PARALLEL_THRESHOLD = int(os.environ.get("GRAPHGRAD_PARALLEL_MIN", "1000000"))
 USE_REFERENCE = os.environ.get("GRAPHGRAD_KERNELS", "").strip().lower() == "numpy"
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _fused: ModuleType | None = None
