@@ -311,10 +311,10 @@ plt.show()
 #   still high variance — a stronger dropout or more data would be the next knob.
 # - **Early stopping** (the unregularized run with the same seed, cut short) stopped after 41
 #   epochs and restored the parameters of epoch 31, the lowest dev cost — the curves show the
-#   unregularized dev cost climbing from there on — before the network had bent its boundary around the training points. It
-#   has the lowest dev error of all runs (13.3%, at the Bayes error within the noise of 240 dev
-#   points): one run instead of a sweep, but it couples "fit the training set" and "do not
-#   overfit" in one knob (S0 L465-478).
+#   unregularized dev cost climbing from there on — before the network had bent its boundary
+#   around the training points. It has the lowest dev error of all runs (13.3%, at the Bayes
+#   error within the noise of 240 dev points): one run instead of a sweep, but it couples
+#   "fit the training set" and "do not overfit" in one knob (S0 L465-478).
 # - The exact numbers depend on the seed and the small data; the pattern is the notes': each
 #   regularizer trades training error for a smaller gap between train and dev.
 
