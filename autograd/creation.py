@@ -19,9 +19,17 @@ def manual_seed(seed: int) -> np.random.Generator:
     return _rng
 
 
-def get_rng(rng: np.random.Generator | None = None) -> np.random.Generator:
-    """The generator to draw from: ``rng`` when given, else the global one."""
-    return _rng if rng is None else rng
+def get_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator:
+    """The generator to draw from: ``rng`` when it is one, a new one seeded with ``rng``
+    when it is an int, else the global one (seeded by ``manual_seed``)."""
+    if rng is None:
+        return _rng
+    if isinstance(rng, np.random.Generator):
+        return rng
+    if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
+        return np.random.default_rng(int(rng))
+    raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got "
+                    f"{type(rng).__name__}")
 
 
 def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
@@ -126,7 +134,7 @@ def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = F
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-         rng: np.random.Generator | None = None) -> Tensor:
+         rng: np.random.Generator | int | None = None) -> Tensor:
     """Uniform samples in [0, 1) (course: ``np.random.rand`` for dropout masks)."""
     d = _dtype(dtype)
     data = get_rng(rng).random(_shape(shape), dtype=d if d.kind == "f" and d.itemsize in (4, 8)
@@ -135,7 +143,7 @@ def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
 
 
 def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-          rng: np.random.Generator | None = None) -> Tensor:
+          rng: np.random.Generator | int | None = None) -> Tensor:
     """Standard normal samples (course: ``np.random.randn``)."""
     d = _dtype(dtype)
     data = get_rng(rng).standard_normal(_shape(shape), dtype=d if d.kind == "f" and

@@ -58,6 +58,13 @@ def test_manual_seed_makes_random_reproducible() -> None:
     np.testing.assert_array_equal(ag.randn(5).data, a)
 
 
+def test_rng_argument_takes_a_generator_or_an_int_seed() -> None:
+    a = ag.randn(4, rng=7).data
+    np.testing.assert_array_equal(a, ag.randn(4, rng=np.random.default_rng(7)).data)
+    with pytest.raises(TypeError, match="int seed"):
+        ag.rand(2, rng="seed")
+
+
 def test_attributes_and_conversions() -> None:
     t = ag.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
     assert t.shape == (1, 3) and t.ndim == 2 and t.size() == (1, 3) and t.size(1) == 3
