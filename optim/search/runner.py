@@ -95,6 +95,7 @@ def run_trials(objective: Objective, param_list: Sequence[dict[str, Any]],
     if executor == "serial":
         outcomes = [_run_trial(objective, p) for p in param_list]
     elif executor is None or executor == "processes":
+        _check_importable_in_workers(objective)
         try:
             pickle.dumps(objective)
         except Exception as exc:
@@ -115,6 +116,27 @@ def run_trials(objective: Objective, param_list: Sequence[dict[str, Any]],
                         f"concurrent.futures.Executor, got {executor!r}")
     return [Trial(number=first_number + i, params=dict(p), round=round_index, **o)
             for i, (p, o) in enumerate(zip(param_list, outcomes))]
+
+
+def _check_importable_in_workers(objective: Objective) -> None:
+    """Refuse, with the fix, an objective that worker processes could not import.
+
+    A function defined in ``__main__`` (a script run directly, or a notebook cell) is sent
+    by name; with the ``fork`` start method the workers inherit it, but under ``spawn``
+    (macOS, Windows) or ``forkserver`` they re-import ``__main__`` without it and every
+    trial would fail with a broken pool.
+    """
+    import multiprocessing
+
+    if getattr(objective, "__module__", None) != "__main__":
+        return
+    if multiprocessing.get_start_method(allow_none=False) == "fork":
+        return
+    raise TypeError(
+        f"search: the objective {getattr(objective, '__qualname__', objective)!r} is defined "
+        f"in __main__, which worker processes started with "
+        f"{multiprocessing.get_start_method()!r} cannot import; move it into a module "
+        "(a .py file on sys.path) or pass executor='serial'")
 
 
 def _gather(executor: Any, objective: Objective, param_list: Sequence[dict[str, Any]],

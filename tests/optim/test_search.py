@@ -264,3 +264,17 @@ def test_search_on_a_dask_local_cluster_with_worker_processes():
     assert status == {"0.3": {"ok"}, "0.1": {"ok"}, "nan": {"diverged"},
                       "not a number": {"failed"}}
     assert result.best_score == 0.1
+
+
+def test_objective_from_main_is_refused_when_workers_cannot_import_it(monkeypatch) -> None:
+    import multiprocessing
+
+    from optim.search import runner
+
+    def objective(params):
+        return params["x"]
+
+    objective.__module__ = "__main__"
+    monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: "spawn")
+    with pytest.raises(TypeError, match="defined in __main__"):
+        runner.run_trials(objective, [{"x": 1.0}])
