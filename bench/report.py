@@ -56,6 +56,10 @@ def _step(r: dict[str, Any]) -> list[str]:
     lines += _table(["batch", *pairs, "losses agree to"],
                     [[b["batch_size"], *(b["ratios"][p] for p in pairs),
                       b["agreement"]["max_abs_diff"]] for b in r["batches"]])
+    lines += ["", "The same ratios from the fastest step of each contender (less sensitive "
+              "to other processes' load):", ""]
+    lines += _table(["batch", *pairs], [[b["batch_size"], *(b["ratios_of_min"][p] for p in pairs)]
+                                        for b in r["batches"]])
     lines += ["", f"Matmul FLOPs per step: {r['matmul_flops_formula']} "
               "(forward 3 matmuls, backward 5)."]
     return lines
