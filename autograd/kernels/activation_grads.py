@@ -3,7 +3,8 @@ of NumPy temporaries (``grad * out * (1 - out)`` is three passes in NumPy).
 
 Each kernel fills ``out[i] = f(grad[i], y[i])`` over flat, C-contiguous arrays of
 one float dtype; ``y`` is the op's output or input as the name says. Serial below
-``sizes.PARALLEL_MIN`` elements, ``prange`` above, as in ``activations.py``.
+``sizes.PARALLEL_MIN`` elements, ``prange`` above, chosen by the ``parallel`` argument
+as in ``activations.py``.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from numba import njit, prange
 
 from . import fastmath as fm
 from .activations import JIT, SCALAR, _sigmoid
-from .sizes import PARALLEL_MIN
 
 
 @njit(**SCALAR)
@@ -39,10 +39,10 @@ def _leaky_relu_backward(g, x, slope):
 
 
 @njit(**JIT)
-def tanh_backward(grad, out, res):
+def tanh_backward(grad, out, res, parallel):
     """``res = grad·(1 - out²)``, out = tanh(x), computed as ``grad·(1 - out)(1 + out)``."""
     n = grad.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             res[i] = _tanh_backward(grad[i], out[i])
     else:
@@ -51,10 +51,10 @@ def tanh_backward(grad, out, res):
 
 
 @njit(**JIT)
-def sigmoid_backward(grad, out, res):
+def sigmoid_backward(grad, out, res, parallel):
     """``res = grad·out·(1 - out)``, out = sigmoid(x)."""
     n = grad.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             res[i] = _sigmoid_backward(grad[i], out[i])
     else:
@@ -63,10 +63,10 @@ def sigmoid_backward(grad, out, res):
 
 
 @njit(**JIT)
-def relu_backward(grad, x, res):
+def relu_backward(grad, x, res, parallel):
     """``res = grad if x > 0 else 0``."""
     n = grad.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             res[i] = _relu_backward(grad[i], x[i])
     else:
@@ -75,10 +75,10 @@ def relu_backward(grad, x, res):
 
 
 @njit(**JIT)
-def leaky_relu_backward(grad, x, slope, res):
+def leaky_relu_backward(grad, x, slope, res, parallel):
     """``res = grad if x > 0 else slope·grad``; ``slope`` has grad's dtype."""
     n = grad.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             res[i] = _leaky_relu_backward(grad[i], x[i], slope)
     else:
@@ -87,10 +87,10 @@ def leaky_relu_backward(grad, x, slope, res):
 
 
 @njit(**JIT)
-def softplus_backward(grad, x, res):
+def softplus_backward(grad, x, res, parallel):
     """``res = grad·sigmoid(x)``."""
     n = grad.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             res[i] = grad[i] * _sigmoid(x[i])
     else:

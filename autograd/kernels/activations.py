@@ -1,11 +1,13 @@
 """Compiled forward kernels: exp, log and the activations.
 
 Each kernel fills ``out[i] = f(x[i])`` over flat, C-contiguous float32/float64
-arrays of equal size (``dispatch.py`` prepares them). Below
-``sizes.PARALLEL_MIN`` elements the serial loop runs; above it the ``prange``
-loop splits the work over Numba's threads. exp, log and tanh have only the
-parallel loop: below ``PARALLEL_MIN`` the dispatcher uses NumPy's ufuncs
-(``sizes.py`` says why). The scalar formulas are the ``_name`` helpers,
+arrays of equal size (``dispatch.py`` prepares them). The last argument,
+``parallel``, chooses between the serial loop and the ``prange`` loop that
+splits the work over Numba's threads; the dispatcher passes
+``size >= sizes.PARALLEL_MIN``. It is an argument, not a global, because Numba
+freezes globals into the cached machine code, so a changed threshold would
+not reach kernels compiled before. Below ``PARALLEL_MIN`` the dispatcher runs
+NumPy's ufuncs for exp, log and tanh instead (``sizes.py`` says why). The scalar formulas are the ``_name`` helpers,
 inlined into the loops so LLVM vectorizes them; the fastmath flags are those
 ``fastmath.py`` allows.
 """
@@ -17,7 +19,6 @@ import math
 from numba import njit, prange
 
 from . import fastmath as fm
-from .sizes import PARALLEL_MIN
 
 JIT = dict(cache=True, parallel=True, error_model="numpy", fastmath={"contract"})
 SCALAR = dict(inline="always", error_model="numpy", fastmath={"contract"})
@@ -55,24 +56,34 @@ def _softplus(x):
 
 
 @njit(**JIT)
-def exp(x, out):
+def exp(x, out, parallel):
     """``out = e^x``."""
-    for i in prange(x.size):
-        out[i] = fm.exp(x[i])
+    n = x.size
+    if not parallel:
+        for i in range(n):
+            out[i] = fm.exp(x[i])
+    else:
+        for i in prange(n):
+            out[i] = fm.exp(x[i])
 
 
 @njit(**JIT)
-def log(x, out):
+def log(x, out, parallel):
     """``out = log(x)``."""
-    for i in prange(x.size):
-        out[i] = fm.log(x[i])
+    n = x.size
+    if not parallel:
+        for i in range(n):
+            out[i] = fm.log(x[i])
+    else:
+        for i in prange(n):
+            out[i] = fm.log(x[i])
 
 
 @njit(**JIT)
-def sigmoid(x, out):
+def sigmoid(x, out, parallel):
     """``out = 1/(1 + e^-x)``, as ``1/(1 + e^-|x|)`` or ``e^-|x|/(1 + e^-|x|)``."""
     n = x.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             out[i] = _sigmoid(x[i])
     else:
@@ -81,17 +92,22 @@ def sigmoid(x, out):
 
 
 @njit(**JIT)
-def tanh(x, out):
+def tanh(x, out, parallel):
     """``out = tanh(x) = sign(x)·(1 - e^-2|x|)/(1 + e^-2|x|)``, via expm1 near 0."""
-    for i in prange(x.size):
-        out[i] = _tanh(x[i])
+    n = x.size
+    if not parallel:
+        for i in range(n):
+            out[i] = _tanh(x[i])
+    else:
+        for i in prange(n):
+            out[i] = _tanh(x[i])
 
 
 @njit(**JIT)
-def relu(x, out):
+def relu(x, out, parallel):
     """``out = max(x, 0)`` (nan stays nan)."""
     n = x.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             out[i] = _relu(x[i])
     else:
@@ -100,10 +116,10 @@ def relu(x, out):
 
 
 @njit(**JIT)
-def leaky_relu(x, slope, out):
+def leaky_relu(x, slope, out, parallel):
     """``out = x if x > 0 else slope·x``; ``slope`` has x's dtype."""
     n = x.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             out[i] = _leaky_relu(x[i], slope)
     else:
@@ -112,10 +128,10 @@ def leaky_relu(x, slope, out):
 
 
 @njit(**JIT)
-def softplus(x, out):
+def softplus(x, out, parallel):
     """``out = log(1 + e^x) = max(x, 0) + log1p(e^-|x|)``."""
     n = x.size
-    if n < PARALLEL_MIN:
+    if not parallel:
         for i in range(n):
             out[i] = _softplus(x[i])
     else:

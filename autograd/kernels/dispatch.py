@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from . import reference
+from . import reference, sizes
 from .sizes import COMPILED_MIN
 
 _ENV = "GRAPHGRAD_KERNELS"
@@ -66,7 +66,8 @@ def unary(name: str, x: np.ndarray, *params: float) -> np.ndarray:
             and x.size >= COMPILED_MIN.get(name, 0)):
         out = np.empty(x.shape, x.dtype)
         typed = [x.dtype.type(p) for p in params]
-        _kernel(name)(np.ascontiguousarray(x).reshape(-1), *typed, out.reshape(-1))
+        _kernel(name)(np.ascontiguousarray(x).reshape(-1), *typed, out.reshape(-1),
+                      x.size >= sizes.PARALLEL_MIN)
         return out
     return getattr(reference, name)(x, *params)
 
@@ -80,6 +81,7 @@ def binary(name: str, grad: np.ndarray, y: np.ndarray, *params: float) -> np.nda
         out = np.empty(grad.shape, dt)
         typed = [dt.type(p) for p in params]
         _kernel(name)(np.ascontiguousarray(grad, dt).reshape(-1),
-                      np.ascontiguousarray(y, dt).reshape(-1), *typed, out.reshape(-1))
+                      np.ascontiguousarray(y, dt).reshape(-1), *typed, out.reshape(-1),
+                      grad.size >= sizes.PARALLEL_MIN)
         return out
     return getattr(reference, name)(grad, y, *params)
