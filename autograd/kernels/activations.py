@@ -7,9 +7,9 @@ splits the work over Numba's threads; the dispatcher passes
 ``size >= sizes.PARALLEL_MIN``. It is an argument, not a global, because Numba
 freezes globals into the cached machine code, so a changed threshold would
 not reach kernels compiled before. Below ``PARALLEL_MIN`` the dispatcher runs
-NumPy's ufuncs for exp, log and tanh instead (``sizes.py`` says why). The scalar formulas are the ``_name`` helpers,
-inlined into the loops so LLVM vectorizes them; the fastmath flags are those
-``fastmath.py`` allows.
+NumPy's ufuncs for exp, log and tanh instead (``sizes.py`` says why). The
+scalar formulas are the ``_name`` helpers, inlined into the loops so LLVM
+vectorizes them; the fastmath flags are those ``fastmath.py`` allows.
 """
 
 from __future__ import annotations
