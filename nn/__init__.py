@@ -6,6 +6,8 @@
 >>> loss.backward()
 """
 
+import autograd  # noqa: F401, I001  (first: it picks the BLAS kernels before NumPy loads)
+
 from . import data, datasets, functional, init, metrics, utils
 from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from .batchnorm import BatchNorm1d

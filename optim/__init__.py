@@ -6,6 +6,8 @@ The updates run as fused Numba kernels (``optim.kernels``; ``GRAPHGRAD_KERNELS=n
 selects their NumPy references), and Numba is imported on the first ``step()``.
 """
 
+import autograd  # noqa: F401, I001  (first: it picks the BLAS kernels before NumPy loads)
+
 from . import lr_scheduler, search
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
