@@ -34,6 +34,16 @@ def _reduce(loss: ag.Tensor, reduction: str, denominator: Any = None) -> ag.Tens
     return total / (loss.data.size if denominator is None else denominator)
 
 
+def _scale(reduction: str, denominator: Any) -> float | None:
+    """The factor a fused loss multiplies its sum by: None keeps the per-example losses."""
+    if reduction == "none":
+        return None
+    if reduction == "sum":
+        return 1.0
+    with np.errstate(divide="ignore"):
+        return float(np.float64(1.0) / np.float64(denominator))
+
+
 def _tensor(x: Any) -> ag.Tensor:
     return x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
 
@@ -107,36 +117,52 @@ def _check_logits(input: ag.Tensor, name: str) -> None:
 
 # -------------------------------------------------------------- fused ops
 class SoftmaxCrossEntropy(ag.Function):
-    """Per-row loss ``L_i = −Σ_c A_ic · log softmax(z_i)_c`` for logits z ``(N, C)``.
+    """Loss ``L_i = −Σ_c A_ic · log softmax(z_i)_c`` for logits z ``(N, C)``, per row or
+    reduced in the same op.
 
-    A ``(N, C)`` holds the (weighted, smoothed) target distribution. The gradient
-    is ``∂L_i/∂z_i = softmax(z_i)·Σ_c A_ic − A_i``, which for a one-hot target is
-    the course's ``ŷ − y`` (§12); ``∂L_i/∂A_ic = −log softmax(z_i)_c``.
+    A ``(N, C)`` holds the (weighted, smoothed) target distribution. With ``scale``
+    None the output is the ``(N,)`` vector of ``L_i``; with a number it is the scalar
+    ``scale · Σ_i L_i`` (1 for 'sum', 1/N or 1/Σw for 'mean'), so a reduced loss is one
+    node. The gradient is ``∂L_i/∂z_i = softmax(z_i)·Σ_c A_ic − A_i``, which for a
+    one-hot target is the course's ``ŷ − y`` (§12); ``∂L_i/∂A_ic = −log softmax(z_i)_c``.
     """
 
     @staticmethod
-    def forward(ctx, logits, targets):
+    def forward(ctx, logits, targets, scale=None):
         shifted = logits - logits.max(axis=1, keepdims=True)
         log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         ctx.save_for_backward(logits, targets)
         ctx.log_p = log_p
-        return -(targets * log_p).sum(axis=1)
+        ctx.scale = scale
+        losses = -(targets * log_p).sum(axis=1)
+        if scale is None:
+            return losses
+        return np.asarray(losses.sum() * scale, dtype=logits.dtype)
 
     @staticmethod
     def backward(ctx, grad):
         logits, targets = ctx.saved_tensors
-        if ag.is_grad_enabled():
-            log_p = ag.log_softmax(logits, axis=1)
-        else:
-            log_p = ag.from_numpy(ctx.log_p)
-        g = grad.reshape(-1, 1)
-        need_logits, need_targets = ctx.needs_input_grad
+        need_logits, need_targets = ctx.needs_input_grad[:2]
+        scale = ctx.scale
+        if not ag.is_grad_enabled():
+            # No graph to record: the arithmetic alone, in two passes over (N, C).
+            g = grad.data.reshape(-1, 1) if scale is None else grad.data * scale
+            t = targets.data
+            grad_logits = grad_targets = None
+            if need_logits:
+                p = np.exp(ctx.log_p)
+                grad_logits = ag.from_numpy((p * t.sum(axis=1, keepdims=True) - t) * g)
+            if need_targets:
+                grad_targets = ag.from_numpy(-g * ctx.log_p)
+            return grad_logits, grad_targets, None
+        log_p = ag.log_softmax(logits, axis=1)
+        g = grad.reshape(-1, 1) if scale is None else grad * scale
         grad_logits = grad_targets = None
         if need_logits:
             grad_logits = g * (log_p.exp() * targets.sum(axis=1, keepdims=True) - targets)
         if need_targets:
             grad_targets = -g * log_p
-        return grad_logits, grad_targets
+        return grad_logits, grad_targets, None
 
 
 class SigmoidBinaryCrossEntropy(ag.Function):
@@ -300,7 +326,7 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
         probs = _float_target(target, input, name)
         smoothed = probs * (1.0 - label_smoothing) + label_smoothing / classes
         coeffs = smoothed * w if weight is not None else smoothed
-        return _reduce(SoftmaxCrossEntropy.apply(input, coeffs), reduction, n)
+        return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, n))
     y, valid = _class_indices(target, input, ignore_index, name)
     coeffs = np.zeros((n, classes), dtype=input.dtype)
     rows = np.arange(n)
@@ -308,8 +334,7 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
     if label_smoothing:
         coeffs += (label_smoothing / classes) * w
     coeffs[~valid] = 0.0
-    loss = SoftmaxCrossEntropy.apply(input, coeffs)
-    return _reduce(loss, reduction, w[y][valid].sum())
+    return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, w[y][valid].sum()))
 
 
 def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
