@@ -287,3 +287,13 @@ def test_custom_function_wrong_gradient_shape_is_reported() -> None:
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(ag.GraphError, match=r"Bad.backward returned a gradient of shape \(\)"):
         (Bad.apply(x) * 1.0).sum().backward()
+
+
+def test_several_roots_where_one_depends_on_another() -> None:
+    x = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    y = (x * x).sum()
+    z = y * 3.0
+    (g,) = ag.grad([y, z], x, retain_graph=True)
+    np.testing.assert_allclose(g.data, (1 + 3) * 2 * x.data)
+    ag.backward([z, y])
+    np.testing.assert_allclose(x.grad.data, (1 + 3) * 2 * x.data)
