@@ -1,18 +1,23 @@
-"""Elementwise kernels: the arithmetic behind the elementwise ops and their backward formulas.
+"""The engine's public kernel layer: the array arithmetic behind the elementwise ops, their
+backward formulas and the fused nn ops.
 
-Every kernel takes and returns NumPy arrays; the ops in ``autograd/ops`` call
-these names. Float32/float64 arrays run compiled Numba kernels
+Every kernel takes and returns NumPy arrays; the ops in ``autograd/ops`` and the
+fused ops of ``nn.functional`` (softmax cross-entropy, batch norm, dropout) call
+these names, never the modules behind them. Float32/float64 arrays run compiled Numba kernels
 (``activations.py``, ``activation_grads.py``, built on the vectorizable exp/log
 of ``fastmath.py``); other inputs, and every input when the environment has
 ``GRAPHGRAD_KERNELS=numpy`` when this package is imported, run the NumPy
 references of ``reference.py``. ``dispatch.py`` makes that choice; ``backend()``
 says which is active. The two agree within a few ulp (tests/autograd/test_kernels.py).
+The fused nn kernels are ``nn_fused.py``, dispatched by ``fused.py`` the same way
+(tests/autograd/test_nn_kernels.py).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from . import fused
 from .dispatch import BACKEND, binary, unary
 
 
@@ -79,3 +84,51 @@ def softplus(x: np.ndarray) -> np.ndarray:
 def softplus_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``grad·sigmoid(x)``."""
     return binary("softplus_backward", grad, x)
+
+
+def softmax_xent_forward(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Softmax cross-entropy per row of ``(N, C)`` logits z against ``(N, C)`` targets A.
+
+    Returns ``(losses, probs, asum)``: ``losses_i = −Σ_c A_ic·log softmax(z_i)_c``
+    ``(N,)``, ``probs = softmax(z)`` ``(N, C)`` (what the backward needs) and
+    ``asum_i = Σ_c A_ic`` ``(N,)``. Stable for any finite logits (the row max is
+    subtracted first).
+    """
+    return fused.softmax_xent_forward(logits, targets)
+
+
+def softmax_xent_backward(probs: np.ndarray, targets: np.ndarray, asum: np.ndarray,
+                          grad: np.ndarray | float) -> np.ndarray:
+    """``∂/∂z = (softmax(z)·asum − A)·g``, ``(N, C)``, from the forward's probs and asum;
+    g is ``(N,)`` (one per row) or a number.
+
+    With one-hot targets and g = 1 this is the course's ``ŷ − y`` (§12).
+    """
+    return fused.softmax_xent_backward(probs, targets, asum, grad)
+
+
+def batch_norm_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel of ``(N, C)`` or ``(N, C, L)`` x: ``(mean, biased variance)``, each ``(C,)``
+    (course §11: ``μ = 1/m Σ x``, ``σ² = 1/m Σ (x − μ)²``), in x's dtype."""
+    return fused.batch_norm_stats(x)
+
+
+def batch_norm_forward(x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
+                       gamma: np.ndarray | None, beta: np.ndarray | None) -> np.ndarray:
+    """``y = γ·(x − μ)·inv_std + β`` per channel (dimension 1); γ, β ``(C,)`` or None."""
+    return fused.batch_norm_forward(x, mean, inv_std, gamma, beta)
+
+
+def batch_norm_backward(grad: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
+                        gamma: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Batch norm's backward with g = ∂L/∂y and ``x̂ = (x − μ)·inv_std`` (course §11):
+    ``(∂L/∂x, ∂L/∂γ, ∂L/∂β) = (γ·inv_std·(g − mean(g) − x̂·mean(g·x̂)), Σ g·x̂, Σ g)``,
+    means and sums per channel over the batch (and length)."""
+    return fused.batch_norm_backward(grad, x, mean, inv_std, gamma)
+
+
+def dropout_mask_scale(x: np.ndarray, draws: np.ndarray, keep_prob: float) -> np.ndarray:
+    """Inverted dropout in one pass (course §6.3): ``x/keep_prob`` where ``draws < keep_prob``,
+    else 0; ``draws`` are uniform [0, 1) numbers of x's shape. Backward is the same call on
+    the gradient."""
+    return fused.dropout_mask_scale(x, draws, keep_prob)

@@ -74,3 +74,68 @@ def softplus(x: np.ndarray) -> np.ndarray:
 def softplus_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``grad * sigmoid(x)``."""
     return grad * sigmoid(x)
+
+
+# ------------------------------------------------------------ fused nn ops
+def softmax_xent_forward(z: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per row of ``(N, C)`` logits z and targets a:
+    ``(−Σ a·log softmax(z), softmax(z), Σ a)``."""
+    m = z.max(axis=1, keepdims=True)
+    shifted = z - m
+    log_s = np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    log_p = shifted - log_s
+    losses = -(a * log_p).sum(axis=1)
+    return losses, np.exp(log_p), a.sum(axis=1)
+
+
+def softmax_xent_backward(p: np.ndarray, a: np.ndarray, asum: np.ndarray,
+                          g: np.ndarray) -> np.ndarray:
+    """``(p·Σa − a)·g`` for the softmax p; g is ``(N,)`` or a number."""
+    g = np.reshape(g, (-1, 1)) if np.ndim(g) else g
+    return (p * asum[:, None] - a) * g
+
+
+def _bn_axes(x: np.ndarray) -> tuple[int, ...]:
+    return (0,) if x.ndim == 2 else (0, 2)
+
+
+def _bn_column(v: np.ndarray, x: np.ndarray) -> np.ndarray:
+    return v.reshape((1, -1) if x.ndim == 2 else (1, -1, 1))
+
+
+def batch_norm_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per channel (dimension 1) of ``(N, C)`` or ``(N, C, L)`` x: the mean and biased variance."""
+    axes = _bn_axes(x)
+    return x.mean(axis=axes), x.var(axis=axes)
+
+
+def batch_norm_forward(x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
+                       gamma: np.ndarray | None, beta: np.ndarray | None) -> np.ndarray:
+    """``(x − mean)·inv_std·gamma + beta`` per channel (gamma, beta optional)."""
+    out = (x - _bn_column(mean, x)) * _bn_column(inv_std, x)
+    if gamma is not None:
+        out = out * _bn_column(gamma, x)
+    if beta is not None:
+        out = out + _bn_column(beta, x)
+    return out.astype(x.dtype, copy=False)
+
+
+def batch_norm_backward(g: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
+                        gamma: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(γ·inv_std·(g − mean(g) − x̂·mean(g·x̂)), Σ g·x̂, Σ g)`` per channel,
+    ``x̂ = (x − mean)·inv_std``."""
+    axes = _bn_axes(x)
+    inv = _bn_column(inv_std, x)
+    x_hat = (x - _bn_column(mean, x)) * inv
+    g_hat = g if gamma is None else g * _bn_column(gamma, x)
+    dx = inv * (g_hat - g_hat.mean(axis=axes, keepdims=True)
+                - x_hat * (g_hat * x_hat).mean(axis=axes, keepdims=True))
+    return dx.astype(x.dtype, copy=False), (g * x_hat).sum(axis=axes), g.sum(axis=axes)
+
+
+def dropout_mask_scale(x: np.ndarray, u: np.ndarray, keep_prob: float) -> np.ndarray:
+    """``x/keep_prob`` where ``u < keep_prob``, else 0."""
+    kept = u < keep_prob
+    if not kept.any():
+        return np.zeros_like(x)
+    return np.where(kept, x * x.dtype.type(1.0 / keep_prob), x.dtype.type(0.0))

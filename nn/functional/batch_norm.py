@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 import autograd as ag
+from autograd import kernels
 
 
 def _stat_axes(ndim: int) -> tuple[int, ...]:
@@ -24,36 +25,35 @@ class BatchNormTrain(ag.Function):
         ∂L/∂x = (1/sqrt(σ² + ε)) · (ĝ − mean(ĝ) − x̂ · mean(ĝ · x̂))
         ∂L/∂γ = Σ g·x̂,   ∂L/∂β = Σ g
 
-    written with Tensor ops. When the backward pass is itself recorded
-    (``create_graph=True``) x̂ and 1/sqrt(σ² + ε) are recomputed from x with Tensor
-    ops so that second derivatives flow through them; otherwise the arrays saved
-    by the forward are reused.
+    When the backward pass is itself recorded (``create_graph=True``) it is written
+    with Tensor ops, x̂ and 1/sqrt(σ² + ε) recomputed from x so that second
+    derivatives flow through them; otherwise it is one compiled kernel call
+    (``autograd.kernels.batch_norm_backward``) on the saved μ and 1/sqrt(σ² + ε).
     """
 
     @staticmethod
     def forward(ctx, x, gamma, beta, mean, var, eps):
-        bshape = _channel_shape(x.ndim, x.shape[1])
-        inv_std = 1.0 / np.sqrt(var.reshape(bshape) + eps)
-        x_hat = (x - mean.reshape(bshape)) * inv_std
+        mean = mean.astype(x.dtype, copy=False)
+        inv_std = (1.0 / np.sqrt(var + eps)).astype(x.dtype, copy=False)
         ctx.save_for_backward(x, gamma)
-        ctx.x_hat, ctx.inv_std, ctx.eps = x_hat, inv_std.astype(x.dtype, copy=False), eps
-        out = x_hat if gamma is None else x_hat * gamma.reshape(bshape)
-        if beta is not None:
-            out = out + beta.reshape(bshape)
-        return out.astype(x.dtype, copy=False)
+        ctx.mean, ctx.inv_std, ctx.eps = mean, inv_std, eps
+        return kernels.batch_norm_forward(x, mean, inv_std, gamma, beta)
 
     @staticmethod
     def backward(ctx, grad):
         x, gamma = ctx.saved_tensors
+        need_x, need_gamma, need_beta = ctx.needs_input_grad[:3]
+        if not ag.is_grad_enabled():
+            grads = kernels.batch_norm_backward(grad.data, x.data, ctx.mean, ctx.inv_std,
+                                                None if gamma is None else gamma.data)
+            return (*(ag.from_numpy(g) if need else None
+                      for g, need in zip(grads, (need_x, need_gamma, need_beta))),
+                    None, None, None)
         axes = _stat_axes(x.ndim)
         bshape = _channel_shape(x.ndim, x.shape[1])
-        if ag.is_grad_enabled():
-            centered = x - x.mean(axis=axes, keepdims=True)
-            inv_std = ((centered * centered).mean(axis=axes, keepdims=True) + ctx.eps) ** -0.5
-            x_hat = centered * inv_std
-        else:
-            x_hat, inv_std = ag.from_numpy(ctx.x_hat), ag.from_numpy(ctx.inv_std)
-        need_x, need_gamma, need_beta = ctx.needs_input_grad[:3]
+        centered = x - x.mean(axis=axes, keepdims=True)
+        inv_std = ((centered * centered).mean(axis=axes, keepdims=True) + ctx.eps) ** -0.5
+        x_hat = centered * inv_std
         grad_x = grad_gamma = grad_beta = None
         if need_x:
             g_hat = grad if gamma is None else grad * gamma.reshape(bshape)
@@ -98,7 +98,6 @@ def batch_norm(x: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag.Ten
     sized = next((t for t in (running_mean, weight, bias, running_var) if t is not None), None)
     channels = sized.shape[0] if sized is not None else (x.shape[1] if x.ndim >= 2 else 0)
     _check_input(x, channels)
-    axes = _stat_axes(x.ndim)
     use_batch_stats = training or running_mean is None or running_var is None
     if not use_batch_stats:
         bshape = _channel_shape(x.ndim, channels)
@@ -113,8 +112,7 @@ def batch_norm(x: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag.Ten
             f"statistics, got input of shape {tuple(x.shape)}; use a batch of 2 or more, or "
             "call .eval() to use the running statistics"
         )
-    mean = x.data.mean(axis=axes)
-    var = x.data.var(axis=axes)
+    mean, var = kernels.batch_norm_stats(x.data)
     if training and running_mean is not None and running_var is not None:
         with ag.no_grad():
             running_mean.mul_(1.0 - momentum).add_(mean, alpha=momentum)

@@ -5,25 +5,37 @@ from __future__ import annotations
 import numpy as np
 
 import autograd as ag
+from autograd import kernels
 
 
 class DropoutMaskScale(ag.Function):
-    """``x · scaled_mask`` where ``scaled_mask = [rand < keep_prob] / keep_prob``.
+    """``x · [rand < keep_prob] / keep_prob``, in one pass.
 
-    The mask is drawn by the caller and arrives here already scaled, so forward
-    is one multiply; backward is ``grad · scaled_mask`` (the same kept units, the
-    same 1/keep_prob), itself linear in ``grad`` so it differentiates again.
+    ``apply(x, scaled_mask)`` takes the mask already scaled (``dropout_mask``) and
+    multiplies; ``apply(x, draws, keep_prob)`` takes the uniform draws ``rand``
+    themselves and compares, scales and multiplies in one compiled pass
+    (``autograd.kernels.dropout_mask_scale``), which is what ``dropout`` does.
+    Backward is the same op on ``grad`` (the same kept units, the same
+    1/keep_prob), itself linear in ``grad`` so it differentiates again.
     """
 
     @staticmethod
-    def forward(ctx, x, scaled_mask):
-        ctx.save_for_backward(scaled_mask)
-        return np.multiply(x, scaled_mask)
+    def forward(ctx, x, mask, keep_prob=None):
+        ctx.save_for_backward(mask)
+        ctx.keep_prob = keep_prob
+        if keep_prob is None:
+            return np.multiply(x, mask)
+        return kernels.dropout_mask_scale(x, mask, keep_prob)
 
     @staticmethod
     def backward(ctx, grad):
-        (scaled_mask,) = ctx.saved_tensors
-        return DropoutMaskScale.apply(grad, scaled_mask), None
+        (mask,) = ctx.saved_tensors
+        return DropoutMaskScale.apply(grad, mask, ctx.keep_prob), None, None
+
+
+def _draw_dtype(dtype: np.dtype) -> type:
+    """The dtype of the uniform draws: the input's when NumPy's generator makes it."""
+    return dtype if dtype in (np.float32, np.float64) else np.float64
 
 
 def dropout_mask(shape: tuple, p: float, dtype: np.dtype,
@@ -33,8 +45,7 @@ def dropout_mask(shape: tuple, p: float, dtype: np.dtype,
     keep_prob = 1.0 - p
     if keep_prob == 0.0:
         return np.zeros(shape, dtype=dtype)
-    draw_dtype = dtype if dtype in (np.float32, np.float64) else np.float64
-    kept = ag.get_rng(rng).random(shape, dtype=draw_dtype) < keep_prob
+    kept = ag.get_rng(rng).random(shape, dtype=_draw_dtype(dtype)) < keep_prob
     return np.where(kept, dtype.type(1.0 / keep_prob), dtype.type(0.0))
 
 
@@ -56,4 +67,5 @@ def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True,
         x = ag.as_tensor(x)
     if x.dtype.kind != "f":
         raise TypeError(f"dropout: input must be floating point, got {x.dtype}")
-    return DropoutMaskScale.apply(x, dropout_mask(x.shape, p, x.dtype, rng))
+    draws = ag.get_rng(rng).random(x.shape, dtype=_draw_dtype(x.dtype))
+    return DropoutMaskScale.apply(x, draws, 1.0 - p)

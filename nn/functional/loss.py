@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 import autograd as ag
+from autograd import kernels
 
 _REDUCTIONS = ("mean", "sum", "none")
 
@@ -129,12 +130,9 @@ class SoftmaxCrossEntropy(ag.Function):
 
     @staticmethod
     def forward(ctx, logits, targets, scale=None):
-        shifted = logits - logits.max(axis=1, keepdims=True)
-        log_p = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        losses, ctx.probs, ctx.asum = kernels.softmax_xent_forward(logits, targets)
         ctx.save_for_backward(logits, targets)
-        ctx.log_p = log_p
         ctx.scale = scale
-        losses = -(targets * log_p).sum(axis=1)
         if scale is None:
             return losses
         return np.asarray(losses.sum() * scale, dtype=logits.dtype)
@@ -145,15 +143,15 @@ class SoftmaxCrossEntropy(ag.Function):
         need_logits, need_targets = ctx.needs_input_grad[:2]
         scale = ctx.scale
         if not ag.is_grad_enabled():
-            # No graph to record: the arithmetic alone, in two passes over (N, C).
-            g = grad.data.reshape(-1, 1) if scale is None else grad.data * scale
-            t = targets.data
+            # No graph to record: one compiled pass over (N, C) from the saved softmax.
+            g = grad.data if scale is None else grad.data * scale
             grad_logits = grad_targets = None
             if need_logits:
-                p = np.exp(ctx.log_p)
-                grad_logits = ag.from_numpy((p * t.sum(axis=1, keepdims=True) - t) * g)
+                grad_logits = ag.from_numpy(
+                    kernels.softmax_xent_backward(ctx.probs, targets.data, ctx.asum, g))
             if need_targets:
-                grad_targets = ag.from_numpy(-g * ctx.log_p)
+                g = np.reshape(g, (-1, 1)) if np.ndim(g) else g
+                grad_targets = ag.from_numpy(-g * ag.log_softmax(logits, axis=1).data)
             return grad_logits, grad_targets, None
         log_p = ag.log_softmax(logits, axis=1)
         g = grad.reshape(-1, 1) if scale is None else grad * scale

@@ -1,0 +1,113 @@
+"""Per call, the compiled fused nn kernel (``nn_fused.py``) or its NumPy reference.
+
+The compiled kernels take float32/float64 arrays of one dtype: softmax
+cross-entropy 2-D logits with at least one column, batch norm 2-D ``(N, C)``
+input with N >= 1 (``(N, C, L)`` input runs the reference), dropout any shape.
+Everything else, and every call under ``GRAPHGRAD_KERNELS=numpy``, runs
+``reference.py``. Non-contiguous inputs are copied to C order first (see
+``dispatch.py``). Outputs are new arrays of the input dtype.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import dispatch, reference, sizes
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_module: Any = None
+
+
+def _nn() -> Any:
+    """The compiled module (imports Numba on first use)."""
+    global _module
+    if _module is None:
+        from . import nn_fused
+
+        _module = nn_fused
+    return _module
+
+
+def _compiled(*arrays: np.ndarray | None) -> bool:
+    """Whether the compiled kernels take these arrays (None entries are optional ones)."""
+    if not dispatch._COMPILED:
+        return False
+    dtype = arrays[0].dtype
+    return dtype in _FLOATS and all(
+        a is None or (type(a) is np.ndarray and a.dtype == dtype) for a in arrays)
+
+
+def softmax_xent_forward(z: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, ...]:
+    if not (_compiled(z, a) and z.ndim == 2 and z.shape == a.shape and z.shape[1]):
+        return reference.softmax_xent_forward(z, a)
+    n = z.shape[0]
+    p = np.empty(z.shape, z.dtype)
+    losses, asum = np.empty(n, z.dtype), np.empty(n, z.dtype)
+    _nn().softmax_xent_forward(np.ascontiguousarray(z), np.ascontiguousarray(a), p, losses, asum,
+                               z.size >= sizes.PARALLEL_MIN)
+    return losses, p, asum
+
+
+def softmax_xent_backward(p: np.ndarray, a: np.ndarray, asum: np.ndarray, g: Any) -> np.ndarray:
+    g = np.asarray(g, dtype=p.dtype)
+    if not (_compiled(p, a, asum) and p.ndim == 2 and p.shape == a.shape
+            and asum.shape == p.shape[:1] and g.size in (1, p.shape[0])):
+        return reference.softmax_xent_backward(p, a, asum, g)
+    out = np.empty(p.shape, p.dtype)
+    _nn().softmax_xent_backward(np.ascontiguousarray(p), np.ascontiguousarray(a),
+                                np.ascontiguousarray(asum), np.ascontiguousarray(g).reshape(-1),
+                                int(g.size > 1), out, p.size >= sizes.PARALLEL_MIN)
+    return out
+
+
+def _bn_compiled(x: np.ndarray, *columns: np.ndarray | None) -> bool:
+    return _compiled(x, *columns) and x.ndim == 2 and x.shape[0] > 0
+
+
+def batch_norm_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if not _bn_compiled(x):
+        return reference.batch_norm_stats(x)
+    mean, var = np.empty(x.shape[1], x.dtype), np.empty(x.shape[1], x.dtype)
+    _nn().batch_norm_stats(np.ascontiguousarray(x), mean, var, x.size >= sizes.PARALLEL_MIN)
+    return mean, var
+
+
+def _ones(v: np.ndarray | None, x: np.ndarray, fill: float) -> np.ndarray:
+    return np.full(x.shape[1], fill, x.dtype) if v is None else np.ascontiguousarray(v)
+
+
+def batch_norm_forward(x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
+                       gamma: np.ndarray | None, beta: np.ndarray | None) -> np.ndarray:
+    if not _bn_compiled(x, mean, inv_std, gamma, beta):
+        return reference.batch_norm_forward(x, mean, inv_std, gamma, beta)
+    out = np.empty(x.shape, x.dtype)
+    _nn().batch_norm_forward(np.ascontiguousarray(x), np.ascontiguousarray(mean),
+                             np.ascontiguousarray(inv_std), _ones(gamma, x, 1.0),
+                             _ones(beta, x, 0.0), out, x.size >= sizes.PARALLEL_MIN)
+    return out
+
+
+def batch_norm_backward(g: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
+                        gamma: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    if not (_bn_compiled(x, g, mean, inv_std, gamma) and g.shape == x.shape):
+        return reference.batch_norm_backward(g, x, mean, inv_std, gamma)
+    cols = x.shape[1]
+    out = np.empty(x.shape, x.dtype)
+    grad_gamma, grad_beta = np.empty(cols, x.dtype), np.empty(cols, x.dtype)
+    _nn().batch_norm_backward(np.ascontiguousarray(g), np.ascontiguousarray(x),
+                              np.ascontiguousarray(mean), np.ascontiguousarray(inv_std),
+                              _ones(gamma, x, 1.0), out, grad_gamma, grad_beta,
+                              x.size >= sizes.PARALLEL_MIN)
+    return out, grad_gamma, grad_beta
+
+
+def dropout_mask_scale(x: np.ndarray, u: np.ndarray, keep_prob: float) -> np.ndarray:
+    if not (_compiled(x, u) and x.shape == u.shape and x.ndim and keep_prob > 0.0):
+        return reference.dropout_mask_scale(x, u, keep_prob)
+    out = np.empty(x.shape, x.dtype)
+    _nn().dropout_mask_scale(np.ascontiguousarray(x).reshape(-1),
+                             np.ascontiguousarray(u).reshape(-1), x.dtype.type(keep_prob),
+                             out.reshape(-1), x.size >= sizes.PARALLEL_MIN)
+    return out

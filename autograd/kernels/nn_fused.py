@@ -1,0 +1,215 @@
+"""Compiled kernels of the fused nn ops: softmax cross-entropy, batch norm, dropout.
+
+Each replaces a chain of NumPy passes (and their temporaries) by one or two
+passes over memory. Arrays arrive C-contiguous and of one float dtype
+(``fused.py`` prepares them); per-row/per-column values are written into the
+output arrays the caller allocates. The last argument, ``parallel``, chooses the
+``prange`` loop as in ``activations.py`` (an argument, not a global: Numba
+freezes globals into cached code). The NumPy definitions they are tested
+against are in ``reference.py``.
+
+Softmax cross-entropy works on rows of ``z`` ``(N, C)`` with a target
+distribution ``A`` ``(N, C)``. Per row: ``M = max z``, ``S = Σ e^(z − M)``,
+``p = e^(z − M)/S`` (kept for the backward), and the loss
+``L = −Σ A·log p = log S·ΣA − ΣA(z − M)`` (written with ``z − M`` so no large
+numbers cancel); backward is ``(p·ΣA − A)·g``, one pass with no exp.
+
+Batch norm works on ``x`` ``(N, C)``, per column: the mean and the biased
+variance by two passes (sum, then the sum of squared deviations) accumulated in
+float64 whatever the input dtype; rows are split in chunks over the threads, one
+accumulator row per chunk.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from . import fastmath as fm
+from .activations import JIT, SCALAR
+
+_CHUNKS = 16  # row chunks of the parallel column sums (a multiple of any small thread count)
+
+
+# ------------------------------------------------------------ softmax cross-entropy
+# Row reductions vectorize only when LLVM may reorder them ('reassoc'), a flag the
+# exp of fastmath.py must not get; so they are separate (not Numba-inlined) functions
+# whose own instructions carry it, and the exp loop has no reduction in it.
+@njit(error_model="numpy", fastmath={"reassoc", "nsz", "nnan"})
+def _row_max(z, i):
+    m = z[i, 0]
+    for j in range(1, z.shape[1]):
+        m = z[i, j] if z[i, j] > m else m
+    return m
+
+
+@njit(error_model="numpy", fastmath={"reassoc", "contract"})
+def _row_sums(p, a, z, m, i):
+    """``(Σ p_i, Σ a_i, Σ a_i·(z_i − m))``."""
+    s = fm.consts(p[i, 0]).zero
+    sa = s
+    saz = s
+    for j in range(z.shape[1]):
+        s += p[i, j]
+        sa += a[i, j]
+        saz += a[i, j] * (z[i, j] - m)
+    return s, sa, saz
+
+
+@njit(**SCALAR)
+def _softmax_xent_row(z, a, i, p, losses, asum):
+    m = _row_max(z, i)  # with a nan logit m is unspecified, but p and the loss are nan
+    for j in range(z.shape[1]):
+        p[i, j] = fm.exp(z[i, j] - m)
+    s, sa, saz = _row_sums(p, a, z, m, i)
+    inv = fm.consts(s).one / s
+    for j in range(z.shape[1]):
+        p[i, j] *= inv
+    asum[i] = sa
+    losses[i] = fm.log(s) * sa - saz
+
+
+@njit(**JIT)
+def softmax_xent_forward(z, a, p, losses, asum, parallel):
+    """Per row i of ``(N, C)`` z and a (C >= 1): ``p_i = softmax(z_i)``,
+    ``losses[i] = −Σ_c a_ic·log p_ic``, ``asum[i] = Σ_c a_ic``."""
+    if not parallel:
+        for i in range(z.shape[0]):
+            _softmax_xent_row(z, a, i, p, losses, asum)
+    else:
+        for i in prange(z.shape[0]):
+            _softmax_xent_row(z, a, i, p, losses, asum)
+
+
+@njit(**JIT)
+def softmax_xent_backward(p, a, asum, g, g_step, out, parallel):
+    """``out_ic = (p_ic·asum_i − a_ic)·g[i·g_step]``: g is per row (step 1) or one number
+    (step 0)."""
+    if not parallel:
+        for i in range(p.shape[0]):
+            gi = g[i * g_step]
+            for j in range(p.shape[1]):
+                out[i, j] = (p[i, j] * asum[i] - a[i, j]) * gi
+    else:
+        for i in prange(p.shape[0]):
+            gi = g[i * g_step]
+            for j in range(p.shape[1]):
+                out[i, j] = (p[i, j] * asum[i] - a[i, j]) * gi
+
+
+# ------------------------------------------------------------------- batch norm
+@njit(**SCALAR)
+def _column_sums(x, shift, chunk, k, acc):
+    """Into ``acc[k]``: Σ over rows ``[k·chunk, (k+1)·chunk)`` of ``x − shift``."""
+    for i in range(k * chunk, min((k + 1) * chunk, x.shape[0])):
+        for j in range(x.shape[1]):
+            acc[k, j] += np.float64(x[i, j]) - shift[j]
+
+
+@njit(**SCALAR)
+def _column_squares(x, shift, chunk, k, acc):
+    """Into ``acc[k]``: Σ over rows ``[k·chunk, (k+1)·chunk)`` of ``(x − shift)²``."""
+    for i in range(k * chunk, min((k + 1) * chunk, x.shape[0])):
+        for j in range(x.shape[1]):
+            d = np.float64(x[i, j]) - shift[j]
+            acc[k, j] += d * d
+
+
+@njit(**JIT)
+def batch_norm_stats(x, mean, var, parallel):
+    """Per column of ``x`` ``(N, C)``, N >= 1: ``mean = Σx/N``, ``var = Σ(x − mean)²/N``."""
+    n, cols = x.shape
+    chunks = _CHUNKS if parallel else 1
+    chunk = (n + chunks - 1) // chunks
+    acc = np.zeros((chunks, cols), np.float64)
+    mu = np.zeros(cols, np.float64)
+    if not parallel:
+        _column_sums(x, mu, chunk, 0, acc)
+    else:
+        for k in prange(chunks):
+            _column_sums(x, mu, chunk, k, acc)
+    mu = acc.sum(axis=0) / n
+    acc[:] = 0.0
+    if not parallel:
+        _column_squares(x, mu, chunk, 0, acc)
+    else:
+        for k in prange(chunks):
+            _column_squares(x, mu, chunk, k, acc)
+    sq = acc.sum(axis=0) / n
+    for j in range(cols):
+        mean[j] = mu[j]
+        var[j] = sq[j]
+
+
+@njit(**JIT)
+def batch_norm_forward(x, mean, inv_std, gamma, beta, out, parallel):
+    """``out = (x − mean)·inv_std·gamma + beta`` per column (``(C,)`` vectors, x's dtype)."""
+    scale = inv_std * gamma
+    if not parallel:
+        for i in range(x.shape[0]):
+            for j in range(x.shape[1]):
+                out[i, j] = (x[i, j] - mean[j]) * scale[j] + beta[j]
+    else:
+        for i in prange(x.shape[0]):
+            for j in range(x.shape[1]):
+                out[i, j] = (x[i, j] - mean[j]) * scale[j] + beta[j]
+
+
+@njit(**SCALAR)
+def _bn_grad_sums(g, x, mean, inv_std, chunk, k, acc):
+    for i in range(k * chunk, min((k + 1) * chunk, x.shape[0])):
+        for j in range(x.shape[1]):
+            gij = np.float64(g[i, j])
+            acc[k, 0, j] += gij
+            acc[k, 1, j] += gij * ((np.float64(x[i, j]) - mean[j]) * inv_std[j])
+
+
+@njit(**JIT)
+def batch_norm_backward(g, x, mean, inv_std, gamma, out, grad_gamma, grad_beta, parallel):
+    """``out = γ·inv_std·(g − mean(g) − x̂·mean(g·x̂))`` with ``x̂ = (x − mean)·inv_std``,
+    ``grad_gamma = Σ g·x̂``, ``grad_beta = Σ g`` per column (sums in float64)."""
+    n, cols = x.shape
+    chunks = _CHUNKS if parallel else 1
+    chunk = (n + chunks - 1) // chunks
+    acc = np.zeros((chunks, 2, cols), np.float64)
+    mean64 = mean.astype(np.float64)
+    inv64 = inv_std.astype(np.float64)
+    if not parallel:
+        _bn_grad_sums(g, x, mean64, inv64, chunk, 0, acc)
+    else:
+        for k in prange(chunks):
+            _bn_grad_sums(g, x, mean64, inv64, chunk, k, acc)
+    sums = acc.sum(axis=0)
+    # out = a·g + b·(x − mean) + c per column, the coefficients folded once.
+    a = np.empty(cols, x.dtype)
+    b = np.empty(cols, x.dtype)
+    c = np.empty(cols, x.dtype)
+    for j in range(cols):
+        grad_beta[j] = sums[0, j]
+        grad_gamma[j] = sums[1, j]
+        s = np.float64(gamma[j]) * inv64[j]
+        a[j] = s
+        b[j] = -s * inv64[j] * sums[1, j] / n
+        c[j] = -s * sums[0, j] / n
+    if not parallel:
+        for i in range(n):
+            for j in range(cols):
+                out[i, j] = a[j] * g[i, j] + b[j] * (x[i, j] - mean[j]) + c[j]
+    else:
+        for i in prange(n):
+            for j in range(cols):
+                out[i, j] = a[j] * g[i, j] + b[j] * (x[i, j] - mean[j]) + c[j]
+
+
+# ---------------------------------------------------------------------- dropout
+@njit(**JIT)
+def dropout_mask_scale(x, u, keep_prob, out, parallel):
+    """``out = x/keep_prob where u < keep_prob, else 0`` (flat arrays; keep_prob > 0)."""
+    c = fm.consts(keep_prob)
+    scale = c.one / keep_prob
+    if not parallel:
+        for i in range(x.size):
+            out[i] = x[i] * scale if u[i] < keep_prob else c.zero
+    else:
+        for i in prange(x.size):
+            out[i] = x[i] * scale if u[i] < keep_prob else c.zero
