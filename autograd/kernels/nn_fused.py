@@ -32,17 +32,30 @@ _CHUNKS = 16  # row chunks of the parallel column sums (a multiple of any small 
 
 
 # ------------------------------------------------------------ softmax cross-entropy
-# Row reductions vectorize only when LLVM may reorder them ('reassoc'), a flag the
-# exp of fastmath.py must not get; so they are separate (not Numba-inlined) functions
-# whose own instructions carry it, and the exp loop has no reduction in it.
-@njit(error_model="numpy", fastmath={"reassoc", "nsz", "nnan"})
+_LOW63 = np.int64(0x7FFFFFFFFFFFFFFF)
+
+
+@njit(**SCALAR)
+def _order_key(v):
+    """v's IEEE bits as an int64 that orders as the floats do (+nan above +inf): a float
+    max loop does not vectorize (measured 35 µs for 1000 rows of 100), an integer one does
+    (9 µs)."""
+    b = np.int64(fm.float_bits(v))
+    return b ^ ((b >> 63) & _LOW63)
+
+
+@njit(**SCALAR)
 def _row_max(z, i):
-    m = z[i, 0]
+    m = _order_key(z[i, 0])
     for j in range(1, z.shape[1]):
-        m = z[i, j] if z[i, j] > m else m
-    return m
+        k = _order_key(z[i, j])
+        m = k if k > m else m
+    return fm.float_from_bits(m ^ ((m >> 63) & _LOW63), z[i, 0])
 
 
+# Sums vectorize only when LLVM may reorder them ('reassoc'), a flag the exp of
+# fastmath.py must not get; so they are a separate (not Numba-inlined) function whose
+# own instructions carry it, and the exp loop has no reduction in it.
 @njit(error_model="numpy", fastmath={"reassoc", "contract"})
 def _row_sums(p, a, z, m, i):
     """``(Σ p_i, Σ a_i, Σ a_i·(z_i − m))``."""
@@ -58,7 +71,7 @@ def _row_sums(p, a, z, m, i):
 
 @njit(**SCALAR)
 def _softmax_xent_row(z, a, i, p, losses, asum):
-    m = _row_max(z, i)  # with a nan logit m is unspecified, but p and the loss are nan
+    m = _row_max(z, i)
     for j in range(z.shape[1]):
         p[i, j] = fm.exp(z[i, j] - m)
     s, sa, saz = _row_sums(p, a, z, m, i)
