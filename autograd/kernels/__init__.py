@@ -107,6 +107,27 @@ def softmax_xent_backward(probs: np.ndarray, targets: np.ndarray, asum: np.ndarr
     return fused.softmax_xent_backward(probs, targets, asum, grad)
 
 
+def softmax_xent_labels_forward(logits: np.ndarray, labels: np.ndarray,
+                                weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Softmax cross-entropy of ``(N, C)`` logits against class labels ``(N,)`` (integers in
+    ``[0, C)``, else ValueError) with a weight per row ``(N,)``: the same as
+    ``softmax_xent_forward`` with ``A = weight·onehot(labels)``, without building A.
+
+    Returns ``(losses, probs)``: ``losses_i = −weight_i·log softmax(z_i)[labels_i]`` ``(N,)``
+    and ``probs = softmax(z)`` ``(N, C)``.
+    """
+    return fused.softmax_xent_labels_forward(logits, labels, weight)
+
+
+def softmax_xent_labels_backward(probs: np.ndarray, labels: np.ndarray, weight: np.ndarray,
+                                 grad: np.ndarray | float) -> np.ndarray:
+    """``∂/∂z = (softmax(z) − onehot(labels))·weight·g``, ``(N, C)``; g is ``(N,)`` or a number.
+
+    With weight 1 and g = 1 this is the course's ``ŷ − y`` (§12).
+    """
+    return fused.softmax_xent_labels_backward(probs, labels, weight, grad)
+
+
 def batch_norm_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per channel of ``(N, C)`` or ``(N, C, L)`` x: ``(mean, biased variance)``, each ``(C,)``
     (course §11: ``μ = 1/m Σ x``, ``σ² = 1/m Σ (x − μ)²``), in x's dtype."""

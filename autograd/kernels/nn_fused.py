@@ -12,7 +12,9 @@ Softmax cross-entropy works on rows of ``z`` ``(N, C)`` with a target
 distribution ``A`` ``(N, C)``. Per row: ``M = max z``, ``S = Σ e^(z − M)``,
 ``p = e^(z − M)/S`` (kept for the backward), and the loss
 ``L = −Σ A·log p = log S·ΣA − ΣA(z − M)`` (written with ``z − M`` so no large
-numbers cancel); backward is ``(p·ΣA − A)·g``, one pass with no exp.
+numbers cancel); backward is ``(p·ΣA − A)·g``, one pass with no exp. With class
+labels y and row weights w instead of A (A = w·onehot(y), never built) the loss is
+``w·(log S − (z_y − M))`` and the backward ``(p − onehot(y))·w·g``.
 
 Batch norm works on ``x`` ``(N, C)``, per column: the mean and the biased
 variance by two passes (sum, then the sum of squared deviations) accumulated in
@@ -69,15 +71,35 @@ def _row_sums(p, a, z, m, i):
     return s, sa, saz
 
 
+@njit(error_model="numpy", fastmath={"reassoc", "contract"})
+def _row_sum(p, i):
+    s = fm.consts(p[i, 0]).zero
+    for j in range(p.shape[1]):
+        s += p[i, j]
+    return s
+
+
 @njit(**SCALAR)
-def _softmax_xent_row(z, a, i, p, losses, asum):
+def _shifted_exp_row(z, i, p):
+    """``p_i = e^(z_i − m)`` with m the row max; returns m."""
     m = _row_max(z, i)
     for j in range(z.shape[1]):
         p[i, j] = fm.exp(z[i, j] - m)
-    s, sa, saz = _row_sums(p, a, z, m, i)
+    return m
+
+
+@njit(**SCALAR)
+def _scale_row(p, i, s):
     inv = fm.consts(s).one / s
-    for j in range(z.shape[1]):
+    for j in range(p.shape[1]):
         p[i, j] *= inv
+
+
+@njit(**SCALAR)
+def _softmax_xent_row(z, a, i, p, losses, asum):
+    m = _shifted_exp_row(z, i, p)
+    s, sa, saz = _row_sums(p, a, z, m, i)
+    _scale_row(p, i, s)
     asum[i] = sa
     losses[i] = fm.log(s) * sa - saz
 
@@ -108,6 +130,45 @@ def softmax_xent_backward(p, a, asum, g, g_step, out, parallel):
             gi = g[i * g_step]
             for j in range(p.shape[1]):
                 out[i, j] = (p[i, j] * asum[i] - a[i, j]) * gi
+
+
+@njit(**SCALAR)
+def _softmax_label_row(z, labels, weight, i, p, losses):
+    m = _shifted_exp_row(z, i, p)
+    s = _row_sum(p, i)
+    _scale_row(p, i, s)
+    losses[i] = weight[i] * (fm.log(s) - (z[i, labels[i]] - m))
+
+
+@njit(**JIT)
+def softmax_xent_labels_forward(z, labels, weight, p, losses, parallel):
+    """Per row i of ``(N, C)`` z: ``p_i = softmax(z_i)``,
+    ``losses[i] = −weight[i]·log p_i[labels[i]]`` (labels in [0, C), not checked here)."""
+    if not parallel:
+        for i in range(z.shape[0]):
+            _softmax_label_row(z, labels, weight, i, p, losses)
+    else:
+        for i in prange(z.shape[0]):
+            _softmax_label_row(z, labels, weight, i, p, losses)
+
+
+@njit(**SCALAR)
+def _softmax_label_grad_row(p, labels, weight, g, g_step, i, out):
+    wg = weight[i] * g[i * g_step]
+    for j in range(p.shape[1]):
+        out[i, j] = p[i, j] * wg
+    out[i, labels[i]] -= wg
+
+
+@njit(**JIT)
+def softmax_xent_labels_backward(p, labels, weight, g, g_step, out, parallel):
+    """``out_i = (p_i − onehot(labels[i]))·weight[i]·g[i·g_step]``."""
+    if not parallel:
+        for i in range(p.shape[0]):
+            _softmax_label_grad_row(p, labels, weight, g, g_step, i, out)
+    else:
+        for i in prange(p.shape[0]):
+            _softmax_label_grad_row(p, labels, weight, g, g_step, i, out)
 
 
 # ------------------------------------------------------------------- batch norm

@@ -95,6 +95,24 @@ def softmax_xent_backward(p: np.ndarray, a: np.ndarray, asum: np.ndarray,
     return (p * asum[:, None] - a) * g
 
 
+def softmax_xent_labels_forward(z: np.ndarray, labels: np.ndarray,
+                                weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(−weight·log softmax(z)[labels], softmax(z))`` per row of ``(N, C)`` z."""
+    onehot = np.zeros(z.shape, z.dtype)
+    onehot[np.arange(z.shape[0]), labels] = 1
+    losses, p, _ = softmax_xent_forward(z, onehot)
+    return (losses * weight).astype(z.dtype, copy=False), p
+
+
+def softmax_xent_labels_backward(p: np.ndarray, labels: np.ndarray, weight: np.ndarray,
+                                 g: np.ndarray) -> np.ndarray:
+    """``(p − onehot(labels))·weight·g`` per row; g is ``(N,)`` or a number."""
+    g = np.reshape(g, (-1, 1)) if np.ndim(g) else g
+    out = p * weight[:, None]
+    out[np.arange(p.shape[0]), labels] -= weight
+    return out * g
+
+
 def _bn_axes(x: np.ndarray) -> tuple[int, ...]:
     return (0,) if x.ndim == 2 else (0, 2)
 

@@ -126,13 +126,20 @@ class SoftmaxCrossEntropy(ag.Function):
     ``scale · Σ_i L_i`` (1 for 'sum', 1/N or 1/Σw for 'mean'), so a reduced loss is one
     node. The gradient is ``∂L_i/∂z_i = softmax(z_i)·Σ_c A_ic − A_i``, which for a
     one-hot target is the course's ``ŷ − y`` (§12); ``∂L_i/∂A_ic = −log softmax(z_i)_c``.
+
+    Class-index targets come as ``targets=None`` with ``labels`` ``(N,)`` and
+    ``row_weight`` ``(N,)``: ``A = row_weight·onehot(labels)``, never built unless the
+    backward is itself recorded.
     """
 
     @staticmethod
-    def forward(ctx, logits, targets, scale=None):
-        losses, ctx.probs, ctx.asum = kernels.softmax_xent_forward(logits, targets)
+    def forward(ctx, logits, targets, scale=None, labels=None, row_weight=None):
+        if targets is None:
+            losses, ctx.probs = kernels.softmax_xent_labels_forward(logits, labels, row_weight)
+        else:
+            losses, ctx.probs, ctx.asum = kernels.softmax_xent_forward(logits, targets)
         ctx.save_for_backward(logits, targets)
-        ctx.scale = scale
+        ctx.scale, ctx.labels, ctx.row_weight = scale, labels, row_weight
         if scale is None:
             return losses
         return np.asarray(losses.sum() * scale, dtype=logits.dtype)
@@ -148,11 +155,17 @@ class SoftmaxCrossEntropy(ag.Function):
             grad_logits = grad_targets = None
             if need_logits:
                 grad_logits = ag.from_numpy(
-                    kernels.softmax_xent_backward(ctx.probs, targets.data, ctx.asum, g))
+                    kernels.softmax_xent_labels_backward(ctx.probs, ctx.labels, ctx.row_weight, g)
+                    if targets is None
+                    else kernels.softmax_xent_backward(ctx.probs, targets.data, ctx.asum, g))
             if need_targets:
                 g = np.reshape(g, (-1, 1)) if np.ndim(g) else g
                 grad_targets = ag.from_numpy(-g * ag.log_softmax(logits, axis=1).data)
-            return grad_logits, grad_targets, None
+            return grad_logits, grad_targets, None, None, None
+        if targets is None:
+            dense = np.zeros(logits.shape, logits.dtype)
+            dense[np.arange(logits.shape[0]), ctx.labels] = ctx.row_weight
+            targets = ag.from_numpy(dense)
         log_p = ag.log_softmax(logits, axis=1)
         g = grad.reshape(-1, 1) if scale is None else grad * scale
         grad_logits = grad_targets = None
@@ -160,7 +173,7 @@ class SoftmaxCrossEntropy(ag.Function):
             grad_logits = g * (log_p.exp() * targets.sum(axis=1, keepdims=True) - targets)
         if need_targets:
             grad_targets = -g * log_p
-        return grad_logits, grad_targets, None
+        return grad_logits, grad_targets, None, None, None
 
 
 class SigmoidBinaryCrossEntropy(ag.Function):
@@ -326,11 +339,14 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
         coeffs = smoothed * w if weight is not None else smoothed
         return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, n))
     y, valid = _class_indices(target, input, ignore_index, name)
+    if not label_smoothing:
+        row_weight = np.where(valid, w[y], 0).astype(input.dtype, copy=False)
+        return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, row_weight.sum()), y,
+                                         row_weight)
     coeffs = np.zeros((n, classes), dtype=input.dtype)
     rows = np.arange(n)
     coeffs[rows, y] = (1.0 - label_smoothing) * w[y]
-    if label_smoothing:
-        coeffs += (label_smoothing / classes) * w
+    coeffs += (label_smoothing / classes) * w
     coeffs[~valid] = 0.0
     return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, w[y][valid].sum()))
 

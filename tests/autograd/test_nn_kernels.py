@@ -174,3 +174,30 @@ def test_numpy_backend_runs_the_references(monkeypatch, rng) -> None:
     u = rng.random((9, 4), dtype=np.float32)
     np.testing.assert_array_equal(kernels.dropout_mask_scale(x, u, 0.5),
                                   reference.dropout_mask_scale(x, u, 0.5))
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+def test_softmax_xent_labels_match_the_dense_reference(shape, layout, dtype, rng) -> None:
+    z, _ = logits_and_targets(shape, dtype, rng, extreme=shape[0] > 1)
+    labels = rng.integers(0, shape[1], shape[0])
+    weight = rng.random(shape[0]).astype(dtype)
+    weight[::3] = 0.0  # ignored rows
+    losses, probs = kernels.softmax_xent_labels_forward(laid_out(z, layout), labels, weight)
+    t_losses, t_probs = reference.softmax_xent_labels_forward(z.astype(np.float64), labels,
+                                                              weight.astype(np.float64))
+    close(losses, t_losses, dtype, scale=2000.0 if shape[0] > 1 else 10.0)
+    close(probs, t_probs, dtype)
+    for g in (rng.standard_normal(shape[0]).astype(dtype), dtype(0.5)):
+        grad = kernels.softmax_xent_labels_backward(laid_out(probs, layout), labels, weight, g)
+        g64 = np.float64(g) if np.ndim(g) == 0 else g.astype(np.float64)
+        close(grad, reference.softmax_xent_labels_backward(t_probs, labels,
+                                                           weight.astype(np.float64), g64),
+              dtype, scale=4.0)
+
+
+def test_softmax_xent_labels_out_of_range_is_a_clear_error() -> None:
+    z = np.zeros((2, 3), np.float32)
+    with pytest.raises(ValueError, match=r"labels must be in \[0, 3\), got values from 0 to 3"):
+        kernels.softmax_xent_labels_forward(z, np.array([0, 3]), np.ones(2, np.float32))

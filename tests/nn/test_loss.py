@@ -112,6 +112,10 @@ GRADCHECKS = {
     "bce_logits": lambda a, b: F.binary_cross_entropy_with_logits(
         a, ag.sigmoid(b), pos_weight=np.array([0.5, 2.0, 1.0])),
     "ce_index": lambda a, b: _ce_index(a) + (b * 0).sum(),
+    # Class indices without smoothing: the fused op's labels path (A never built).
+    "ce_labels": lambda a, b: (F.cross_entropy(a, np.array([0, -1, 1, 2]), ignore_index=-1,
+                                               weight=np.array([1.0, 2.0, 0.5]),
+                                               reduction="none") * b[:, 0]).sum(),
     "ce_probs": lambda a, b: F.cross_entropy(a, ag.softmax(b, axis=1), label_smoothing=0.2),
     "nll": lambda a, b: F.nll_loss(ag.log_softmax(a, axis=1), np.array([0, 2, -100, 1])) +
     (b * 0).sum(),
