@@ -40,6 +40,7 @@ def _compiled(*arrays: np.ndarray | None) -> bool:
 
 
 def softmax_xent_forward(z: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, ...]:
+    """``autograd.kernels.softmax_xent_forward`` (documented there)."""
     if not (_compiled(z, a) and z.ndim == 2 and z.shape == a.shape and z.shape[1]):
         return reference.softmax_xent_forward(z, a)
     n = z.shape[0]
@@ -51,6 +52,7 @@ def softmax_xent_forward(z: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, ...]
 
 
 def softmax_xent_backward(p: np.ndarray, a: np.ndarray, asum: np.ndarray, g: Any) -> np.ndarray:
+    """``autograd.kernels.softmax_xent_backward`` (documented there)."""
     g = np.asarray(g, dtype=p.dtype)
     if not (_compiled(p, a, asum) and p.ndim == 2 and p.shape == a.shape
             and asum.shape == p.shape[:1] and g.size in (1, p.shape[0])):
@@ -70,6 +72,7 @@ def _check_labels(labels: np.ndarray, classes: int) -> None:
 
 def softmax_xent_labels_forward(z: np.ndarray, labels: np.ndarray,
                                 weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``autograd.kernels.softmax_xent_labels_forward`` (documented there)."""
     if z.ndim == 2:
         _check_labels(labels, z.shape[1])
     if not (_compiled(z, weight) and z.ndim == 2 and z.shape[1]
@@ -85,6 +88,7 @@ def softmax_xent_labels_forward(z: np.ndarray, labels: np.ndarray,
 
 def softmax_xent_labels_backward(p: np.ndarray, labels: np.ndarray, weight: np.ndarray,
                                  g: Any) -> np.ndarray:
+    """``autograd.kernels.softmax_xent_labels_backward`` (documented there)."""
     g = np.asarray(g, dtype=p.dtype)
     if p.ndim == 2:
         _check_labels(labels, p.shape[1])
@@ -104,6 +108,7 @@ def _bn_compiled(x: np.ndarray, *columns: np.ndarray | None) -> bool:
 
 
 def batch_norm_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``autograd.kernels.batch_norm_stats`` (documented there)."""
     if not _bn_compiled(x):
         return reference.batch_norm_stats(x)
     mean, var = np.empty(x.shape[1], x.dtype), np.empty(x.shape[1], x.dtype)
@@ -117,6 +122,7 @@ def _ones(v: np.ndarray | None, x: np.ndarray, fill: float) -> np.ndarray:
 
 def batch_norm_forward(x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
                        gamma: np.ndarray | None, beta: np.ndarray | None) -> np.ndarray:
+    """``autograd.kernels.batch_norm_forward`` (documented there)."""
     if not _bn_compiled(x, mean, inv_std, gamma, beta):
         return reference.batch_norm_forward(x, mean, inv_std, gamma, beta)
     out = np.empty(x.shape, x.dtype)
@@ -128,6 +134,7 @@ def batch_norm_forward(x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
 
 def batch_norm_backward(g: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
                         gamma: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``autograd.kernels.batch_norm_backward`` (documented there)."""
     if not (_bn_compiled(x, g, mean, inv_std, gamma) and g.shape == x.shape):
         return reference.batch_norm_backward(g, x, mean, inv_std, gamma)
     cols = x.shape[1]
@@ -141,6 +148,7 @@ def batch_norm_backward(g: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_std:
 
 
 def dropout_mask_scale(x: np.ndarray, u: np.ndarray, keep_prob: float) -> np.ndarray:
+    """``autograd.kernels.dropout_mask_scale`` (documented there)."""
     if not (_compiled(x, u) and x.shape == u.shape and x.ndim and keep_prob > 0.0):
         return reference.dropout_mask_scale(x, u, keep_prob)
     out = np.empty(x.shape, x.dtype)
