@@ -60,10 +60,20 @@ class set_grad_enabled:
 
 
 class _GradModeContext:
-    """Base for ``no_grad`` and ``enable_grad``: a context manager and decorator."""
+    """Base for ``no_grad`` and ``enable_grad``: a context manager and decorator.
+
+    Both ``@no_grad()`` and the bare ``@no_grad`` decorate a function.
+    """
 
     mode = True
     __slots__ = ("prev",)
+
+    def __new__(cls, fn: Any = None) -> Any:
+        self = super().__new__(cls)
+        return self if fn is None else self(fn)
+
+    def __init__(self, fn: Any = None) -> None:
+        pass
 
     def __enter__(self) -> _GradModeContext:
         self.prev = _state.enabled

@@ -191,6 +191,12 @@ def test_grad_mode_context_decorator_and_threads() -> None:
         return t * 2
 
     assert not f(x).requires_grad
+
+    @ag.no_grad
+    def g(t):
+        return t * 2
+
+    assert not g(x).requires_grad and g.__name__ == "g"
     ag.set_grad_enabled(False)
     try:
         assert not (x * 2).requires_grad
