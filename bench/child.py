@@ -61,6 +61,12 @@ def rss_trace(contender: str, batch_size: int, steps: int, window: int) -> dict[
             "steps": steps, "window": window}
 
 
+def step_alone(contender: str, batch_size: int, warmup: int, repeat: int) -> dict[str, Any]:
+    """One contender's step times with no other framework loaded in the process."""
+    times = time_calls(C.contenders()[contender](C.make_data(batch_size)), warmup, repeat)
+    return {"ms": sorted(times)[len(times) // 2] * 1e3, "ms_min": min(times) * 1e3}
+
+
 def blas_lever(batch_sizes: list[int], repeat: int) -> dict[str, Any]:
     """Under this process's BLAS setup: matmul GFLOP/s at MLP shapes and step times."""
     from autograd import blas
@@ -85,6 +91,7 @@ TASKS = {
     "first_step": lambda a: first_step(int(a[0]), int(a[1])),
     "rss": lambda a: rss_trace(a[0], int(a[1]), int(a[2]), int(a[3])),
     "blas": lambda a: blas_lever([int(x) for x in a[0].split(",")], int(a[1])),
+    "step_alone": lambda a: step_alone(a[0], int(a[1]), int(a[2]), int(a[3])),
 }
 
 

@@ -60,6 +60,15 @@ def _step(r: dict[str, Any]) -> list[str]:
               "to other processes' load):", ""]
     lines += _table(["batch", *pairs], [[b["batch_size"], *(b["ratios_of_min"][p] for p in pairs)]
                                         for b in r["batches"]])
+    names = list(r["batches"][0]["alone"])
+    lines += ["", "Each contender alone in a fresh process (median / fastest ms per step; no "
+              "other framework's thread pools in the process), and the ratios of the medians:",
+              ""]
+    lines += _table(["batch", *names, *pairs],
+                    [[b["batch_size"],
+                      *(f"{b['alone'][n]['ms']:.3g} / {b['alone'][n]['ms_min']:.3g}"
+                        for n in names),
+                      *(b["ratios_alone"][p] for p in pairs)] for b in r["batches"]])
     lines += ["", f"Matmul FLOPs per step: {r['matmul_flops_formula']} "
               "(forward 3 matmuls, backward 5)."]
     return lines

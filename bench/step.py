@@ -1,7 +1,8 @@
 """Section ``step``: the MLP training step, graphgrad vs hand-written NumPy vs PyTorch.
 
 For each batch size: ms/step (median after warm-up; the contenders take turns over
-several rounds so that a burst of load on the shared machine hits all of them), images/s,
+several rounds so that a burst of load on the shared machine hits all of them), the same
+with each contender alone in a fresh process (no other framework's threads), images/s,
 and the matmul roofline — the step's 8 matmuls timed alone with NumPy on the same shapes
 and layouts in the same run — with the fraction of it each contender reaches. Before
 timing, the contenders' losses over the first steps are compared: they start from the
@@ -16,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from . import contenders as C
+from .child import spawn
 from .timing import median_seconds, repeats_for, time_calls
 
 PAIRS = (("graphgrad", "torch"), ("graphgrad", "numpy"), ("numpy", "torch"))
@@ -72,12 +74,17 @@ def bench_batch(batch_size: int, warmup: int, repeat: int, rounds: int) -> dict[
             "roofline_fraction": roofline["ms"] / ms,
             "samples": len(times),
         }
+    # Taking turns in one process, each framework's idle thread pools (OpenBLAS's, PyTorch's
+    # OpenMP workers) are woken by the others' work; alone, a contender has the cores to itself.
+    alone = {name: spawn("step_alone", [name, batch_size, warmup, repeat * rounds])
+             for name in steps}
     present = [(a, b) for a, b in PAIRS if a in results and b in results]
     ratios = {f"{a}/{b}": results[a]["ms"] / results[b]["ms"] for a, b in present}
+    ratios_alone = {f"{a}/{b}": alone[a]["ms"] / alone[b]["ms"] for a, b in present}
     # On a loaded machine the fastest step is the better estimate of a contender's own cost.
     ratios_min = {f"{a}/{b}": results[a]["ms_min"] / results[b]["ms_min"] for a, b in present}
     return {"batch_size": batch_size, "contenders": results, "ratios": ratios,
-            "ratios_of_min": ratios_min,
+            "ratios_of_min": ratios_min, "alone": alone, "ratios_alone": ratios_alone,
             "roofline": roofline, "agreement": agreement}
 
 
