@@ -8,6 +8,7 @@ import autograd as ag
 
 
 def main() -> None:
+    """Print the course's worked examples, computed by the engine."""
     x = ag.tensor(2.0, dtype=np.float64, requires_grad=True)
     y = ag.tensor(3.0, dtype=np.float64, requires_grad=True)
     f = x * y + ag.sin(x)

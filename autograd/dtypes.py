@@ -43,4 +43,5 @@ def to_array(data: Any, dtype: Any = None) -> np.ndarray:
 
 
 def is_floating(dtype: np.dtype) -> bool:
+    """True for floating dtypes, the only ones that can require gradients."""
     return dtype.kind == "f"

@@ -154,6 +154,7 @@ class Context:
         self.__dict__.clear()
 
     def register_hook(self, index: int, hook: Any) -> None:
+        """Call ``hook(grad)`` on the gradient of output ``index`` when backward reaches it."""
         if self._hooks is None:
             self._hooks = {}
         self._hooks.setdefault(index, []).append(hook)

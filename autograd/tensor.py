@@ -35,6 +35,7 @@ class RemovableHandle:
         self._hook = hook
 
     def remove(self) -> None:
+        """Unregister the hook (a second call does nothing)."""
         if self._hook in self._hooks:
             self._hooks.remove(self._hook)
 
@@ -108,14 +109,17 @@ class Tensor:
     # ----------------------------------------------------------------- metadata
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each dimension, as NumPy's ``shape``."""
         return self.data.shape
 
     @property
     def dtype(self) -> np.dtype:
+        """The NumPy dtype of the data."""
         return self.data.dtype
 
     @property
     def ndim(self) -> int:
+        """The number of dimensions."""
         return self.data.ndim
 
     @property
@@ -125,6 +129,7 @@ class Tensor:
 
     @property
     def device(self) -> str:
+        """Always ``'cpu'``: the data is a NumPy array in main memory."""
         return "cpu"
 
     def size(self, dim: int | None = None) -> Any:
@@ -136,6 +141,7 @@ class Tensor:
         return int(self.data.size)
 
     def dim(self) -> int:
+        """The number of dimensions (PyTorch's name for ``ndim``)."""
         return self.data.ndim
 
     def __len__(self) -> int:
@@ -170,6 +176,7 @@ class Tensor:
         return self.data.item()
 
     def tolist(self) -> Any:
+        """The data as nested Python lists of Python numbers."""
         return self.data.tolist()
 
     def __float__(self) -> float:
@@ -241,6 +248,7 @@ class Tensor:
 
     @property
     def retains_grad(self) -> bool:
+        """True for a non-leaf tensor on which ``retain_grad()`` was called."""
         return self._retains_grad
 
     def register_hook(self, hook: Any) -> RemovableHandle:

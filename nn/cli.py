@@ -74,6 +74,7 @@ class TrainConfig:
     data_root: str | None = None
 
     def check(self) -> None:
+        """Raise ValueError naming the option when a value is unknown or out of range."""
         if self.dataset not in DATASETS:
             raise ValueError(f"unknown dataset {self.dataset!r}; choose one of "
                              f"{', '.join(DATASETS)}")
@@ -154,6 +155,9 @@ def build_mlp(n_in: int, hidden: list[int], n_out: int, activation: str = "relu"
 
 @dataclass
 class TrainResult:
+    """What ``train`` produced: the model (best epoch restored), its history, the
+    train/dev/test accuracy, the bias/variance diagnosis and the training time."""
+
     model: Sequential
     history: History
     accuracy: dict[str, float]

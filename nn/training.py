@@ -43,6 +43,7 @@ class History:
         self.stop_reason: str | None = None
 
     def append(self, logs: Mapping[str, float]) -> None:
+        """Record one epoch's logs."""
         self.epochs.append(dict(logs))
 
     def __getitem__(self, key: str) -> list[float]:
@@ -55,6 +56,7 @@ class History:
         return len(self.epochs)
 
     def keys(self) -> list[str]:
+        """The names of the recorded values (those of the last epoch)."""
         return list(self.epochs[-1]) if self.epochs else []
 
     def best(self, key: str = "dev_loss", mode: str = "min") -> tuple[int, float]:

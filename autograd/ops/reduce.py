@@ -15,6 +15,7 @@ import numpy as np
 from ..function import Function
 from ..tensor import Tensor
 from ._util import as_tensor, kept_shape, normalize_axis, resolve_axis
+from .elementwise import exp
 
 
 def _expand_back(g: Tensor, in_shape: tuple, axes: tuple | None, keepdims: bool) -> Tensor:
@@ -180,12 +181,6 @@ class LogSoftmax(Function):
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
         return g - exp(out) * sum(g, axis=ctx.axis, keepdims=True), None
-
-
-def exp(x: Tensor) -> Tensor:
-    from .elementwise import exp as _exp
-
-    return _exp(x)
 
 
 def _reduce(fn: type[Function], name: str, a: Any, axis: Any, dim: Any, keepdims: Any,

@@ -54,6 +54,8 @@ class SearchResult:
 
     @property
     def best(self) -> Trial:
+        """The best successful trial; raises, with the counts and first error, if none
+        succeeded."""
         ranked = self.ranked()
         if not ranked:
             counts = {s: sum(t.status == s for t in self.trials) for s in ("failed", "diverged")}

@@ -29,12 +29,16 @@ class Space:
     scale = "linear"
 
     def sample(self, rng: np.random.Generator) -> Any:
+        """One random value, drawn with ``rng``."""
         raise NotImplementedError
 
     def grid(self, n: int) -> list[Any]:
+        """``n`` values evenly spread over the space (in its own scale), for grid search."""
         raise NotImplementedError
 
     def zoom(self, values: Sequence[Any], margin: float = 0.1) -> Space:
+        """A narrower space around ``values`` (the best trials' values), widened by
+        ``margin`` of its width on each side: the "fine" step of coarse-to-fine."""
         raise NotImplementedError
 
 
