@@ -36,6 +36,19 @@ def _as_tuple(x: Any) -> tuple:
     return tuple(x)
 
 
+def _given_gradients(n: int, given: Any, who: str) -> tuple:
+    """One gradient (or None) per output: None for all, one Tensor/array, or a sequence."""
+    if given is None:
+        out: tuple = (None,) * n
+    elif isinstance(given, (Tensor, np.ndarray)):
+        out = (given,)
+    else:
+        out = tuple(given)
+    if len(out) != n:
+        raise ValueError(f"{who}: {n} outputs but {len(out)} gradients")
+    return out
+
+
 def _root_gradient(root: Tensor, gradient: Any) -> Tensor:
     if gradient is None:
         if root.data.size != 1:
@@ -107,20 +120,25 @@ class _Accumulator:
                 prev = self.capture[key]
                 self.capture[key] = g if prev is None else prev + g
             return
-        if leaf.grad is None:
-            if self.create_graph:
-                leaf.grad = g
-            else:
-                arr = g.data
-                if (not arr.flags.owndata or not arr.flags.writeable
-                        or id(arr) in self.owned):
-                    arr = arr.copy()
-                self.owned.add(id(arr))
-                leaf.grad = Tensor._make(arr, False, None, 0)
-        elif self.create_graph or leaf.grad.requires_grad:
-            leaf.grad = leaf.grad + g
-        else:
-            leaf.grad.data += g.data
+        _accumulate(leaf, g, self.create_graph, self.owned)
+
+
+def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> None:
+    """Add ``g`` into ``t.grad``; the first gradient is stored without a copy when this
+    pass made it and no other tensor holds it (``owned`` tracks the arrays handed out)."""
+    if t.grad is None:
+        if create_graph:
+            t.grad = g
+            return
+        arr = g.data
+        if not arr.flags.owndata or not arr.flags.writeable or id(arr) in owned:
+            arr = arr.copy()
+        owned.add(id(arr))
+        t.grad = Tensor._make(arr, False, None, 0)
+    elif create_graph or t.grad.requires_grad:
+        t.grad = t.grad + g
+    else:
+        t.grad.data += g.data
 
 
 def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: bool,
@@ -235,12 +253,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     ``inputs``, only those tensors' ``.grad`` are accumulated.
     """
     roots = _as_tuple(tensors)
-    if grad_tensors is None or isinstance(grad_tensors, (Tensor, np.ndarray)):
-        grad_tensors = (grad_tensors,) * len(roots) if len(roots) == 1 or \
-            grad_tensors is None else (grad_tensors,)
-    grads_in = _as_tuple(grad_tensors) if not isinstance(grad_tensors, tuple) else grad_tensors
-    if len(grads_in) != len(roots):
-        raise ValueError(f"backward(): {len(roots)} tensors but {len(grads_in)} gradients")
+    grads_in = _given_gradients(len(roots), grad_tensors, "backward()")
     for r in roots:
         if not r.requires_grad:
             raise RuntimeError(
@@ -256,15 +269,10 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         targets = _as_tuple(inputs)
         results = grad(roots, targets, grads, retain_graph=retain_graph,
                        create_graph=create_graph, allow_unused=True)
+        owned: set[int] = set()
         for t, g in zip(targets, results):
-            if g is None:
-                continue
-            if t.grad is None:
-                t.grad = g if create_graph else Tensor._make(g.data.copy(), False, None, 0)
-            elif create_graph:
-                t.grad = t.grad + g
-            else:
-                t.grad.data += g.data
+            if g is not None:
+                _accumulate(t, g, create_graph, owned)
         return
     run_backward(roots, grads, retain_graph, create_graph)
 
@@ -279,13 +287,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     """
     outs = _as_tuple(outputs)
     ins = _as_tuple(inputs)
-    if grad_outputs is None:
-        gos: tuple = (None,) * len(outs)
-    else:
-        gos = _as_tuple(grad_outputs) if not isinstance(grad_outputs, (list, tuple)) \
-            else tuple(grad_outputs)
-    if len(gos) != len(outs):
-        raise ValueError(f"grad(): {len(outs)} outputs but {len(gos)} grad_outputs")
+    gos = _given_gradients(len(outs), grad_outputs, "grad()")
     for i, t in enumerate(ins):
         if not isinstance(t, Tensor) or not t.requires_grad:
             raise RuntimeError(
@@ -298,17 +300,11 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                 "grad(): an output does not require grad and has no grad_fn: it does not "
                 "depend on any input with requires_grad=True"
             )
-    grads = [g if isinstance(g, Tensor) and g.shape == o.shape else _root_gradient(o, g)
-             for o, g in zip(outs, gos)]
+    grads = [_root_gradient(o, g) for o, g in zip(outs, gos)]
     if retain_graph is None:
         retain_graph = create_graph
     capture = {id(t): None for t in ins if t.grad_fn is None}
     capture_nodes = {(t.grad_fn, t._output_index): None for t in ins if t.grad_fn is not None}
-    # An output that is itself one of the inputs gets its gradient directly.
-    direct: dict[int, Tensor] = {}
-    for o, g in zip(outs, grads):
-        if o.grad_fn is not None and any(o is t for t in ins):
-            direct[id(o)] = g if id(o) not in direct else direct[id(o)] + g
     run_backward(outs, grads, retain_graph, create_graph, capture, capture_nodes)
     results = []
     for i, t in enumerate(ins):
@@ -316,8 +312,6 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
             g = capture[id(t)]
         else:
             g = capture_nodes[(t.grad_fn, t._output_index)]
-        if g is None and id(t) in direct:
-            g = direct[id(t)]
         if g is None and not allow_unused:
             raise RuntimeError(
                 f"grad(): input {i} was not used to compute the outputs. Pass "

@@ -26,7 +26,7 @@ import numpy as np
 
 from .errors import GraphError
 from .grad_mode import _state as _grad_state
-from .tensor import Tensor, _VersionCounter
+from .tensor import Tensor
 
 _new = object.__new__
 
@@ -240,8 +240,3 @@ def _record(ctx: Context, args: tuple, outs: tuple) -> None:
     ctx._out_refs = None
     if ctx._to_save is not None:
         ctx._resolve_saved(args, outs)
-
-
-def version_counter() -> _VersionCounter:
-    """A fresh version counter (for code that builds Tensors by hand)."""
-    return _VersionCounter()

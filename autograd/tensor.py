@@ -9,6 +9,7 @@ this file holds only the Tensor's own state and lifecycle.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -230,8 +231,6 @@ class Tensor:
         if self.grad_fn is None or self._retains_grad:
             return
         self._retains_grad = True
-        import weakref
-
         ref = weakref.ref(self)
 
         def keep(grad: Tensor) -> None:
@@ -278,8 +277,8 @@ class Tensor:
         """
         from .engine import backward
 
-        backward(self, gradient, retain_graph=retain_graph, create_graph=create_graph,
-                 inputs=inputs)
+        backward(self, None if gradient is None else (gradient,), retain_graph=retain_graph,
+                 create_graph=create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------- repr
     def __repr__(self) -> str:

@@ -159,7 +159,6 @@ _METHODS = {
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 
-Tensor.__hash__ = lambda self: id(self)  # __eq__ is elementwise, so hash by identity
 Tensor.T = property(lambda self: ops.transpose(self), doc="The tensor with its axes reversed.")
 Tensor.mT = property(lambda self: ops.swapaxes(self, -1, -2),
                      doc="The last two axes swapped (batched matrix transpose).")

@@ -184,3 +184,10 @@ def test_split_chunk_flatten_expand() -> None:
     assert ag.broadcast_to(ag.ones(3), (2, 3)).shape == (2, 3)
     with pytest.raises(ag.ShapeError):
         x.split([3, 3])
+
+
+def test_ops_without_a_graph_give_array_backed_tensors() -> None:
+    with ag.no_grad():
+        for t in (ag.tensor(2.0) * 3.0, ag.tensor(2.0) + 1.0, 1.0 - ag.tensor(2.0)):
+            assert type(t.data) is np.ndarray and t.shape == () and t.dtype == np.float32
+            assert not t.requires_grad and t.grad_fn is None
