@@ -33,15 +33,23 @@ def _array(a: Any, func: str, what: str) -> np.ndarray:
     return arr
 
 
+def _per_example(a: Any, func: str, what: str, accepted: str) -> tuple[np.ndarray, bool]:
+    """``(values, decided)``: class rows (N, C) become their argmax (``decided``), a
+    column (N, 1) becomes (N,); anything else but (N,) is an error naming ``accepted``."""
+    arr = _array(a, func, what)
+    if arr.ndim == 2 and arr.shape[1] > 1:
+        return arr.argmax(axis=1), True
+    if arr.ndim == 2 and arr.shape[1] == 1:
+        arr = arr[:, 0]
+    if arr.ndim != 1:
+        raise ValueError(f"{func}: {what} must be {accepted}, got shape {arr.shape}")
+    return arr, False
+
+
 def _true_labels(y_true: Any, func: str) -> np.ndarray:
-    y = _array(y_true, func, "y_true")
-    if y.ndim == 2 and y.shape[1] > 1:
-        return y.argmax(axis=1)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.ndim != 1:
-        raise ValueError(f"{func}: y_true must be labels (N,) or one-hot rows (N, C), got shape "
-                         f"{y.shape}")
+    y, decided = _per_example(y_true, func, "y_true", "labels (N,) or one-hot rows (N, C)")
+    if decided:
+        return y
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
             raise ValueError(f"{func}: y_true must hold class labels (whole numbers), got "
@@ -50,14 +58,10 @@ def _true_labels(y_true: Any, func: str) -> np.ndarray:
 
 
 def _pred_labels(y_pred: Any, func: str, threshold: float) -> np.ndarray:
-    p = _array(y_pred, func, "y_pred")
-    if p.ndim == 2 and p.shape[1] > 1:
-        return p.argmax(axis=1)
-    if p.ndim == 2 and p.shape[1] == 1:
-        p = p[:, 0]
-    if p.ndim != 1:
-        raise ValueError(f"{func}: y_pred must be labels (N,), scores (N,) or class scores "
-                         f"(N, C), got shape {p.shape}")
+    p, decided = _per_example(y_pred, func, "y_pred",
+                              "labels (N,), scores (N,) or class scores (N, C)")
+    if decided:
+        return p
     if p.dtype.kind == "f":
         return (p >= threshold).astype(np.int64)
     return p.astype(np.int64)
