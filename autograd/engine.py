@@ -196,8 +196,8 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                 if type(parent) is Context:
                     if g is not None:
                         shape, dtype = parent.out_meta[index]
-                        gd = getattr(g, "data", None)
-                        if gd is None or gd.shape != shape or gd.dtype != dtype:
+                        if type(g) is not Tensor or g.data.shape != shape or \
+                                g.data.dtype != dtype:
                             g = _check_grad(node, g, shape, dtype, index)
                         pbuf = buffers.get(parent)
                         if pbuf is None:
@@ -205,19 +205,25 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                         pbuf[index] = g if pbuf[index] is None else pbuf[index] + g
                     elif parent not in buffers:
                         buffers[parent] = [None] * len(parent.out_meta)
-                    deps[parent] -= 1
-                    if deps[parent] == 0:
+                    left = deps[parent] - 1
+                    deps[parent] = left
+                    if not left:
                         ready.append(parent)
                 elif g is not None:
                     g = _check_grad(node, g, parent.shape, parent.dtype, index)
                     acc.leaf(parent, g)
             if not retain_graph:
-                node._release()
+                node._saved = None
+                node._released = True
+                extra = node.__dict__
+                if extra:
+                    extra.clear()
 
 
 def _call_backward(node: Context, buf: list) -> tuple:
     n_args = len(node.next_edges)
-    if (buf[0] is None if len(buf) == 1 else all(g is None for g in buf)):
+    single = len(buf) == 1
+    if (buf[0] is None if single else all(g is None for g in buf)):
         return (None,) * n_args
     if node._released:
         raise GraphError(
@@ -226,8 +232,10 @@ def _call_backward(node: Context, buf: list) -> tuple:
             "retain_graph=True to the first backward() (or autograd.grad) if you need to "
             "backward through the graph again."
         )
-    if len(buf) == 1:
+    if single:
         result = node.fn.backward(node, buf[0])
+        if type(result) is tuple and len(result) == n_args:
+            return result
     else:
         result = node.fn.backward(node, *[
             Tensor._wrap(np.zeros(shape, dtype=dtype)) if g is None else g

@@ -103,7 +103,8 @@ class Context:
                 continue
             for t in inputs:
                 if isinstance(t, Tensor) and t.data is item:
-                    saved.append((_INPUT, t, _version_of(t)))
+                    vc = t._vc
+                    saved.append((_INPUT, t, 0 if vc is None else vc.value))
                     break
             else:
                 for j, out in enumerate(outputs):
@@ -131,7 +132,8 @@ class Context:
         result = []
         for kind, value, version in self._saved:
             if kind == _INPUT or kind == _TENSOR:
-                if _version_of(value) != version:
+                vc = value._vc
+                if (0 if vc is None else vc.value) != version:
                     raise GraphError(
                         f"A tensor saved by {self.name} for the backward pass was modified "
                         f"in place (its version is now {value._version.value}, it was "
@@ -147,11 +149,6 @@ class Context:
             else:
                 result.append(Tensor._wrap(value))
         return tuple(result)
-
-    def _release(self) -> None:
-        self._saved = None
-        self._released = True
-        self.__dict__.clear()
 
     def register_hook(self, index: int, hook: Any) -> None:
         """Call ``hook(grad)`` on the gradient of output ``index`` when backward reaches it."""
@@ -195,12 +192,17 @@ class Function:
         ctx.fn = cls
         ctx._to_save = None
         record = False
-        if _grad_state.enabled:
-            for a in args:
-                if isinstance(a, Tensor) and a.requires_grad:
+        arrays = []
+        for a in args:
+            if isinstance(a, Tensor):
+                if a.requires_grad:
                     record = True
-                    break
-        raw = cls.forward(ctx, *[a.data if isinstance(a, Tensor) else a for a in args])
+                arrays.append(a.data)
+            else:
+                arrays.append(a)
+        if record and not _grad_state.enabled:
+            record = False
+        raw = cls.forward(ctx, *arrays)
         if _observer is not None:
             _observer(ctx, raw, record)
         if type(raw) is not tuple:
@@ -222,18 +224,20 @@ def _record(ctx: Context, args: tuple, outs: tuple) -> None:
     edges = []
     needs = []
     for t in args:
-        if not isinstance(t, Tensor) or not t.requires_grad:
-            edges.append(None)
-            needs.append(False)
-        elif t.grad_fn is None:
-            edges.append((t, -1))
+        if isinstance(t, Tensor) and t.requires_grad:
+            fn = t.grad_fn
+            edges.append((t, -1) if fn is None else (fn, t._output_index))
             needs.append(True)
         else:
-            edges.append((t.grad_fn, t._output_index))
-            needs.append(True)
+            edges.append(None)
+            needs.append(False)
     ctx.next_edges = tuple(edges)
     ctx.needs_input_grad = tuple(needs)
-    ctx.out_meta = tuple((o.shape, o.dtype) for o in outs)
+    if len(outs) == 1:
+        out = outs[0]
+        ctx.out_meta = ((out.shape, out.dtype),)
+    else:
+        ctx.out_meta = tuple([(o.shape, o.dtype) for o in outs])
     ctx._saved = None
     ctx._released = False
     ctx._hooks = None
