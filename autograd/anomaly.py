@@ -31,7 +31,7 @@ from .tensor import Tensor
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _FRAMEWORK = tuple(os.path.join(os.path.dirname(_HERE), pkg) + os.sep
                    for pkg in ("autograd", "nn", "optim"))
-_BACKWARD_CODE = engine._call_backward.__code__
+_BACKWARD_CODE = engine.run_backward.__code__  # its local `node` is the node running
 _enabled = False
 
 

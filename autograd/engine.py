@@ -186,7 +186,12 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                     key = (node, index)
                     if key in capture_nodes and buf[index] is not None:
                         capture_nodes[key] = buf[index]
-            in_grads = _call_backward(node, buf)
+            if len(buf) == 1 and buf[0] is not None and not node._released:
+                in_grads = node.fn.backward(node, buf[0])
+                if type(in_grads) is not tuple or len(in_grads) != len(node.next_edges):
+                    in_grads = _checked_result(node, in_grads)
+            else:
+                in_grads = _call_backward(node, buf)
             if _observer is not None:
                 _observer(node, buf, in_grads)
             for edge, g in zip(node.next_edges, in_grads):
@@ -234,12 +239,16 @@ def _call_backward(node: Context, buf: list) -> tuple:
         )
     if single:
         result = node.fn.backward(node, buf[0])
-        if type(result) is tuple and len(result) == n_args:
-            return result
     else:
         result = node.fn.backward(node, *[
             Tensor._wrap(np.zeros(shape, dtype=dtype)) if g is None else g
             for (shape, dtype), g in zip(node.out_meta, buf)])
+    return _checked_result(node, result)
+
+
+def _checked_result(node: Context, result: Any) -> tuple:
+    """A backward's result as one gradient (or None) per forward argument."""
+    n_args = len(node.next_edges)
     if type(result) is not tuple:
         result = (result,)
     if len(result) != n_args:

@@ -146,6 +146,8 @@ class Context:
                 result.append(Tensor._make(array, True, self, index))
             elif value is None:
                 result.append(None)
+            elif type(value) is np.ndarray:
+                result.append(_make(value, False, None, 0))
             else:
                 result.append(Tensor._wrap(value))
         return tuple(result)

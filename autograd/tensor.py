@@ -48,19 +48,22 @@ class Tensor:
     or the other creation functions; ``Tensor(data)`` works too.
     """
 
+    # The attributes every tensor sets are slots; the rarely changed ones are class-level
+    # defaults that an instance overrides in its own ``__dict__`` (so ``_make`` sets five).
     __slots__ = (
         "data",
         "grad",
         "requires_grad",
         "grad_fn",
         "_output_index",
-        "name",
-        "_vc",
-        "_retains_grad",
-        "_hooks",
+        "__dict__",
         "__weakref__",
     )
     __array_priority__ = 1000
+    name: str | None = None
+    _vc: _VersionCounter | None = None
+    _retains_grad = False
+    _hooks: list | None = None
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
                  name: str | None = None) -> None:
@@ -70,10 +73,8 @@ class Tensor:
         self.grad = None
         self.grad_fn = None
         self._output_index = 0
-        self.name = name
-        self._vc = None
-        self._retains_grad = False
-        self._hooks = None
+        if name is not None:
+            self.name = name
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -86,10 +87,6 @@ class Tensor:
         t.requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._output_index = index
-        t.name = None
-        t._vc = None
-        t._retains_grad = False
-        t._hooks = None
         return t
 
     @classmethod

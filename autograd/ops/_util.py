@@ -24,6 +24,8 @@ def operand(x: Any, like: Any) -> Any:
     """
     if isinstance(x, Tensor):
         return x
+    if type(x) is float and isinstance(like, Tensor) and like.data.dtype.kind == "f":
+        return np.asarray(x, dtype=like.data.dtype)
     if isinstance(x, (bool, int, float)) and not isinstance(x, np.generic):
         dt = like.dtype if isinstance(like, Tensor) else None
         if dt is not None and dt.kind == "f":
@@ -34,6 +36,11 @@ def operand(x: Any, like: Any) -> Any:
             return np.asarray(x, dtype=dt)
         return np.asarray(x)
     return to_array(x)
+
+
+def shape_of(x: Any) -> tuple:
+    """The shape of an array, NumPy scalar or Python number (``np.shape``, faster on arrays)."""
+    return x.shape if type(x) is np.ndarray else np.shape(x)
 
 
 def broadcast_shape(op: str, a: tuple, b: tuple) -> tuple:
@@ -92,7 +99,7 @@ def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
     This is the one place every binary op undoes broadcasting; it is written with
     differentiable ops, so it works inside higher-order gradients too.
     """
-    if grad.shape == shape:
+    if grad.data.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(

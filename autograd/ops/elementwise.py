@@ -16,7 +16,7 @@ from .. import kernels
 from ..errors import ShapeError
 from ..function import Function
 from ..tensor import Tensor
-from ._util import as_tensor, operand, unbroadcast
+from ._util import as_tensor, operand, shape_of, unbroadcast
 
 
 def _shape_error(op: str, a: Any, b: Any) -> ShapeError:
@@ -35,7 +35,8 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
         a = operand(a, b)
         if not isinstance(b, Tensor):
             a = Tensor._wrap(a)
-    b = operand(b, a)
+    if not isinstance(b, Tensor):
+        b = operand(b, a)
     try:
         return fn.apply(a, b)
     except ValueError as e:
@@ -50,7 +51,7 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (np.shape(a), np.shape(b))
+        ctx.shapes = (shape_of(a), shape_of(b))
         return np.add(a, b)
 
     @staticmethod
@@ -65,7 +66,7 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.shapes = (np.shape(a), np.shape(b))
+        ctx.shapes = (shape_of(a), shape_of(b))
         return np.subtract(a, b)
 
     @staticmethod
@@ -87,8 +88,8 @@ class Mul(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        return (unbroadcast(g * b, a.shape) if na else None,
-                unbroadcast(g * a, b.shape) if nb else None)
+        return (unbroadcast(g * b, a.data.shape) if na else None,
+                unbroadcast(g * a, b.data.shape) if nb else None)
 
 
 class Div(Function):
@@ -543,7 +544,7 @@ class Maximum(_Extremum):
     def forward(ctx, a, b):
         out = np.maximum(a, b)
         ctx.share_a = np.where(a > b, 1.0, np.where(a == b, 0.5, 0.0))
-        ctx.sa, ctx.sb = np.shape(a), np.shape(b)
+        ctx.sa, ctx.sb = shape_of(a), shape_of(b)
         return out
 
 
@@ -554,7 +555,7 @@ class Minimum(_Extremum):
     def forward(ctx, a, b):
         out = np.minimum(a, b)
         ctx.share_a = np.where(a < b, 1.0, np.where(a == b, 0.5, 0.0))
-        ctx.sa, ctx.sb = np.shape(a), np.shape(b)
+        ctx.sa, ctx.sb = shape_of(a), shape_of(b)
         return out
 
 
@@ -574,7 +575,7 @@ class Where(Function):
     @staticmethod
     def forward(ctx, cond, a, b):
         ctx.cond = cond
-        ctx.sa, ctx.sb = np.shape(a), np.shape(b)
+        ctx.sa, ctx.sb = shape_of(a), shape_of(b)
         return np.where(cond, a, b)
 
     @staticmethod
