@@ -19,9 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from . import grad_mode
 from .errors import GraphError
 from .function import Context
+from .grad_mode import _state as _grad_state
 from .tensor import Tensor
 
 # Debugging hook: None, or a callable ``observer(node, grad_outputs, grad_inputs)`` run after
@@ -131,7 +131,8 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> No
             t.grad = g
             return
         arr = g.data
-        if not arr.flags.owndata or not arr.flags.writeable or id(arr) in owned:
+        flags = arr.flags
+        if not flags.owndata or not flags.writeable or id(arr) in owned:
             arr = arr.copy()
         owned.add(id(arr))
         t.grad = Tensor._make(arr, False, None, 0)
@@ -169,7 +170,9 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
         acc.owned.add(id(g.data))
     deps = _count_dependencies(start)
     ready = [n for n in start if deps.get(n, 0) == 0]
-    with grad_mode.set_grad_enabled(create_graph):
+    prev_mode = _grad_state.enabled
+    _grad_state.enabled = create_graph
+    try:
         while ready:
             node = ready.pop()
             buf = buffers.pop(node)
@@ -215,7 +218,10 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                     if not left:
                         ready.append(parent)
                 elif g is not None:
-                    g = _check_grad(node, g, parent.shape, parent.dtype, index)
+                    pd = parent.data
+                    if type(g) is not Tensor or g.data.shape != pd.shape or \
+                            g.data.dtype != pd.dtype:
+                        g = _check_grad(node, g, pd.shape, pd.dtype, index)
                     acc.leaf(parent, g)
             if not retain_graph:
                 node._saved = None
@@ -223,6 +229,8 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                 extra = node.__dict__
                 if extra:
                     extra.clear()
+    finally:
+        _grad_state.enabled = prev_mode
 
 
 def _call_backward(node: Context, buf: list) -> tuple:

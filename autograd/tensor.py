@@ -41,6 +41,9 @@ class RemovableHandle:
             self._hooks.remove(self._hook)
 
 
+_engine_backward = None  # engine.backward, imported on first use (the engine imports this module)
+
+
 class Tensor:
     """An n-dimensional array that records the operations applied to it.
 
@@ -272,9 +275,10 @@ class Tensor:
         requires grad. A non-scalar tensor needs ``gradient`` (same shape): the
         vector in the vector-Jacobian product.
         """
-        from .engine import backward
-
-        backward(self, None if gradient is None else (gradient,), retain_graph=retain_graph,
+        global _engine_backward
+        if _engine_backward is None:
+            from .engine import backward as _engine_backward
+        _engine_backward(self, None if gradient is None else (gradient,), retain_graph=retain_graph,
                  create_graph=create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------- repr
