@@ -52,7 +52,7 @@ def _leaky_relu(x, slope):
 @njit(**SCALAR)
 def _softplus(x):
     c = fm.consts(x)
-    return (x if x > c.zero else c.zero) + fm.log1p(fm.exp(-abs(x)))
+    return (x if x > c.zero else c.zero) + fm.log1p_unit(fm.exp(-abs(x)))
 
 
 @njit(**JIT)

@@ -1,4 +1,4 @@
-"""Vectorizable ``exp``, ``expm1``, ``log`` and ``log1p`` for Numba kernels.
+"""Vectorizable ``exp``, ``expm1``, ``log`` and ``log1p`` (on [0, 1]) for Numba kernels.
 
 Numba lowers ``math.exp``/``np.exp`` to a libm call, which LLVM cannot
 vectorize, so a loop over it runs one element at a time. These functions are
@@ -227,6 +227,14 @@ def expm1_nonpositive(x):
 
 
 @njit(inline="always")
+def _log1p_reduced(f, c):
+    """``log(1 + f)`` for ``sqrt(1/2) - 1 <= f <= sqrt(2) - 1``: ``2·atanh(s)``, s = f/(2+f)."""
+    s = f / (c.two + f)
+    z = s * s
+    return f - s * (f - z * horner(z, c.log_poly))
+
+
+@njit(inline="always")
 def log(x):
     """Natural log (vectorizable; see the module docstring)."""
     c = consts(x)
@@ -239,11 +247,7 @@ def log(x):
     big = m > c.sqrt_two
     m = m * c.half if big else m
     ef = _to_float(e + 1 if big else e, c)
-    f = m - c.one
-    s = f / (c.two + f)
-    z = s * s
-    log_m = f - s * (f - z * horner(z, c.log_poly))
-    out = ef * c.ln2_hi + (log_m + ef * c.ln2_lo)
+    out = ef * c.ln2_hi + (_log1p_reduced(m - c.one, c) + ef * c.ln2_lo)
     out = c.nan if x < c.zero else out
     out = -c.inf if x == c.zero else out
     out = c.inf if x == c.inf else out
@@ -251,13 +255,16 @@ def log(x):
 
 
 @njit(inline="always")
-def log1p(x):
-    """``log(1 + x)``, exact to first order for tiny x.
+def log1p_unit(t):
+    """``log(1 + t)`` for ``0 <= t <= 1`` (nan gives nan), as softplus needs for ``t = e^-|x|``.
 
-    ``u = 1 + x`` is rounded; ``log(u) + (x - (u - 1))/u`` corrects for that rounding.
+    No exponent split and no special values: ``1 + t`` lies in [1, 2], so either
+    ``f = t`` (t <= sqrt(2) - 1) or ``1 + t = 2·(1 + f)`` with ``f = (t - 1)/2`` and
+    ``log(1 + t) = ln2 + log(1 + f)``; both f stay in the atanh series' range. ``1 + t``
+    is never rounded, so tiny t need no correction. About 2x faster than ``log(1 + t)``
+    with its rounding correction; within 2 ulp (tests/autograd/test_kernels.py).
     """
-    c = consts(x)
-    u = c.one + x
-    finite = u != c.inf and u != c.zero
-    corr = (x - (u - c.one)) / u if finite else c.zero
-    return log(u) + corr
+    c = consts(t)
+    big = t > c.sqrt_two - c.one
+    r = _log1p_reduced((t - c.one) * c.half if big else t, c)
+    return c.ln2_hi + (r + c.ln2_lo) if big else r

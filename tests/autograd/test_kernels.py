@@ -177,6 +177,19 @@ def test_backward_kernel_of_float32_and_float64_is_float64(name, rng) -> None:
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_softplus_across_the_whole_log1p_range(dtype) -> None:
+    # softplus(x) = max(x, 0) + log1p(t), t = e^-|x| in (0, 1]: a dense grid of t, with both
+    # sides of the series' split at t = sqrt(2) - 1 and t down to the float's smallest
+    # values (where log1p(t) = t), compared with the extended-precision reference.
+    t = np.concatenate([np.linspace(0.0, 1.0, 100_001), np.geomspace(1e-300, 1.0, 20_001),
+                        np.sqrt(2.0) - 1 + np.linspace(-1e-6, 1e-6, 2_001)])
+    with np.errstate(divide="ignore"):
+        x = np.log(t).astype(dtype)
+    x = np.concatenate([x, -x])
+    check(kernels.softplus(x), truth("softplus", x), 2)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 def test_special_values(dtype) -> None:
     def arr(*v: float) -> np.ndarray:
         return np.array(v, dtype=dtype)
