@@ -66,23 +66,28 @@ def softmax_xent_backward(p: np.ndarray, a: np.ndarray, asum: np.ndarray, g: Any
 
 def _check_labels(labels: np.ndarray, classes: int) -> None:
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
-        raise ValueError(f"softmax_xent_labels: labels must be in [0, {classes}), got values "
-                         f"from {labels.min()} to {labels.max()}")
+        _bad_labels(labels, classes)
+
+
+def _bad_labels(labels: np.ndarray, classes: int) -> None:
+    raise ValueError(f"softmax_xent_labels: labels must be in [0, {classes}), got values "
+                     f"from {labels.min()} to {labels.max()}")
 
 
 def softmax_xent_labels_forward(z: np.ndarray, labels: np.ndarray,
                                 weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``autograd.kernels.softmax_xent_labels_forward`` (documented there)."""
-    if z.ndim == 2:
-        _check_labels(labels, z.shape[1])
     if not (_compiled(z, weight) and z.ndim == 2 and z.shape[1]
             and labels.shape == weight.shape == z.shape[:1] and labels.dtype.kind in "iu"):
+        if z.ndim == 2:
+            _check_labels(labels, z.shape[1])
         return reference.softmax_xent_labels_forward(z, labels, weight)
     p = np.empty(z.shape, z.dtype)
     losses = np.empty(z.shape[0], z.dtype)
-    _nn().softmax_xent_labels_forward(np.ascontiguousarray(z), np.ascontiguousarray(labels),
-                                      np.ascontiguousarray(weight), p, losses,
-                                      z.size >= sizes.PARALLEL_MIN)
+    if _nn().softmax_xent_labels_forward(np.ascontiguousarray(z), np.ascontiguousarray(labels),
+                                         np.ascontiguousarray(weight), p, losses,
+                                         z.size >= sizes.PARALLEL_MIN):
+        _bad_labels(labels, z.shape[1])
     return losses, p
 
 
@@ -90,16 +95,17 @@ def softmax_xent_labels_backward(p: np.ndarray, labels: np.ndarray, weight: np.n
                                  g: Any) -> np.ndarray:
     """``autograd.kernels.softmax_xent_labels_backward`` (documented there)."""
     g = np.asarray(g, dtype=p.dtype)
-    if p.ndim == 2:
-        _check_labels(labels, p.shape[1])
     if not (_compiled(p, weight) and p.ndim == 2 and labels.shape == weight.shape == p.shape[:1]
             and labels.dtype.kind in "iu" and g.size in (1, p.shape[0])):
+        if p.ndim == 2:
+            _check_labels(labels, p.shape[1])
         return reference.softmax_xent_labels_backward(p, labels, weight, g)
     out = np.empty(p.shape, p.dtype)
-    _nn().softmax_xent_labels_backward(np.ascontiguousarray(p), np.ascontiguousarray(labels),
-                                       np.ascontiguousarray(weight),
-                                       np.ascontiguousarray(g).reshape(-1), int(g.size > 1), out,
-                                       p.size >= sizes.PARALLEL_MIN)
+    if _nn().softmax_xent_labels_backward(np.ascontiguousarray(p), np.ascontiguousarray(labels),
+                                          np.ascontiguousarray(weight),
+                                          np.ascontiguousarray(g).reshape(-1), int(g.size > 1),
+                                          out, p.size >= sizes.PARALLEL_MIN):
+        _bad_labels(labels, p.shape[1])
     return out
 
 

@@ -134,41 +134,56 @@ def softmax_xent_backward(p, a, asum, g, g_step, out, parallel):
 
 @njit(**SCALAR)
 def _softmax_label_row(z, labels, weight, i, p, losses):
+    """One row; returns 1 (row left unwritten) when its label is outside [0, C), else 0."""
+    label = labels[i]
+    if label < 0 or label >= z.shape[1]:
+        return 1
     m = _shifted_exp_row(z, i, p)
     s = _row_sum(p, i)
     _scale_row(p, i, s)
-    losses[i] = weight[i] * (fm.log(s) - (z[i, labels[i]] - m))
+    losses[i] = weight[i] * (fm.log(s) - (z[i, label] - m))
+    return 0
 
 
 @njit(**JIT)
 def softmax_xent_labels_forward(z, labels, weight, p, losses, parallel):
     """Per row i of ``(N, C)`` z: ``p_i = softmax(z_i)``,
-    ``losses[i] = −weight[i]·log p_i[labels[i]]`` (labels in [0, C), not checked here)."""
+    ``losses[i] = −weight[i]·log p_i[labels[i]]``. Returns how many labels lie outside
+    [0, C) (their rows are skipped: the caller raises)."""
+    bad = 0
     if not parallel:
         for i in range(z.shape[0]):
-            _softmax_label_row(z, labels, weight, i, p, losses)
+            bad += _softmax_label_row(z, labels, weight, i, p, losses)
     else:
         for i in prange(z.shape[0]):
-            _softmax_label_row(z, labels, weight, i, p, losses)
+            bad += _softmax_label_row(z, labels, weight, i, p, losses)
+    return bad
 
 
 @njit(**SCALAR)
 def _softmax_label_grad_row(p, labels, weight, g, g_step, i, out):
+    label = labels[i]
+    if label < 0 or label >= p.shape[1]:
+        return 1
     wg = weight[i] * g[i * g_step]
     for j in range(p.shape[1]):
         out[i, j] = p[i, j] * wg
-    out[i, labels[i]] -= wg
+    out[i, label] -= wg
+    return 0
 
 
 @njit(**JIT)
 def softmax_xent_labels_backward(p, labels, weight, g, g_step, out, parallel):
-    """``out_i = (p_i − onehot(labels[i]))·weight[i]·g[i·g_step]``."""
+    """``out_i = (p_i − onehot(labels[i]))·weight[i]·g[i·g_step]``; returns the count of
+    labels outside [0, C), whose rows are skipped."""
+    bad = 0
     if not parallel:
         for i in range(p.shape[0]):
-            _softmax_label_grad_row(p, labels, weight, g, g_step, i, out)
+            bad += _softmax_label_grad_row(p, labels, weight, g, g_step, i, out)
     else:
         for i in prange(p.shape[0]):
-            _softmax_label_grad_row(p, labels, weight, g, g_step, i, out)
+            bad += _softmax_label_grad_row(p, labels, weight, g, g_step, i, out)
+    return bad
 
 
 # ------------------------------------------------------------------- batch norm

@@ -10,6 +10,7 @@ of the targets, as PyTorch does), so the course's ``J = 1/m Σ L`` is 'mean'.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -41,8 +42,10 @@ def _scale(reduction: str, denominator: Any) -> float | None:
         return None
     if reduction == "sum":
         return 1.0
-    with np.errstate(divide="ignore"):
-        return float(np.float64(1.0) / np.float64(denominator))
+    denominator = float(denominator)
+    if denominator == 0.0:  # every row ignored or weighted 0: the mean is 0/0 = nan, as torch's
+        return math.copysign(math.inf, denominator)
+    return 1.0 / denominator
 
 
 def _tensor(x: Any) -> ag.Tensor:
@@ -99,6 +102,9 @@ def _class_indices(target: Any, input: ag.Tensor, ignore_index: int,
         hint = " (use target.reshape(-1))" if y.size == n else ""
         raise ValueError(f"{name}: target of class indices must have shape ({n},) for input "
                          f"{tuple(input.shape)}, got {y.shape}{hint}")
+    if n and 0 <= (low := y.min()) and (high := y.max()) < classes and \
+            not low <= ignore_index <= high:
+        return y, None  # the common case, told by two reductions: every label counts
     valid = y != ignore_index
     bad = valid & ((y < 0) | (y >= classes))
     if bad.any():
@@ -108,6 +114,11 @@ def _class_indices(target: Any, input: ag.Tensor, ignore_index: int,
             f"{classes} classes"
         )
     return np.where(valid, y, 0), valid
+
+
+def _kept(valid: np.ndarray | None, values: np.ndarray) -> np.ndarray:
+    """``values`` with the ignored rows' entries set to 0 (``valid`` None: none ignored)."""
+    return values if valid is None else np.where(valid, values, 0).astype(values.dtype)
 
 
 def _check_logits(input: ag.Tensor, name: str) -> None:
@@ -340,15 +351,19 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
         return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, n))
     y, valid = _class_indices(target, input, ignore_index, name)
     if not label_smoothing:
-        row_weight = np.where(valid, w[y], 0).astype(input.dtype, copy=False)
-        return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, row_weight.sum()), y,
-                                         row_weight)
+        if weight is None and valid is None:
+            row_weight, total = np.ones(n, dtype=input.dtype), n
+        else:
+            row_weight = _kept(valid, w[y])
+            total = row_weight.sum()
+        return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, total), y, row_weight)
     coeffs = np.zeros((n, classes), dtype=input.dtype)
     rows = np.arange(n)
     coeffs[rows, y] = (1.0 - label_smoothing) * w[y]
     coeffs += (label_smoothing / classes) * w
-    coeffs[~valid] = 0.0
-    return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, w[y][valid].sum()))
+    if valid is not None:
+        coeffs[~valid] = 0.0
+    return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, _kept(valid, w[y]).sum()))
 
 
 def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
@@ -367,6 +382,6 @@ def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: in
     n, classes = input.shape
     w = _class_weight(weight, classes, input.dtype, name)
     y, valid = _class_indices(target, input, ignore_index, name)
-    coeffs = np.where(valid, w[y], 0.0).astype(input.dtype)
+    coeffs = _kept(valid, w[y])
     loss = -input[np.arange(n), y] * coeffs
     return _reduce(loss, reduction, coeffs.sum())

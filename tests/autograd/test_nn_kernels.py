@@ -197,7 +197,17 @@ def test_softmax_xent_labels_match_the_dense_reference(shape, layout, dtype, rng
               dtype, scale=4.0)
 
 
-def test_softmax_xent_labels_out_of_range_is_a_clear_error() -> None:
+@pytest.mark.parametrize("parallel_min", [10**9, 1], ids=["serial", "parallel"])
+@pytest.mark.parametrize("labels,message", [([0, 3], "from 0 to 3"), ([-1, 2], "from -1 to 2")])
+def test_softmax_xent_labels_out_of_range_is_a_clear_error(labels, message, parallel_min,
+                                                           monkeypatch) -> None:
+    # The compiled kernels check the labels themselves (the rows they skip are never read).
+    monkeypatch.setattr(sizes, "PARALLEL_MIN", parallel_min)
     z = np.zeros((2, 3), np.float32)
-    with pytest.raises(ValueError, match=r"labels must be in \[0, 3\), got values from 0 to 3"):
-        kernels.softmax_xent_labels_forward(z, np.array([0, 3]), np.ones(2, np.float32))
+    labels = np.array(labels)
+    match = rf"labels must be in \[0, 3\), got values {message}"
+    with pytest.raises(ValueError, match=match):
+        kernels.softmax_xent_labels_forward(z, labels, np.ones(2, np.float32))
+    with pytest.raises(ValueError, match=match):
+        kernels.softmax_xent_labels_backward(np.full((2, 3), 1 / 3, np.float32), labels,
+                                             np.ones(2, np.float32), 1.0)
