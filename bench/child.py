@@ -87,11 +87,27 @@ def blas_lever(batch_sizes: list[int], repeat: int) -> dict[str, Any]:
     return {"blas_info": blas.info(), "openblas_architecture": arch, "rows": rows}
 
 
+def ops_alone(impl: str, sizes: list[int], budget: float) -> dict[str, float]:
+    """The op table's column of one implementation, with no other framework loaded."""
+    from .ops import time_impl
+
+    return time_impl(impl, sizes, budget)
+
+
+def chain_alone(impl: str, length: int, repeat: int) -> dict[str, float]:
+    """The per-op overhead of one framework, with no other framework loaded."""
+    from .ops import chain_us_per_op
+
+    return {"us_per_op": chain_us_per_op(impl, length, repeat)}
+
+
 TASKS = {
     "first_step": lambda a: first_step(int(a[0]), int(a[1])),
     "rss": lambda a: rss_trace(a[0], int(a[1]), int(a[2]), int(a[3])),
     "blas": lambda a: blas_lever([int(x) for x in a[0].split(",")], int(a[1])),
     "step_alone": lambda a: step_alone(a[0], int(a[1]), int(a[2]), int(a[3])),
+    "ops_alone": lambda a: ops_alone(a[0], [int(x) for x in a[1].split(",")], float(a[2])),
+    "chain_alone": lambda a: chain_alone(a[0], int(a[1]), int(a[2])),
 }
 
 

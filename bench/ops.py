@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .child import spawn
 from .contenders import torch_available
 from .timing import median_seconds, repeats_for
 
@@ -159,20 +160,35 @@ def _time(run: Callable[[int], None], budget: float) -> float:
     return median_seconds(run, 3, repeats_for(first, budget, 5, 100))
 
 
-def bench_ops(sizes: tuple[int, ...], budget: float) -> list[dict[str, Any]]:
-    """µs per forward+backward for every op, size and implementation."""
-    impls = ("graphgrad", "numpy", "torch") if torch_available() else ("graphgrad", "numpy")
-    rows = []
+def time_impl(impl: str, sizes: list[int], budget: float) -> dict[str, float]:
+    """µs per forward+backward of every op at every size, for one implementation."""
+    timings = {}
     for name in (*ELEMENTWISE, *FUSED):
         for size in sizes:
             case = make_case(name, size, np.random.default_rng(size))
-            row: dict[str, Any] = {"op": name, "size": size}
-            for impl in impls:
-                run = numpy_runner(name, case) if impl == "numpy" else \
-                    autograd_runner(impl, name, case)
-                row[impl] = _time(run, budget) * 1e6
-            rows.append(row)
-    return rows
+            run = numpy_runner(name, case) if impl == "numpy" else \
+                autograd_runner(impl, name, case)
+            timings[f"{name}/{size}"] = _time(run, budget) * 1e6
+    return timings
+
+
+def _impls() -> tuple[str, ...]:
+    return ("graphgrad", "numpy", "torch") if torch_available() else ("graphgrad", "numpy")
+
+
+def bench_ops(sizes: tuple[int, ...], budget: float) -> list[dict[str, Any]]:
+    """µs per forward+backward for every op, size and implementation.
+
+    Each implementation runs in a fresh process of its own: a framework's idle thread
+    pool spins for a while after its last parallel call (PyTorch's OpenMP workers,
+    Numba's), and in a shared process it starves the next contender's threads (a
+    1e7-element exp measured 14 ms alone and up to 64 ms right after PyTorch's ops).
+    """
+    timings = {impl: spawn("ops_alone", [impl, ",".join(map(str, sizes)), budget])
+               for impl in _impls()}
+    return [{"op": name, "size": size,
+             **{impl: t[f"{name}/{size}"] for impl, t in timings.items()}}
+            for name in (*ELEMENTWISE, *FUSED) for size in sizes]
 
 
 def _chain(impl: str, length: int) -> Callable[[int], None]:
@@ -189,11 +205,15 @@ def _chain(impl: str, length: int) -> Callable[[int], None]:
     return run
 
 
-def per_op_overhead(length: int, repeat: int) -> dict[str, float]:
+def chain_us_per_op(impl: str, length: int, repeat: int) -> float:
     """µs per op (forward+backward) over a chain of ``length`` mul/add ops on 1 element."""
+    return median_seconds(_chain(impl, length), 2, repeat) / length * 1e6
+
+
+def per_op_overhead(length: int, repeat: int) -> dict[str, float]:
+    """``chain_us_per_op`` for graphgrad and PyTorch, each in a fresh process of its own."""
     impls = ("graphgrad", "torch") if torch_available() else ("graphgrad",)
-    return {impl: median_seconds(_chain(impl, length), 2, repeat) / length * 1e6
-            for impl in impls}
+    return {impl: spawn("chain_alone", [impl, length, repeat])["us_per_op"] for impl in impls}
 
 
 def run(quick: bool) -> dict[str, Any]:
