@@ -10,6 +10,8 @@ tensor([[2., 4.]])
 
 # First: picks the BLAS kernels from the CPU flags, before anything loads NumPy.
 from . import blas  # noqa: F401, I001
+# Then: freed arrays' memory is kept for the next ones (glibc's thresholds; allocator.py).
+from . import allocator  # noqa: F401, I001
 from . import tensor_methods as _tensor_methods  # noqa: F401  (attaches the operators)
 from .creation import (
     arange,
