@@ -80,13 +80,14 @@ def _ops(r: dict[str, Any]) -> list[str]:
     rows = [[row["op"], f"{row['size']:.0e}", *(row[i] for i in impls),
              *(row["graphgrad"] / row[i] for i in impls if i != "graphgrad")]
             for row in r["rows"]]
-    lines = ["µs per forward+backward (median; each implementation in a fresh process of its "
-             "own, so that no other framework's idle threads compete for the cores):", ""]
+    lines = [f"µs per forward+backward: the fastest of {r.get('rounds', 1)} medians, each "
+             "implementation in fresh processes of its own (so that no other framework's idle "
+             "threads compete for the cores), the implementations taking turns:", ""]
     lines += _table(["op", "elements", *impls, *ratio_cols], rows)
     overhead = ", ".join(f"{k} {v:.2f} µs" for k, v in r["overhead_us_per_op"].items())
     lines += ["", f"Per-op overhead, 1-element tensors, forward+backward over a "
-              f"{r['chain_length']}-op mul/add chain (each framework in its own process): "
-              f"{overhead}."]
+              f"{r['chain_length']}-op mul/add chain (each framework in its own processes, "
+              f"fastest of {r.get('rounds', 1)} medians): {overhead}."]
     return lines
 
 
