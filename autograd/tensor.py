@@ -278,8 +278,8 @@ class Tensor:
         global _engine_backward
         if _engine_backward is None:
             from .engine import backward as _engine_backward
-        _engine_backward(self, None if gradient is None else (gradient,), retain_graph=retain_graph,
-                 create_graph=create_graph, inputs=inputs)
+        _engine_backward(self, None if gradient is None else (gradient,),
+                         retain_graph=retain_graph, create_graph=create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------- repr
     def __repr__(self) -> str:
