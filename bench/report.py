@@ -61,9 +61,10 @@ def _step(r: dict[str, Any]) -> list[str]:
     lines += _table(["batch", *pairs], [[b["batch_size"], *(b["ratios_of_min"][p] for p in pairs)]
                                         for b in r["batches"]])
     names = list(r["batches"][0]["alone"])
-    lines += ["", "Each contender alone in a fresh process (median / fastest ms per step; no "
-              "other framework's thread pools in the process), and the ratios of the medians:",
-              ""]
+    lines += ["", "Each contender alone in a fresh process (no other framework's thread pools "
+              "in it; the contenders' processes take turns over rounds and the round with the "
+              "fastest median counts): median / fastest ms per step, and the ratios of the "
+              "medians:", ""]
     lines += _table(["batch", *names, *pairs],
                     [[b["batch_size"],
                       *(f"{b['alone'][n]['ms']:.3g} / {b['alone'][n]['ms_min']:.3g}"
