@@ -69,7 +69,6 @@ class Context:
         "_saved",
         "_released",
         "_hooks",
-        "_out_refs",
         "__dict__",
         "__weakref__",
     )
@@ -243,6 +242,5 @@ def _record(ctx: Context, args: tuple, outs: tuple) -> None:
     ctx._saved = None
     ctx._released = False
     ctx._hooks = None
-    ctx._out_refs = None
     if ctx._to_save is not None:
         ctx._resolve_saved(args, outs)
