@@ -3,13 +3,16 @@
 ``PARALLEL_MIN``: at and above it a kernel splits its loop over Numba's threads
 (``prange``); thread start-up costs microseconds, which pays only on large
 arrays (a parallel sigmoid beats the serial one from ~3e4 float32 elements, a
-memory-bound relu from ~1e5). But on a machine whose cores are busy with other
-processes (a shared server, a test suite running in parallel), Numba's worker
-threads wait for a core and a parallel call that takes 20 µs unloaded was
-measured at 2-12 ms. So the default is 1e6 elements, where a kernel's own work
-(~0.5 ms) dwarfs the start-up and a loaded machine costs little; set
+memory-bound relu from ~1e5). But Numba's worker threads must get a core at once,
+and on 2 cores they often cannot: right after an OpenBLAS matmul its idle workers
+spin-wait, and a parallel relu on 131k elements that takes 8 µs alone took 6 ms
+(median); on a machine busy with other processes a 20 µs parallel call was
+measured at 2-12 ms. Making Numba's OpenMP threads sleep instead
+(``OMP_WAIT_POLICY=PASSIVE``) removes the stall but costs 40-80 µs per parallel
+region to wake them, more than a 1e5-element kernel gains. So the default is 1e6
+elements, where a kernel's own work (~0.5 ms) dwarfs both; set
 ``GRAPHGRAD_PARALLEL_MIN`` in the environment (before ``import autograd``) to
-move it, e.g. to 100000 on an otherwise idle machine.
+move it, e.g. to 100000 on an otherwise idle machine that runs no matmuls.
 
 ``COMPILED_MIN``: below these sizes the dispatcher calls the NumPy reference,
 because a compiled call costs ~1.5 µs more than a ufunc call. Measured on an
