@@ -71,7 +71,7 @@ def _root_gradient(root: Tensor, gradient: Any) -> Tensor:
 
 def _count_dependencies(roots: Sequence[Context]) -> dict[Context, int]:
     deps: dict[Context, int] = {}
-    seen = set(roots)
+    start = set(roots)  # walked from the start: never pushed again when reached
     stack = list(roots)
     while stack:
         node = stack.pop()
@@ -79,11 +79,14 @@ def _count_dependencies(roots: Sequence[Context]) -> dict[Context, int]:
             if edge is None:
                 continue
             parent = edge[0]
-            if isinstance(parent, Context):
-                deps[parent] = deps.get(parent, 0) + 1
-                if parent not in seen:
-                    seen.add(parent)
-                    stack.append(parent)
+            if type(parent) is Context:
+                count = deps.get(parent)
+                if count is None:  # first edge into it: walk it once
+                    deps[parent] = 1
+                    if parent not in start:
+                        stack.append(parent)
+                else:
+                    deps[parent] = count + 1
     return deps
 
 
