@@ -13,6 +13,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..function import Function
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import as_tensor, operand, unbroadcast
 
@@ -97,15 +98,23 @@ class Linear(Function):
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         nx, nw, nb = ctx.needs_input_grad
-        gx = matmul(g, w) if nx else None
+        recorded = is_grad_enabled()
+        if not recorded:
+            # No graph to record (the usual backward): the same formulas on the arrays,
+            # without an op node per product (~7 us per Linear backward).
+            g, x, w = g.data, x.data, w.data
+        gx = g @ w if nx else None
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
-        gw = matmul(g2.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
+        gw = g2.T @ (x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
         gb = None
         if nb and ctx.has_bias:
             # Σ over the batch as a product with ones: BLAS's gemv reads g2 once in row
             # order (measured 7 vs 27 us for (512, 256) float32 against sum(axis=0)).
-            gb = matmul(Tensor._wrap(np.ones(g2.shape[0], dtype=g2.dtype)), g2)
-        return gx, gw, gb
+            ones = np.ones(g2.shape[0], dtype=g2.dtype)
+            gb = (Tensor._wrap(ones) if recorded else ones) @ g2
+        if recorded:
+            return gx, gw, gb
+        return tuple(None if a is None else Tensor._wrap(a) for a in (gx, gw, gb))
 
 
 def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
