@@ -93,19 +93,29 @@ def kept_shape(shape: tuple, axes: tuple[int, ...] | None) -> tuple:
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
-def unbroadcast(grad: Tensor, shape: tuple) -> Tensor:
+def unbroadcast(grad: Any, shape: tuple) -> Any:
     """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
 
-    This is the one place every binary op undoes broadcasting; it is written with
-    differentiable ops, so it works inside higher-order gradients too.
+    This is the one place every binary op undoes broadcasting. On a Tensor it uses
+    differentiable ops, so it works inside higher-order gradients too; on an array
+    (a backward with no graph to record) it uses NumPy's.
     """
-    if grad.data.shape == shape:
+    if grad.shape == shape:
         return grad
     lead = grad.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, s in enumerate(shape) if s == 1 and grad.shape[i + lead] != 1
     )
-    from .reduce import sum as _sum
+    if axes:
+        if type(grad) is np.ndarray:
+            grad = grad.sum(axis=axes)
+        else:
+            from .reduce import sum as _sum
 
-    g = _sum(grad, axes) if axes else grad
-    return g.reshape(shape) if g.shape != shape else g
+            grad = _sum(grad, axes)
+    return grad.reshape(shape) if grad.shape != shape else grad
+
+
+def wrap_grads(*grads: np.ndarray | None) -> tuple[Tensor | None, ...]:
+    """Gradients a backward computed on arrays, as the Tensors (or None) it returns."""
+    return tuple(None if g is None else Tensor._make(g, False, None, 0) for g in grads)

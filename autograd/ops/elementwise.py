@@ -15,8 +15,9 @@ import numpy as np
 from .. import kernels
 from ..errors import ShapeError
 from ..function import Function
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ._util import as_tensor, operand, shape_of, unbroadcast
+from ._util import as_tensor, operand, shape_of, unbroadcast, wrap_grads
 
 
 def _shape_error(op: str, a: Any, b: Any) -> ShapeError:
@@ -88,8 +89,12 @@ class Mul(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        return (unbroadcast(g * b, a.data.shape) if na else None,
-                unbroadcast(g * a, b.data.shape) if nb else None)
+        if not is_grad_enabled():  # no graph to record: the same formulas on the arrays
+            g, a, b = g.data, a.data, b.data
+            return wrap_grads(unbroadcast(g * b, a.shape) if na else None,
+                              unbroadcast(g * a, b.shape) if nb else None)
+        return (unbroadcast(g * b, a.shape) if na else None,
+                unbroadcast(g * a, b.shape) if nb else None)
 
 
 class Div(Function):
