@@ -82,8 +82,8 @@ class Tensor:
         if requires_grad:
             self.requires_grad_(True)
 
-    @classmethod
-    def _make(cls, data: np.ndarray, requires_grad: bool, grad_fn: Any, index: int) -> Tensor:
+    @staticmethod
+    def _make(data: np.ndarray, requires_grad: bool, grad_fn: Any, index: int) -> Tensor:
         t = object.__new__(Tensor)
         t.data = data
         t.grad = None

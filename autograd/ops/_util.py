@@ -24,8 +24,6 @@ def operand(x: Any, like: Any) -> Any:
     """
     if isinstance(x, Tensor):
         return x
-    if type(x) is float and isinstance(like, Tensor) and like.data.dtype.kind == "f":
-        return np.asarray(x, dtype=like.data.dtype)
     if isinstance(x, (bool, int, float)) and not isinstance(x, np.generic):
         dt = like.dtype if isinstance(like, Tensor) else None
         if dt is not None and dt.kind == "f":

@@ -37,7 +37,8 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
         if not isinstance(b, Tensor):
             a = Tensor._wrap(a)
     if not isinstance(b, Tensor):
-        b = operand(b, a)
+        dt = a.data.dtype  # a Python float takes a's float dtype (``operand``'s rule, inline)
+        b = np.asarray(b, dtype=dt) if type(b) is float and dt.kind == "f" else operand(b, a)
     try:
         return fn.apply(a, b)
     except ValueError as e:
