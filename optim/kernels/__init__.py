@@ -42,14 +42,15 @@ def _flat(p: np.ndarray, g: np.ndarray, *state: np.ndarray | None) -> list | Non
     the kernel can't run on these arrays."""
     if USE_REFERENCE or p.dtype not in _FLOATS:
         return None
-    if p.flags.c_contiguous:
+    flags = p.flags
+    if flags.c_contiguous:
         order, flag = "C", "C_CONTIGUOUS"
-    elif p.flags.f_contiguous:
+    elif flags.f_contiguous:
         order, flag = "F", "F_CONTIGUOUS"
     else:
         return None
     pf = p.ravel(order)
-    out = [pf, np.ravel(g.astype(p.dtype, copy=False), order)]
+    out = [pf, g.astype(p.dtype, copy=False).ravel(order)]
     for a in state:
         if a is None:
             out.append(pf)
