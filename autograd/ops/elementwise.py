@@ -344,6 +344,15 @@ def cos(a: Any) -> Tensor:
 
 
 # ----------------------------------------------------------------- activations
+def _fused_grad(op: type[Function], kernel: str, g: Tensor, y: Tensor, *params: Any) -> Tensor:
+    """The activation gradient ``op.apply(g, y, *params)`` (an op that can itself be
+    differentiated), or, with no graph to record (the usual backward), its kernel
+    ``kernels.<kernel>`` run on the arrays without a node."""
+    if is_grad_enabled():
+        return op.apply(g, y, *params)
+    return Tensor._make(getattr(kernels, kernel)(g.data, y.data, *params), False, None, 0)
+
+
 class TanhBackward(Function):
     """``g·(1 - out²)``, the tanh gradient, as one fused kernel."""
 
@@ -372,7 +381,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return TanhBackward.apply(g, out)
+        return _fused_grad(TanhBackward, "tanh_backward", g, out)
 
 
 class SigmoidBackward(Function):
@@ -403,7 +412,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return SigmoidBackward.apply(g, out)
+        return _fused_grad(SigmoidBackward, "sigmoid_backward", g, out)
 
 
 class ReluBackward(Function):
@@ -432,7 +441,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         (out,) = ctx.saved_tensors
-        return ReluBackward.apply(g, out.detach())
+        return _fused_grad(ReluBackward, "relu_backward", g, out.detach())
 
 
 class LeakyReluBackward(Function):
@@ -462,7 +471,8 @@ class LeakyRelu(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
-        return LeakyReluBackward.apply(g, a.detach(), ctx.slope), None
+        return _fused_grad(LeakyReluBackward, "leaky_relu_backward", g, a.detach(),
+                           ctx.slope), None
 
 
 class Softplus(Function):
@@ -476,6 +486,8 @@ class Softplus(Function):
     @staticmethod
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
+        if not is_grad_enabled():  # no graph to record: σ(a)·g in one fused pass
+            return Tensor._make(kernels.softplus_backward(g.data, a.data), False, None, 0)
         return g * sigmoid(a)
 
 
