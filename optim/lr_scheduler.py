@@ -29,7 +29,26 @@ def _lrs(optimizer: Optimizer) -> list[float]:
     return [group["lr"] for group in optimizer.param_groups]
 
 
-class LRScheduler:
+class _SchedulerState:
+    """What every scheduler shares: the last rates it set, and its state as plain data."""
+
+    optimizer: Optimizer
+    _last_lr: list[float]
+
+    def get_last_lr(self) -> list[float]:
+        """The learning rates set by the last ``step()``, one per parameter group."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything but the optimizer: numbers and lists, no Tensors."""
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a state saved by ``state_dict()``."""
+        self.__dict__.update(state_dict)
+
+
+class LRScheduler(_SchedulerState):
     """Base class: subclasses give ``get_lr()``, the rates for epoch ``last_epoch``.
 
     ``last_epoch=-1`` starts a new schedule from each group's current ``lr`` (saved
@@ -71,18 +90,6 @@ class LRScheduler:
         for group, lr in zip(self.optimizer.param_groups, values):
             group["lr"] = lr
         self._last_lr = _lrs(self.optimizer)
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rates set by the last ``step()``, one per parameter group."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer: numbers and lists, no Tensors."""
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a state saved by ``state_dict()``."""
-        self.__dict__.update(state_dict)
 
 
 class LambdaLR(LRScheduler):
@@ -307,7 +314,7 @@ class InverseSqrtDecay(LRScheduler):
         return [self.k * base / math.sqrt(self.last_epoch) for base in self.base_lrs]
 
 
-class ReduceLROnPlateau:
+class ReduceLROnPlateau(_SchedulerState):
     """PyTorch's ``ReduceLROnPlateau``: multiply the rate by ``factor`` when a metric
     stops improving — the course's "manual" decay (seed-inventory §9.8) made automatic.
 
@@ -382,15 +389,3 @@ class ReduceLROnPlateau:
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = _lrs(self.optimizer)
-
-    def get_last_lr(self) -> list[float]:
-        """The current learning rates, one per parameter group."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer."""
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a state saved by ``state_dict()``."""
-        self.__dict__.update(state_dict)

@@ -90,12 +90,12 @@ class Mul(Function):
     def backward(ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        if not is_grad_enabled():  # no graph to record: the same formulas on the arrays
+        recorded = is_grad_enabled()
+        if not recorded:  # no graph to record: the same formulas on the arrays
             g, a, b = g.data, a.data, b.data
-            return wrap_grads(unbroadcast(g * b, a.shape) if na else None,
-                              unbroadcast(g * a, b.shape) if nb else None)
-        return (unbroadcast(g * b, a.shape) if na else None,
-                unbroadcast(g * a, b.shape) if nb else None)
+        ga = unbroadcast(g * b, a.shape) if na else None
+        gb = unbroadcast(g * a, b.shape) if nb else None
+        return (ga, gb) if recorded else wrap_grads(ga, gb)
 
 
 class Div(Function):

@@ -81,8 +81,7 @@ class Linear(Function):
 
     Shapes: x ``(..., in)``, W ``(out, in)``, b ``(out,)`` or None → y ``(..., out)``.
     Backward: ``dx = g @ W``, ``dW = gᵀ x`` (summed over the batch), ``db = Σ g`` (as
-    ``1ᵀ g``);
-    each gradient comes out contiguous in its parameter's own layout.
+    ``1ᵀ g``); each gradient comes out contiguous in its parameter's own layout.
     """
 
     @staticmethod
