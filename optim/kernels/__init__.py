@@ -61,6 +61,16 @@ def _flat(p: np.ndarray, g: np.ndarray, *state: np.ndarray | None) -> list | Non
     return out
 
 
+def _constants(dtype: np.dtype, *values: float) -> tuple:
+    """The update's scalars as a tuple in the parameter's dtype.
+
+    A tuple, not an array: its values are registers in the compiled loop. Read from an
+    array of the same dtype, LLVM must assume a store to ``p`` may change them and gives
+    up vectorizing (measured 6x slower for Adam over 269k float32 on an AVX2 Zen 3).
+    """
+    return tuple(map(dtype.type, values))
+
+
 def _loop(name: str, n: int):  # noqa: ANN202  (returns a Numba dispatcher)
     kernels = load_fused()
     return getattr(kernels, f"{name}_parallel" if n >= PARALLEL_THRESHOLD else f"{name}_serial")
@@ -115,7 +125,7 @@ def rmsprop(p: np.ndarray, g: np.ndarray, sq: np.ndarray, gavg: np.ndarray | Non
                                  weight_decay=weight_decay, momentum=momentum,
                                  centered=centered, maximize=maximize)
     w = 1 - alpha
-    c = np.array([-lr, alpha, w, eps, weight_decay, momentum, -1, 1 - w], dtype=p.dtype)
+    c = _constants(p.dtype, -lr, alpha, w, eps, weight_decay, momentum, -1, 1 - w)
     _loop("rmsprop", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
                              bool(centered), momentum > 0, abs(w) < 0.5)
     return None
@@ -131,8 +141,8 @@ def adam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.nd
                               weight_decay=weight_decay, decoupled=decoupled,
                               maximize=maximize, step_size=step_size, bc2_sqrt=bc2_sqrt)
     w = 1 - beta1
-    c = np.array([-step_size, bc2_sqrt, eps, weight_decay, 1 - lr * weight_decay, w, 1 - w,
-                  beta2, 1 - beta2], dtype=p.dtype)
+    c = _constants(p.dtype, -step_size, bc2_sqrt, eps, weight_decay, 1 - lr * weight_decay, w,
+                   1 - w, beta2, 1 - beta2)
     _loop("adam", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
                           decoupled and weight_decay != 0, vmax is not None, abs(w) < 0.5)
     return None
