@@ -30,6 +30,7 @@ from numba import njit, prange
 from . import fastmath as fm
 from .activations import JIT, SCALAR
 
+BLOCK = {"error_model": "numpy", "fastmath": {"contract"}}  # a row block's work: a call
 _CHUNKS = 16  # row chunks of the parallel column sums (a multiple of any small thread count)
 
 
@@ -56,19 +57,17 @@ def _row_max(z, i):
 
 
 # Sums vectorize only when LLVM may reorder them ('reassoc'), a flag the exp of
-# fastmath.py must not get; so they are a separate (not Numba-inlined) function whose
+# fastmath.py must not get; so they are separate (not Numba-inlined) functions whose
 # own instructions carry it, and the exp loop has no reduction in it.
 @njit(error_model="numpy", fastmath={"reassoc", "contract"})
-def _row_sums(p, a, z, m, i):
-    """``(Σ p_i, Σ a_i, Σ a_i·(z_i − m))``."""
-    s = fm.consts(p[i, 0]).zero
-    sa = s
-    saz = s
-    for j in range(z.shape[1]):
-        s += p[i, j]
+def _target_sums(a, p, i):
+    """``(Σ a_i, Σ a_i·p_i)`` over row i, p holding ``z − max z``."""
+    sa = fm.consts(p[i, 0]).zero
+    saz = sa
+    for j in range(p.shape[1]):
         sa += a[i, j]
-        saz += a[i, j] * (z[i, j] - m)
-    return s, sa, saz
+        saz += a[i, j] * p[i, j]
+    return sa, saz
 
 
 @njit(error_model="numpy", fastmath={"reassoc", "contract"})
@@ -80,40 +79,61 @@ def _row_sum(p, i):
 
 
 @njit(**SCALAR)
-def _shifted_exp_row(z, i, p):
-    """``p_i = e^(z_i − m)`` with m the row max; returns m."""
-    m = _row_max(z, i)
-    for j in range(z.shape[1]):
-        p[i, j] = fm.exp(z[i, j] - m)
-    return m
+def _softmax_rows(z, lo, hi, p, m, s):
+    """Rows ``[lo, hi)``: ``p = softmax(z)``, ``m`` the row maxima, ``s = Σ e^(z − m)``.
+
+    Three passes: ``z − m`` per row, then e^ over the block as one flat loop (a loop
+    of C per row vectorizes badly for few classes: measured 38 µs for 512 rows of 10
+    against 13 µs flat), then the sums and the scaling per row.
+    """
+    c = z.shape[1]
+    for i in range(lo, hi):
+        mi = _row_max(z, i)
+        m[i] = mi
+        for j in range(c):
+            p[i, j] = z[i, j] - mi
+    flat = p.reshape(-1)
+    for k in range(lo * c, hi * c):
+        flat[k] = fm.exp(flat[k])
+    for i in range(lo, hi):
+        si = _row_sum(p, i)
+        s[i] = si
+        inv = fm.consts(si).one / si
+        for j in range(c):
+            p[i, j] *= inv
+
+
+@njit(**BLOCK)
+def _target_block(z, a, lo, hi, p, losses, asum, m, s):
+    for i in range(lo, hi):
+        mi = _row_max(z, i)
+        for j in range(z.shape[1]):
+            p[i, j] = z[i, j] - mi
+        asum[i], losses[i] = _target_sums(a, p, i)
+    _softmax_rows(z, lo, hi, p, m, s)
+    for i in range(lo, hi):
+        losses[i] = fm.log(s[i]) * asum[i] - losses[i]
 
 
 @njit(**SCALAR)
-def _scale_row(p, i, s):
-    inv = fm.consts(s).one / s
-    for j in range(p.shape[1]):
-        p[i, j] *= inv
-
-
-@njit(**SCALAR)
-def _softmax_xent_row(z, a, i, p, losses, asum):
-    m = _shifted_exp_row(z, i, p)
-    s, sa, saz = _row_sums(p, a, z, m, i)
-    _scale_row(p, i, s)
-    asum[i] = sa
-    losses[i] = fm.log(s) * sa - saz
+def _blocks(n, parallel):
+    """How many row blocks: one serially, a few per thread in parallel."""
+    return min(n, _CHUNKS) if parallel else min(n, 1)
 
 
 @njit(**JIT)
 def softmax_xent_forward(z, a, p, losses, asum, parallel):
     """Per row i of ``(N, C)`` z and a (C >= 1): ``p_i = softmax(z_i)``,
     ``losses[i] = −Σ_c a_ic·log p_ic``, ``asum[i] = Σ_c a_ic``."""
+    n = z.shape[0]
+    m = np.empty(n, z.dtype)
+    s = np.empty(n, z.dtype)
+    blocks = _blocks(n, parallel)
     if not parallel:
-        for i in range(z.shape[0]):
-            _softmax_xent_row(z, a, i, p, losses, asum)
+        _target_block(z, a, 0, n, p, losses, asum, m, s)
     else:
-        for i in prange(z.shape[0]):
-            _softmax_xent_row(z, a, i, p, losses, asum)
+        for b in prange(blocks):
+            _target_block(z, a, b * n // blocks, (b + 1) * n // blocks, p, losses, asum, m, s)
 
 
 @njit(**JIT)
@@ -132,31 +152,37 @@ def softmax_xent_backward(p, a, asum, g, g_step, out, parallel):
                 out[i, j] = (p[i, j] * asum[i] - a[i, j]) * gi
 
 
-@njit(**SCALAR)
-def _softmax_label_row(z, labels, weight, i, p, losses):
-    """One row; returns 1 (row left unwritten) when its label is outside [0, C), else 0."""
-    label = labels[i]
-    if label < 0 or label >= z.shape[1]:
-        return 1
-    m = _shifted_exp_row(z, i, p)
-    s = _row_sum(p, i)
-    _scale_row(p, i, s)
-    losses[i] = weight[i] * (fm.log(s) - (z[i, label] - m))
-    return 0
+@njit(**BLOCK)
+def _label_block(z, labels, weight, lo, hi, p, losses, m, s):
+    """Rows ``[lo, hi)``; returns how many of their labels lie outside [0, C) (those rows'
+    losses are left unwritten)."""
+    _softmax_rows(z, lo, hi, p, m, s)
+    outside = 0
+    for i in range(lo, hi):
+        label = labels[i]
+        if label < 0 or label >= z.shape[1]:
+            outside += 1
+        else:
+            losses[i] = weight[i] * (fm.log(s[i]) - (z[i, label] - m[i]))
+    return outside
 
 
 @njit(**JIT)
 def softmax_xent_labels_forward(z, labels, weight, p, losses, parallel):
     """Per row i of ``(N, C)`` z: ``p_i = softmax(z_i)``,
     ``losses[i] = −weight[i]·log p_i[labels[i]]``. Returns how many labels lie outside
-    [0, C) (their rows are skipped: the caller raises)."""
+    [0, C) (their losses are left unwritten: the caller raises)."""
+    n = z.shape[0]
+    m = np.empty(n, z.dtype)
+    s = np.empty(n, z.dtype)
+    blocks = _blocks(n, parallel)
     bad = 0
     if not parallel:
-        for i in range(z.shape[0]):
-            bad += _softmax_label_row(z, labels, weight, i, p, losses)
+        bad = _label_block(z, labels, weight, 0, n, p, losses, m, s)
     else:
-        for i in prange(z.shape[0]):
-            bad += _softmax_label_row(z, labels, weight, i, p, losses)
+        for b in prange(blocks):
+            bad += _label_block(z, labels, weight, b * n // blocks, (b + 1) * n // blocks, p,
+                                losses, m, s)
     return bad
 
 

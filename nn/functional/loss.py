@@ -340,23 +340,25 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
     input = _float_input(input, name)
     _check_logits(input, name)
     n, classes = input.shape
-    w = _class_weight(weight, classes, input.dtype, name)
+    w = None if weight is None else _class_weight(weight, classes, input.dtype, name)
     target_t = target if isinstance(target, ag.Tensor) else None
     target_shape = np.shape(target.data if target_t is not None else target)
     if target_shape == (n, classes) and np.asarray(
             target.data if target_t is not None else target).dtype.kind == "f":
         probs = _float_target(target, input, name)
         smoothed = probs * (1.0 - label_smoothing) + label_smoothing / classes
-        coeffs = smoothed * w if weight is not None else smoothed
+        coeffs = smoothed * w if w is not None else smoothed
         return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, n))
     y, valid = _class_indices(target, input, ignore_index, name)
+    if not label_smoothing and w is None and valid is None:  # the common case: every row, 1
+        return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, n), y,
+                                         np.ones(n, dtype=input.dtype))
+    if w is None:
+        w = np.ones(classes, dtype=input.dtype)
     if not label_smoothing:
-        if weight is None and valid is None:
-            row_weight, total = np.ones(n, dtype=input.dtype), n
-        else:
-            row_weight = _kept(valid, w[y])
-            total = row_weight.sum()
-        return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, total), y, row_weight)
+        row_weight = _kept(valid, w[y])
+        return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, row_weight.sum()), y,
+                                         row_weight)
     coeffs = np.zeros((n, classes), dtype=input.dtype)
     rows = np.arange(n)
     coeffs[rows, y] = (1.0 - label_smoothing) * w[y]
