@@ -94,7 +94,7 @@ def _check_forward(ctx: Context, raw: Any, recorded: bool) -> None:
             hooks.ensure_record(ctx).site = site
         return
     site, running = _user_frame(sys._getframe(1))
-    name = ctx.fn.__name__
+    name = ctx.name
     if running is not None:
         rec = hooks.record_of(running)
         message = (f"detect_anomaly: {name} produced {problem} while running the backward "

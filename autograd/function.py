@@ -80,7 +80,7 @@ class Context:
     @property
     def name(self) -> str:
         """The op's name as shown in errors and drawings (e.g. ``'Mul'``)."""
-        return self.fn.__name__
+        return getattr(self.fn, "display_name", None) or self.fn.__name__
 
     def save_for_backward(self, *items: Any) -> None:
         """Keep arrays (or Tensors) for ``backward``; read them back as ``saved_tensors``.

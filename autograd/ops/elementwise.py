@@ -33,12 +33,22 @@ def _shape_of(x: Any) -> tuple:
 
 def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
     if not isinstance(a, Tensor):
-        a = operand(a, b)
-        if not isinstance(b, Tensor):
-            a = Tensor._wrap(a)
+        if type(a) is float and (fn is Add or fn is Mul) and isinstance(b, Tensor):
+            a, b = b, a  # c + t = t + c and c·t = t·c exactly: the scalar ops below
+        else:
+            a = operand(a, b)
+            if not isinstance(b, Tensor):
+                a = Tensor._wrap(a)
     if not isinstance(b, Tensor):
         dt = a.data.dtype  # a Python float takes a's float dtype (``operand``'s rule, inline)
-        b = np.asarray(b, dtype=dt) if type(b) is float and dt.kind == "f" else operand(b, a)
+        if type(b) is float and dt.kind == "f":
+            if fn is Mul:
+                return MulScalar.apply(a, dt.type(b))
+            if fn is Add or fn is Sub:
+                return AddScalar.apply(a, dt.type(b if fn is Add else -b))
+            b = np.asarray(b, dtype=dt)
+        else:
+            b = operand(b, a)
     try:
         return fn.apply(a, b)
     except ValueError as e:
@@ -96,6 +106,40 @@ class Mul(Function):
         ga = unbroadcast(g * b, a.shape) if na else None
         gb = unbroadcast(g * a, b.shape) if nb else None
         return (ga, gb) if recorded else wrap_grads(ga, gb)
+
+
+class AddScalar(Function):
+    """``a + c`` for a Python float c held in a's float dtype (``a - c`` is ``a + (−c)``,
+    exactly); d/da = 1. The common ``t + 0.5`` without a saved constant; drawn as Add."""
+
+    display_name = "Add"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        return np.add(a, c)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, None
+
+
+class MulScalar(Function):
+    """``a·c`` for a Python float c held in a's float dtype; d/da = c. The common
+    ``0.5 * t`` without a saved constant; drawn as Mul."""
+
+    display_name = "Mul"
+
+    @staticmethod
+    def forward(ctx, a, c):
+        ctx.c = c
+        return np.multiply(a, c)
+
+    @staticmethod
+    def backward(ctx, g):
+        c = ctx.c
+        if is_grad_enabled():
+            return MulScalar.apply(g, c), None
+        return Tensor._make(np.multiply(g.data, c), False, None, 0), None
 
 
 class Div(Function):

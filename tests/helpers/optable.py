@@ -71,6 +71,8 @@ OPS: list[OpSpec] = [
     OpSpec("rpow", lambda a: 2.0 ** a, UNARY, lambda a: 2.0 ** a),
     OpSpec("rsub_rdiv", lambda a: (1.0 - a) / (2.0 + a * a), UNARY,
            lambda a: (1.0 - a) / (2.0 + a * a)),
+    OpSpec("scalar_mul_add_sub", lambda a: 0.5 - (2.5 * (a * -1.5 + 0.25) - 3.0), UNARY,
+           lambda a: 0.5 - (2.5 * (a * -1.5 + 0.25) - 3.0)),
     OpSpec("neg", lambda a: -a, UNARY, lambda a: -a),
     OpSpec("exp", ag.exp, UNARY, lambda a: a.exp()),
     OpSpec("log", ag.log, UNARY, lambda a: a.log(), domain="positive"),
