@@ -26,7 +26,7 @@ import numpy as np
 
 from .errors import GraphError
 from .grad_mode import _state as _grad_state
-from .tensor import Tensor
+from .tensor import Tensor, _VersionCounter
 
 _new = object.__new__
 
@@ -69,6 +69,7 @@ class Context:
         "_saved",
         "_released",
         "_hooks",
+        "_out_versions",
         "__dict__",
         "__weakref__",
     )
@@ -108,7 +109,14 @@ class Context:
             else:
                 for j, out in enumerate(outputs):
                     if out is item:
-                        saved.append((_OUTPUT, (item, j), 0))
+                        # The output Tensor does not exist yet: its version counter is made
+                        # here, and apply() gives it to the Tensor it returns.
+                        if self._out_versions is None:
+                            self._out_versions = [None] * len(outputs)
+                        vc = self._out_versions[j]
+                        if vc is None:
+                            vc = self._out_versions[j] = _VersionCounter()
+                        saved.append((_OUTPUT, (item, j, vc), 0))
                         break
                 else:
                     saved.append((_CONSTANT, item, 0))
@@ -133,16 +141,16 @@ class Context:
             if kind == _INPUT or kind == _TENSOR:
                 vc = value._vc
                 if (0 if vc is None else vc.value) != version:
-                    raise GraphError(
-                        f"A tensor saved by {self.name} for the backward pass was modified "
-                        f"in place (its version is now {value._version.value}, it was "
-                        f"{version} when saved). Use an out-of-place op (x = x + y instead "
-                        "of x += y / x.add_(y)) or .clone() the tensor before changing it."
-                    )
+                    self._raise_modified("an input" if kind == _INPUT else "a tensor", vc.value,
+                                         version)
                 result.append(value)
             elif kind == _OUTPUT:
-                array, index = value
-                result.append(Tensor._make(array, True, self, index))
+                array, index, vc = value
+                if vc.value:
+                    self._raise_modified(f"its output {index}", vc.value, 0)
+                out = Tensor._make(array, True, self, index)
+                out._vc = vc
+                result.append(out)
             elif value is None:
                 result.append(None)
             elif type(value) is np.ndarray:
@@ -150,6 +158,14 @@ class Context:
             else:
                 result.append(Tensor._wrap(value))
         return tuple(result)
+
+    def _raise_modified(self, what: str, now: int, then: int) -> None:
+        raise GraphError(
+            f"A tensor saved by {self.name} for the backward pass ({what}) was modified in "
+            f"place (its version is now {now}, it was {then} when saved). Use an "
+            "out-of-place op (x = x + y instead of x += y / x.add_(y)) or .clone() the "
+            "tensor before changing it."
+        )
 
     def register_hook(self, index: int, hook: Any) -> None:
         """Call ``hook(grad)`` on the gradient of output ``index`` when backward reaches it."""
@@ -212,12 +228,19 @@ class Function:
             if not record:
                 return _make(raw, False, None, 0)
             _record(ctx, args, (raw,))
-            return _make(raw, True, ctx, 0)
+            out = _make(raw, True, ctx, 0)
+            if ctx._out_versions is not None:
+                out._vc = ctx._out_versions[0]
+            return out
         outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in raw)
         if not record:
             return tuple(_make(o, False, None, 0) for o in outs)
         _record(ctx, args, outs)
-        return tuple(_make(o, True, ctx, i) for i, o in enumerate(outs))
+        results = tuple(_make(o, True, ctx, i) for i, o in enumerate(outs))
+        if ctx._out_versions is not None:
+            for t, vc in zip(results, ctx._out_versions):
+                t._vc = vc
+        return results
 
 
 def _record(ctx: Context, args: tuple, outs: tuple) -> None:
@@ -242,5 +265,6 @@ def _record(ctx: Context, args: tuple, outs: tuple) -> None:
     ctx._saved = None
     ctx._released = False
     ctx._hooks = None
+    ctx._out_versions = None
     if ctx._to_save is not None:
         ctx._resolve_saved(args, outs)

@@ -68,7 +68,7 @@ def saved_arrays(node: Context) -> list[tuple[np.ndarray, bool]]:
     for _kind, value, _version in saved:
         if isinstance(value, Tensor):
             arrays.append((value.data, value.grad_fn is None))
-        elif isinstance(value, tuple):  # an output of the node: (array, index)
+        elif isinstance(value, tuple):  # an output: (array, index, version counter)
             arrays.append((value[0], False))
         elif isinstance(value, np.ndarray):
             arrays.append((value, False))

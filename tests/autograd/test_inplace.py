@@ -85,3 +85,27 @@ def test_detach_shares_the_version_counter() -> None:
     ag.exp(x).sum().backward()  # a graph built after the change is fine
     with pytest.raises(ag.GraphError, match="modified in place"):
         z.backward()
+
+
+@pytest.mark.parametrize("change", ["detached view", "no_grad"])
+def test_changing_a_saved_output_in_place_is_detected(change) -> None:
+    # exp saves its output y for the backward (d e^x = e^x): zeroing y afterwards would
+    # give zero gradients silently.
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = ag.exp(x)
+    z = y.sum()
+    if change == "detached view":
+        y.detach().zero_()
+    else:
+        with ag.no_grad():
+            y.zero_()
+    with pytest.raises(ag.GraphError, match=r"saved by Exp .*\(its output 0\) was modified"):
+        z.backward()
+
+
+def test_an_unchanged_saved_output_still_backpropagates() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    outs = ag.sigmoid(x), ag.tanh(x), ag.relu(x)
+    sum(o.sum() for o in outs).backward()
+    s = 1 / (1 + np.exp(-x.data))
+    np.testing.assert_allclose(x.grad.data, s * (1 - s) + 1 - np.tanh(x.data) ** 2 + 1)
