@@ -35,6 +35,20 @@ def _version_of(t: Tensor) -> int:
     vc = t._vc
     return 0 if vc is None else vc.value
 
+
+def _input_version(array: np.ndarray, args: tuple) -> _VersionCounter | None:
+    """The version counter of the input Tensor whose memory ``array`` is a view of (an
+    in-place change through the view changes that input too), else None."""
+    base = array.base
+    if base is None:
+        return None
+    for t in args:
+        if isinstance(t, Tensor):
+            data = t.data
+            if data is base or data.base is base:
+                return t._version
+    return None
+
 _make = Tensor._make
 
 # Debugging hook: None, or a callable ``observer(ctx, raw_outputs, recorded)`` run after
@@ -109,14 +123,16 @@ class Context:
             else:
                 for j, out in enumerate(outputs):
                     if out is item:
-                        # The output Tensor does not exist yet: its version counter is made
-                        # here, and apply() gives it to the Tensor it returns.
+                        # The output Tensor does not exist yet: its version counter (its
+                        # input's, when it is a view of one) is chosen here, and apply()
+                        # gives it to the Tensor it returns.
                         if self._out_versions is None:
                             self._out_versions = [None] * len(outputs)
                         vc = self._out_versions[j]
                         if vc is None:
-                            vc = self._out_versions[j] = _VersionCounter()
-                        saved.append((_OUTPUT, (item, j, vc), 0))
+                            vc = _input_version(item, inputs) or _VersionCounter()
+                            self._out_versions[j] = vc
+                        saved.append((_OUTPUT, (item, j, vc), vc.value))
                         break
                 else:
                     saved.append((_CONSTANT, item, 0))
@@ -146,8 +162,8 @@ class Context:
                 result.append(value)
             elif kind == _OUTPUT:
                 array, index, vc = value
-                if vc.value:
-                    self._raise_modified(f"its output {index}", vc.value, 0)
+                if vc.value != version:
+                    self._raise_modified(f"its output {index}", vc.value, version)
                 out = Tensor._make(array, True, self, index)
                 out._vc = vc
                 result.append(out)
@@ -226,21 +242,28 @@ class Function:
             if type(raw) is not np.ndarray:
                 raw = np.asarray(raw)
             if not record:
-                return _make(raw, False, None, 0)
+                out = _make(raw, False, None, 0)
+                if raw.base is not None:
+                    out._vc = _input_version(raw, args)
+                return out
             _record(ctx, args, (raw,))
             out = _make(raw, True, ctx, 0)
             if ctx._out_versions is not None:
                 out._vc = ctx._out_versions[0]
+            elif raw.base is not None:
+                out._vc = _input_version(raw, args)
             return out
         outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in raw)
-        if not record:
-            return tuple(_make(o, False, None, 0) for o in outs)
-        _record(ctx, args, outs)
-        results = tuple(_make(o, True, ctx, i) for i, o in enumerate(outs))
-        if ctx._out_versions is not None:
-            for t, vc in zip(results, ctx._out_versions):
-                t._vc = vc
-        return results
+        if record:
+            _record(ctx, args, outs)
+        versions = ctx._out_versions if record else None
+        results = []
+        for i, o in enumerate(outs):
+            t = _make(o, record, ctx if record else None, i if record else 0)
+            vc = versions[i] if versions is not None else None
+            t._vc = vc if vc is not None else _input_version(o, args)
+            results.append(t)
+        return tuple(results)
 
 
 def _record(ctx: Context, args: tuple, outs: tuple) -> None:

@@ -109,3 +109,34 @@ def test_an_unchanged_saved_output_still_backpropagates() -> None:
     sum(o.sum() for o in outs).backward()
     s = 1 / (1 + np.exp(-x.data))
     np.testing.assert_allclose(x.grad.data, s * (1 - s) + 1 - np.tanh(x.data) ** 2 + 1)
+
+
+@pytest.mark.parametrize("view", [lambda t: t[0:1], lambda t: t.reshape(2, 1),
+                                  lambda t: t.reshape(1, 2).T, lambda t: t[None][0]])
+def test_a_change_through_a_view_reaches_the_viewed_tensor(view) -> None:
+    # PyTorch's rule: a view shares its base's version counter, so changing the view
+    # in place invalidates a graph that saved the base.
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = ag.exp(x)
+    z = (y * y).sum()  # Mul saves y; Exp saves it as its output
+    view(y.detach()).zero_()
+    with pytest.raises(ag.GraphError, match="modified in place"):
+        z.backward()
+
+
+def test_a_change_through_a_view_of_a_parameter_under_no_grad() -> None:
+    w = ag.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    x = ag.tensor(np.array([[1.0, 1.0]]))
+    loss = (x @ w).sum()  # MatMul saves w
+    with ag.no_grad():
+        w[0].mul_(2.0)
+    with pytest.raises(ag.GraphError, match="saved by MatMul"):
+        loss.backward()
+
+
+def test_a_graph_built_after_a_change_through_a_view_is_fine() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with ag.no_grad():
+        x[0:1].mul_(3.0)  # bumps x's version
+    (x * x).sum().backward()  # Mul saves x at its new version
+    np.testing.assert_allclose(x.grad.data, [6.0, 4.0])
