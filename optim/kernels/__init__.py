@@ -68,7 +68,7 @@ def _constants(dtype: np.dtype, *values: float) -> tuple:
     array of the same dtype, LLVM must assume a store to ``p`` may change them and gives
     up vectorizing (measured 6x slower for Adam over 269k float32 on an AVX2 Zen 3).
     """
-    return tuple(map(dtype.type, values))
+    return tuple(np.array(values, dtype=dtype))  # one conversion, not one scalar each
 
 
 def _loop(name: str, n: int):  # noqa: ANN202  (returns a Numba dispatcher)
