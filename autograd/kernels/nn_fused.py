@@ -60,13 +60,13 @@ def _row_max(z, i):
 # fastmath.py must not get; so they are separate (not Numba-inlined) functions whose
 # own instructions carry it, and the exp loop has no reduction in it.
 @njit(error_model="numpy", fastmath={"reassoc", "contract"})
-def _target_sums(a, p, i):
-    """``(Σ a_i, Σ a_i·p_i)`` over row i, p holding ``z − max z``."""
-    sa = fm.consts(p[i, 0]).zero
+def _target_sums(a, z, m, i):
+    """``(Σ a_i, Σ a_i·(z_i − m))`` over row i."""
+    sa = fm.consts(z[i, 0]).zero
     saz = sa
-    for j in range(p.shape[1]):
+    for j in range(z.shape[1]):
         sa += a[i, j]
-        saz += a[i, j] * p[i, j]
+        saz += a[i, j] * (z[i, j] - m)
     return sa, saz
 
 
@@ -105,20 +105,11 @@ def _softmax_rows(z, lo, hi, p, m, s):
 
 @njit(**BLOCK)
 def _target_block(z, a, lo, hi, p, losses, asum, m, s):
-    for i in range(lo, hi):
-        mi = _row_max(z, i)
-        for j in range(z.shape[1]):
-            p[i, j] = z[i, j] - mi
-        asum[i], losses[i] = _target_sums(a, p, i)
     _softmax_rows(z, lo, hi, p, m, s)
     for i in range(lo, hi):
-        losses[i] = fm.log(s[i]) * asum[i] - losses[i]
-
-
-@njit(**SCALAR)
-def _blocks(n, parallel):
-    """How many row blocks: one serially, a few per thread in parallel."""
-    return min(n, _CHUNKS) if parallel else min(n, 1)
+        sa, saz = _target_sums(a, z, m[i], i)
+        asum[i] = sa
+        losses[i] = fm.log(s[i]) * sa - saz
 
 
 @njit(**JIT)
@@ -128,10 +119,10 @@ def softmax_xent_forward(z, a, p, losses, asum, parallel):
     n = z.shape[0]
     m = np.empty(n, z.dtype)
     s = np.empty(n, z.dtype)
-    blocks = _blocks(n, parallel)
     if not parallel:
         _target_block(z, a, 0, n, p, losses, asum, m, s)
     else:
+        blocks = min(n, _CHUNKS)
         for b in prange(blocks):
             _target_block(z, a, b * n // blocks, (b + 1) * n // blocks, p, losses, asum, m, s)
 
@@ -175,11 +166,11 @@ def softmax_xent_labels_forward(z, labels, weight, p, losses, parallel):
     n = z.shape[0]
     m = np.empty(n, z.dtype)
     s = np.empty(n, z.dtype)
-    blocks = _blocks(n, parallel)
     bad = 0
     if not parallel:
         bad = _label_block(z, labels, weight, 0, n, p, losses, m, s)
     else:
+        blocks = min(n, _CHUNKS)
         for b in prange(blocks):
             bad += _label_block(z, labels, weight, b * n // blocks, (b + 1) * n // blocks, p,
                                 losses, m, s)

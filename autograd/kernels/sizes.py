@@ -33,7 +33,6 @@ import os
 PARALLEL_MIN = int(os.environ.get("GRAPHGRAD_PARALLEL_MIN", "1000000"))
 
 
-
 def numpy_has_avx512() -> bool:
     """Whether NumPy's SIMD loops can use AVX-512 on this CPU (False when unknown)."""
     try:
