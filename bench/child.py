@@ -32,6 +32,22 @@ def first_step(batch_size: int, steady: int) -> dict[str, Any]:
             "steady_step_s": median_seconds(step, 3, steady)}
 
 
+def numba_floor() -> dict[str, Any]:
+    """Seconds of ``import numba`` and of the first call of the smallest cached kernel,
+    after ``import autograd`` as in ``first_step`` (see ``bench/numba_floor.py``)."""
+    import autograd  # noqa: F401
+
+    start = time.perf_counter()
+    import numba  # noqa: F401
+
+    imported = time.perf_counter()
+    from .numba_floor import identity
+
+    identity(1.0)
+    return {"import_numba_s": imported - start,
+            "first_cached_call_s": time.perf_counter() - imported}
+
+
 def status_bytes(field: str = "VmRSS") -> int:
     """A memory field of /proc/self/status: ``VmRSS`` (now) or ``VmHWM`` (peak).
 
@@ -103,6 +119,7 @@ def chain_alone(impl: str, length: int, repeat: int) -> dict[str, float]:
 
 TASKS = {
     "first_step": lambda a: first_step(int(a[0]), int(a[1])),
+    "numba_floor": lambda a: numba_floor(),
     "rss": lambda a: rss_trace(a[0], int(a[1]), int(a[2]), int(a[3])),
     "blas": lambda a: blas_lever([int(x) for x in a[0].split(",")], int(a[1])),
     "step_alone": lambda a: step_alone(a[0], int(a[1]), int(a[2]), int(a[3])),

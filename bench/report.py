@@ -103,7 +103,21 @@ def _cold(r: dict[str, Any]) -> list[str]:
                      "steady step (ms)"], rows), "",
             f"Compile time (cold first step − steady step): {r['compile_s']:.2f} s. "
             f"Warm cache: the first step costs {r['warm_first_step_extra_s']:.3f} s more "
-            "than a steady one."]
+            f"than a steady one (median of {len(r.get('warm_extra_samples_s', [0]))} fresh "
+            "processes).", "", *_numba_floor(r)]
+
+
+def _numba_floor(r: dict[str, Any]) -> list[str]:
+    if "numba_floor" not in r:  # results written before the floor was measured
+        return []
+    f = r["numba_floor"]
+    return [f"Of that, Numba's own start-up, which any first call of a cached kernel pays "
+            f"(fresh process, same warm cache, `bench/numba_floor.py`): `import numba` "
+            f"{f['import_numba_s']:.3f} s + first call of an empty cached kernel "
+            f"{f['first_cached_call_s']:.3f} s (Numba sets up its CPU target) = "
+            f"{r['numba_floor_s']:.3f} s (median of {len(r['numba_floor_samples_s'])}); "
+            "loading graphgrad's kernels and the rest: "
+            f"{r['warm_first_step_extra_s'] - r['numba_floor_s']:.3f} s."]
 
 
 def _memory(r: dict[str, Any]) -> list[str]:

@@ -57,6 +57,10 @@ def test_quick_run_writes_every_section_as_json(quick_run):
     cold = results["sections"]["cold"]
     assert cold["import_autograd_s"] > 0
     assert cold["cold_cache"]["first_step_s"] > 0 and cold["warm_cache"]["first_step_s"] > 0
+    floor = cold["numba_floor"]
+    assert floor["import_numba_s"] > 0 and floor["first_cached_call_s"] > 0
+    assert cold["numba_floor_s"] in cold["numba_floor_samples_s"]
+    assert cold["warm_first_step_extra_s"] in cold["warm_extra_samples_s"]
     memory = results["sections"]["memory"]
     assert memory["graph_bytes"]["graphgrad"] > 0 and memory["graph_bytes"]["numpy"] > 0
     for trace in memory["rss"].values():
