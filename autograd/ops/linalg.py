@@ -7,6 +7,7 @@ with 1-D operands promoted to matrices and broadcast batch dims summed back.
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -16,6 +17,22 @@ from ..function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import as_tensor, operand, unbroadcast, wrap_grads
+
+
+def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.matmul(a, b)`` of two arrays, with an outer product (summed dimension of length
+    1, both operands at least 2-D) computed as the broadcast multiply ``a · b``.
+
+    NumPy's matmul is 2-4x slower there (measured, float32: (512, 1) @ (1, 784) 870 vs
+    198 µs, (256, 1) @ (1, 784) 338 vs 90 µs; float64 2-2.6x); the case is the weight
+    gradient of a batch of one, the backward of ``Linear(n, 1)`` and the forward of
+    ``Linear(1, n)``. Each element of an outer product is a single multiplication, so both
+    give the same bits; the result is C-contiguous, as matmul's.
+    """
+    if (a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] == 1 and b.shape[-2] == 1
+            and a.dtype.kind == "f" and b.dtype.kind == "f"):
+        return np.multiply(a, b, order="C")
+    return np.matmul(a, b)
 
 
 def _mT(t: Tensor) -> Tensor:
@@ -30,7 +47,7 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return np.matmul(a, b)
+        return product(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -88,7 +105,7 @@ class Linear(Function):
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
-        out = np.matmul(x, w.T)
+        out = product(x, w.T)
         if b is not None:
             out += b
         return out
@@ -102,9 +119,10 @@ class Linear(Function):
             # No graph to record (the usual backward): the same formulas on the arrays,
             # without an op node per product (~7 us per Linear backward).
             g, x, w = g.data, x.data, w.data
-        gx = g @ w if nx else None
+        mm = operator.matmul if recorded else product
+        gx = mm(g, w) if nx else None
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
-        gw = g2.T @ (x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
+        gw = mm(g2.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
         gb = None
         if nb and ctx.has_bias:
             # Σ over the batch as a product with ones: BLAS's gemv reads g2 once in row

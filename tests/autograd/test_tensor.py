@@ -191,3 +191,33 @@ def test_ops_without_a_graph_give_array_backed_tensors() -> None:
         for t in (ag.tensor(2.0) * 3.0, ag.tensor(2.0) + 1.0, 1.0 - ag.tensor(2.0)):
             assert type(t.data) is np.ndarray and t.shape == () and t.dtype == np.float32
             assert not t.requires_grad and t.grad_fn is None
+
+
+@pytest.mark.parametrize("a_shape, b_shape", [((5, 1), (1, 7)), ((2, 5, 1), (1, 7)),
+                                              ((2, 5, 1), (2, 1, 7)), ((1, 1), (1, 1))])
+@pytest.mark.parametrize("dtypes", [("float32", "float32"), ("float64", "float64"),
+                                    ("float32", "float64")])
+def test_outer_products_take_the_multiply_path_with_matmuls_bits_and_layout(
+        rng, a_shape, b_shape, dtypes):
+    from autograd.ops.linalg import product
+
+    a = rng.standard_normal(a_shape).astype(dtypes[0])
+    b = rng.standard_normal(b_shape).astype(dtypes[1])
+    strided_b = np.repeat(b, 2, axis=-1)[..., ::2]  # not contiguous
+    for left, right in ((a, b), (a, strided_b), (np.asfortranarray(a), b)):
+        out = product(left, right)
+        expected = np.matmul(left, right)
+        assert out.dtype == expected.dtype and out.shape == expected.shape
+        assert out.flags.c_contiguous
+        np.testing.assert_array_equal(out, expected)
+
+
+def test_products_other_than_outer_ones_are_numpys_matmul(rng):
+    from autograd.ops.linalg import product
+
+    ints = np.arange(3).reshape(3, 1), np.arange(4).reshape(1, 4)
+    np.testing.assert_array_equal(product(*ints), np.matmul(*ints))
+    a, b = rng.standard_normal((4, 3)), rng.standard_normal((3, 2))
+    np.testing.assert_array_equal(product(a, b), np.matmul(a, b))
+    vec = rng.standard_normal(1)
+    assert product(vec, rng.standard_normal((1, 3))).shape == (3,)
