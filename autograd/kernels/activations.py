@@ -17,10 +17,20 @@ from __future__ import annotations
 import math
 
 from numba import njit, prange
+from numba.core.cpu import ParallelOptions
 
 from . import fastmath as fm
 
-JIT = dict(cache=True, parallel=True, error_model="numpy", fastmath={"contract"})
+# Only the prange loops run on Numba's threads. parallel=True would also turn every array
+# expression (np.zeros, a.sum(axis=0), a * b) into a parallel region that runs on every
+# call, whatever the `parallel` argument; right after an OpenBLAS matmul each such region
+# waits for a core (the pool fight in sizes.py): batch_norm_stats of a (64, 128) batch
+# took 8.5 ms instead of ~10 µs. (An options object, not a dict: Numba pops the keys of
+# a dict it is given.)
+PRANGE_ONLY = ParallelOptions({"prange": True, "comprehension": False, "reduction": False,
+                               "inplace_binop": False, "setitem": False, "numpy": False,
+                               "stencil": False, "fusion": False})
+JIT = dict(cache=True, parallel=PRANGE_ONLY, error_model="numpy", fastmath={"contract"})
 SCALAR = dict(inline="always", error_model="numpy", fastmath={"contract"})
 
 

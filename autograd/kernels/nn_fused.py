@@ -221,9 +221,23 @@ def _column_squares(x, shift, chunk, k, acc):
             acc[k, j] += d * d
 
 
+@njit(**SCALAR)
+def _chunk_means(acc, n, out):
+    """``out[j] = Σ_k acc[k, j] / n``; zeroes ``acc`` for the next pass."""
+    for j in range(acc.shape[1]):
+        total = 0.0
+        for k in range(acc.shape[0]):
+            total += acc[k, j]
+            acc[k, j] = 0.0
+        out[j] = total / n
+
+
 @njit(**JIT)
 def batch_norm_stats(x, mean, var, parallel):
-    """Per column of ``x`` ``(N, C)``, N >= 1: ``mean = Σx/N``, ``var = Σ(x − mean)²/N``."""
+    """Per column of ``x`` ``(N, C)``, N >= 1: ``mean = Σx/N``, ``var = Σ(x − mean)²/N``.
+
+    Written with loops only, like the other kernels here: an array expression would be
+    compiled as a function of its own, which warns that it has nothing to parallelize."""
     n, cols = x.shape
     chunks = _CHUNKS if parallel else 1
     chunk = (n + chunks - 1) // chunks
@@ -234,14 +248,14 @@ def batch_norm_stats(x, mean, var, parallel):
     else:
         for k in prange(chunks):
             _column_sums(x, mu, chunk, k, acc)
-    mu = acc.sum(axis=0) / n
-    acc[:] = 0.0
+    _chunk_means(acc, n, mu)
     if not parallel:
         _column_squares(x, mu, chunk, 0, acc)
     else:
         for k in prange(chunks):
             _column_squares(x, mu, chunk, k, acc)
-    sq = acc.sum(axis=0) / n
+    sq = np.empty(cols, np.float64)
+    _chunk_means(acc, n, sq)
     for j in range(cols):
         mean[j] = mu[j]
         var[j] = sq[j]
@@ -250,7 +264,9 @@ def batch_norm_stats(x, mean, var, parallel):
 @njit(**JIT)
 def batch_norm_forward(x, mean, inv_std, gamma, beta, out, parallel):
     """``out = (x − mean)·inv_std·gamma + beta`` per column (``(C,)`` vectors, x's dtype)."""
-    scale = inv_std * gamma
+    scale = np.empty(x.shape[1], x.dtype)
+    for j in range(x.shape[1]):
+        scale[j] = inv_std[j] * gamma[j]
     if not parallel:
         for i in range(x.shape[0]):
             for j in range(x.shape[1]):
