@@ -1,4 +1,4 @@
-"""``python -m bench [--quick] [--only step|ops|cold|memory|blas ...] [--out DIR]``."""
+"""``python -m bench [--quick] [--only step|models|ops|cold|memory|blas ...] [--out DIR]``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from . import blas_lever, cold, memory, ops, report, step
+from . import blas_lever, cold, memory, models, ops, report, step
 from .machine import describe
 
-SECTIONS = {"step": step.run, "ops": ops.run, "cold": cold.run, "memory": memory.run,
-            "blas": blas_lever.run}
+SECTIONS = {"step": step.run, "models": models.run, "ops": ops.run, "cold": cold.run,
+            "memory": memory.run, "blas": blas_lever.run}
 
 
 def parse(argv: list[str]) -> argparse.Namespace:

@@ -117,6 +117,13 @@ def chain_alone(impl: str, length: int, repeat: int) -> dict[str, float]:
     return {"us_per_op": chain_us_per_op(impl, length, repeat)}
 
 
+def models_alone(impl: str, names: list[str], warmup: int, repeat: int) -> dict[str, Any]:
+    """The models section's column of one framework, with no other framework loaded."""
+    from .models import time_models
+
+    return time_models(impl, names, warmup, repeat)
+
+
 TASKS = {
     "first_step": lambda a: first_step(int(a[0]), int(a[1])),
     "numba_floor": lambda a: numba_floor(),
@@ -125,6 +132,7 @@ TASKS = {
     "step_alone": lambda a: step_alone(a[0], int(a[1]), int(a[2]), int(a[3])),
     "ops_alone": lambda a: ops_alone(a[0], [int(x) for x in a[1].split(",")], float(a[2])),
     "chain_alone": lambda a: chain_alone(a[0], int(a[1]), int(a[2])),
+    "models_alone": lambda a: models_alone(a[0], a[1].split(","), int(a[2]), int(a[3])),
 }
 
 

@@ -83,7 +83,7 @@ def matmul_flops(batch_size: int) -> int:
     return total
 
 
-def _training_step(model: Any, loss_fn: Any, opt: Any, xs: list, ys: list) -> Step:
+def training_step(model: Any, loss_fn: Any, opt: Any, xs: list, ys: list) -> Step:
     """The PyTorch-style loop body, shared by graphgrad and PyTorch (same API)."""
     k = len(xs)
 
@@ -113,7 +113,7 @@ def make_graphgrad(data: StepData) -> Step:
     opt = optim.Adam(model.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
     xs = [ag.from_numpy(x) for x in data.batches]
     ys = [ag.from_numpy(y) for y in data.labels]
-    step = _training_step(model, loss_fn, opt, xs, ys)
+    step = training_step(model, loss_fn, opt, xs, ys)
     step.model = model  # type: ignore[attr-defined]  (the memory section walks its graph)
     step.loss_fn = loss_fn  # type: ignore[attr-defined]
     step.inputs = (xs, ys)  # type: ignore[attr-defined]
@@ -193,7 +193,7 @@ def make_torch(data: StepData) -> Step:
                                 layers[2])
     loss_fn = torch.nn.CrossEntropyLoss()
     opt = torch.optim.Adam(model.parameters(), lr=LR, betas=(BETA1, BETA2), eps=EPS)
-    return _training_step(model, loss_fn, opt, [torch.from_numpy(x) for x in data.batches],
+    return training_step(model, loss_fn, opt, [torch.from_numpy(x) for x in data.batches],
                           [torch.from_numpy(y) for y in data.labels])
 
 

@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-SECTION_TITLES = {"step": "Training step", "ops": "Ops", "cold": "Cold start",
-                  "memory": "Memory", "blas": "BLAS lever"}
+SECTION_TITLES = {"step": "Training step", "models": "The course's models", "ops": "Ops",
+                  "cold": "Cold start", "memory": "Memory", "blas": "BLAS lever"}
 
 
 def _table(header: list[str], rows: list[list[Any]]) -> list[str]:
@@ -73,6 +73,17 @@ def _step(r: dict[str, Any]) -> list[str]:
     lines += ["", f"Matmul FLOPs per step: {r['matmul_flops_formula']} "
               "(forward 3 matmuls, backward 5)."]
     return lines
+
+
+def _models(r: dict[str, Any]) -> list[str]:
+    impls = [k for k in ("graphgrad", "torch") if k in r["rows"][0]]
+    ratio = ["graphgrad/torch"] if "torch" in impls else []
+    rows = [[row["model"], row["batch"], *(row[i] for i in impls), *(row[k] for k in ratio)]
+            for row in r["rows"]]
+    return [f"ms per training step (forward, backward, optimizer), median of {r['repeat']} "
+            f"steps, the fastest of {r['rounds']} rounds of fresh processes per framework "
+            "(the models are described in `bench/models.py`):", "",
+            *_table(["model", "batch", *(f"{i} ms" for i in impls), *ratio], rows)]
 
 
 def _ops(r: dict[str, Any]) -> list[str]:
@@ -155,7 +166,8 @@ def _blas(r: dict[str, Any]) -> list[str]:
                      "NumPy ms/step"], rows)]
 
 
-RENDER = {"step": _step, "ops": _ops, "cold": _cold, "memory": _memory, "blas": _blas}
+RENDER = {"step": _step, "models": _models, "ops": _ops, "cold": _cold, "memory": _memory,
+          "blas": _blas}
 
 
 def markdown(results: dict[str, Any]) -> str:

@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
 
 from bench import contenders as C  # noqa: E402
 from bench.memory import graph_saved_bytes  # noqa: E402
+from bench.models import MODELS, make_step  # noqa: E402
 from bench.step import check_agreement  # noqa: E402
 
 
@@ -35,7 +36,7 @@ def quick_run(tmp_path_factory):
 
 def test_quick_run_writes_every_section_as_json(quick_run):
     results = json.loads((quick_run / "results.json").read_text())
-    assert set(results["sections"]) == {"step", "ops", "cold", "memory", "blas"}
+    assert set(results["sections"]) == {"step", "models", "ops", "cold", "memory", "blas"}
     machine = results["machine"]
     assert machine["cores"] >= 1 and machine["versions"]["numpy"]
     assert set(machine["graphgrad_blas"]) >= {"set", "reason"}
@@ -48,6 +49,9 @@ def test_quick_run_writes_every_section_as_json(quick_run):
         assert "graphgrad/numpy" in batch["ratios"]
         assert batch["roofline"]["flops"] == C.matmul_flops(batch["batch_size"])
         assert batch["agreement"]["max_abs_diff"] < 1e-4
+    models = results["sections"]["models"]
+    assert {row["model"] for row in models["rows"]} == set(MODELS)
+    assert all(row["graphgrad"] > 0 for row in models["rows"])
     ops = results["sections"]["ops"]
     names = {row["op"] for row in ops["rows"]}
     assert {"exp", "log", "tanh", "sigmoid", "relu", "softplus", "mul", "add",
@@ -116,3 +120,10 @@ def test_graph_saved_bytes_counts_each_saved_array_once():
     z = (y * y).sum()  # keeps y, already counted
     assert graph_saved_bytes(z) == 160
     assert graph_saved_bytes(ag.tensor([1.0])) == 0
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_each_course_model_trains_in_graphgrad(name):
+    step = make_step("graphgrad", name)
+    losses = [float(step(i).item()) for i in range(8)]
+    assert all(np.isfinite(losses))
