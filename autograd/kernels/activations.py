@@ -4,10 +4,11 @@ Each kernel fills ``out[i] = f(x[i])`` over flat, C-contiguous float32/float64
 arrays of equal size (``dispatch.py`` prepares them). The last argument,
 ``parallel``, chooses between the serial loop and the ``prange`` loop that
 splits the work over Numba's threads; the dispatcher passes
-``size >= sizes.PARALLEL_MIN``. It is an argument, not a global, because Numba
-freezes globals into the cached machine code, so a changed threshold would
-not reach kernels compiled before. Below ``PARALLEL_MIN`` the dispatcher runs
-NumPy's ufuncs for exp, log and tanh instead (``sizes.py`` says why). The
+``size >= sizes.PARALLEL_MIN`` (never, unless the environment opts in). It is an
+argument, not a global, because Numba freezes globals into the cached machine code,
+so a changed threshold would not reach kernels compiled before. Below
+``sizes.COMPILED_MIN`` the dispatcher runs NumPy's ufuncs for exp, log, tanh and
+relu instead (``sizes.py`` says why). The
 scalar formulas are the ``_name`` helpers, inlined into the loops so LLVM
 vectorizes them; the fastmath flags are those ``fastmath.py`` allows.
 """

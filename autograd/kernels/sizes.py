@@ -1,18 +1,22 @@
 """Size thresholds of the kernels, measured on 2-core machines (AVX-512; AVX2 where it says).
 
 ``PARALLEL_MIN``: at and above it a kernel splits its loop over Numba's threads
-(``prange``); thread start-up costs microseconds, which pays only on large
-arrays (a parallel sigmoid beats the serial one from ~3e4 float32 elements, a
-memory-bound relu from ~1e5). But Numba's worker threads must get a core at once,
-and on 2 cores they often cannot: right after an OpenBLAS matmul its idle workers
-spin-wait, and a parallel relu on 131k elements that takes 8 µs alone took 6 ms
-(median); on a machine busy with other processes a 20 µs parallel call was
-measured at 2-12 ms. Making Numba's OpenMP threads sleep instead
-(``OMP_WAIT_POLICY=PASSIVE``) removes the stall but costs 40-80 µs per parallel
-region to wake them, more than a 1e5-element kernel gains. So the default is 1e6
-elements, where a kernel's own work (~0.5 ms) dwarfs both; set
-``GRAPHGRAD_PARALLEL_MIN`` in the environment (before ``import autograd``) to
-move it, e.g. to 100000 on an otherwise idle machine that runs no matmuls.
+(``prange``). By default no kernel does: ``GRAPHGRAD_PARALLEL_MIN`` in the environment
+(elements, read at ``import autograd``) opts in. A parallel kernel alone is faster
+(from ~3e4 float32 elements for a sigmoid, ~1e5 for a memory-bound relu; 1.3-1.5x at
+1e7), but in a training step it runs between OpenBLAS matmuls, and on 2 cores the two
+thread pools stall each other: OpenBLAS's idle workers spin for a while after each
+matmul, and Numba's threads must wait for a core (a parallel relu on 131k elements that
+takes 8 µs alone took 6 ms right after a matmul). Making either pool sleep sooner
+(``OMP_WAIT_POLICY=PASSIVE``, ``OPENBLAS_THREAD_TIMEOUT``) costs a wake-up per call that
+eats the gain (``bench/README.md``). Measured on an AVX2 Zen 3 VM (2026-11-30), Adam
+training steps of wide MLPs were faster with every kernel serial than with the former
+default of 1e6: 784-2048-2048-10 at batch 512 142 vs 202 ms, at batch 128 53 vs 67 ms;
+784-1024-1024-10 at batch 1024 100 vs 139 ms; 784-4096-4096-10 at batch 256 (its Adam
+over 16.7M parameters) 265-291 vs 291-311 ms with parallel kernels from 1e7. Serial,
+every fused op at 1e7 elements stays faster than NumPy and within 1.2x of PyTorch on 2
+threads (``bench/RESULTS.md``). Opt in for work without matmuls on an otherwise idle
+machine, e.g. ``GRAPHGRAD_PARALLEL_MIN=100000``.
 
 ``COMPILED_MIN``: below these sizes the dispatcher calls the NumPy reference,
 because a compiled call costs ~1.5 µs more than a ufunc call. Measured on an
@@ -29,8 +33,29 @@ entry here.
 """
 
 import os
+import sys
+from collections.abc import Mapping
 
-PARALLEL_MIN = int(os.environ.get("GRAPHGRAD_PARALLEL_MIN", "1000000"))
+NEVER = sys.maxsize
+
+
+def parallel_min_from_env(environ: Mapping[str, str] = os.environ) -> int:
+    """``GRAPHGRAD_PARALLEL_MIN`` as a positive element count; ``NEVER`` when unset or empty."""
+    value = environ.get("GRAPHGRAD_PARALLEL_MIN", "").strip()
+    if not value:
+        return NEVER
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise ValueError(f"GRAPHGRAD_PARALLEL_MIN={value!r} is not a positive whole number of "
+                         "elements: set it to e.g. 100000, or unset it to keep every kernel "
+                         "serial")
+    return count
+
+
+PARALLEL_MIN = parallel_min_from_env()
 
 
 def numpy_has_avx512() -> bool:

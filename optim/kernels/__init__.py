@@ -13,14 +13,16 @@ Numba is imported on the first update, not when ``optim`` is imported.
 from __future__ import annotations
 
 import os
+import sys
 from types import ModuleType
 
 import numpy as np
 
 from . import reference
 
-# Shared with autograd's kernels (see autograd/kernels/sizes.py for why the default is 1e6).
-PARALLEL_THRESHOLD = int(os.environ.get("GRAPHGRAD_PARALLEL_MIN", "1000000"))
+# The variable autograd's kernels read (autograd/kernels/sizes.py says why, unset, every
+# update runs serially; ``import autograd``, which comes first, rejects a bad value).
+PARALLEL_THRESHOLD = int(os.environ.get("GRAPHGRAD_PARALLEL_MIN", "").strip() or sys.maxsize)
 USE_REFERENCE = os.environ.get("GRAPHGRAD_KERNELS", "").strip().lower() == "numpy"
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _fused: ModuleType | None = None

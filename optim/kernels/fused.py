@@ -6,13 +6,14 @@ it. Optional state (a momentum buffer, amsgrad's maximum) selects a loop outside
 the element loop: a conditional store inside it stops LLVM from vectorizing (measured
 8x slower). (The serial and parallel loops are separate functions because Numba's
 cache keys a compiled function by its source, not its options: one function compiled
-both ways would load the serial code for the parallel loop from the cache.) The dispatcher in
-``__init__`` picks the parallel loop above a size threshold, where the thread start-up
-pays for itself. Arrays arrive flat and contiguous, and
-every scalar arrives already cast to the parameter's dtype, so a float32 update
-stays float32 (a float64 literal would upcast the whole loop). The operations and
-their order are those of ``reference.py``: the two agree to the last bit.
-``error_model='numpy'`` keeps division from blocking vectorization.
+both ways would load the serial code for the parallel loop from the cache.) The
+dispatcher in ``__init__`` picks the parallel loop from ``GRAPHGRAD_PARALLEL_MIN``
+elements when the environment sets it (unset, never: ``autograd/kernels/sizes.py``
+says why). Arrays arrive flat and contiguous, and every scalar arrives already cast
+to the parameter's dtype, so a float32 update stays float32 (a float64 literal would
+upcast the whole loop). The operations and their order are those of
+``reference.py``: the two agree to the last bit. ``error_model='numpy'`` keeps
+division from blocking vectorization.
 
 Importing this module imports Numba, so ``optim`` imports it only on first use.
 """

@@ -22,7 +22,8 @@ from autograd import kernels
 from autograd.kernels import dispatch, reference, sizes
 
 ROOT = Path(__file__).resolve().parents[2]
-SIZES = [0, 1, 1001, 20_001, sizes.PARALLEL_MIN + 1]  # the last one runs the parallel loop
+TEST_PARALLEL_MIN = 50_000  # the threshold while these tests run (the default is NEVER)
+SIZES = [0, 1, 1001, 20_001, TEST_PARALLEL_MIN + 1]  # the last one runs the parallel loop
 LAYOUTS = ["contiguous", "strided", "transposed"]
 DTYPES = [np.float32, np.float64]
 
@@ -32,6 +33,7 @@ def compiled_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run the compiled kernels at every size, even under GRAPHGRAD_KERNELS=numpy."""
     monkeypatch.setattr(dispatch, "_COMPILED", True)
     monkeypatch.setattr(dispatch, "COMPILED_MIN", {})
+    monkeypatch.setattr(sizes, "PARALLEL_MIN", TEST_PARALLEL_MIN)
 
 
 def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -235,6 +237,11 @@ def test_small_arrays_of_single_ufunc_kernels_run_numpy(name, monkeypatch, rng) 
     monkeypatch.setitem(dispatch._kernels, name,
                         lambda *a: calls.append(a[0].size) or real(*a))
     limit = sizes.COMPILED_MIN[name]
+    if limit == sizes.NEVER:  # NumPy's loop wins at every size (log, where NumPy has AVX-512)
+        x = np.abs(rng.standard_normal(100_000)).astype(np.float32)
+        np.testing.assert_array_equal(getattr(kernels, name)(x), getattr(reference, name)(x))
+        assert calls == []
+        return
     small = np.abs(rng.standard_normal(limit - 1)).astype(np.float32)
     np.testing.assert_array_equal(getattr(kernels, name)(small), getattr(reference, name)(small))
     large = np.abs(rng.standard_normal(limit)).astype(np.float32)
@@ -279,3 +286,16 @@ def test_a_later_process_loads_compiled_kernels_from_the_cache() -> None:
             "from autograd.kernels import activations as a;"
             "k.sigmoid(np.ones(3, np.float32)); print(len(a.sigmoid.stats.cache_hits))")
     assert run_python(code).stdout.strip() == "1"
+
+
+@pytest.mark.parametrize("value,expected", [(None, sizes.NEVER), ("", sizes.NEVER),
+                                            (" 100000 ", 100_000), ("1", 1)])
+def test_parallel_threshold_from_the_environment(value, expected) -> None:
+    environ = {} if value is None else {"GRAPHGRAD_PARALLEL_MIN": value}
+    assert sizes.parallel_min_from_env(environ) == expected
+
+
+@pytest.mark.parametrize("value", ["0", "-5", "1e6", "many"])
+def test_a_bad_parallel_threshold_says_what_to_set(value) -> None:
+    with pytest.raises(ValueError, match="GRAPHGRAD_PARALLEL_MIN=.*positive whole number"):
+        sizes.parallel_min_from_env({"GRAPHGRAD_PARALLEL_MIN": value})

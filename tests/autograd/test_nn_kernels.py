@@ -16,14 +16,17 @@ from autograd import kernels
 from autograd.kernels import dispatch, reference, sizes
 
 DTYPES = [np.float32, np.float64]
-BIG_ROWS = sizes.PARALLEL_MIN // 100 + 3  # with 100 columns: the parallel loops
+TEST_PARALLEL_MIN = 20_000  # the threshold while these tests run (the default is NEVER)
+BIG_ROWS = TEST_PARALLEL_MIN // 100 + 3  # with 100 columns: the parallel loops
 SHAPES = [(0, 5), (1, 1), (1, 100), (7, 3), (1001, 17), (BIG_ROWS, 100)]
 
 
 @pytest.fixture(autouse=True)
 def compiled_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run the compiled kernels even under GRAPHGRAD_KERNELS=numpy."""
+    """Run the compiled kernels even under GRAPHGRAD_KERNELS=numpy, the parallel loops
+    from ``TEST_PARALLEL_MIN`` elements."""
     monkeypatch.setattr(dispatch, "_COMPILED", True)
+    monkeypatch.setattr(sizes, "PARALLEL_MIN", TEST_PARALLEL_MIN)
 
 
 @pytest.fixture

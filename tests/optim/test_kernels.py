@@ -72,10 +72,14 @@ def _run(fn, name: str, opts: dict, p: np.ndarray, grads: list[np.ndarray]) -> l
     return [p] + [a for a in state.values() if a is not None]
 
 
-@pytest.mark.parametrize("size", [37, kernels.PARALLEL_THRESHOLD + 3])
+TEST_PARALLEL_THRESHOLD = 5_000  # while the test below runs (the default is never)
+
+
+@pytest.mark.parametrize("size", [37, TEST_PARALLEL_THRESHOLD + 3])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name,case", [(n, i) for n, cs in CASES.items() for i in range(len(cs))])
-def test_fused_matches_reference_bitwise(name, case, dtype, size, rng):
+def test_fused_matches_reference_bitwise(name, case, dtype, size, rng, monkeypatch):
+    monkeypatch.setattr(kernels, "PARALLEL_THRESHOLD", TEST_PARALLEL_THRESHOLD)
     opts = CASES[name][case]
     p0 = rng.standard_normal(size).astype(dtype)
     grads = [rng.standard_normal(size).astype(dtype) for _ in range(3)]
