@@ -117,11 +117,11 @@ def chain_alone(impl: str, length: int, repeat: int) -> dict[str, float]:
     return {"us_per_op": chain_us_per_op(impl, length, repeat)}
 
 
-def models_alone(impl: str, names: list[str], warmup: int, repeat: int) -> dict[str, Any]:
+def models_alone(impl: str, names: list[str], warmup: int, budget: float) -> dict[str, Any]:
     """The models section's column of one framework, with no other framework loaded."""
     from .models import time_models
 
-    return time_models(impl, names, warmup, repeat)
+    return time_models(impl, names, warmup, budget)
 
 
 TASKS = {
@@ -132,7 +132,7 @@ TASKS = {
     "step_alone": lambda a: step_alone(a[0], int(a[1]), int(a[2]), int(a[3])),
     "ops_alone": lambda a: ops_alone(a[0], [int(x) for x in a[1].split(",")], float(a[2])),
     "chain_alone": lambda a: chain_alone(a[0], int(a[1]), int(a[2])),
-    "models_alone": lambda a: models_alone(a[0], a[1].split(","), int(a[2]), int(a[3])),
+    "models_alone": lambda a: models_alone(a[0], a[1].split(","), int(a[2]), float(a[3])),
 }
 
 

@@ -78,12 +78,14 @@ def _step(r: dict[str, Any]) -> list[str]:
 def _models(r: dict[str, Any]) -> list[str]:
     impls = [k for k in ("graphgrad", "torch") if k in r["rows"][0]]
     ratio = ["graphgrad/torch"] if "torch" in impls else []
-    rows = [[row["model"], row["batch"], *(row[i] for i in impls), *(row[k] for k in ratio)]
-            for row in r["rows"]]
-    return [f"ms per training step (forward, backward, optimizer), median of {r['repeat']} "
-            f"steps, the fastest of {r['rounds']} rounds of fresh processes per framework "
-            "(the models are described in `bench/models.py`):", "",
-            *_table(["model", "batch", *(f"{i} ms" for i in impls), *ratio], rows)]
+    rows = [[row["model"], row["batch"], row["steps"], *(row[i] for i in impls),
+             *(row[k] for k in ratio)] for row in r["rows"]]
+    return [f"ms per training step (forward, backward, optimizer): the median over the steps "
+            f"that fit in {r['budget_s']} s, the fastest of {r['rounds']} rounds of fresh "
+            "processes per framework taking turns (the models are described in "
+            "`bench/models.py`):", "",
+            *_table(["model", "batch", "steps timed", *(f"{i} ms" for i in impls), *ratio],
+                    rows)]
 
 
 def _ops(r: dict[str, Any]) -> list[str]:
