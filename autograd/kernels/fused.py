@@ -153,12 +153,22 @@ def batch_norm_backward(g: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_std:
     return out, grad_gamma, grad_beta
 
 
-def dropout_mask_scale(x: np.ndarray, u: np.ndarray, keep_prob: float) -> np.ndarray:
+def keep_mask(size: int, seed: int, threshold: int) -> np.ndarray:
+    """``autograd.kernels.keep_mask``'s flat draw (documented there)."""
+    if not dispatch._COMPILED:
+        return reference.keep_mask(size, seed, threshold)
+    keep = np.empty(size, dtype=np.bool_)
+    _nn().keep_mask(np.uint64(seed), np.uint64(threshold), keep, size >= sizes.PARALLEL_MIN)
+    return keep
+
+
+def dropout_mask_scale(x: np.ndarray, keep: np.ndarray, keep_prob: float) -> np.ndarray:
     """``autograd.kernels.dropout_mask_scale`` (documented there)."""
-    if not (_compiled(x, u) and x.shape == u.shape and x.ndim and keep_prob > 0.0):
-        return reference.dropout_mask_scale(x, u, keep_prob)
+    if not (_compiled(x) and type(keep) is np.ndarray and keep.dtype == np.bool_
+            and x.shape == keep.shape and x.ndim and keep_prob > 0.0):
+        return reference.dropout_mask_scale(x, keep, keep_prob)
     out = np.empty(x.shape, x.dtype)
     _nn().dropout_mask_scale(np.ascontiguousarray(x).reshape(-1),
-                             np.ascontiguousarray(u).reshape(-1), x.dtype.type(keep_prob),
+                             np.ascontiguousarray(keep).reshape(-1), x.dtype.type(keep_prob),
                              out.reshape(-1), x.size >= sizes.PARALLEL_MIN)
     return out

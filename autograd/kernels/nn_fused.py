@@ -1,4 +1,5 @@
-"""Compiled kernels of the fused nn ops: softmax cross-entropy, batch norm, dropout.
+"""Compiled kernels of the fused nn ops: softmax cross-entropy, batch norm, dropout
+(its keep mask and its scaling).
 
 Each replaces a chain of NumPy passes (and their temporaries) by one or two
 passes over memory. Arrays arrive C-contiguous and of one float dtype
@@ -29,6 +30,7 @@ from numba import njit, prange
 
 from . import fastmath as fm
 from .activations import JIT, SCALAR
+from .reference import LOW32, SPLITMIX_GAMMA, SPLITMIX_MIX1, SPLITMIX_MIX2
 
 BLOCK = {"error_model": "numpy", "fastmath": {"contract"}}  # a row block's work: a call
 _CHUNKS = 16  # row chunks of the parallel column sums (a multiple of any small thread count)
@@ -324,14 +326,48 @@ def batch_norm_backward(g, x, mean, inv_std, gamma, out, grad_gamma, grad_beta, 
 
 
 # ---------------------------------------------------------------------- dropout
+# SplitMix64 (constants and NumPy definition in reference.py): output k of the generator
+# is mix(seed + k·γ), so each element's draw comes from its index alone and the loop
+# vectorizes (AVX2 emulates the 64-bit multiplies) and splits over threads freely.
+
+
+@njit(**SCALAR)
+def _splitmix64(seed, k):
+    """Output ``k`` (from 1) of SplitMix64 seeded with ``seed`` (uint64 arithmetic mod 2⁶⁴)."""
+    z = seed + np.uint64(k) * SPLITMIX_GAMMA
+    z = (z ^ (z >> np.uint64(30))) * SPLITMIX_MIX1
+    z = (z ^ (z >> np.uint64(27))) * SPLITMIX_MIX2
+    return z ^ (z >> np.uint64(31))
+
+
 @njit(**JIT)
-def dropout_mask_scale(x, u, keep_prob, out, parallel):
-    """``out = x/keep_prob where u < keep_prob, else 0`` (flat arrays; keep_prob > 0)."""
+def keep_mask(seed, threshold, keep, parallel):
+    """``keep[i] = u_i < threshold`` with ``u_2j, u_2j+1`` the high and low 32 bits of
+    SplitMix64 output ``j + 1`` (flat bool ``keep``; ``threshold`` ≤ 2³², uint64)."""
+    n = keep.size
+    pairs = n // 2
+    if not parallel:
+        for j in range(pairs):
+            z = _splitmix64(seed, j + 1)
+            keep[2 * j] = (z >> np.uint64(32)) < threshold
+            keep[2 * j + 1] = (z & LOW32) < threshold
+    else:
+        for j in prange(pairs):
+            z = _splitmix64(seed, j + 1)
+            keep[2 * j] = (z >> np.uint64(32)) < threshold
+            keep[2 * j + 1] = (z & LOW32) < threshold
+    if n % 2:
+        keep[n - 1] = (_splitmix64(seed, pairs + 1) >> np.uint64(32)) < threshold
+
+
+@njit(**JIT)
+def dropout_mask_scale(x, keep, keep_prob, out, parallel):
+    """``out = x/keep_prob where keep, else 0`` (flat arrays; keep_prob > 0)."""
     c = fm.consts(keep_prob)
     scale = c.one / keep_prob
     if not parallel:
         for i in range(x.size):
-            out[i] = x[i] * scale if u[i] < keep_prob else c.zero
+            out[i] = x[i] * scale if keep[i] else c.zero
     else:
         for i in prange(x.size):
-            out[i] = x[i] * scale if u[i] < keep_prob else c.zero
+            out[i] = x[i] * scale if keep[i] else c.zero

@@ -151,9 +151,34 @@ def batch_norm_backward(g: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_std:
     return dx.astype(x.dtype, copy=False), (g * x_hat).sum(axis=axes), g.sum(axis=axes)
 
 
-def dropout_mask_scale(x: np.ndarray, u: np.ndarray, keep_prob: float) -> np.ndarray:
-    """``x/keep_prob`` where ``u < keep_prob``, else 0."""
-    kept = u < keep_prob
-    if not kept.any():
+# SplitMix64 (Steele, Lea & Flood 2014; Vigna's splitmix64.c): output k (from 1) of the
+# generator seeded with s is mix(s + k·γ), uint64 arithmetic mod 2⁶⁴.
+SPLITMIX_GAMMA = np.uint64(0x9E3779B97F4A7C15)  # 2⁶⁴/φ, odd
+SPLITMIX_MIX1 = np.uint64(0xBF58476D1CE4E5B9)
+SPLITMIX_MIX2 = np.uint64(0x94D049BB133111EB)
+LOW32 = np.uint64(0xFFFFFFFF)
+
+
+def splitmix64(seed: int, count: int) -> np.ndarray:
+    """SplitMix64's first ``count`` outputs from ``seed`` (uint64 array)."""
+    z = np.uint64(seed) + np.arange(1, count + 1, dtype=np.uint64) * SPLITMIX_GAMMA
+    z = (z ^ (z >> np.uint64(30))) * SPLITMIX_MIX1
+    z = (z ^ (z >> np.uint64(27))) * SPLITMIX_MIX2
+    return z ^ (z >> np.uint64(31))
+
+
+def keep_mask(size: int, seed: int, threshold: int) -> np.ndarray:
+    """``u_i < threshold`` for i < size (flat bool), where ``u_2j`` and ``u_2j+1`` are the
+    high and low 32 bits of SplitMix64 output ``j + 1``."""
+    z = splitmix64(seed, (size + 1) // 2)
+    u = np.empty(2 * z.size, dtype=np.uint64)
+    u[0::2] = z >> np.uint64(32)
+    u[1::2] = z & LOW32
+    return u[:size] < np.uint64(threshold)
+
+
+def dropout_mask_scale(x: np.ndarray, keep: np.ndarray, keep_prob: float) -> np.ndarray:
+    """``x/keep_prob`` where ``keep`` (bool), else 0."""
+    if not keep.any():
         return np.zeros_like(x)
-    return np.where(kept, x * x.dtype.type(1.0 / keep_prob), x.dtype.type(0.0))
+    return np.where(keep, x * x.dtype.type(1.0 / keep_prob), x.dtype.type(0.0))

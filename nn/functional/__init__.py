@@ -15,7 +15,7 @@ from .activation import (
     tanh,
 )
 from .batch_norm import BatchNormTrain, batch_norm
-from .dropout import DropoutMaskScale, dropout, dropout_mask
+from .dropout import DropoutMaskScale, dropout, dropout_mask, keep_mask
 from .loss import (
     ClampedBinaryCrossEntropy,
     SigmoidBinaryCrossEntropy,
@@ -30,7 +30,7 @@ from .regularization import l2_penalty
 
 __all__ = [
     "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot",
-    "dropout", "dropout_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
+    "dropout", "dropout_mask", "keep_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "l2_penalty",
     "BatchNormTrain", "DropoutMaskScale", "SoftmaxCrossEntropy", "SigmoidBinaryCrossEntropy",
     "ClampedBinaryCrossEntropy",

@@ -9,14 +9,13 @@ from autograd import kernels
 
 
 class DropoutMaskScale(ag.Function):
-    """``x · [rand < keep_prob] / keep_prob``, in one pass.
+    """``x · keep / keep_prob``, in one pass.
 
     ``apply(x, scaled_mask)`` takes the mask already scaled (``dropout_mask``) and
-    multiplies; ``apply(x, draws, keep_prob)`` takes the uniform draws ``rand``
-    themselves and compares, scales and multiplies in one compiled pass
-    (``autograd.kernels.dropout_mask_scale``), which is what ``dropout`` does.
-    Backward is the same op on ``grad`` (the same kept units, the same
-    1/keep_prob), itself linear in ``grad`` so it differentiates again.
+    multiplies; ``apply(x, keep, keep_prob)`` takes the boolean keep mask and scales
+    and masks in one compiled pass (``autograd.kernels.dropout_mask_scale``), which is
+    what ``dropout`` does. Backward is the same op on ``grad`` (the same kept units,
+    the same 1/keep_prob), itself linear in ``grad`` so it differentiates again.
     """
 
     @staticmethod
@@ -33,19 +32,30 @@ class DropoutMaskScale(ag.Function):
         return DropoutMaskScale.apply(grad, mask, ctx.keep_prob), None, None
 
 
-def _draw_dtype(dtype: np.dtype) -> type:
-    """The dtype of the uniform draws: the input's when NumPy's generator makes it."""
-    return dtype if dtype in (np.float32, np.float64) else np.float64
+def keep_mask(shape: tuple, keep_prob: float,
+              rng: np.random.Generator | None = None) -> np.ndarray:
+    """The course's ``d = rand(shape) < keep_prob`` (bool): each element True with
+    probability ``keep_prob``.
+
+    One 64-bit seed is drawn from ``ag.get_rng(rng)`` (seeded by ``ag.manual_seed``), and
+    the mask comes from SplitMix64 started there (``autograd.kernels.keep_mask``): the
+    same distribution as comparing uniform draws, reproducible from the seed, and one
+    generator call per mask instead of one per element.
+    """
+    seed = int(ag.get_rng(rng).integers(0, 2**64, dtype=np.uint64))
+    return kernels.keep_mask(shape, keep_prob, seed)
 
 
 def dropout_mask(shape: tuple, p: float, dtype: np.dtype,
                  rng: np.random.Generator | None = None) -> np.ndarray:
     """The course's inverted-dropout mask ``(rand(shape) < keep_prob) / keep_prob``,
-    with ``keep_prob = 1 − p``, drawn from ``ag.get_rng(rng)`` (seeded by ``ag.manual_seed``)."""
+    with ``keep_prob = 1 − p``, from ``keep_mask`` (the mask ``dropout`` would draw from
+    the same generator state)."""
     keep_prob = 1.0 - p
+    dtype = np.dtype(dtype)
     if keep_prob == 0.0:
         return np.zeros(shape, dtype=dtype)
-    kept = ag.get_rng(rng).random(shape, dtype=_draw_dtype(dtype)) < keep_prob
+    kept = keep_mask(shape, keep_prob, rng)
     return np.where(kept, dtype.type(1.0 / keep_prob), dtype.type(0.0))
 
 
@@ -54,9 +64,10 @@ def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True,
     """Inverted dropout (course §6.3): zero each element with probability ``p`` and
     scale the survivors by ``1/keep_prob`` (``keep_prob = 1 − p``), so ``E[output] = x``.
 
-    A fresh mask is drawn on every call. With ``training=False`` (test time) it is
-    the identity — no mask and no scaling, as the course says. ``p=0`` is the
-    identity, ``p=1`` gives zeros.
+    A fresh mask (``keep_mask``, one seed drawn from ``rng`` or the global generator)
+    is drawn on every call; backward keeps the boolean mask, one byte per element. With
+    ``training=False`` (test time) it is the identity — no mask and no scaling, as the
+    course says. ``p=0`` is the identity, ``p=1`` gives zeros.
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p} "
@@ -67,5 +78,4 @@ def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True,
         x = ag.as_tensor(x)
     if x.dtype.kind != "f":
         raise TypeError(f"dropout: input must be floating point, got {x.dtype}")
-    draws = ag.get_rng(rng).random(x.shape, dtype=_draw_dtype(x.dtype))
-    return DropoutMaskScale.apply(x, draws, 1.0 - p)
+    return DropoutMaskScale.apply(x, keep_mask(x.shape, 1.0 - p, rng), 1.0 - p)

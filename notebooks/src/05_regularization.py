@@ -305,10 +305,10 @@ plt.show()
 #   error; λ = 0.1 gives up two training points; λ = 1.0 has the lowest dev error (14.2%) and
 #   dev cost of the sweep, and its train-dev gap (4.2 points) is within the 5-point tolerance:
 #   `diagnose` calls it a good fit.
-# - **Dropout** (keep_prob 0.8) keeps `E[a]` (mean 1.0001 above, about 10 of 50 units dropped)
+# - **Dropout** (keep_prob 0.8) keeps `E[a]` (mean 0.9988 above, about 10 of 50 units dropped)
 #   and is the identity in eval mode. Here it lowers the dev error from 17.5% to 15.0% and
-#   leaves two training points misclassified, but the gap is still 10 points: by the notes' rule
-#   still high variance — a stronger dropout or more data would be the next knob.
+#   leaves one training point misclassified, but the gap is still 12.5 points: by the notes'
+#   rule still high variance — a stronger dropout or more data would be the next knob.
 # - **Early stopping** (the unregularized run with the same seed, cut short) stopped after 41
 #   epochs and restored the parameters of epoch 31, the lowest dev cost — the curves show the
 #   unregularized dev cost climbing from there on — before the network had bent its boundary

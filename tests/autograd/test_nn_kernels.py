@@ -158,13 +158,75 @@ def test_batch_norm_shapes_outside_the_kernels_run_the_reference(shape, rng) -> 
 @pytest.mark.parametrize("keep_prob", [0.0, 0.3, 1.0])
 def test_dropout_matches_reference_exactly(shape, layout, dtype, keep_prob, rng) -> None:
     x = rng.standard_normal(shape).astype(dtype)
-    u = rng.random(shape, dtype=dtype)
-    out = kernels.dropout_mask_scale(laid_out(x, layout), laid_out(u, layout), keep_prob)
-    expected = reference.dropout_mask_scale(x, u, keep_prob)
+    keep = kernels.keep_mask(shape, keep_prob, 99)
+    out = kernels.dropout_mask_scale(laid_out(x, layout), laid_out(keep, layout), keep_prob)
+    expected = reference.dropout_mask_scale(x, keep, keep_prob)
     assert out.dtype == dtype
     np.testing.assert_array_equal(out, expected)
     if keep_prob == 0.0:
         assert not out.any()
+
+
+def splitmix64_by_hand(seed: int, count: int) -> list[int]:
+    """Vigna's splitmix64.c in Python integers: the definition the kernels must match."""
+    outputs, state, m = [], seed, (1 << 64) - 1
+    for _ in range(count):
+        state = (state + 0x9E3779B97F4A7C15) & m
+        z = ((state ^ (state >> 30)) * 0xBF58476D1CE4E5B9) & m
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & m
+        outputs.append(z ^ (z >> 31))
+    return outputs
+
+
+def test_splitmix64_is_the_published_generator() -> None:
+    # splitmix64.c seeded with 0 starts 0xe220a8397b1dcdaf, 0x6e789e6aa1b965f4, ...
+    assert reference.splitmix64(0, 3).tolist() == [0xE220A8397B1DCDAF, 0x6E789E6AA1B965F4,
+                                                   0x06C45D188009454F]
+    for seed in (1, 2**63 + 12345, 2**64 - 1):
+        assert reference.splitmix64(seed, 5).tolist() == splitmix64_by_hand(seed, 5)
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 7, 1000, 2 * TEST_PARALLEL_MIN + 1])
+@pytest.mark.parametrize("keep_prob", [0.0, 2.0**-33, 0.3, 0.5, 1.0 - 2.0**-40, 1.0])
+def test_keep_mask_compiled_matches_reference_exactly(size, keep_prob) -> None:
+    for seed in (0, 7, 2**64 - 1):
+        keep = kernels.keep_mask(size, keep_prob, seed)
+        threshold = int(np.ceil(keep_prob * 2.0**32))
+        assert keep.dtype == np.bool_ and keep.shape == (size,)
+        np.testing.assert_array_equal(keep, reference.keep_mask(size, seed, threshold))
+    if size and keep_prob in (0.0, 1.0):
+        assert keep.all() == (keep_prob == 1.0) and keep.any() == (keep_prob == 1.0)
+
+
+def test_keep_mask_elements_are_the_halves_of_each_output() -> None:
+    seed, threshold = 2024, 0x9000_0000
+    halves = [h for z in splitmix64_by_hand(seed, 3) for h in (z >> 32, z & 0xFFFFFFFF)]
+    expected = [u < threshold for u in halves][:5]
+    assert kernels.keep_mask(5, threshold / 2**32, seed).tolist() == expected
+
+
+@pytest.mark.parametrize("keep_prob", [0.1, 0.5, 0.8])
+def test_keep_mask_statistics(keep_prob) -> None:
+    n = 1_000_000
+    keep = kernels.keep_mask((1000, 1000), keep_prob, 5).reshape(-1)
+    sigma = np.sqrt(keep_prob * (1 - keep_prob) / n)
+    assert abs(keep.mean() - keep_prob) < 5 * sigma
+    # neighbours are independent, within one 64-bit output (2j, 2j+1) and across two
+    for a, b in ((keep[0::2], keep[1::2]), (keep[1:-1:2], keep[2::2])):
+        both = np.mean(a & b)
+        assert abs(both - keep_prob**2) < 5 * np.sqrt(keep_prob**2 * (1 - keep_prob**2)
+                                                       / a.size)
+    other = kernels.keep_mask((1000, 1000), keep_prob, 6).reshape(-1)
+    assert abs(np.mean(keep == other) - (keep_prob**2 + (1 - keep_prob)**2)) < 0.005
+
+
+def test_keep_mask_rejects_bad_arguments() -> None:
+    with pytest.raises(ValueError, match="keep_prob must lie in"):
+        kernels.keep_mask(3, 1.5, 0)
+    with pytest.raises(ValueError, match="seed must be an int"):
+        kernels.keep_mask(3, 0.5, -1)
+    with pytest.raises(ValueError, match="seed must be an int"):
+        kernels.keep_mask(3, 0.5, 2**64)
 
 
 def test_numpy_backend_runs_the_references(monkeypatch, rng) -> None:
@@ -174,9 +236,10 @@ def test_numpy_backend_runs_the_references(monkeypatch, rng) -> None:
                             reference.softmax_xent_forward(z, a)):
         np.testing.assert_array_equal(ours, theirs)
     x = rng.standard_normal((9, 4)).astype(np.float32)
-    u = rng.random((9, 4), dtype=np.float32)
-    np.testing.assert_array_equal(kernels.dropout_mask_scale(x, u, 0.5),
-                                  reference.dropout_mask_scale(x, u, 0.5))
+    keep = kernels.keep_mask((9, 4), 0.5, 3)
+    np.testing.assert_array_equal(keep, reference.keep_mask(36, 3, 2**31).reshape(9, 4))
+    np.testing.assert_array_equal(kernels.dropout_mask_scale(x, keep, 0.5),
+                                  reference.dropout_mask_scale(x, keep, 0.5))
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])

@@ -6,6 +6,8 @@ import pytest
 import autograd as ag
 import nn
 import nn.functional as F
+from autograd import kernels
+from autograd.kernels import dispatch
 
 
 def test_kept_fraction_and_expectation():
@@ -89,3 +91,24 @@ def test_bad_p_and_dtype():
         F.dropout(ag.tensor([1, 2]), 0.5)
     assert nn.Dropout(0.2).keep_prob == pytest.approx(0.8)
     assert repr(nn.Dropout(0.2)) == "Dropout(p=0.2)"
+
+
+def test_mask_comes_from_one_seed_of_the_generator():
+    x = ag.ones(30, 40, requires_grad=True)
+    out = F.dropout(x, 0.3, rng=np.random.default_rng(11))
+    seed = int(np.random.default_rng(11).integers(0, 2**64, dtype=np.uint64))
+    keep = kernels.keep_mask((30, 40), 0.7, seed)
+    np.testing.assert_array_equal(out.data != 0, keep)
+    np.testing.assert_array_equal(F.keep_mask((30, 40), 0.7, np.random.default_rng(11)), keep)
+    scaled = F.dropout_mask((30, 40), 0.3, np.dtype(np.float32), np.random.default_rng(11))
+    np.testing.assert_array_equal(scaled, np.where(keep, np.float32(1 / 0.7), 0))
+    (mask,) = out.grad_fn.saved_tensors
+    assert mask.dtype == np.bool_  # one byte per element kept for backward
+
+
+def test_same_mask_on_either_kernel_backend(monkeypatch):
+    x = ag.randn(33, 7)
+    compiled = F.dropout(x, 0.4, rng=np.random.default_rng(5)).data
+    monkeypatch.setattr(dispatch, "_COMPILED", False)
+    np.testing.assert_array_equal(F.dropout(x, 0.4, rng=np.random.default_rng(5)).data,
+                                  compiled)
