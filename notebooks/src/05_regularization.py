@@ -206,7 +206,10 @@ plt.show()
 # expected value: `E[a·d/0.8] = a·0.8/0.8 = a`, so the next layer's `z` keeps its scale. At test
 # time there is no dropout and no scaling (S0 L379-385). `nn.Dropout(p)` is PyTorch's layer,
 # with `p = 1 − keep_prob` the probability of dropping; `model.eval()` turns it into the
-# identity. On 50 units, the notes expect about 10 dropped and 40 kept:
+# identity. graphgrad draws `d` with the same distribution from a faster generator (SplitMix64,
+# seeded by one draw of the generator `ag.manual_seed` sets; `F.keep_mask(shape, keep_prob)`
+# gives the mask alone), so it is reproducible from the seed but is not the mask
+# `np.random.rand` would give. On 50 units, the notes expect about 10 dropped and 40 kept:
 
 # %%
 ag.manual_seed(0)
