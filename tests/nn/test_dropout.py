@@ -112,3 +112,25 @@ def test_same_mask_on_either_kernel_backend(monkeypatch):
     monkeypatch.setattr(dispatch, "_COMPILED", False)
     np.testing.assert_array_equal(F.dropout(x, 0.4, rng=np.random.default_rng(5)).data,
                                   compiled)
+
+
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+def test_gradcheck_and_gradgradcheck_with_a_keep_mask(layout, rng):
+    keep = F.keep_mask((4, 6), 0.6, rng)
+    data = rng.standard_normal((4, 6)) if layout == "contiguous" else \
+        rng.standard_normal((6, 4)).T
+    x = ag.tensor(data, requires_grad=True)
+
+    def f(x):
+        return F.DropoutMaskScale.apply(x, keep, 0.6) * x
+
+    assert ag.gradcheck(f, (x,))
+    assert ag.gradgradcheck(f, (x,))
+
+
+def test_scalar_empty_and_half_inputs(rng):
+    scalar = F.dropout(ag.tensor(3.0), 0.5, rng=rng)
+    assert scalar.shape == () and scalar.item() in (0.0, 6.0)
+    assert F.dropout(ag.zeros(0, 3), 0.5).shape == (0, 3)
+    half = F.dropout(ag.ones(1000, dtype=np.float16), 0.5, rng=rng)
+    assert half.dtype == np.float16 and set(np.unique(half.data)) == {0.0, 2.0}
