@@ -78,9 +78,13 @@ def rss_trace(contender: str, batch_size: int, steps: int, window: int) -> dict[
 
 
 def step_alone(contender: str, batch_size: int, warmup: int, repeat: int) -> dict[str, Any]:
-    """One contender's step times with no other framework loaded in the process."""
+    """One contender's step times with no other framework loaded in the process, and the
+    process-wide settings it ran under (what ``import autograd`` did to malloc)."""
+    from autograd import allocator
+
     times = time_calls(C.contenders()[contender](C.make_data(batch_size)), warmup, repeat)
-    return {"ms": sorted(times)[len(times) // 2] * 1e3, "ms_min": min(times) * 1e3}
+    return {"ms": sorted(times)[len(times) // 2] * 1e3, "ms_min": min(times) * 1e3,
+            "malloc": allocator.info()}
 
 
 def blas_lever(batch_sizes: list[int], repeat: int) -> dict[str, Any]:

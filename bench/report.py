@@ -61,15 +61,22 @@ def _step(r: dict[str, Any]) -> list[str]:
     lines += _table(["batch", *pairs], [[b["batch_size"], *(b["ratios_of_min"][p] for p in pairs)]
                                         for b in r["batches"]])
     names = list(r["batches"][0]["alone"])
+    pairs_alone = list(r["batches"][0]["ratios_alone"])
     lines += ["", "Each contender alone in a fresh process (no other framework's thread pools "
               "in it; the contenders' processes take turns over rounds and the round with the "
               "fastest median counts): median / fastest ms per step, and the ratios of the "
               "medians:", ""]
-    lines += _table(["batch", *names, *pairs],
+    lines += _table(["batch", *names, *pairs_alone],
                     [[b["batch_size"],
                       *(f"{b['alone'][n]['ms']:.3g} / {b['alone'][n]['ms_min']:.3g}"
                         for n in names),
-                      *(b["ratios_alone"][p] for p in pairs)] for b in r["batches"]])
+                      *(b["ratios_alone"][p] for p in pairs_alone)] for b in r["batches"]])
+    if "numpy_plain" in names:
+        lines += ["", "`numpy` runs with the settings `import autograd` makes for the whole "
+                  "process (glibc malloc thresholds, OpenBLAS core type), as it must when the "
+                  "contenders share a process; `numpy_plain` is the same step in a process "
+                  "without them (`GRAPHGRAD_MALLOC=system GRAPHGRAD_BLAS_CORETYPE=none`), as "
+                  "a student's script runs."]
     lines += ["", f"Matmul FLOPs per step: {r['matmul_flops_formula']} "
               "(forward 3 matmuls, backward 5)."]
     return lines

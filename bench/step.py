@@ -21,6 +21,12 @@ from .child import spawn
 from .timing import median_seconds, repeats_for, time_calls
 
 PAIRS = (("graphgrad", "torch"), ("graphgrad", "numpy"), ("numpy", "torch"))
+# The hand-written NumPy step run as a student's script runs: in a process without
+# graphgrad's process-wide settings (glibc's malloc thresholds, OpenBLAS's own kernel
+# choice). The "numpy" contender shares them, as it must when the contenders take turns
+# in one process; alone, both are reported.
+PLAIN_NUMPY = "numpy_plain"
+PLAIN_ENV = {"GRAPHGRAD_MALLOC": "system", "GRAPHGRAD_BLAS_CORETYPE": "none"}
 
 
 def matmul_roofline(batch_size: int, repeat: int) -> dict[str, Any]:
@@ -79,14 +85,16 @@ def bench_batch(batch_size: int, warmup: int, repeat: int, rounds: int) -> dict[
     # The fresh processes take turns too, one per contender per round, and the fastest
     # round's median counts: a slow spell of the machine lasts minutes.
     alone: dict[str, dict[str, float]] = {}
+    runs = [(name, name, {}) for name in steps] + [(PLAIN_NUMPY, "numpy", PLAIN_ENV)]
     for _ in range(rounds):
-        for name in steps:
-            run = spawn("step_alone", [name, batch_size, warmup, repeat])
-            if name not in alone or run["ms"] < alone[name]["ms"]:
-                alone[name] = run
+        for label, name, env in runs:
+            run = spawn("step_alone", [name, batch_size, warmup, repeat], env)
+            if label not in alone or run["ms"] < alone[label]["ms"]:
+                alone[label] = run
     present = [(a, b) for a, b in PAIRS if a in results and b in results]
     ratios = {f"{a}/{b}": results[a]["ms"] / results[b]["ms"] for a, b in present}
-    ratios_alone = {f"{a}/{b}": alone[a]["ms"] / alone[b]["ms"] for a, b in present}
+    ratios_alone = {f"{a}/{b}": alone[a]["ms"] / alone[b]["ms"]
+                    for a, b in (*present, ("graphgrad", PLAIN_NUMPY))}
     # On a loaded machine the fastest step is the better estimate of a contender's own cost.
     ratios_min = {f"{a}/{b}": results[a]["ms_min"] / results[b]["ms_min"] for a, b in present}
     return {"batch_size": batch_size, "contenders": results, "ratios": ratios,

@@ -47,6 +47,9 @@ def test_quick_run_writes_every_section_as_json(quick_run):
         for c in batch["contenders"].values():
             assert c["ms"] > 0 and c["images_per_s"] > 0 and c["roofline_fraction"] > 0
         assert "graphgrad/numpy" in batch["ratios"]
+        assert "graphgrad/numpy_plain" in batch["ratios_alone"]
+        assert batch["alone"]["numpy_plain"]["malloc"].startswith("GRAPHGRAD_MALLOC=system")
+        assert not batch["alone"]["numpy"]["malloc"].startswith("GRAPHGRAD_MALLOC=system")
         assert batch["roofline"]["flops"] == C.matmul_flops(batch["batch_size"])
         assert batch["agreement"]["max_abs_diff"] < 1e-4
     models = results["sections"]["models"]
