@@ -175,4 +175,11 @@ def dropout_mask_scale(x: np.ndarray, keep: np.ndarray, keep_prob: float) -> np.
     """Inverted dropout in one pass (course §6.3): ``x/keep_prob`` where ``keep`` (a bool
     array of x's shape, e.g. from ``keep_mask``), else 0. Backward is the same call on the
     gradient."""
+    if not isinstance(keep, np.ndarray) or keep.dtype != np.bool_:
+        raise TypeError(f"dropout_mask_scale: keep must be a bool array (True = keep), got "
+                        f"{getattr(keep, 'dtype', type(keep).__name__)}; compare uniform "
+                        "draws with keep_prob first, or use keep_mask(shape, keep_prob, seed)")
+    if keep.shape != np.shape(x):
+        raise ValueError(f"dropout_mask_scale: keep mask of shape {keep.shape} does not match "
+                         f"the input's shape {np.shape(x)}")
     return fused.dropout_mask_scale(x, keep, keep_prob)

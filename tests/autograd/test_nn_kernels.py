@@ -277,3 +277,11 @@ def test_softmax_xent_labels_out_of_range_is_a_clear_error(labels, message, para
     with pytest.raises(ValueError, match=match):
         kernels.softmax_xent_labels_backward(np.full((2, 3), 1 / 3, np.float32), labels,
                                              np.ones(2, np.float32), 1.0)
+
+
+def test_dropout_mask_scale_rejects_draws_and_wrong_shapes(rng) -> None:
+    x = rng.standard_normal((3, 4)).astype(np.float32)
+    with pytest.raises(TypeError, match="keep must be a bool array"):
+        kernels.dropout_mask_scale(x, rng.random((3, 4), dtype=np.float32), 0.5)
+    with pytest.raises(ValueError, match=r"keep mask of shape \(4, 3\) does not match"):
+        kernels.dropout_mask_scale(x, np.ones((4, 3), dtype=bool), 0.5)
