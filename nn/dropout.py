@@ -14,7 +14,8 @@ class Dropout(Module):
     """Inverted dropout (PyTorch's ``nn.Dropout(p)``; course §6.3).
 
     In training mode each element is kept with probability ``keep_prob = 1 − p``
-    (mask ``rand < keep_prob``) and the kept ones are divided by ``keep_prob`` so
+    (the course's mask ``rand < keep_prob``, drawn by ``nn.functional.keep_mask``) and
+    the kept ones are divided by ``keep_prob`` so
     the expected activation is unchanged; a fresh mask is drawn on every call
     from ``rng`` or the global generator (``autograd.manual_seed``). In eval mode
     it is the identity: no mask, no scaling. The course's ``keep_prob = 0.8`` is
