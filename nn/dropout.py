@@ -15,11 +15,10 @@ class Dropout(Module):
 
     In training mode each element is kept with probability ``keep_prob = 1 − p``
     (the course's mask ``rand < keep_prob``, drawn by ``nn.functional.keep_mask``) and
-    the kept ones are divided by ``keep_prob`` so
-    the expected activation is unchanged; a fresh mask is drawn on every call
-    from ``rng`` or the global generator (``autograd.manual_seed``). In eval mode
-    it is the identity: no mask, no scaling. The course's ``keep_prob = 0.8`` is
-    ``Dropout(p=0.2)``.
+    the kept ones are divided by ``keep_prob`` so the expected activation is unchanged;
+    a fresh mask is drawn on every call from ``rng`` or the global generator
+    (``autograd.manual_seed``). In eval mode it is the identity: no mask, no scaling.
+    The course's ``keep_prob = 0.8`` is ``Dropout(p=0.2)``.
     """
 
     def __init__(self, p: float = 0.5, rng: np.random.Generator | None = None) -> None:
