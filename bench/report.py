@@ -193,23 +193,36 @@ def markdown(results: dict[str, Any]) -> str:
 
 
 def plot_step(step: dict[str, Any], path: Path) -> None:
-    """Bar chart: ms/step per contender and batch size, with the matmul roofline."""
+    """Bar chart: ms/step per contender and batch size, each contender alone in its own
+    process (solid) and taking turns in one process (light), with the matmul roofline."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
+    colors = {"graphgrad": "tab:green", "numpy": "tab:blue", "numpy_plain": "tab:cyan",
+              "torch": "tab:orange"}
     batches = step["batches"]
-    names = list(batches[0]["contenders"])
-    fig, axes = plt.subplots(1, len(batches), figsize=(4 * len(batches), 3.6))
+    names = list(dict.fromkeys([*batches[0]["contenders"], *batches[0].get("alone", {})]))
+    width = 0.4
+    fig, axes = plt.subplots(1, len(batches), figsize=(4.6 * len(batches), 3.8))
     for ax, b in zip(axes if len(batches) > 1 else [axes], batches):
-        ms = [b["contenders"][n]["ms"] for n in names]
-        ax.bar(names, ms, color=["tab:green", "tab:blue", "tab:orange"][:len(names)])
-        ax.axhline(b["roofline"]["ms"], color="black", linestyle="--", linewidth=1,
-                   label="matmul roofline")
+        for i, name in enumerate(names):
+            color = colors.get(name, "tab:gray")
+            if name in b.get("alone", {}):
+                ax.bar(i - width / 2, b["alone"][name]["ms"], width, color=color)
+            if name in b["contenders"]:
+                ax.bar(i + width / 2, b["contenders"][name]["ms"], width, color=color,
+                       alpha=0.35)
+        roofline = ax.axhline(b["roofline"]["ms"], color="black", linestyle="--",
+                              linewidth=1)
+        ax.set_xticks(range(len(names)), names, fontsize="small")
         ax.set_title(f"batch {b['batch_size']}")
         ax.set_ylabel("ms per training step (median)")
-        ax.legend(fontsize="small")
+        ax.legend([Patch(color="gray"), Patch(color="gray", alpha=0.35), roofline],
+                  ["alone in its process", "taking turns in one process", "matmul roofline"],
+                  fontsize="x-small")
     fig.suptitle("MLP 784-256-256-10, Adam, float32, 2 threads")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
