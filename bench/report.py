@@ -66,11 +66,13 @@ def _step(r: dict[str, Any]) -> list[str]:
               "in it; the contenders' processes take turns over rounds and the round with the "
               "fastest median counts): median / fastest ms per step, and the ratios of the "
               "medians:", ""]
-    lines += _table(["batch", *names, *pairs_alone],
+    lines += _table(["batch", *names, *pairs_alone, "graphgrad alone: of roofline"],
                     [[b["batch_size"],
                       *(f"{b['alone'][n]['ms']:.3g} / {b['alone'][n]['ms_min']:.3g}"
                         for n in names),
-                      *(b["ratios_alone"][p] for p in pairs_alone)] for b in r["batches"]])
+                      *(b["ratios_alone"][p] for p in pairs_alone),
+                      f"{100 * b['roofline']['ms'] / b['alone']['graphgrad']['ms']:.0f}%"]
+                     for b in r["batches"]])
     if "numpy_plain" in names:
         lines += ["", "`numpy` runs with the settings `import autograd` makes for the whole "
                   "process (glibc malloc thresholds, OpenBLAS core type), as it must when the "
