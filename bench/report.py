@@ -110,7 +110,7 @@ def _ops(r: dict[str, Any]) -> list[str]:
     overhead = ", ".join(f"{k} {v:.2f} µs" for k, v in r["overhead_us_per_op"].items())
     lines += ["", f"Per-op overhead, 1-element tensors, forward+backward over a "
               f"{r['chain_length']}-op mul/add chain (each framework in its own processes, "
-              f"fastest of {r.get('rounds', 1)} medians): {overhead}."]
+              f"fastest of {r.get('chain_rounds', r.get('rounds', 1))} medians): {overhead}."]
     return lines
 
 
