@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .step import PLAIN_NUMPY
+
 SECTION_TITLES = {"step": "Training step", "models": "The course's models", "ops": "Ops",
                   "cold": "Cold start", "memory": "Memory", "blas": "BLAS lever"}
 
@@ -73,7 +75,7 @@ def _step(r: dict[str, Any]) -> list[str]:
                       *(b["ratios_alone"][p] for p in pairs_alone),
                       f"{100 * b['roofline']['ms'] / b['alone']['graphgrad']['ms']:.0f}%"]
                      for b in r["batches"]])
-    if "numpy_plain" in names:
+    if PLAIN_NUMPY in names:
         lines += ["", "`numpy` runs with the settings `import autograd` makes for the whole "
                   "process (glibc malloc thresholds, OpenBLAS core type), as it must when the "
                   "contenders share a process; `numpy_plain` is the same step in a process "
@@ -203,7 +205,7 @@ def plot_step(step: dict[str, Any], path: Path) -> None:
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    colors = {"graphgrad": "tab:green", "numpy": "tab:blue", "numpy_plain": "tab:cyan",
+    colors = {"graphgrad": "tab:green", "numpy": "tab:blue", PLAIN_NUMPY: "tab:cyan",
               "torch": "tab:orange"}
     batches = step["batches"]
     names = list(dict.fromkeys([*batches[0]["contenders"], *batches[0].get("alone", {})]))

@@ -165,8 +165,9 @@ def keep_mask(shape: tuple[int, ...] | int, keep_prob: float, seed: int) -> np.n
     shape = (shape,) if isinstance(shape, (int, np.integer)) else tuple(shape)
     if not 0.0 <= keep_prob <= 1.0:
         raise ValueError(f"keep_mask: keep_prob must lie in [0, 1], got {keep_prob}")
-    if not 0 <= seed < 2**64:
-        raise ValueError(f"keep_mask: seed must be an int in [0, 2**64), got {seed}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) \
+            or not 0 <= int(seed) < 2**64:
+        raise ValueError(f"keep_mask: seed must be an int in [0, 2**64), got {seed!r}")
     threshold = math.ceil(keep_prob * 2.0**32)
     return fused.keep_mask(math.prod(shape), int(seed), threshold).reshape(shape)
 

@@ -164,8 +164,7 @@ def keep_mask(size: int, seed: int, threshold: int) -> np.ndarray:
 
 def dropout_mask_scale(x: np.ndarray, keep: np.ndarray, keep_prob: float) -> np.ndarray:
     """``autograd.kernels.dropout_mask_scale`` (documented there)."""
-    if not (_compiled(x) and type(keep) is np.ndarray and keep.dtype == np.bool_
-            and x.shape == keep.shape and x.ndim and keep_prob > 0.0):
+    if not (_compiled(x) and x.ndim and keep_prob > 0.0):  # keep: checked by the caller
         return reference.dropout_mask_scale(x, keep, keep_prob)
     out = np.empty(x.shape, x.dtype)
     _nn().dropout_mask_scale(np.ascontiguousarray(x).reshape(-1),

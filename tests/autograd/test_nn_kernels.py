@@ -225,8 +225,10 @@ def test_keep_mask_rejects_bad_arguments() -> None:
         kernels.keep_mask(3, 1.5, 0)
     with pytest.raises(ValueError, match="seed must be an int"):
         kernels.keep_mask(3, 0.5, -1)
-    with pytest.raises(ValueError, match="seed must be an int"):
-        kernels.keep_mask(3, 0.5, 2**64)
+    for seed in (2**64, 1.5, True):
+        with pytest.raises(ValueError, match="seed must be an int"):
+            kernels.keep_mask(3, 0.5, seed)
+    assert kernels.keep_mask(3, 0.5, np.uint64(2**64 - 1)).shape == (3,)
 
 
 def test_numpy_backend_runs_the_references(monkeypatch, rng) -> None:
