@@ -30,16 +30,16 @@ class Space:
 
     def sample(self, rng: np.random.Generator) -> Any:
         """One random value, drawn with ``rng``."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement sample")
 
     def grid(self, n: int) -> list[Any]:
         """``n`` values evenly spread over the space (in its own scale), for grid search."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement grid")
 
     def zoom(self, values: Sequence[Any], margin: float = 0.1) -> Space:
         """A narrower space around ``values`` (the best trials' values), widened by
         ``margin`` of its width on each side: the "fine" step of coarse-to-fine."""
-        raise NotImplementedError
+        raise NotImplementedError(f"{type(self).__name__} must implement zoom")
 
 
 class _Interval(Space):
