@@ -81,10 +81,11 @@ def test_quick_run_writes_every_section_as_json(quick_run):
 
 def test_quick_run_writes_markdown_and_plot(quick_run):
     md = (quick_run / "RESULTS.md").read_text()
-    for heading in ("## Machine", "## Training step", "## Ops", "## Cold start", "## Memory",
-                    "## BLAS lever"):
+    for heading in ("## Machine", "## Targets", "## Training step", "## Ops", "## Cold start",
+                    "## Memory", "## BLAS lever"):
         assert heading in md
     assert "Load average" in md and "autograd.blas" in md
+    assert "not judged: a --quick run" in md
     assert (quick_run / "step.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
