@@ -17,10 +17,14 @@ def _check_module(value: Any, where: str) -> Module:
 
 
 class _IndexedModules(Module):
-    """Children named '0', '1', ... with list-style indexing; shared by Sequential and
-    ModuleList."""
+    """Children with list-style indexing by position; shared by Sequential and ModuleList.
 
-    def _index(self, idx: int) -> str:
+    ModuleList's children are named '0', '1', ...; a Sequential made from an
+    ``OrderedDict`` keeps its names, and position ``i`` is its ``i``-th child.
+    """
+
+    def _key(self, idx: int) -> str:
+        """The name of the child at position ``idx`` (negative counts from the end)."""
         n = len(self._modules)
         if not isinstance(idx, int):
             raise TypeError(f"{type(self).__name__} indices must be integers or slices, "
@@ -28,22 +32,27 @@ class _IndexedModules(Module):
         if not -n <= idx < n:
             raise IndexError(f"{type(self).__name__} index {idx} is out of range for "
                              f"{n} modules")
-        return str(idx % n)
+        return list(self._modules)[idx]
 
     def __getitem__(self, idx: int | slice) -> Any:
         if isinstance(idx, slice):
-            return type(self)._of(list(self._modules.values())[idx])
-        return self._modules[self._index(idx)]
+            return self._slice(list(self._modules.items())[idx])
+        return self._modules[self._key(idx)]
+
+    def _slice(self, items: list[tuple[str, Module]]) -> _IndexedModules:
+        raise NotImplementedError(f"{type(self).__name__} must say what a slice of it is")
 
     def __setitem__(self, idx: int, module: Module) -> None:
-        self._modules[self._index(idx)] = _check_module(module, f"{type(self).__name__}[{idx}]")
+        setattr(self, self._key(idx), _check_module(module, f"{type(self).__name__}[{idx}]"))
 
     def __delitem__(self, idx: int | slice) -> None:
+        """Remove the child(ren) at ``idx``; the rest are renumbered '0', '1', ... (as
+        PyTorch does, also for a Sequential made from an OrderedDict)."""
         items = list(self._modules.values())
         if isinstance(idx, slice):
             del items[idx]
         else:
-            del items[int(self._index(idx))]
+            del items[list(self._modules).index(self._key(idx))]
         self._modules.clear()
         for i, m in enumerate(items):
             self._modules[str(i)] = m
@@ -79,8 +88,9 @@ class Sequential(_IndexedModules):
     """Modules applied one after another: ``Sequential(a, b, c)(x) == c(b(a(x)))``.
 
     Takes modules as arguments (named '0', '1', ...) or one ``OrderedDict`` of
-    named modules. Supports indexing (a slice gives a new Sequential sharing the
-    modules), ``len``, iteration and ``append``, as PyTorch's.
+    named modules. Supports indexing by position (a slice gives a new Sequential
+    sharing the modules under their names, so ``model[:-1].state_dict()`` has the
+    model's keys), ``len``, iteration and ``append``, as PyTorch's.
 
     >>> model = Sequential(Linear(784, 128), ReLU(), Linear(128, 10))
     >>> model[0].weight.shape
@@ -96,9 +106,8 @@ class Sequential(_IndexedModules):
             for i, m in enumerate(modules):
                 self.add_module(str(i), _check_module(m, f"Sequential argument {i}"))
 
-    @classmethod
-    def _of(cls, modules: list[Module]) -> Sequential:
-        return cls(*modules)
+    def _slice(self, items: list[tuple[str, Module]]) -> Sequential:
+        return type(self)(OrderedDict(items))
 
     def forward(self, x: Any) -> Any:
         for m in self._modules.values():
@@ -117,9 +126,8 @@ class ModuleList(_IndexedModules):
         if modules is not None:
             self.extend(modules)
 
-    @classmethod
-    def _of(cls, modules: list[Module]) -> ModuleList:
-        return cls(modules)
+    def _slice(self, items: list[tuple[str, Module]]) -> ModuleList:
+        return type(self)(m for _, m in items)
 
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError("ModuleList has no forward(): iterate over it in the "

@@ -86,12 +86,12 @@ class Module:
 
     def __setattr__(self, name: str, value: Any) -> None:
         if isinstance(value, Parameter):
-            params, buffers, modules = self._registries()
-            self._forget(name)
+            params, _, _ = self._registries()
+            self._forget(name, keep=params)
             params[name] = value
         elif isinstance(value, Module):
-            params, buffers, modules = self._registries()
-            self._forget(name)
+            _, _, modules = self._registries()
+            self._forget(name, keep=modules)
             modules[name] = value
         elif "_parameters" in self.__dict__ and name in self._parameters:
             if value is not None:
@@ -118,10 +118,14 @@ class Module:
         else:
             object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
+    def _forget(self, name: str, keep: dict) -> None:
+        """Remove ``name`` from the attributes and from every registry but ``keep``, where
+        assigning it again replaces the entry in place (a replaced layer keeps its
+        position, as in PyTorch: a named Sequential still runs in order)."""
         self.__dict__.pop(name, None)
         for registry in self._registries():
-            registry.pop(name, None)
+            if registry is not keep:
+                registry.pop(name, None)
         self._non_persistent.discard(name)
 
     def __getattr__(self, name: str) -> Any:
@@ -154,7 +158,7 @@ class Module:
     def _register(self, registry: dict, kind: str, name: str, value: Any) -> None:
         if name not in registry:
             self._check_name(name, kind)
-        self._forget(name)
+        self._forget(name, keep=registry)
         registry[name] = value
 
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -191,17 +195,21 @@ class Module:
     register_module = add_module
 
     # ------------------------------------------------------------- iteration
-    def named_modules(self, memo: set[int] | None = None,
-                      prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and all below it, each once, with dotted names ('' for self)."""
+    def named_modules(self, memo: set[int] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
+        """This module and all below it with dotted names ('' for self); a module reachable
+        under several names appears once (under its first), or under each name with
+        ``remove_duplicate=False``."""
         memo = set() if memo is None else memo
-        if id(self) in memo:
-            return
-        memo.add(id(self))
+        if remove_duplicate:
+            if id(self) in memo:
+                return
+            memo.add(id(self))
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:
-                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name)
+                yield from child.named_modules(memo, f"{prefix}.{name}" if prefix else name,
+                                               remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
         """This module and all its descendants, each once."""
@@ -224,7 +232,8 @@ class Module:
     def _named_members(self, registry: str, prefix: str, recurse: bool,
                        remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
         seen: set[int] = set()
-        owners = self.named_modules(prefix=prefix) if recurse else [(prefix, self)]
+        owners = (self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+                  if recurse else [(prefix, self)])
         for owner_name, owner in owners:
             for name, value in getattr(owner, registry).items():
                 if value is None or (remove_duplicate and id(value) in seen):
@@ -330,13 +339,16 @@ class Module:
         """Every parameter and persistent buffer as a copied ``np.ndarray``, by dotted name.
 
         The arrays are copies, so the dict is a snapshot that later training does
-        not change (e.g. the best weights kept by early stopping).
+        not change (e.g. the best weights kept by early stopping). As in PyTorch, a
+        submodule shared under two names is saved under both, and ``prefix`` is put
+        before every key as it is (``prefix='encoder.'`` gives ``'encoder.weight'``).
         """
-        return OrderedDict((k, t.data.copy()) for k, t in self._state_tensors(prefix).items())
+        return OrderedDict((prefix + k, t.data.copy())
+                           for k, t in self._state_tensors().items())
 
-    def _state_tensors(self, prefix: str = "") -> OrderedDict[str, ag.Tensor]:
+    def _state_tensors(self) -> OrderedDict[str, ag.Tensor]:
         out: OrderedDict[str, ag.Tensor] = OrderedDict()
-        for owner_name, owner in self.named_modules(prefix=prefix):
+        for owner_name, owner in self.named_modules(remove_duplicate=False):
             dotted = f"{owner_name}." if owner_name else ""
             for name, p in owner._parameters.items():
                 if p is not None:

@@ -121,6 +121,18 @@ def _kept(valid: np.ndarray | None, values: np.ndarray) -> np.ndarray:
     return values if valid is None else np.where(valid, values, 0).astype(values.dtype)
 
 
+def _drop_ignored(input: ag.Tensor, y: np.ndarray, valid: np.ndarray | None,
+                  reduction: str) -> tuple[ag.Tensor, np.ndarray, np.ndarray | None]:
+    """For a reduced loss, only the rows not ignored: the ignored ones then get an exact 0
+    gradient, also when every row is ignored and the mean is 0/0 = nan (PyTorch's results;
+    scaling their zero terms by 1/0 would make their gradient nan). 'none' keeps every row
+    (an ignored one's loss is 0)."""
+    if valid is None or reduction == "none":
+        return input, y, valid
+    rows = np.flatnonzero(valid)
+    return input[rows], y[rows], None
+
+
 def _check_logits(input: ag.Tensor, name: str) -> None:
     if input.ndim != 2:
         raise ValueError(f"{name}: input must be (N, C) scores, one row per example, got shape "
@@ -350,6 +362,8 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
         coeffs = smoothed * w if w is not None else smoothed
         return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, n))
     y, valid = _class_indices(target, input, ignore_index, name)
+    input, y, valid = _drop_ignored(input, y, valid, reduction)
+    n = input.shape[0]
     if not label_smoothing and w is None and valid is None:  # the common case: every row, 1
         return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, n), y,
                                          np.ones(n, dtype=input.dtype))
@@ -384,6 +398,8 @@ def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: in
     n, classes = input.shape
     w = _class_weight(weight, classes, input.dtype, name)
     y, valid = _class_indices(target, input, ignore_index, name)
+    input, y, valid = _drop_ignored(input, y, valid, reduction)
+    n = input.shape[0]
     coeffs = _kept(valid, w[y])
     loss = -input[np.arange(n), y] * coeffs
     return _reduce(loss, reduction, coeffs.sum())

@@ -30,6 +30,48 @@ def test_sequential_from_ordered_dict_uses_the_names():
         "hidden.weight", "hidden.bias", "out.weight", "out.bias"]
 
 
+def test_sequential_from_ordered_dict_indexes_by_position():
+    hidden, act, out = nn.Linear(3, 3), nn.ReLU(), nn.Linear(3, 3)
+    seq = nn.Sequential(OrderedDict([("hidden", hidden), ("act", act), ("out", out)]))
+    assert seq[0] is hidden and seq[1] is act and seq[-1] is out
+    with pytest.raises(IndexError, match="index 3 is out of range for 3 modules"):
+        seq[3]
+    new = nn.Linear(3, 3)
+    seq[0] = new  # replaces 'hidden' in place: the forward still runs it first
+    assert [n for n, _ in seq.named_children()] == ["hidden", "act", "out"]
+    assert seq.hidden is new and len(seq) == 3
+    x = ag.randn(4, 3)
+    np.testing.assert_allclose(seq(x).data, out(new(x).relu()).data, rtol=1e-6)
+    tail = seq[1:]
+    assert [n for n, _ in tail.named_children()] == ["act", "out"]
+    assert list(tail.state_dict()) == ["out.weight", "out.bias"]
+
+
+def test_replacing_a_named_layer_keeps_the_order_of_the_forward():
+    seq = nn.Sequential(OrderedDict([("fc1", nn.Linear(2, 3)), ("act", nn.ReLU()),
+                                     ("fc2", nn.Linear(3, 1))]))
+    seq.fc1 = nn.Linear(2, 3)
+    assert [n for n, _ in seq.named_children()] == ["fc1", "act", "fc2"]
+    assert seq(ag.ones(4, 2)).shape == (4, 1)
+
+
+def test_a_slice_of_a_numbered_sequential_keeps_its_keys_a_module_list_renumbers():
+    seq = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 1))
+    assert list(seq[1:].state_dict()) == ["2.weight", "2.bias"]
+    assert list(seq[:-1].state_dict()) == ["0.weight", "0.bias"]
+    layers = nn.ModuleList([nn.ReLU(), nn.Linear(2, 2)])
+    assert list(layers[1:].state_dict()) == ["0.weight", "0.bias"]
+
+
+def test_module_list_setitem_replaces_in_place():
+    layers = nn.ModuleList([nn.ReLU(), nn.Tanh()])
+    layers[-1] = nn.Sigmoid()
+    assert [n for n, _ in layers.named_children()] == ["0", "1"]
+    assert isinstance(layers[1], nn.Sigmoid)
+    with pytest.raises(TypeError, match=r"ModuleList\[0\].*not a Module"):
+        layers[0] = lambda x: x
+
+
 def test_sequential_rejects_non_modules():
     with pytest.raises(TypeError, match="Sequential argument 1"):
         nn.Sequential(nn.ReLU(), lambda x: x)
@@ -71,6 +113,8 @@ def test_module_dict_registers_by_key():
     assert [n for n, _ in heads.named_parameters()] == ["a.weight", "a.bias", "b.weight", "b.bias"]
     heads["c"] = nn.Identity()
     assert list(heads) == ["a", "b", "c"]
+    heads["a"] = nn.Linear(2, 5)  # replaced in place, as in PyTorch
+    assert list(heads) == ["a", "b", "c"] and heads["a"].out_features == 5
     with pytest.raises(KeyError, match="its keys are"):
         heads["missing"]
     with pytest.raises(TypeError, match="not a Module"):

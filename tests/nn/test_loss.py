@@ -212,6 +212,40 @@ def test_cross_entropy_probability_targets_match_torch(weight, rng, torch):
             [(z, True), (q, True)], torch)
 
 
+@pytest.mark.parametrize("weight", [None, np.array([1.0, 2.0, 0.5], dtype=np.float64)])
+@pytest.mark.parametrize("loss,smoothing", [("cross_entropy", 0.0), ("cross_entropy", 0.1),
+                                            ("nll_loss", 0.0)])
+def test_ignored_rows_get_an_exact_zero_gradient(loss, smoothing, weight, rng):
+    z = rng.standard_normal((4, 3))
+    kw = {"label_smoothing": smoothing} if smoothing else {}
+    f = getattr(F, loss)
+    for target, reduction in [([-100] * 4, "mean"), ([-100] * 4, "sum"),
+                              ([2, -100, 0, -100], "mean")]:
+        x = ag.tensor(z, requires_grad=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = f(x, np.array(target), weight, reduction=reduction, **kw)
+            out.backward()
+        ignored = np.array(target) == -100
+        np.testing.assert_array_equal(x.grad.data[ignored], 0.0)
+        assert np.isfinite(x.grad.data).all()
+        if ignored.all():  # PyTorch's results: the mean of nothing is nan, the sum 0
+            assert np.isnan(out.item()) if reduction == "mean" else out.item() == 0.0
+
+
+def test_every_row_ignored_matches_torch(torch):
+    z = np.random.default_rng(0).standard_normal((3, 4))
+    for smoothing in (0.0, 0.2):
+        x, t = ag.tensor(z, requires_grad=True), torch.tensor(z, requires_grad=True)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ours = F.cross_entropy(x, np.array([-100, -100, -100]), label_smoothing=smoothing)
+            ours.backward()
+        theirs = torch.nn.functional.cross_entropy(t, torch.tensor([-100, -100, -100]),
+                                                   label_smoothing=smoothing)
+        theirs.backward()
+        assert np.isnan(ours.item()) and np.isnan(theirs.item())
+        np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
 def test_nll_matches_torch(rng, torch):
     lp = np.log(rng.dirichlet(np.ones(4), size=6)).astype(np.float32)
     y = np.array([0, 1, 2, 3, -1, 1])

@@ -75,6 +75,46 @@ def test_reassigning_a_name_moves_it_between_registries():
     assert "fc1" not in dict(model.named_parameters())
 
 
+def test_replacing_a_parameter_or_submodule_keeps_its_place():
+    model = TwoLayer()
+    model.fc1 = nn.Linear(3, 4)
+    assert [n for n, _ in model.named_children()] == ["fc1", "act", "fc2"]
+    layer = nn.Linear(2, 3)
+    layer.weight = nn.Parameter(ag.zeros(3, 2))
+    assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]
+    assert list(layer.state_dict()) == ["weight", "bias"]
+    layer.register_parameter("weight", nn.Parameter(ag.ones(3, 2)))
+    assert [n for n, _ in layer.named_parameters()] == ["weight", "bias"]
+    holder = WithBuffer()
+    holder.register_buffer("count", ag.ones(1))
+    assert [n for n, _ in holder.named_buffers()] == ["count", "scratch"]
+
+
+def test_a_module_shared_under_two_names_is_saved_under_both():
+    class Tied(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.enc = nn.Linear(2, 2)
+            self.dec = self.enc
+
+    model = Tied()
+    assert list(model.state_dict()) == ["enc.weight", "enc.bias", "dec.weight", "dec.bias"]
+    assert [n for n, _ in model.named_parameters()] == ["enc.weight", "enc.bias"]
+    assert len(list(model.parameters())) == 2
+    assert [n for n, _ in model.named_parameters(remove_duplicate=False)] == [
+        "enc.weight", "enc.bias", "dec.weight", "dec.bias"]
+    assert [n for n, _ in model.named_modules(remove_duplicate=False)] == ["", "enc", "dec"]
+    state = {k: np.full(v.shape, 3.0, np.float32) for k, v in model.state_dict().items()}
+    model.load_state_dict(state)  # strict: both names are expected
+    np.testing.assert_array_equal(model.dec.weight.data, 3.0)
+
+
+def test_state_dict_prefix_goes_before_each_key_as_it_is():
+    assert list(nn.Linear(2, 2).state_dict(prefix="encoder.")) == ["encoder.weight",
+                                                                    "encoder.bias"]
+    assert list(TwoLayer().state_dict(prefix="m_"))[0] == "m_fc1.weight"
+
+
 def test_assigning_a_plain_tensor_to_a_parameter_name_is_refused():
     model = nn.Linear(2, 2)
     with pytest.raises(TypeError, match=r"parameter 'weight'.*nn.Parameter"):
