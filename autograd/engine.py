@@ -104,26 +104,50 @@ def _check_grad(node: Context, g: Tensor, shape: tuple, dtype: np.dtype, i: int)
 
 
 class _Accumulator:
-    """Where the gradients reaching leaves go: into ``.grad`` or into ``grad()``'s results."""
+    """Where the gradients reaching leaves go: into ``.grad`` or into ``grad()``'s results.
+
+    A leaf with hooks collects the gradients of all its uses first: its hooks run once,
+    on the total, when the pass ends (``flush``), as PyTorch's do. With ``capture``
+    (``grad()``, ``backward(inputs=...)``) only the captured leaves get anything, and
+    only their hooks run.
+    """
 
     def __init__(self, create_graph: bool, capture: dict | None) -> None:
         self.create_graph = create_graph
         self.capture = capture
-        self.owned: set[int] = set()
+        self.owned: set[int] = set()  # ids of arrays held elsewhere: a leaf's .grad copies them
+        self.hooked: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
 
     def leaf(self, leaf: Tensor, g: Tensor) -> None:
+        if self.capture is not None and id(leaf) not in self.capture:
+            return
         if leaf._hooks:
+            pending = self.hooked.get(id(leaf))
+            if pending is None:
+                self.hooked[id(leaf)] = [leaf, g]
+            else:
+                pending[1] = pending[1] + g
+            return
+        self._deliver(leaf, g)
+
+    def _deliver(self, leaf: Tensor, g: Tensor) -> None:
+        if self.capture is not None:
+            prev = self.capture[id(leaf)]
+            self.capture[id(leaf)] = g if prev is None else prev + g
+        else:
+            _accumulate(leaf, g, self.create_graph, self.owned)
+
+    def flush(self) -> None:
+        """Run each hooked leaf's hooks on its total gradient, then deliver the result."""
+        for leaf, g in self.hooked.values():
             for hook in leaf._hooks:
+                self.owned.add(id(g.data))  # the hook may keep it
                 new = hook(g)
                 if new is not None:
                     g = new
-        if self.capture is not None:
-            key = id(leaf)
-            if key in self.capture:
-                prev = self.capture[key]
-                self.capture[key] = g if prev is None else prev + g
-            return
-        _accumulate(leaf, g, self.create_graph, self.owned)
+            self.owned.add(id(g.data))
+            self._deliver(leaf, g)
+        self.hooked.clear()
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> None:
@@ -187,6 +211,8 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                         new = hook(buf[index])
                         if new is not None:
                             buf[index] = new
+                    # retain_grad or the hook may keep it: a leaf's .grad must not share it
+                    acc.owned.add(id(buf[index].data))
             if capture_nodes:
                 for index in range(len(buf)):
                     key = (node, index)
@@ -232,6 +258,7 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                 extra = node.__dict__
                 if extra:
                     extra.clear()
+        acc.flush()
     finally:
         _grad_state.enabled = prev_mode
 

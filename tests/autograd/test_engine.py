@@ -178,6 +178,67 @@ def test_hooks_on_leaf_and_intermediate() -> None:
     assert len(seen) == 1
 
 
+def test_a_leaf_hook_runs_once_on_the_total_gradient() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    calls = []
+
+    def clip(g):
+        calls.append(g.data.copy())
+        return g.clip(-1.0, 1.0)
+
+    x.register_hook(clip)
+    (x * 2.0 + x * 3.0).sum().backward()  # two uses: 2 + 3 reach x, then the clip
+    assert len(calls) == 1
+    np.testing.assert_array_equal(calls[0], [5.0, 5.0])
+    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0])
+    w = ag.tensor(np.ones((2, 2)), requires_grad=True)
+    norms = []
+    w.register_hook(lambda g: norms.append(float((g * g).sum())))
+    (w @ w).sum().backward()
+    assert norms == [64.0]  # dW = G Wᵀ + Wᵀ G = 4 everywhere, seen once
+
+
+def test_a_leaf_hook_sees_the_total_when_the_pass_is_recorded() -> None:
+    x = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    x.register_hook(lambda g: g * g)
+    (gx,) = ag.grad((x * x).sum() + x.sum(), x, create_graph=True)
+    np.testing.assert_allclose(gx.data, (2 * x.data + 1) ** 2)
+    (ggx,) = ag.grad(gx.sum(), x)  # d/dx (2x + 1)² = 4(2x + 1); the hook is on x again
+    np.testing.assert_allclose(ggx.data, (4 * (2 * x.data + 1)) ** 2)
+
+
+def test_hooks_of_leaves_left_out_of_grad_or_inputs_do_not_run() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    fired = []
+    w.register_hook(lambda g: fired.append(g))
+    ag.grad((x * w).sum(), x)
+    (x * w).sum().backward(inputs=[x])
+    assert fired == [] and w.grad is None
+    (x * w).sum().backward(inputs=[w])
+    assert len(fired) == 1
+
+
+def test_a_leafs_grad_never_shares_memory_with_a_retained_or_hooked_gradient() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x + 1.0  # passes its gradient through unchanged
+    y.retain_grad()
+    (y * 3.0).sum().backward()
+    with ag.no_grad():
+        x.grad.mul_(0.5)
+    np.testing.assert_array_equal(y.grad.data, [3.0, 3.0])
+    kept = []
+    x2 = ag.tensor([1.0, 2.0], requires_grad=True)
+    z = x2 + 1.0
+    z.register_hook(kept.append)
+    x2.register_hook(kept.append)
+    (z * 3.0).sum().backward()
+    with ag.no_grad():
+        x2.grad.zero_()
+    for g in kept:
+        np.testing.assert_array_equal(g.data, [3.0, 3.0])
+
+
 def test_grad_mode_context_decorator_and_threads() -> None:
     x = ag.tensor([1.0], requires_grad=True)
     with ag.no_grad():
