@@ -150,6 +150,12 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self.data.shape[0]
 
+    def __iter__(self) -> Any:
+        """The sub-tensors along the first axis, ``t[0], t[1], ...`` (each differentiable)."""
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor: use .item() for its value")
+        return (self[i] for i in range(self.data.shape[0]))
+
     # ------------------------------------------------------------- conversions
     def numpy(self) -> np.ndarray:
         """The data as an ndarray (shares memory). Refuses tensors that require grad."""

@@ -60,11 +60,6 @@ def _all(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
     return Tensor._wrap(np.all(self.data, axis=axis, keepdims=keepdims))
 
 
-def _std(self: Tensor, axis: Any = None, keepdims: Any = None, ddof: int | None = None,
-         **kw: Any) -> Tensor:
-    return ops.sqrt(ops.var(self, axis, keepdims, ddof, **kw))
-
-
 _METHODS = {
     "__add__": ops.add,
     "__radd__": lambda s, o: ops.add(o, s),
@@ -123,7 +118,7 @@ _METHODS = {
     "amax": ops.max,
     "amin": ops.min,
     "var": ops.var,
-    "std": _std,
+    "std": ops.std,
     "logsumexp": ops.logsumexp,
     "softmax": ops.softmax,
     "log_softmax": ops.log_softmax,

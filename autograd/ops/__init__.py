@@ -28,7 +28,7 @@ from .elementwise import (
 )
 from .index import getitem
 from .linalg import linear, matmul
-from .reduce import log_softmax, logsumexp, max, mean, min, softmax, sum, var
+from .reduce import log_softmax, logsumexp, max, mean, min, softmax, std, sum, var
 from .shape import (
     broadcast_to,
     cat,
@@ -53,6 +53,6 @@ __all__ = [
     "le", "leaky_relu", "linear", "log", "log1p", "log_softmax", "logsumexp", "lt", "matmul", "max",
     "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "permute", "pow", "relu",
     "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "split", "sqrt", "squeeze",
-    "stack", "sub", "sum", "swapaxes", "tanh", "transpose", "unsqueeze", "var", "view",
+    "stack", "std", "sub", "sum", "swapaxes", "tanh", "transpose", "unsqueeze", "var", "view",
     "where",
 ]

@@ -20,7 +20,9 @@ def operand(x: Any, like: Any) -> Any:
     """Turn a non-Tensor operand into an array whose dtype follows ``like``.
 
     A Python number takes the other operand's floating dtype (``t * 2.0`` stays
-    float32, as in PyTorch); arrays keep their own dtype (NumPy's promotion).
+    float32, as in PyTorch); arrays keep their own dtype (NumPy's promotion between
+    floats; an integer array meeting a float tensor takes the tensor's dtype, in
+    ``elementwise._binary``).
     """
     if isinstance(x, Tensor):
         return x
@@ -34,6 +36,17 @@ def operand(x: Any, like: Any) -> Any:
             return np.asarray(x, dtype=dt)
         return np.asarray(x)
     return to_array(x)
+
+
+def floating(x: Any) -> Tensor:
+    """``x`` as a Tensor of a floating dtype: an integer or bool tensor becomes the default
+    float dtype (as PyTorch's ``exp``, ``sigmoid``, ``/``... give float32 for integer
+    input). Ops whose result is not an integer call it, so ``sigmoid`` of int64 is not
+    truncated back to integers. Integer tensors never require grad: no graph is lost."""
+    t = as_tensor(x)
+    if t.data.dtype.kind in "fc":
+        return t
+    return Tensor._wrap(t.data.astype(get_default_dtype()))
 
 
 def shape_of(x: Any) -> tuple:
@@ -68,6 +81,13 @@ def normalize_axis(axis: Any, ndim: int, op: str = "op") -> tuple[int, ...] | No
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis}")
     return tuple(sorted(out))
+
+
+def reduction_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
+    """``normalize_axis`` for a reduction: a 0-d tensor's axis 0 (or -1) is the whole tensor,
+    as in PyTorch (``t.sum(dim=0)`` of a 0-d ``t`` is ``t``)."""
+    axes = normalize_axis(axis, ndim, op)
+    return None if ndim == 0 else axes
 
 
 def resolve_axis(axis: Any = None, dim: Any = None, keepdims: Any = None,

@@ -53,7 +53,10 @@ def _arg(fn: Any, a: Any, axis: Any, dim: Any, keepdims: Any, keepdim: Any) -> T
     data = _data(a)
     axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
     if axis is not None:
-        axis = normalize_axis(axis, np.ndim(data), fn.__name__)[0]
+        if not isinstance(axis, (int, np.integer)):
+            raise TypeError(f"{fn.__name__}: axis must be a single int (or None for the "
+                            f"flattened tensor), got {axis!r}")
+        axis = normalize_axis(axis, np.ndim(data), fn.__name__)[0] if np.ndim(data) else None
     return Tensor._wrap(np.asarray(fn(data, axis=axis, keepdims=keep), dtype=np.int64))
 
 

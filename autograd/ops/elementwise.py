@@ -13,11 +13,12 @@ from typing import Any
 import numpy as np
 
 from .. import kernels
+from ..dtypes import get_default_dtype
 from ..errors import ShapeError
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ._util import as_tensor, operand, shape_of, unbroadcast, wrap_grads
+from ._util import as_tensor, floating, operand, shape_of, unbroadcast, wrap_grads
 
 
 def _shape_error(op: str, a: Any, b: Any) -> ShapeError:
@@ -32,16 +33,25 @@ def _shape_of(x: Any) -> tuple:
 
 
 def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
+    """``fn`` on two operands, at least one a Tensor, with PyTorch's dtype rules where
+    NumPy's differ: a float scalar (Python's or NumPy's) takes the tensor's float dtype
+    (``t / np.sqrt(d)`` stays float32) or, with an integer tensor, the default float
+    dtype (``int_t * 2.5`` is float32); an integer operand takes the float operand's
+    dtype (``int_t + f32_t`` is float32)."""
     if not isinstance(a, Tensor):
-        if type(a) is float and (fn is Add or fn is Mul) and isinstance(b, Tensor):
+        if (type(a) is float or isinstance(a, np.floating)) and (fn is Add or fn is Mul) \
+                and isinstance(b, Tensor):
             a, b = b, a  # c + t = t + c and c·t = t·c exactly: the scalar ops below
         else:
             a = operand(a, b)
             if not isinstance(b, Tensor):
                 a = Tensor._wrap(a)
     if not isinstance(b, Tensor):
-        dt = a.data.dtype  # a Python float takes a's float dtype (``operand``'s rule, inline)
-        if type(b) is float and dt.kind == "f":
+        dt = a.data.dtype  # a float scalar takes a's float dtype (``operand``'s rule, inline)
+        if type(b) is float or isinstance(b, np.floating):
+            if dt.kind != "f":
+                a = floating(a)
+                dt = a.data.dtype
             if fn is Mul:
                 return MulScalar.apply(a, dt.type(b))
             if fn is Add or fn is Sub:
@@ -49,12 +59,26 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
             b = np.asarray(b, dtype=dt)
         else:
             b = operand(b, a)
+    da = a.data.dtype if isinstance(a, Tensor) else a.dtype
+    db = b.data.dtype if isinstance(b, Tensor) else b.dtype
+    if da is not db and (da.kind == "f") != (db.kind == "f"):
+        if da.kind == "f":
+            b = _cast(b, da)
+        else:
+            a = _cast(a, db)
     try:
         return fn.apply(a, b)
     except ValueError as e:
         if "broadcast" in str(e):
             raise _shape_error(op, a, b) from None
         raise
+
+
+def _cast(x: Any, dtype: np.dtype) -> Any:
+    """An integer or bool operand (array or Tensor, never requiring grad) in ``dtype``."""
+    if x.dtype.kind in "iub":
+        return Tensor._wrap(x.data.astype(dtype)) if isinstance(x, Tensor) else x.astype(dtype)
+    return x
 
 
 # ------------------------------------------------------------------ arithmetic
@@ -148,8 +172,8 @@ class Div(Function):
     @staticmethod
     def forward(ctx, a, b):
         out = np.true_divide(a, b)
-        if out.dtype.kind != "f":
-            out = out.astype(np.float64)
+        if np.asarray(a).dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub":
+            out = out.astype(get_default_dtype())  # integer / integer: as PyTorch
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -196,7 +220,8 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """``a ** b`` for two tensors; d/da = b·a^(b-1), d/db = out·log(a) (0 where a = 0)."""
+    """``a ** b`` for two tensors; d/da = b·a^(b-1), 0 where b = 0 (so 0⁰ has gradient 0);
+    d/db = out·log(a), 0 where a = 0 and b >= 0 (as PyTorch's)."""
 
     @staticmethod
     def forward(ctx, a, b):
@@ -208,10 +233,12 @@ class Pow(Function):
     def backward(ctx, g):
         a, b, out = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        ga = unbroadcast(g * b * a ** (b - 1.0), a.shape) if na else None
-        gb = None
+        ga = gb = None
+        if na:
+            ga = unbroadcast(where(b.data == 0, 0.0, g * b * a ** (b - 1.0)), a.shape)
         if nb:
-            safe_log = where(a.data == 0, 0.0, log(where(a.data == 0, 1.0, a)))
+            zero = (a.data == 0) & (b.data >= 0)
+            safe_log = where(zero, 0.0, log(where(zero, 1.0, a)))
             gb = unbroadcast(g * out * safe_log, b.shape)
         return ga, gb
 
@@ -244,6 +271,8 @@ def neg(a: Any) -> Tensor:
 def pow(a: Any, b: Any) -> Tensor:
     """``a ** b``: a constant exponent uses ``p·a^(p-1)``, a tensor one also ``out·log a``."""
     if isinstance(b, (int, float)) and not isinstance(b, bool) and isinstance(a, Tensor):
+        if isinstance(b, float):  # also NumPy's float64, which would widen float32
+            return PowScalar.apply(floating(a), float(b))
         return PowScalar.apply(a, b)
     return _binary(Pow, "pow", a, b)
 
@@ -354,22 +383,22 @@ class Cos(Function):
 
 def exp(a: Any) -> Tensor:
     """``e^a`` elementwise."""
-    return Exp.apply(as_tensor(a))
+    return Exp.apply(floating(a))
 
 
 def log(a: Any) -> Tensor:
     """Natural log elementwise; ``log(0) = -inf`` like NumPy."""
-    return Log.apply(as_tensor(a))
+    return Log.apply(floating(a))
 
 
 def log1p(a: Any) -> Tensor:
     """``log(1 + a)``, accurate for small a."""
-    return Log1p.apply(as_tensor(a))
+    return Log1p.apply(floating(a))
 
 
 def sqrt(a: Any) -> Tensor:
     """Square root elementwise."""
-    return Sqrt.apply(as_tensor(a))
+    return Sqrt.apply(floating(a))
 
 
 def abs(a: Any) -> Tensor:
@@ -379,12 +408,12 @@ def abs(a: Any) -> Tensor:
 
 def sin(a: Any) -> Tensor:
     """Sine elementwise."""
-    return Sin.apply(as_tensor(a))
+    return Sin.apply(floating(a))
 
 
 def cos(a: Any) -> Tensor:
     """Cosine elementwise."""
-    return Cos.apply(as_tensor(a))
+    return Cos.apply(floating(a))
 
 
 # ----------------------------------------------------------------- activations
@@ -537,12 +566,12 @@ class Softplus(Function):
 
 def tanh(a: Any) -> Tensor:
     """Hyperbolic tangent; gradient ``1 - tanh²``."""
-    return Tanh.apply(as_tensor(a))
+    return Tanh.apply(floating(a))
 
 
 def sigmoid(a: Any) -> Tensor:
     """Logistic sigmoid ``1/(1 + e^-a)``, stable for any input; gradient ``σ(1 - σ)``."""
-    return Sigmoid.apply(as_tensor(a))
+    return Sigmoid.apply(floating(a))
 
 
 def relu(a: Any) -> Tensor:
@@ -552,38 +581,64 @@ def relu(a: Any) -> Tensor:
 
 def leaky_relu(a: Any, negative_slope: float = 0.01) -> Tensor:
     """``a`` where positive, ``negative_slope·a`` elsewhere (course: ``max(0.01z, z)``)."""
-    return LeakyRelu.apply(as_tensor(a), float(negative_slope))
+    return LeakyRelu.apply(floating(a), float(negative_slope))
 
 
 def softplus(a: Any) -> Tensor:
     """``log(1 + e^a)``, finite with finite gradient at ±1000."""
-    return Softplus.apply(as_tensor(a))
+    return Softplus.apply(floating(a))
 
 
 # ------------------------------------------------------- clip / maximum / where
 class Clip(Function):
-    """``clip(x, lo, hi)``; the gradient passes where ``lo <= x <= hi``."""
+    """``clip(x, lo, hi) = min(max(x, lo), hi)`` (PyTorch's ``clamp``: ``hi`` wins where
+    ``lo > hi``). The gradient goes to x where ``lo <= x <= hi``; bounds given as tensors
+    get it where they bind: lo where ``x < lo`` (and ``lo < hi``), hi where ``x > hi``
+    (or ``hi < lo``), as PyTorch's."""
 
     @staticmethod
     def forward(ctx, a, lo, hi):
-        mask = np.ones(a.shape, dtype=bool)
-        if lo is not None:
-            mask &= a >= lo
-        if hi is not None:
-            mask &= a <= hi
-        ctx.mask = mask
+        ctx.save_for_backward(a, lo, hi)
         return np.clip(a, lo, hi).astype(a.dtype, copy=False)
 
     @staticmethod
     def backward(ctx, g):
-        return g * ctx.mask.astype(g.dtype), None, None
+        a, lo, hi = ctx.saved_tensors
+        x = a.data
+        lo_v = None if lo is None else np.asarray(lo.data if isinstance(lo, Tensor) else lo)
+        hi_v = None if hi is None else np.asarray(hi.data if isinstance(hi, Tensor) else hi)
+        na, nlo, nhi = ctx.needs_input_grad
+        keep = np.ones(x.shape, dtype=bool)
+        if lo_v is not None:
+            keep = keep & (x >= lo_v)
+        if hi_v is not None:
+            keep = keep & (x <= hi_v)
+        ga = g * keep.astype(g.dtype) if na else None
+        glo = ghi = None
+        if nlo:
+            at_lo = x < lo_v if hi_v is None else (x < lo_v) & (lo_v < hi_v)
+            glo = unbroadcast(g * np.broadcast_to(at_lo, g.shape).astype(g.dtype), lo.shape)
+        if nhi:
+            at_hi = x > hi_v if lo_v is None else (x > hi_v) | (hi_v < lo_v)
+            ghi = unbroadcast(g * np.broadcast_to(at_hi, g.shape).astype(g.dtype), hi.shape)
+        return ga, glo, ghi
 
 
-def clip(a: Any, lo: float | None = None, hi: float | None = None) -> Tensor:
-    """Limit values to ``[lo, hi]`` (either bound may be None)."""
+def clip(a: Any, lo: Any = None, hi: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
+    """Limit values to ``[lo, hi]`` (either bound may be None; numbers, arrays or tensors,
+    broadcast against ``a``). ``min=``/``max=`` are PyTorch's names for the bounds. An
+    integer tensor clipped to float bounds becomes the default float dtype, as PyTorch's."""
+    if min is not None or max is not None:
+        if lo is not None or hi is not None:
+            raise TypeError("clip: give the bounds either as lo/hi or as min=/max=, not both")
+        lo, hi = min, max
     if lo is None and hi is None:
         raise ValueError("clip: give at least one of lo and hi")
-    return Clip.apply(as_tensor(a), lo, hi)
+    a = as_tensor(a)
+    if a.data.dtype.kind in "iub" and any(np.asarray(getattr(b, "data", b)).dtype.kind == "f"
+                                         for b in (lo, hi) if b is not None):
+        a = floating(a)
+    return Clip.apply(a, lo, hi)
 
 
 class _Extremum(Function):

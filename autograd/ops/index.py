@@ -22,7 +22,8 @@ def normalize_index(index: Any) -> Any:
     if isinstance(index, Tensor):
         return index.data
     if isinstance(index, list):
-        return np.asarray(index)
+        # An empty list selects nothing (NumPy would make it a float array and refuse it).
+        return np.asarray(index) if index else np.zeros(0, dtype=np.intp)
     return index
 
 
@@ -47,7 +48,14 @@ class GetItem(Function):
     def forward(ctx, a, index):
         ctx.index = index
         ctx.in_shape = a.shape
-        return a[index]
+        out = a[index]
+        if not isinstance(out, np.ndarray):
+            # Integers down to one element: NumPy gives a scalar copy; with a trailing
+            # Ellipsis it gives a 0-d view, so t[0].fill_(1) writes into t (as PyTorch).
+            items = index if isinstance(index, tuple) else (index,)
+            if not _is_advanced(index) and not any(i is Ellipsis for i in items):
+                out = a[(*items, Ellipsis)]
+        return out
 
     @staticmethod
     def backward(ctx, g):

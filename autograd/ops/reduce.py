@@ -14,7 +14,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._util import as_tensor, kept_shape, normalize_axis, resolve_axis
+from ._util import as_tensor, floating, kept_shape, normalize_axis, reduction_axes, resolve_axis
 from .elementwise import exp
 
 
@@ -111,6 +111,32 @@ class Var(Function):
         return _expand_back(g, shape, axes, keepdims) * centered * scale, None, None, None
 
 
+class Std(Function):
+    """``√var`` over ``axis``; d/dx_i = (x_i - mean) / ((N - ddof)·std), and 0 where the
+    standard deviation is 0 (a constant row), as PyTorch's, instead of 0/0."""
+
+    @staticmethod
+    def forward(ctx, a, axes, keepdims, ddof):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out = np.sqrt(np.var(a, axis=axes, keepdims=keepdims, ddof=ddof))
+        out = np.asarray(out, dtype=a.dtype)  # an array (not a NumPy scalar): saved as the output
+        ctx.save_for_backward(a, out)
+        ctx.meta = (a.shape, axes, keepdims, ddof)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        from .elementwise import where
+
+        a, out = ctx.saved_tensors
+        shape, axes, keepdims, ddof = ctx.meta
+        count = a.data.size if axes is None else int(np.prod([shape[i] for i in axes]))
+        zero = out.data == 0
+        per_std = where(zero, 0.0, g / where(zero, 1.0, out)) / builtins.max(count - ddof, 1)
+        centered = a - mean(a, axis=axes, keepdims=True)
+        return _expand_back(per_std, shape, axes, keepdims) * centered, None, None, None
+
+
 def _finite_max(a: np.ndarray, axes: Any) -> np.ndarray:
     m = np.max(a, axis=axes, keepdims=True) if a.size else np.zeros(kept_shape(a.shape, axes),
                                                                      a.dtype)
@@ -185,10 +211,14 @@ class LogSoftmax(Function):
 
 def _reduce(fn: type[Function], name: str, a: Any, axis: Any, dim: Any, keepdims: Any,
             keepdim: Any, *extra: Any) -> Tensor:
-    a = as_tensor(a)
+    a = floating(a) if fn in _FLOAT_RESULTS else as_tensor(a)
     axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
-    axes = normalize_axis(axis, a.ndim, name)
+    axes = reduction_axes(axis, a.ndim, name)
     return fn.apply(a, axes, keep, *extra)
+
+
+# Reductions whose result is not an integer: an integer input is made floating first.
+_FLOAT_RESULTS = (Mean, Var, Std, LogSumExp)
 
 
 def sum(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
@@ -213,7 +243,7 @@ def max(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
     """Largest value over ``axis`` (values, not indices: see ``argmax``)."""
     a = as_tensor(a)
     axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
-    axes = normalize_axis(axis, a.ndim, "max")
+    axes = reduction_axes(axis, a.ndim, "max")
     _check_nonempty(a, axes, "max")
     return Max.apply(a, axes, keep)
 
@@ -223,7 +253,7 @@ def min(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
     """Smallest value over ``axis`` (values, not indices: see ``argmin``)."""
     a = as_tensor(a)
     axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
-    axes = normalize_axis(axis, a.ndim, "min")
+    axes = reduction_axes(axis, a.ndim, "min")
     _check_nonempty(a, axes, "min")
     return Min.apply(a, axes, keep)
 
@@ -241,6 +271,17 @@ def var(a: Any, axis: Any = None, keepdims: Any = None, ddof: int | None = None,
     return _reduce(Var, "var", a, axis, dim, keepdims, keepdim, int(ddof or 0))
 
 
+def std(a: Any, axis: Any = None, keepdims: Any = None, ddof: int | None = None, *,
+        dim: Any = None, keepdim: Any = None, correction: int | None = None) -> Tensor:
+    """Standard deviation ``√var`` over ``axis`` (biased, ``ddof=0``, by default, as ``var``);
+    its gradient is 0 where the deviation is 0."""
+    if correction is not None:
+        if ddof is not None:
+            raise TypeError("give either ddof= or correction=, not both")
+        ddof = correction
+    return _reduce(Std, "std", a, axis, dim, keepdims, keepdim, int(ddof or 0))
+
+
 def logsumexp(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
               keepdim: Any = None) -> Tensor:
     """``log Σ e^a`` over ``axis``, stable for inputs of any size."""
@@ -250,8 +291,6 @@ def logsumexp(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None
 def _single_axis(a: Tensor, axis: Any, dim: Any, name: str) -> int:
     if dim is not None:
         axis = dim
-    if a.ndim == 0:
-        return 0
     axes = normalize_axis(axis, a.ndim, name)
     if axes is None or len(axes) != 1:
         raise ValueError(f"{name} takes a single axis, got {axis}")
@@ -260,11 +299,17 @@ def _single_axis(a: Tensor, axis: Any, dim: Any, name: str) -> int:
 
 def softmax(a: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
     """``e^{a_i} / Σ_j e^{a_j}`` along ``axis`` (course: ``ŷ = t / Σ t_j``), stable."""
-    a = as_tensor(a)
-    return Softmax.apply(a, _single_axis(a, axis, dim, "softmax"))
+    a = floating(a)
+    axis = _single_axis(a, axis, dim, "softmax")
+    if a.ndim == 0:  # one element along its only axis
+        return Softmax.apply(a.reshape(1), 0).reshape(())
+    return Softmax.apply(a, axis)
 
 
 def log_softmax(a: Any, axis: int = -1, *, dim: Any = None) -> Tensor:
     """``a - logsumexp(a)`` along ``axis``: finite where softmax would underflow."""
-    a = as_tensor(a)
-    return LogSoftmax.apply(a, _single_axis(a, axis, dim, "log_softmax"))
+    a = floating(a)
+    axis = _single_axis(a, axis, dim, "log_softmax")
+    if a.ndim == 0:
+        return LogSoftmax.apply(a.reshape(1), 0).reshape(())
+    return LogSoftmax.apply(a, axis)

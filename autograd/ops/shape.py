@@ -129,6 +129,9 @@ def expand(a: Any, *sizes: Any) -> Tensor:
     lead = len(sizes) - a.ndim
     if lead < 0:
         raise ShapeError(f"expand: {sizes} has fewer dimensions than the tensor's {a.shape}")
+    if any(s == -1 for s in sizes[:lead]):
+        raise ShapeError(f"expand: -1 (keep the size) is not allowed for the new leading "
+                         f"dimensions of {sizes}; the tensor has shape {a.shape}")
     shape = tuple(a.shape[i - lead] if s == -1 else int(s) for i, s in enumerate(sizes))
     return broadcast_to(a, shape)
 

@@ -1,0 +1,96 @@
+"""Result dtypes of ops on integer, bool and mixed operands follow PyTorch's rules.
+
+Ops whose result is not an integer (math functions, activations, softmax, mean/var,
+true division) compute integer input in the default float dtype instead of
+truncating back to integers; a float scalar (Python's or NumPy's) takes the tensor's
+float dtype, or the default one with an integer tensor; an integer tensor meets a
+float tensor in the float tensor's dtype.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from torch_parity import requires_torch, torch
+
+import autograd as ag
+
+INTS = np.array([-3, -1, 0, 2, 5])
+
+
+@pytest.mark.parametrize("name", ["exp", "log1p", "sqrt", "sin", "cos", "tanh", "sigmoid",
+                                  "softplus", "leaky_relu", "softmax", "log_softmax"])
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.uint8, np.bool_])
+def test_float_valued_ops_on_integers_compute_in_the_default_float_dtype(name, dtype) -> None:
+    values = np.abs(INTS).astype(dtype)
+    out = getattr(ag, name)(ag.tensor(values))
+    assert out.dtype == np.float32
+    want = getattr(ag, name)(ag.tensor(values.astype(np.float32)))
+    np.testing.assert_array_equal(out.data, want.data)
+
+
+def test_sigmoid_of_integers_is_not_truncated() -> None:
+    np.testing.assert_allclose(ag.sigmoid(ag.tensor(INTS)).data,
+                               1 / (1 + np.exp(-INTS)), rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["mean", "var", "std", "logsumexp"])
+def test_float_valued_reductions_of_integers(name) -> None:
+    out = getattr(ag.tensor([1, 2, 3, 4]), name)()
+    want = getattr(ag.tensor([1.0, 2.0, 3.0, 4.0]), name)()
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out.data, want.data)  # var is 1.25, not 1
+
+
+def test_sum_and_max_of_integers_stay_integers() -> None:
+    t = ag.tensor([1, 2, 3])
+    assert t.sum().dtype == np.int64 and t.max().dtype == np.int64
+
+
+@pytest.mark.parametrize("expr,value", [
+    (lambda i: i + 2.5, [3.5, 4.5]), (lambda i: 2.5 - i, [1.5, 0.5]),
+    (lambda i: i * 2.5, [2.5, 5.0]), (lambda i: i / 2, [0.5, 1.0]),
+    (lambda i: i / i, [1.0, 1.0]), (lambda i: i ** 0.5, [1.0, np.sqrt(2)]),
+    (lambda i: 2.0 ** i, [2.0, 4.0]), (lambda i: i * np.float64(2.5), [2.5, 5.0]),
+    (lambda i: i + ag.tensor([0.5, 0.5]), [1.5, 2.5]),
+    (lambda i: ag.tensor([0.5, 0.5]) - i, [-0.5, -1.5]),
+])
+def test_integers_meet_floats_in_the_default_float_dtype(expr, value) -> None:
+    out = expr(ag.tensor([1, 2]))
+    assert out.dtype == np.float32
+    np.testing.assert_allclose(out.data, value, rtol=1e-6)
+
+
+def test_integer_arithmetic_stays_integer() -> None:
+    i = ag.tensor([1, 2])
+    for out in (i + 1, i * 3, i - i, i ** 2):
+        assert out.dtype == np.int64
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_numpy_float_scalars_keep_the_tensors_dtype(dtype) -> None:
+    t = ag.tensor([1.0, 4.0], dtype=dtype, requires_grad=True)
+    for out in (t * np.float64(2.0), t / np.sqrt(4.0), np.float64(2.0) * t,
+                t + np.float32(1.0), t - np.float64(1.0), t ** np.float64(2.0)):
+        assert out.dtype == dtype
+    (t / np.sqrt(4.0)).sum().backward()
+    assert t.grad.dtype == dtype
+    np.testing.assert_allclose(t.grad.data, [0.5, 0.5])
+
+
+def test_an_integer_tensor_meets_a_float64_tensor_in_float64() -> None:
+    out = ag.tensor([1, 2]) * ag.tensor([0.5, 0.5], dtype=np.float64)
+    assert out.dtype == np.float64
+
+
+@requires_torch
+def test_matches_torch() -> None:
+    torch_ = torch()
+    i, ti = ag.tensor([1, 2, 3]), torch_.tensor([1, 2, 3])
+    f, tf = ag.tensor([0.5, 1.5, 2.5]), torch_.tensor([0.5, 1.5, 2.5])
+    pairs = [(i + 2.5, ti + 2.5), (i / 2, ti / 2), (i / i, ti / ti), (i + f, ti + tf),
+             (ag.exp(i), torch_.exp(ti)), (ag.sigmoid(i), torch_.sigmoid(ti)),
+             (f * np.float64(3.0), tf * np.float64(3.0)), (i ** 0.5, ti ** 0.5)]
+    for ours, theirs in pairs:
+        assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
+        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
