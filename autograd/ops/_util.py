@@ -49,6 +49,20 @@ def floating(x: Any) -> Tensor:
     return Tensor._wrap(t.data.astype(get_default_dtype()))
 
 
+def float_promoted(*xs: Any) -> tuple:
+    """PyTorch's rule where integer (or bool) operands meet floating ones: the integer ones
+    take the floats' dtype (NumPy would widen int64 with float32 to float64). ``xs`` are
+    Tensors or arrays; integer Tensors never require grad, so no graph is lost."""
+    dtypes = [x.dtype for x in xs]
+    floats = [d for d in dtypes if d.kind == "f"]
+    if not floats or len(floats) == len(dtypes):
+        return xs
+    target = np.result_type(*floats)
+    return tuple(
+        (Tensor._wrap(x.data.astype(target)) if isinstance(x, Tensor) else x.astype(target))
+        if d.kind in "iub" else x for x, d in zip(xs, dtypes))
+
+
 def shape_of(x: Any) -> tuple:
     """The shape of an array, NumPy scalar or Python number (``np.shape``, faster on arrays)."""
     return x.shape if type(x) is np.ndarray else np.shape(x)

@@ -18,7 +18,7 @@ from ..errors import ShapeError
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ._util import as_tensor, floating, operand, shape_of, unbroadcast, wrap_grads
+from ._util import as_tensor, float_promoted, floating, operand, shape_of, unbroadcast, wrap_grads
 
 
 def _shape_error(op: str, a: Any, b: Any) -> ShapeError:
@@ -62,23 +62,13 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
     da = a.data.dtype if isinstance(a, Tensor) else a.dtype
     db = b.data.dtype if isinstance(b, Tensor) else b.dtype
     if da is not db and (da.kind == "f") != (db.kind == "f"):
-        if da.kind == "f":
-            b = _cast(b, da)
-        else:
-            a = _cast(a, db)
+        a, b = float_promoted(a, b)
     try:
         return fn.apply(a, b)
     except ValueError as e:
         if "broadcast" in str(e):
             raise _shape_error(op, a, b) from None
         raise
-
-
-def _cast(x: Any, dtype: np.dtype) -> Any:
-    """An integer or bool operand (array or Tensor, never requiring grad) in ``dtype``."""
-    if x.dtype.kind in "iub":
-        return Tensor._wrap(x.data.astype(dtype)) if isinstance(x, Tensor) else x.astype(dtype)
-    return x
 
 
 # ------------------------------------------------------------------ arithmetic
@@ -708,8 +698,7 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     """Pick ``a`` where ``cond`` is true and ``b`` elsewhere, with broadcasting."""
     cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
     like = a if isinstance(a, Tensor) else b
-    a = operand(a, like)
-    b = operand(b, like)
+    a, b = float_promoted(operand(a, like), operand(b, like))
     try:
         return Where.apply(cond, a, b)
     except ValueError as e:

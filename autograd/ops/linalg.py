@@ -16,7 +16,7 @@ from ..errors import ShapeError
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ._util import as_tensor, operand, unbroadcast, wrap_grads
+from ._util import as_tensor, float_promoted, operand, unbroadcast, wrap_grads
 
 
 def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -86,6 +86,7 @@ def matmul(a: Any, b: Any) -> Tensor:
             f"({inner_a}) must equal the {'only' if len(sb) == 1 else 'second-to-last'} "
             f"dimension of the second ({inner_b})"
         )
+    a, b = float_promoted(a, b if isinstance(b, Tensor) else np.asarray(b))
     try:
         return MatMul.apply(a, b)
     except ValueError:

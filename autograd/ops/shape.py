@@ -12,7 +12,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..function import Function
 from ..tensor import Tensor
-from ._util import as_tensor, normalize_axis, unbroadcast
+from ._util import as_tensor, float_promoted, normalize_axis, unbroadcast
 
 
 class Reshape(Function):
@@ -237,7 +237,7 @@ def concatenate(tensors: Any, axis: int = 0, *, dim: Any = None) -> Tensor:
             raise ShapeError(
                 f"concatenate: shapes {ts[0].shape} and {t.shape} differ outside axis {axis}"
             )
-    return Concatenate.apply(axis, *ts)
+    return Concatenate.apply(axis, *float_promoted(*ts))
 
 
 cat = concatenate
@@ -252,7 +252,7 @@ def stack(tensors: Any, axis: int = 0, *, dim: Any = None) -> Tensor:
             raise ShapeError(f"stack: all tensors need the same shape, got {ts[0].shape} "
                              f"and {t.shape}")
     axis = normalize_axis(axis, ts[0].ndim + 1, "stack")[0]
-    return Stack.apply(axis, *ts)
+    return Stack.apply(axis, *float_promoted(*ts))
 
 
 def split(a: Any, split_size_or_sections: Any, axis: int = 0, *,
