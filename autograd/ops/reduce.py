@@ -59,7 +59,8 @@ class Mean(Function):
 
 
 class _Extreme(Function):
-    """Max/min over an axis; tied elements share the gradient equally (as torch.amax)."""
+    """Max/min over an axis; tied elements share the gradient equally (as torch.amax).
+    Where the result is nan, the nan elements share it (as PyTorch's max)."""
 
     reduce = staticmethod(np.max)
 
@@ -67,6 +68,8 @@ class _Extreme(Function):
     def forward(cls, ctx, a, axes, keepdims):
         out = cls.reduce(a, axis=axes, keepdims=True)
         mask = a == out
+        if a.dtype.kind == "f" and np.isnan(out).any():
+            mask |= np.isnan(a) & np.isnan(out)
         share = mask / np.sum(mask, axis=axes, keepdims=True)
         ctx.share = share.astype(a.dtype, copy=False)
         ctx.meta = (a.shape, axes, keepdims)
@@ -91,6 +94,13 @@ class Min(_Extreme):
     reduce = staticmethod(np.min)
 
 
+def _reciprocal(n: int) -> float:
+    """``1/n`` for the degrees of freedom ``n = N - ddof``, inf where ``n <= 0``: the forward
+    divides by ``max(n, 0)`` (NumPy's var), so there its value and its gradient are not
+    finite (PyTorch's are inf or nan too)."""
+    return 1.0 / n if n > 0 else np.inf
+
+
 class Var(Function):
     """``Σ (x - mean)² / (N - ddof)``; d/dx_i = 2 (x_i - mean) / (N - ddof)."""
 
@@ -107,7 +117,7 @@ class Var(Function):
         shape, axes, keepdims, ddof = ctx.meta
         count = a.data.size if axes is None else int(np.prod([shape[i] for i in axes]))
         centered = a - mean(a, axis=axes, keepdims=True)
-        scale = 2.0 / builtins.max(count - ddof, 1)
+        scale = 2.0 * _reciprocal(count - ddof)
         return _expand_back(g, shape, axes, keepdims) * centered * scale, None, None, None
 
 
@@ -132,7 +142,7 @@ class Std(Function):
         shape, axes, keepdims, ddof = ctx.meta
         count = a.data.size if axes is None else int(np.prod([shape[i] for i in axes]))
         zero = out.data == 0
-        per_std = where(zero, 0.0, g / where(zero, 1.0, out)) / builtins.max(count - ddof, 1)
+        per_std = where(zero, 0.0, g / where(zero, 1.0, out)) * _reciprocal(count - ddof)
         centered = a - mean(a, axis=axes, keepdims=True)
         return _expand_back(per_std, shape, axes, keepdims) * centered, None, None, None
 

@@ -32,6 +32,27 @@ def test_std_gradient_is_zero_where_the_deviation_is_zero() -> None:
     assert ag.gradgradcheck(lambda t: t.std(), [_f64([1.0, 2.0, 4.0])])
 
 
+def test_max_of_a_row_with_nan_sends_the_gradient_to_the_nan() -> None:
+    x = _f64([1.0, np.nan, 3.0])
+    x.max().backward()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 1.0, 0.0])
+    y = _f64([[1.0, np.nan], [3.0, 2.0]])
+    y.min(axis=1).sum().backward()
+    np.testing.assert_array_equal(y.grad.data, [[0.0, 1.0], [0.0, 1.0]])
+
+
+@pytest.mark.parametrize("values,ddof", [([2.0], 1), ([2.0, 3.0], 2), ([2.0, 3.0], 3)])
+@pytest.mark.parametrize("reduce", ["var", "std"])
+def test_var_and_std_without_degrees_of_freedom_have_no_finite_gradient(values, ddof,
+                                                                        reduce) -> None:
+    x = _f64(values)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = getattr(x, reduce)(ddof=ddof)
+        out.backward()
+    assert not np.isfinite(out.item())
+    assert not np.isfinite(x.grad.data).any()
+
+
 def test_clip_sends_gradient_to_tensor_bounds_where_they_bind() -> None:
     x = _f64([-2.0, 0.5, 3.0, 0.2])
     lo = _f64([-1.0, 0.0, 0.0, 0.5])
