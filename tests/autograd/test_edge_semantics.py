@@ -41,6 +41,7 @@ def test_max_of_a_row_with_nan_sends_the_gradient_to_the_nan() -> None:
     np.testing.assert_array_equal(y.grad.data, [[0.0, 1.0], [0.0, 1.0]])
 
 
+@pytest.mark.filterwarnings("ignore:Degrees of freedom <= 0:RuntimeWarning")
 @pytest.mark.parametrize("values,ddof", [([2.0], 1), ([2.0, 3.0], 2), ([2.0, 3.0], 3)])
 @pytest.mark.parametrize("reduce", ["var", "std"])
 def test_var_and_std_without_degrees_of_freedom_have_no_finite_gradient(values, ddof,
