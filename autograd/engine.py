@@ -151,22 +151,37 @@ class _Accumulator:
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> None:
-    """Add ``g`` into ``t.grad``; the first gradient is stored without a copy when this
-    pass made it and no other tensor holds it (``owned`` tracks the arrays handed out)."""
-    if t.grad is None:
+    """Add ``g`` into ``t.grad``.
+
+    The first gradient is stored without a copy unless another tensor of this pass was
+    handed the same array (``owned``), so a training step copies nothing. Such a stored
+    array may still be read by a node that has not run yet (``x + x`` passes one array
+    to both uses) or be held by a custom backward that returned it: it is never added
+    into in place. The next gradient is summed into a new array, which ``.grad`` then
+    owns (``_owns_data``), and later ones are added into that in place.
+    """
+    grad = t.grad
+    if grad is None:
         if create_graph:
             t.grad = g
             return
         arr = g.data
         flags = arr.flags
-        if not flags.owndata or not flags.writeable or id(arr) in owned:
+        copied = not flags.owndata or not flags.writeable or id(arr) in owned
+        if copied:
             arr = arr.copy()
         owned.add(id(arr))
-        t.grad = Tensor._make(arr, False, None, 0)
-    elif create_graph or t.grad.requires_grad:
-        t.grad = t.grad + g
+        grad = t.grad = Tensor._make(arr, False, None, 0)
+        if copied:
+            grad._owns_data = True
+    elif create_graph or grad.requires_grad:
+        t.grad = grad + g
+    elif grad._owns_data:
+        grad.data += g.data
     else:
-        t.grad.data += g.data
+        grad.data = grad.data + g.data
+        grad._owns_data = True
+        owned.add(id(grad.data))
 
 
 def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: bool,

@@ -67,6 +67,7 @@ class Tensor:
     _vc: _VersionCounter | None = None
     _retains_grad = False
     _hooks: list | None = None
+    _owns_data = False  # a .grad whose array the engine allocated: accumulated in place
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
                  name: str | None = None) -> None:

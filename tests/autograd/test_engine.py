@@ -239,6 +239,94 @@ def test_a_leafs_grad_never_shares_memory_with_a_retained_or_hooked_gradient() -
         np.testing.assert_array_equal(g.data, [3.0, 3.0])
 
 
+def test_a_leaf_used_many_times_gets_the_sum_of_its_gradients() -> None:
+    x = ag.tensor([1.0], requires_grad=True)
+    (((x + x) + x) * 2.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [6.0])
+    x.grad = None
+    ((x + x + x + x + x) * 1.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [5.0])
+    x.grad = None
+    n3 = x + x + x
+    ((-n3).sum() + (n3 - n3).sum()).backward()
+    np.testing.assert_array_equal(x.grad.data, [-3.0])
+
+
+def _random_expression(rng: np.random.Generator, leaves: list, depth: int):
+    if depth == 0 or rng.random() < 0.2:
+        return leaves[rng.integers(len(leaves))]
+    op = rng.integers(7)
+    a = _random_expression(rng, leaves, depth - 1)
+    if op == 0:
+        return a + _random_expression(rng, leaves, depth - 1)
+    if op == 1:
+        return a - _random_expression(rng, leaves, depth - 1)
+    if op == 2:
+        return a * _random_expression(rng, leaves, depth - 1)
+    if op == 3:
+        return -a
+    if op == 4:
+        return a + 0.5
+    if op == 5:
+        return a * 1.5
+    return ag.tanh(a)
+
+
+def test_backward_of_random_graphs_with_shared_leaves_matches_finite_differences() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(150):
+        xs = [ag.tensor(rng.standard_normal(3), requires_grad=True) for _ in range(2)]
+        seed = int(rng.integers(1 << 30))
+
+        def f(*leaves, seed=seed):
+            return _random_expression(np.random.default_rng(seed), list(leaves), 4).sum()
+
+        out = f(*xs)
+        if out.grad_fn is None:
+            continue
+        out.backward()
+        for i, x in enumerate(xs):
+            numeric = np.zeros(3)
+            for j in range(3):
+                bumped = [t.data.copy() for t in xs]
+                bumped[i][j] += 1e-6
+                up = f(*[ag.tensor(b) for b in bumped]).item()
+                bumped[i][j] -= 2e-6
+                down = f(*[ag.tensor(b) for b in bumped]).item()
+                numeric[j] = (up - down) / 2e-6
+            got = np.zeros(3) if x.grad is None else x.grad.data
+            np.testing.assert_allclose(got, numeric, rtol=1e-5, atol=1e-6)
+
+
+def test_a_gradient_returned_by_a_custom_backward_is_never_changed_in_place() -> None:
+    held = ag.tensor([5.0, 5.0], dtype=np.float64)
+
+    class Holder(ag.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a * 2.0
+
+        @staticmethod
+        def backward(ctx, g):
+            return held
+
+    a = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    Holder.apply(a).sum().backward()
+    Holder.apply(a).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, [10.0, 10.0])
+    np.testing.assert_array_equal(held.data, [5.0, 5.0])
+
+
+def test_gradients_accumulated_over_passes_stay_in_the_same_grad_tensor() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    (x * 3.0).sum().backward()
+    first = x.grad
+    (x * 3.0).sum().backward()
+    (x * 3.0).sum().backward()
+    assert x.grad is first
+    np.testing.assert_array_equal(first.data, [9.0, 9.0])
+
+
 def test_grad_mode_context_decorator_and_threads() -> None:
     x = ag.tensor([1.0], requires_grad=True)
     with ag.no_grad():
