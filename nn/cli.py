@@ -9,7 +9,8 @@ graphviz's ``dot``) to ``--out``.
 
 ``graphgrad tune`` runs a random search over the same options (learning rate on a
 log scale, hidden units, L2 strength, dropout) in parallel processes and prints
-the trials ranked by dev error.
+the trials ranked by dev error. It draws ``--lr``, ``--hidden``, ``--l2`` and
+``--dropout`` itself, so it refuses them.
 
 This module is the application on top of the libraries: it is the one place in
 ``nn`` that uses ``optim`` (to build the optimizer named on the command line);
@@ -20,9 +21,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shutil
 import sys
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,6 +55,7 @@ OPTIMIZERS = {"adam": optim.Adam, "adamw": optim.AdamW, "sgd": optim.SGD,
               "momentum": optim.Momentum, "rmsprop": optim.RMSprop, "adagrad": optim.Adagrad}
 ACTIVATIONS = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "leaky_relu": LeakyReLU}
 INITS = ("default", "he", "xavier", "small")
+SEARCHED = ("lr", "hidden", "l2", "dropout")  # what graphgrad tune draws for each trial
 
 
 @dataclass
@@ -87,11 +91,13 @@ class TrainConfig:
         if self.init not in INITS:
             raise ValueError(f"unknown init {self.init!r}; choose one of {', '.join(INITS)}")
         for name in ("lr", "epochs", "batch_size"):
-            if getattr(self, name) <= 0:
-                raise ValueError(f"--{name.replace('_', '-')} must be positive, got "
-                                 f"{getattr(self, name)}")
-        if self.l2 < 0:
-            raise ValueError(f"--l2 must be >= 0, got {self.l2}")
+            if not (math.isfinite(getattr(self, name)) and getattr(self, name) > 0):
+                raise ValueError(f"--{name.replace('_', '-')} must be positive and finite, "
+                                 f"got {getattr(self, name)}")
+        if not (math.isfinite(self.l2) and self.l2 >= 0):
+            raise ValueError(f"--l2 must be a finite number >= 0, got {self.l2}")
+        if self.patience < 0:
+            raise ValueError(f"--patience must be >= 0 epochs, got {self.patience}")
         if not 0 <= self.dropout < 1:
             raise ValueError(f"--dropout is the drop probability p in [0, 1), got {self.dropout}")
         if any(h <= 0 for h in self.hidden):
@@ -195,6 +201,26 @@ def train(cfg: TrainConfig, progress: bool = True, verbose: bool = False) -> Tra
     return TrainResult(model, history, acc, diagnose(1 - acc["train"], 1 - acc["dev"]), seconds)
 
 
+def _check_out(out: Path) -> None:
+    """Refuse an ``--out`` that can't be (or become) a directory, before training starts."""
+    for path in (out, *out.parents):
+        if path.exists() and not path.is_dir():
+            raise ValueError(f"--out {str(out)!r}: {str(path)!r} is an existing file, not a "
+                             "directory; give a directory path (it is created if missing)")
+
+
+def _all_finite(model: Module) -> bool:
+    return all(np.all(np.isfinite(p.data)) for p in model.parameters())
+
+
+def _train_quietly(cfg: TrainConfig, progress: bool) -> TrainResult:
+    """``train`` without the warnings a diverging run sets off; the command reports it."""
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"), \
+            warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="the loss became", category=RuntimeWarning)
+        return train(cfg, progress=progress)
+
+
 def _write_outputs(result: TrainResult, cfg: TrainConfig, out: Path) -> list[str]:
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -243,16 +269,11 @@ def _parser() -> argparse.ArgumentParser:
         s = sub.add_parser(name, help=f"{name} an MLP (see graphgrad {name} --help)")
         d = TrainConfig()
         s.add_argument("--dataset", default=d.dataset, choices=DATASETS)
-        s.add_argument("--hidden", default=",".join(map(str, d.hidden)),
-                       help="hidden layer sizes, comma separated (default %(default)s)")
         s.add_argument("--activation", default=d.activation, choices=list(ACTIVATIONS))
         s.add_argument("--init", default=d.init, choices=INITS)
         s.add_argument("--optimizer", default=d.optimizer, choices=list(OPTIMIZERS))
-        s.add_argument("--lr", type=float, default=d.lr)
         s.add_argument("--epochs", type=int, default=d.epochs)
         s.add_argument("--batch-size", type=int, default=d.batch_size)
-        s.add_argument("--l2", type=float, default=d.l2, help="λ of the L2 penalty λ/(2m)Σ‖W‖²")
-        s.add_argument("--dropout", type=float, default=d.dropout, help="drop probability p")
         s.add_argument("--batchnorm", action="store_true")
         s.add_argument("--patience", type=int, default=d.patience,
                        help="early-stopping patience in epochs (dev loss)")
@@ -260,42 +281,60 @@ def _parser() -> argparse.ArgumentParser:
         s.add_argument("--data-root", default=None, help="cache directory for MNIST files")
         s.add_argument("--quiet", action="store_true", help="no progress bar")
         if name == "train":
+            s.add_argument("--hidden", default=",".join(map(str, d.hidden)),
+                           help="hidden layer sizes, comma separated (default %(default)s)")
+            s.add_argument("--lr", type=float, default=d.lr)
+            s.add_argument("--l2", type=float, default=d.l2,
+                           help="λ of the L2 penalty λ/(2m)Σ‖W‖²")
+            s.add_argument("--dropout", type=float, default=d.dropout,
+                           help="drop probability p")
             s.add_argument("--out", default="runs/latest",
                            help="directory for model.npz, loss.png, graph.svg")
         else:
+            for option in SEARCHED:  # accepted only to be refused with the reason
+                s.add_argument(f"--{option}", default=None, help=argparse.SUPPRESS)
             s.add_argument("--trials", type=int, default=8)
             s.add_argument("--workers", type=int, default=2)
     return p
 
 
 def _config(args: argparse.Namespace) -> TrainConfig:
-    try:
-        hidden = [int(h) for h in str(args.hidden).split(",") if h.strip()]
-    except ValueError:
-        raise ValueError(f"--hidden takes comma-separated integers, got {args.hidden!r}") \
-            from None
-    cfg = TrainConfig(dataset=args.dataset, hidden=hidden, activation=args.activation,
-                      init=args.init, optimizer=args.optimizer, lr=args.lr, epochs=args.epochs,
-                      batch_size=args.batch_size, l2=args.l2, dropout=args.dropout,
+    """The checked ``TrainConfig`` of the options; ``tune`` leaves the searched ones unset."""
+    searched = {k: getattr(args, k) for k in ("lr", "l2", "dropout")
+                if getattr(args, k) is not None}
+    if args.hidden is not None:
+        try:
+            searched["hidden"] = [int(h) for h in str(args.hidden).split(",") if h.strip()]
+        except ValueError:
+            raise ValueError(f"--hidden takes comma-separated integers, got {args.hidden!r}") \
+                from None
+    cfg = TrainConfig(dataset=args.dataset, activation=args.activation, init=args.init,
+                      optimizer=args.optimizer, epochs=args.epochs, batch_size=args.batch_size,
                       batchnorm=args.batchnorm, patience=args.patience, seed=args.seed,
-                      data_root=args.data_root)
+                      data_root=args.data_root, **searched)
     cfg.check()
     return cfg
 
 
 def _train_command(args: argparse.Namespace) -> int:
     cfg = _config(args)
+    out = Path(args.out)
+    _check_out(out)
     print(f"graphgrad train: {cfg.dataset}, MLP {cfg.hidden} ({cfg.activation}, {cfg.init} "
           f"init), {cfg.optimizer} lr={cfg.lr}, {cfg.epochs} epochs, batch {cfg.batch_size}, "
           f"l2={cfg.l2}, dropout={cfg.dropout}{', batchnorm' if cfg.batchnorm else ''}")
-    result = train(cfg, progress=not args.quiet)
+    result = _train_quietly(cfg, progress=not args.quiet)
     h = result.history
+    if not h.epochs or not _all_finite(result.model):
+        raise RuntimeError(f"{h.stop_reason or 'training left NaN or infinite weights.'} No "
+                           "epoch ended with finite weights, so nothing was written to "
+                           f"{str(out)!r}")
     print(f"trained {len(h)} epochs in {result.seconds:.1f} s"
           + (f" ({h.stop_reason})" if h.stop_reason else ""))
     for k, v in result.accuracy.items():
         print(f"  {k:5s} accuracy {v * 100:6.2f}%")
     print(result.diagnosis)
-    for path in _write_outputs(result, cfg, Path(args.out)):
+    for path in _write_outputs(result, cfg, out):
         print(f"  wrote {path}")
     return 0
 
@@ -303,6 +342,12 @@ def _train_command(args: argparse.Namespace) -> int:
 def _tune_command(args: argparse.Namespace) -> int:
     from optim.search import Choice, IntUniform, LogUniform, random_search
 
+    given = [f"--{k}" for k in SEARCHED if getattr(args, k) is not None]
+    if given:
+        raise ValueError(f"{', '.join(given)}: tune draws the learning rate, hidden sizes, L2 "
+                         "strength and dropout for each trial itself; remove "
+                         f"{'it' if len(given) == 1 else 'them'}, or run graphgrad train "
+                         "to train with fixed values")
     cfg = _config(args)
     base = asdict(cfg)
     for key in ("lr", "hidden", "l2", "dropout"):

@@ -3,7 +3,10 @@
 Seed inventory §8: unroll every ``W[l], b[l]`` into one vector θ, nudge each
 component both ways, ``dθ_approx[i] = (J(θ + ε e_i) − J(θ − ε e_i)) / 2ε``, and
 compare with backprop's ``dθ`` by ``‖dθ_approx − dθ‖₂ / (‖dθ_approx‖₂ + ‖dθ‖₂)``:
-≤ 1e-7 great, ~1e-5 take a look, ≥ 1e-3 bug. The notes' advice is built in:
+≤ 1e-7 great, ~1e-5 take a look, ≥ 1e-3 bug. A row passes by the rule of
+``autograd.gradcheck``: a small relative difference, or every component within an
+absolute tolerance (a gradient that is truly 0 has no meaningful relative
+difference). The notes' advice is built in:
 the check runs on a float64 *copy* of the model (yours is untouched), with
 dropout off (it "doesn't work with dropout"), with the regularization term in
 J as well as in dθ, and it reports each parameter on its own row so a bug in
@@ -27,7 +30,9 @@ from .module import Module
 
 @dataclass
 class ParameterCheck:
-    """One row of the table: one parameter tensor."""
+    """One row of the table: one parameter tensor. ``verdict`` is the course's reading of
+    ``relative_difference`` ('great', 'look', 'bug'), or 'atol' for a row that passed on
+    the absolute tolerance alone while its relative difference reads as a bug."""
 
     name: str
     layer: str
@@ -38,6 +43,7 @@ class ParameterCheck:
     worst_index: tuple | None = None
     analytic: float = 0.0
     numeric: float = 0.0
+    passed: bool = True
 
 
 @dataclass
@@ -88,6 +94,18 @@ def _float64(x: Any) -> Any:
     return ag.tensor(arr.astype(np.float64) if arr.dtype.kind == "f" else arr)
 
 
+def _judge(numeric: np.ndarray, analytic: np.ndarray, tolerance: float, atol: float,
+           rtol: float) -> tuple[float, bool, str]:
+    """``(relative difference, passed, verdict)`` by ``autograd.gradcheck``'s rule: pass when
+    every component has ``|analytic − numeric| ≤ atol + rtol·|numeric|`` or the relative
+    difference is at most ``tolerance`` (and backprop's gradient is finite)."""
+    rd = ag.relative_difference(numeric, analytic)
+    close = bool(np.all(np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)))
+    passed = bool(np.all(np.isfinite(analytic))) and (close or rd <= tolerance)
+    verdict = ag.verdict_for(rd)
+    return rd, passed, "atol" if passed and verdict == "bug" else verdict
+
+
 def _prepared_copy(model: Module, train: bool) -> Module:
     clone = copy.deepcopy(model).double()
     clone.train(train)
@@ -99,7 +117,8 @@ def _prepared_copy(model: Module, train: bool) -> Module:
 
 def check_gradients(model: Module, loss_fn: Callable[[Any, Any], ag.Tensor], x: Any, y: Any,
                     *, penalty: Callable[[list[ag.Tensor]], ag.Tensor] | None = None,
-                    eps: float = 1e-7, tolerance: float = 1e-5, max_components: int = 200,
+                    eps: float = 1e-7, tolerance: float = 1e-5, atol: float = 1e-5,
+                    rtol: float = 1e-3, max_components: int = 200,
                     method: str = "sample", train: bool = False, seed: int = 0,
                     raise_exception: bool = False) -> GradientCheckReport:
     """Check backprop's gradient of ``J = loss_fn(model(x), y) [+ penalty(params)]``.
@@ -115,6 +134,13 @@ def check_gradients(model: Module, loss_fn: Callable[[Any, Any], ag.Tensor], x: 
         notes warn about (§8, note 3).
     eps, tolerance : the two-sided step (the course's 1e-7) and the largest
         relative difference that passes (1e-5).
+    atol, rtol : a row (and the whole θ) also passes when every checked component
+        has ``|analytic − numeric| ≤ atol + rtol·|numeric|`` — ``autograd.gradcheck``'s
+        rule, with its defaults. It is what passes a parameter whose true gradient is 0
+        (e.g. a bias before batch norm): backprop gives 1e-17, the differences 0, and
+        their relative difference is 1 whatever the code. Such a row's verdict is
+        'atol' (as in ``autograd.gradcheck``); lower ``atol`` to judge it by its
+        relative difference.
     max_components : a parameter with more components is checked on a random
         sample of that many (``method='sample'``) or along one random unit
         direction ``d``, comparing ``(J(θ+εd) − J(θ−εd))/2ε`` with ``dθ·d``
@@ -124,8 +150,8 @@ def check_gradients(model: Module, loss_fn: Callable[[Any, Any], ag.Tensor], x: 
     raise_exception : raise ``autograd.GradcheckError`` (carrying the report) on failure.
 
     Returns a ``GradientCheckReport``: one row per parameter (name, layer, shape,
-    what was checked, relative difference, verdict, worst component), truthy
-    when every row passed; ``str()`` prints the table.
+    what was checked, relative difference, verdict, worst component, passed), truthy
+    when every row and the whole θ passed; ``str()`` prints the table.
     """
     if method not in ("sample", "direction"):
         raise ValueError(f"check_gradients: method must be 'sample' or 'direction', got "
@@ -206,21 +232,26 @@ def check_gradients(model: Module, loss_fn: Callable[[Any, Any], ag.Tensor], x: 
             analytic = np.array([float(analytic_full.reshape(-1) @ d)])
             checked = f"direction (1 random of {size} dims)"
             worst = (None, float(analytic[0]), float(numeric[0]))
-        rd = ag.relative_difference(numeric, analytic)
+        rd, row_passed, verdict = _judge(numeric, analytic, tolerance, atol, rtol)
         owner = name.rpartition(".")[0]
         layer = f"{owner or '(model)'}: {type(layers[owner]).__name__}"
-        rows.append(ParameterCheck(name, layer, tuple(p.shape), checked, rd, ag.verdict_for(rd),
-                                   worst[0], worst[1], worst[2]))
+        rows.append(ParameterCheck(name, layer, tuple(p.shape), checked, rd, verdict,
+                                   worst[0], worst[1], worst[2], row_passed))
         all_numeric.append(numeric)
         all_analytic.append(analytic)
-    overall = ag.relative_difference(np.concatenate(all_numeric), np.concatenate(all_analytic))
-    passed = all(r.relative_difference <= tolerance for r in rows) and overall <= tolerance
+    overall, overall_passed, overall_verdict = _judge(
+        np.concatenate(all_numeric), np.concatenate(all_analytic), tolerance, atol, rtol)
+    passed = overall_passed and all(r.passed for r in rows)
+    if any(r.verdict == "atol" for r in rows):
+        notes.append(f"rows marked 'atol' passed because every component is within atol "
+                     f"{atol:g} + rtol {rtol:g}·|numeric|: their gradient is (near) 0, where "
+                     "the relative difference measures rounding, not a bug; pass a smaller "
+                     "atol to judge them by it")
     if any(r.checked.startswith(("sample", "direction")) for r in rows):
         notes.append(f"parameters with more than {max_components} components were checked "
                      f"by {'random sample' if method == 'sample' else 'random direction'} "
                      f"(seed {seed})")
-    report = GradientCheckReport(rows, overall, ag.verdict_for(overall), passed, eps,
-                                 tolerance, notes)
+    report = GradientCheckReport(rows, overall, overall_verdict, passed, eps, tolerance, notes)
     if raise_exception and not passed:
         raise ag.GradcheckError(report)
     return report

@@ -211,7 +211,23 @@ def roc_auc_score(y_true: Any, y_score: Any) -> float:
         raise ValueError(f"roc_auc_score: y_score must be (N,) or (N, C), got {s.shape}")
     if s.shape[1] == 2:
         return _binary_auc(t == 1, s[:, 1])
+    _check_every_class_present(t, s.shape[1])
     return float(np.mean([_binary_auc(t == c, s[:, c]) for c in range(s.shape[1])]))
+
+
+def _check_every_class_present(t: np.ndarray, n_classes: int) -> None:
+    """One-vs-rest AUC needs every class 0..C-1 among the labels, and no other label."""
+    outside = sorted(set(t[(t < 0) | (t >= n_classes)].tolist()))
+    if outside:
+        raise ValueError(f"roc_auc_score: y_score has {n_classes} class columns but y_true "
+                         f"holds the labels {outside}; labels must be 0..{n_classes - 1}")
+    absent = sorted(set(range(n_classes)) - set(t.tolist()))
+    if absent:
+        raise ValueError(f"roc_auc_score: class{'es' if len(absent) > 1 else ''} "
+                         f"{', '.join(map(str, absent))} of the {n_classes} columns of y_score "
+                         f"{'do' if len(absent) > 1 else 'does'} not occur in y_true, so "
+                         "its one-vs-rest ROC curve is undefined; y_true needs examples of "
+                         "every class")
 
 
 BIAS_RECIPE = (

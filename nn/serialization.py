@@ -10,14 +10,15 @@ Tensors are saved as arrays and come back as ``np.ndarray``.
 
 Writing is atomic: the archive goes to a temporary file in the same directory,
 is flushed to disk, and only then renamed over ``path`` (``os.replace``), so a
-crash mid-save leaves the previous file intact.
+crash mid-save leaves the previous file intact. The file gets the mode a plain
+``open(path, "w")`` would give it: an existing file's, else 0o666 less the umask.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import tempfile
+import uuid
 import zipfile
 from collections.abc import Mapping
 from typing import Any
@@ -87,6 +88,20 @@ def _write_npz(fileobj: Any, arrays: Mapping[str, np.ndarray]) -> None:
                 np.lib.format.write_array(member, arr, allow_pickle=False)
 
 
+def _temporary_file(path: str) -> tuple[int, str]:
+    """A new hidden file beside ``path``, created as ``open(path, 'w')`` would create it
+    (mode 0o666 less the umask, which the system applies), with errors naming ``path``."""
+    directory = os.path.dirname(os.path.abspath(path))
+    tmp = os.path.join(directory, f".{os.path.basename(path)}.{uuid.uuid4().hex}.tmp")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        return os.open(tmp, flags, 0o666), tmp
+    except (FileNotFoundError, NotADirectoryError) as exc:
+        raise type(exc)(exc.errno, f"nn.save: can't write {path!r}: {directory!r} is not an "
+                                   "existing directory; create it first, e.g. "
+                                   "os.makedirs(directory, exist_ok=True)") from None
+
+
 def save(obj: Mapping[str, Any], path: str | os.PathLike) -> None:
     """Write a state dict (``module.state_dict()``, an optimizer's, or a dict of them) to
     exactly ``path`` as an ``.npz`` archive, atomically; no ``.npz`` suffix is added."""
@@ -98,13 +113,11 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike) -> None:
     header = json.dumps({"format": _FORMAT, "version": _VERSION, "layout": layout})
     arrays[_MARKER] = np.array(header)
     path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix="." + os.path.basename(path) + ".",
-                               suffix=".tmp")
+    fd, tmp = _temporary_file(path)
     try:
-        # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, os.stat(path).st_mode & 0o777 if os.path.exists(path) else 0o644)
         with os.fdopen(fd, "wb") as f:
+            if os.path.exists(path):  # replacing a file keeps its permissions
+                os.chmod(tmp, os.stat(path).st_mode & 0o777)
             _write_npz(f, arrays)
             f.flush()
             os.fsync(f.fileno())
@@ -113,6 +126,27 @@ def save(obj: Mapping[str, Any], path: str | os.PathLike) -> None:
         if os.path.exists(tmp):
             os.remove(tmp)
         raise
+
+
+def _header(record: np.ndarray, path: str) -> dict[str, Any]:
+    """The parsed structure record, checked to be a graphgrad header of a known version."""
+    try:
+        header = json.loads(str(record))
+    except ValueError as exc:
+        raise StateDictFileError(
+            f"nn.load: {path!r} has a damaged structure record ({exc})") from exc
+    if not isinstance(header, dict) or header.get("format") != _FORMAT:
+        found = header.get("format") if isinstance(header, dict) else type(header).__name__
+        raise StateDictFileError(
+            f"nn.load: {path!r} has a {_MARKER} member that is not a graphgrad state dict "
+            f"header (expected a JSON object with format {_FORMAT!r}, found {found!r})")
+    version = header.get("version")
+    if type(version) is not int or version != _VERSION:
+        raise StateDictFileError(
+            f"nn.load: {path!r} is a graphgrad state dict of format version {version!r}, but "
+            f"this graphgrad reads version {_VERSION} only; load it with the graphgrad that "
+            "wrote it")
+    return header
 
 
 def load(path: str | os.PathLike) -> dict[str, Any]:
@@ -143,10 +177,8 @@ def load(path: str | os.PathLike) -> dict[str, Any]:
         ) from exc
     if _MARKER not in arrays:
         return arrays
+    header = _header(arrays.pop(_MARKER), path)
     try:
-        header = json.loads(str(arrays.pop(_MARKER)))
-        if header.get("format") != _FORMAT:
-            raise ValueError(f"unknown format {header.get('format')!r}")
         return _decode(header["layout"], arrays)
     except (ValueError, KeyError, TypeError) as exc:
         raise StateDictFileError(

@@ -22,6 +22,8 @@ import numpy as np
 
 import autograd as ag
 
+from .data.loader import DataLoader
+
 Metric = Callable[[np.ndarray, np.ndarray], float]
 
 
@@ -107,13 +109,14 @@ class Callback:
     """Hooks called by ``fit``; set ``trainer.stop_training = True`` to stop."""
 
     def on_train_begin(self, trainer: Trainer) -> None:
-        """Called once before the first epoch."""
+        """Called once before the first epoch of every ``fit`` run."""
 
     def on_epoch_end(self, trainer: Trainer, logs: dict[str, float]) -> None:
         """Called after each epoch with its logs (train/dev losses and metrics)."""
 
     def on_train_end(self, trainer: Trainer) -> None:
-        """Called once after the last epoch."""
+        """Called once when training ends: after the last epoch, an early stop, or a
+        NaN/infinite loss (``trainer.history.stop_reason`` says which)."""
 
 
 class EarlyStopping(Callback):
@@ -121,8 +124,9 @@ class EarlyStopping(Callback):
 
     The course: plot the dev error, stop where it is lowest, and keep the
     parameters from that point. With ``restore_best=True`` the model's state at
-    the best epoch is loaded back at the end. ``patience=10`` is the notes'
-    "10 consecutive checks".
+    the best epoch is loaded back at the end, also when training ends on a NaN or
+    infinite loss. ``patience=10`` is the notes' "10 consecutive checks". What it
+    tracks starts afresh in every ``fit`` run, so one instance can be reused.
     """
 
     def __init__(self, monitor: str = "dev_loss", patience: int = 10, mode: str = "min",
@@ -133,10 +137,16 @@ class EarlyStopping(Callback):
             raise ValueError(f"EarlyStopping: patience must be >= 0, got {patience}")
         self.monitor, self.patience, self.mode = monitor, patience, mode
         self.min_delta, self.restore_best = min_delta, restore_best
-        self.best: float = math.inf if mode == "min" else -math.inf
+        self._reset()
+
+    def _reset(self) -> None:
+        self.best: float = math.inf if self.mode == "min" else -math.inf
         self.best_epoch: int | None = None
         self.best_state: dict | None = None
         self.wait = 0
+
+    def on_train_begin(self, trainer: Trainer) -> None:
+        self._reset()
 
     def _improved(self, value: float) -> bool:
         if self.mode == "min":
@@ -248,6 +258,105 @@ def _progress(iterable: Iterable, enabled: bool, desc: str, total: int | None) -
     return tqdm(iterable, desc=desc, total=total, leave=False, dynamic_ncols=True)
 
 
+def _train_epoch(trainer: Trainer, train_loader: Iterable, penalty: Callable[[], Any] | None,
+                 seen: list[tuple[Any, Any]] | None) -> float:
+    """One pass of mini-batch steps over ``train_loader``; returns the mean loss per example.
+
+    Raises ``TrainingDiverged`` at the first NaN or infinite loss (before its step) and
+    ValueError when the loader yields no batch. Batches are appended to ``seen`` when given.
+    """
+    model, loss_fn, optimizer = trainer.model, trainer.loss_fn, trainer.optimizer
+    total, count, batches = 0.0, 0, 0
+    for i, batch in enumerate(train_loader):
+        x, y = _batch(batch)
+        loss = loss_fn(model(_as_input(x)), y)
+        if penalty is not None:
+            loss = loss + penalty()
+        value = float(_to_numpy(loss))
+        if not math.isfinite(value):
+            raise TrainingDiverged(
+                f"the loss became {value} at epoch {trainer.epoch}, batch {i}: training "
+                "diverged. Try a smaller learning rate, standardized inputs, or gradient "
+                "clipping (nn.utils.clip_grad_norm_).")
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        n = len(_to_numpy(y))
+        total, count, batches = total + value * n, count + n, batches + 1
+        trainer.history.batch_losses.append(value)
+        if seen is not None:
+            seen.append((x, y))
+    if batches == 0:
+        raise ValueError(
+            f"fit: train_loader yielded no batches in epoch {trainer.epoch}. fit iterates it "
+            "once per epoch, so it must be non-empty and re-iterable: a DataLoader or a list "
+            "of (x, y) batches, not a generator or iterator (used up after one pass)")
+    return total / max(count, 1)
+
+
+def _metric_data(train_loader: Iterable, seen: list[tuple[Any, Any]] | None) -> Iterable:
+    """The training data the ``train_<metric>`` values are computed on.
+
+    A ``DataLoader``'s examples in their stored order, without its ``transform``
+    (augmentation), so the pass draws nothing from the loader's shuffling or any
+    generator; for any other loader, the batches the epoch just trained on (``seen``).
+    """
+    if isinstance(train_loader, DataLoader):
+        return DataLoader(train_loader.dataset, batch_size=train_loader.batch_size,
+                          as_numpy=train_loader.as_numpy)
+    return seen or []
+
+
+def _epoch_logs(trainer: Trainer, train_loss: float, train_data: Iterable | None,
+                dev_loader: Iterable | None, metrics: Mapping[str, Metric] | None,
+                start: float) -> dict[str, float]:
+    logs: dict[str, float] = {"epoch": float(trainer.epoch), "train_loss": train_loss}
+    if metrics and train_data is not None:
+        logs.update({f"train_{k}": v for k, v in
+                     evaluate(trainer.model, None, train_data, metrics).items()})
+    if dev_loader is not None:
+        logs.update({f"dev_{k}": v for k, v in
+                     evaluate(trainer.model, trainer.loss_fn, dev_loader, metrics).items()})
+    groups = getattr(trainer.optimizer, "param_groups", None)
+    if groups:
+        logs["lr"] = float(groups[0]["lr"])
+    logs["time"] = time.perf_counter() - start
+    return logs
+
+
+def _run_epochs(trainer: Trainer, train_loader: Iterable, epochs: int,
+                dev_loader: Iterable | None, scheduler: Any,
+                metrics: Mapping[str, Metric] | None, callbacks: Sequence[Callback],
+                penalty: Callable[[], Any] | None, progress: bool, verbose: bool) -> None:
+    model = trainer.model
+    epoch_bar = _progress(range(1, epochs + 1), progress, "epochs", epochs)
+    for epoch in epoch_bar:
+        trainer.epoch = epoch
+        start = time.perf_counter()
+        if hasattr(model, "train"):
+            model.train()
+        keep_batches = bool(metrics) and not isinstance(train_loader, DataLoader)
+        seen: list[tuple[Any, Any]] | None = [] if keep_batches else None
+        train_loss = _train_epoch(trainer, train_loader, penalty, seen)
+        train_data = _metric_data(train_loader, seen) if metrics else None
+        logs = _epoch_logs(trainer, train_loss, train_data, dev_loader, metrics, start)
+        trainer.history.append(logs)
+        if scheduler is not None:
+            if _needs_metric(scheduler):
+                scheduler.step(logs.get("dev_loss", logs["train_loss"]))
+            else:
+                scheduler.step()
+        if hasattr(epoch_bar, "set_postfix"):
+            epoch_bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()
+                                   if k not in ("epoch", "time")})
+        if verbose:
+            print(" ".join(f"{k}={v:.4g}" for k, v in logs.items()))
+        for cb in callbacks:
+            cb.on_epoch_end(trainer, logs)
+        if trainer.stop_training:
+            break
+
+
 def fit(model: Any, loss_fn: Callable, optimizer: Any, train_loader: Iterable,
         epochs: int = 10, dev_loader: Iterable | None = None, scheduler: Any = None,
         metrics: Mapping[str, Metric] | None = None, callbacks: Sequence[Callback] = (),
@@ -265,9 +374,19 @@ def fit(model: Any, loss_fn: Callable, optimizer: Any, train_loader: Iterable,
     ``lambda: F.l2_penalty(model.parameters(), lambd, m)``; it is part of the
     training loss that is recorded, as the course asks (§4: plot the full J).
 
-    A NaN or infinite loss stops training with a message saying where and what
-    to try (``on_nan='stop'`` warns and returns the history, with
-    ``history.stop_reason`` set; ``on_nan='raise'`` raises ``TrainingDiverged``).
+    ``train_loss`` is the mean of the epoch's mini-batch costs (weighted by batch
+    size). The ``train_<name>`` metrics, like the dev ones, are those of the model as
+    the epoch ends, in eval mode: over a ``DataLoader``'s examples in stored order
+    without its ``transform``, over the epoch's batches for any other iterable. Either
+    way ``train_loader`` is iterated once per epoch, so passing ``metrics`` changes
+    nothing in the training itself. ``train_loader`` must be re-iterable (a
+    ``DataLoader`` or a list of batches): an epoch without batches is an error.
+
+    A NaN or infinite loss ends training with a message saying where and what
+    to try: the callbacks' ``on_train_end`` runs as on any other end (so
+    ``EarlyStopping`` restores the best weights), ``history.stop_reason`` is set, and
+    then ``on_nan='stop'`` warns and returns the history while ``on_nan='raise'``
+    raises ``TrainingDiverged``.
     """
     if epochs < 0:
         raise ValueError(f"fit: epochs must be >= 0, got {epochs}")
@@ -277,65 +396,19 @@ def fit(model: Any, loss_fn: Callable, optimizer: Any, train_loader: Iterable,
     history = trainer.history
     for cb in callbacks:
         cb.on_train_begin(trainer)
-    epoch_bar = _progress(range(1, epochs + 1), progress, "epochs", epochs)
-    for epoch in epoch_bar:
-        trainer.epoch = epoch
-        start = time.perf_counter()
-        if hasattr(model, "train"):
-            model.train()
-        total, count = 0.0, 0
-        for i, batch in enumerate(train_loader):
-            x, y = _batch(batch)
-            out = model(_as_input(x))
-            loss = loss_fn(out, y)
-            if penalty is not None:
-                loss = loss + penalty()
-            value = float(_to_numpy(loss))
-            if not math.isfinite(value):
-                reason = (f"the loss became {value} at epoch {epoch}, batch {i}: training "
-                          "diverged. Try a smaller learning rate, standardized inputs, or "
-                          "gradient clipping (nn.utils.clip_grad_norm_).")
-                history.stop_reason = reason
-                history.stopped_early = True
-                if on_nan == "raise":
-                    raise TrainingDiverged(reason)
-                warnings.warn(reason, RuntimeWarning, stacklevel=2)
-                return history
-            optimizer.zero_grad()
-            loss.backward()
-            optimizer.step()
-            n = len(_to_numpy(y))
-            total += value * n
-            count += n
-            history.batch_losses.append(value)
-        logs: dict[str, float] = {"epoch": float(epoch), "train_loss": total / max(count, 1)}
-        if metrics:
-            logs.update({f"train_{k}": v for k, v in
-                         evaluate(model, None, train_loader, metrics).items()})
-        if dev_loader is not None:
-            logs.update({f"dev_{k}": v for k, v in
-                         evaluate(model, loss_fn, dev_loader, metrics).items()})
-        groups = getattr(optimizer, "param_groups", None)
-        if groups:
-            logs["lr"] = float(groups[0]["lr"])
-        logs["time"] = time.perf_counter() - start
-        history.append(logs)
-        if scheduler is not None:
-            if _needs_metric(scheduler):
-                scheduler.step(logs.get("dev_loss", logs["train_loss"]))
-            else:
-                scheduler.step()
-        if hasattr(epoch_bar, "set_postfix"):
-            epoch_bar.set_postfix({k: f"{v:.4g}" for k, v in logs.items()
-                                   if k not in ("epoch", "time")})
-        if verbose:
-            print(" ".join(f"{k}={v:.4g}" for k, v in logs.items()))
-        for cb in callbacks:
-            cb.on_epoch_end(trainer, logs)
-        if trainer.stop_training:
-            break
+    diverged: TrainingDiverged | None = None
+    try:
+        _run_epochs(trainer, train_loader, epochs, dev_loader, scheduler, metrics, callbacks,
+                    penalty, progress, verbose)
+    except TrainingDiverged as err:
+        diverged = err
+        history.stop_reason, history.stopped_early = str(err), True
     for cb in callbacks:
         cb.on_train_end(trainer)
+    if diverged is not None:
+        if on_nan == "raise":
+            raise diverged
+        warnings.warn(str(diverged), RuntimeWarning, stacklevel=2)
     return history
 
 

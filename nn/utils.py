@@ -18,34 +18,47 @@ def _as_list(parameters: Parameters) -> list[ag.Tensor]:
     return list(parameters)
 
 
-def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float = 2.0,
+def _norm_order(norm_type: float | str) -> float:
+    """``norm_type`` as a float, as PyTorch reads it (so ``'inf'`` is accepted)."""
+    try:
+        order = float(norm_type)
+    except (TypeError, ValueError):
+        raise TypeError(f"clip_grad_norm_: norm_type must be a number or 'inf', got "
+                        f"{norm_type!r}") from None
+    if not order > 0:
+        raise ValueError(f"clip_grad_norm_: norm_type must be positive (or inf), got "
+                         f"{norm_type!r}")
+    return order
+
+
+def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float | str = 2.0,
                     error_if_nonfinite: bool = False) -> ag.Tensor:
     """Rescale the gradients in place so that their joint norm is at most ``max_norm``.
 
     The total norm is the ``norm_type``-norm of all gradients taken together, as
-    if concatenated into one vector (``inf`` for the largest absolute value).
-    When it exceeds ``max_norm`` every gradient is multiplied by
-    ``max_norm / (total_norm + 1e-6)`` (PyTorch's rule). Returns the total norm
-    before clipping, as a 0-d Tensor. Parameters without a gradient are skipped.
+    if concatenated into one vector (``inf`` or ``'inf'`` for the largest absolute
+    value). When it exceeds ``max_norm`` every gradient is multiplied by
+    ``max_norm / (total_norm + 1e-6)`` (PyTorch's rule); as in PyTorch, a NaN total
+    norm makes every gradient NaN and an infinite one scales them by 0. Returns the
+    total norm before clipping, as a 0-d Tensor. Parameters without a gradient are
+    skipped.
     """
-    if norm_type <= 0:
-        raise ValueError(f"clip_grad_norm_: norm_type must be positive (or inf), got "
-                         f"{norm_type}")
+    order = _norm_order(norm_type)
     grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
     if not grads:
         return ag.tensor(0.0)
-    if math.isinf(norm_type):
-        total = max(float(np.max(np.abs(g.data))) if g.data.size else 0.0 for g in grads)
+    if math.isinf(order):
+        total = float(np.max([np.max(np.abs(g.data)) if g.data.size else 0.0 for g in grads]))
     else:
-        total = float(sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** norm_type))
-                          for g in grads) ** (1.0 / norm_type))
+        total = float(sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** order))
+                          for g in grads) ** (1.0 / order))
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
-            f"clip_grad_norm_: the total norm of order {norm_type} of the gradients is "
+            f"clip_grad_norm_: the total norm of order {order} of the gradients is "
             f"{total}, so they can't be clipped; pass error_if_nonfinite=False to skip this check"
         )
     coef = max_norm / (total + 1e-6)
-    if coef < 1.0:
+    if coef < 1.0 or math.isnan(coef):
         with ag.no_grad():
             for g in grads:
                 g.mul_(coef)

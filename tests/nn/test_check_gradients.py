@@ -148,3 +148,23 @@ def test_integer_labels_stay_integers():
 
 def test_reachable_as_nn_utils_check_gradients():
     assert nn.utils.check_gradients is check_gradients
+
+
+def test_a_parameter_whose_true_gradient_is_zero_passes_on_the_absolute_tolerance():
+    # The bias before batch norm: batch norm subtracts it again, so its gradient is 0 and
+    # backprop's ~1e-17 against the differences' 0 has relative difference 1.
+    ag.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 6), nn.BatchNorm1d(6), nn.ReLU(), nn.Linear(6, 3))
+    x, _ = data()
+    labels = np.arange(M) % 3
+    report = check_gradients(model, nn.CrossEntropyLoss(), x, labels, train=True)
+    assert report, str(report)
+    row = report.row("0.bias")
+    assert row.passed and row.verdict == "atol" and abs(row.analytic) < 1e-12
+    assert all(r.passed and r.verdict == "great" for r in report.rows if r.name != "0.bias")
+    assert "rows marked 'atol'" in str(report)
+    # the absolute floor is a parameter: with none, the row fails as before
+    strict = check_gradients(model, nn.CrossEntropyLoss(), x, labels, train=True, atol=0.0,
+                             rtol=0.0)
+    assert not strict and not strict.row("0.bias").passed
+    assert strict.row("0.bias").verdict == "bug"

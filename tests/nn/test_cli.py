@@ -46,10 +46,39 @@ def test_options_build_the_model_they_name() -> None:
     (["train", "--batch-size", "0"], "--batch-size must be positive"),
     (["train", "--dropout", "1.5"], "--dropout"),
     (["train", "--hidden", "a,b"], "--hidden takes comma-separated integers"),
+    (["train", "--l2", "inf"], "--l2 must be a finite number >= 0"),
+    (["train", "--l2", "nan"], "--l2 must be a finite number >= 0"),
+    (["train", "--lr", "inf"], "--lr must be positive and finite"),
+    (["train", "--patience", "-1"], "--patience must be >= 0"),
+    (["tune", "--lr", "0.1", "--hidden", "16"], "--lr, --hidden: tune draws"),
+    (["tune", "--dropout", "0.1"], "remove it, or run graphgrad train"),
 ])
 def test_bad_options_give_clear_errors(argv, message, capsys) -> None:
     assert main(argv) == 2
-    assert message in capsys.readouterr().err
+    captured = capsys.readouterr()
+    assert message in captured.err
+    assert captured.out == ""  # refused before the banner, before any training
+
+
+def test_diverging_training_is_an_error_and_writes_nothing(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "run"
+    code = main(["train", "--epochs", "2", "--lr", "1e4", "--optimizer", "sgd", "--quiet",
+                 "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "diverged" in err and "nothing was written" in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_out_naming_an_existing_file_is_refused_before_training(tmp_path: Path,
+                                                                capsys) -> None:
+    existing = tmp_path / "model.npz"
+    existing.write_text("not a directory")
+    for out in (existing, existing / "run"):
+        assert main(["train", "--epochs", "1", "--quiet", "--out", str(out)]) == 2
+        captured = capsys.readouterr()
+        assert "is an existing file, not a directory" in captured.err and captured.out == ""
+    assert existing.read_text() == "not a directory"
 
 
 def test_unknown_dataset_is_refused_by_the_parser(capsys) -> None:

@@ -70,6 +70,33 @@ def test_stratified_split_keeps_class_shares():
     assert [len(p[1]) for p in parts] == [600, 200, 200]
 
 
+def _class_counts_within_one(y, parts, ratios):
+    classes, n_c = np.unique(y, return_counts=True)
+    sizes = split_sizes(len(y), ratios)
+    assert [len(p[1]) for p in parts] == sizes
+    for (_, yp), s in zip(parts, sizes):
+        counts = np.array([np.sum(yp == c) for c in classes])
+        assert np.all(np.abs(counts - n_c * s / len(y)) < 1), (counts, n_c * s / len(y))
+
+
+def test_stratified_split_keeps_every_class_within_one_of_its_share():
+    y = np.repeat([0, 1, 2], [5, 3, 3])  # once gave dev [2, 0, 0] for the share [.9, .5, .5]
+    parts = train_dev_test_split(np.arange(11), y, seed=0, stratify=True)
+    _class_counts_within_one(y, parts, (0.6, 0.2, 0.2))
+    rng = np.random.default_rng(0)
+    for case in range(500):
+        n_parts = int(rng.integers(2, 5))
+        ratios = rng.dirichlet(np.ones(n_parts))
+        y = rng.integers(0, int(rng.integers(1, 9)), int(rng.integers(1, 80)))
+        parts = train_dev_test_split(np.arange(len(y)), y, ratios=ratios, seed=case,
+                                     stratify=True)
+        _class_counts_within_one(y, parts, ratios)
+        ids = np.concatenate([p[0] for p in parts])
+        assert sorted(ids.tolist()) == list(range(len(y)))
+        for Xp, yp in parts:
+            np.testing.assert_array_equal(y[Xp], yp)
+
+
 def test_split_of_tensors_gives_tensors():
     X = ag.tensor(np.arange(10.0).reshape(5, 2))
     tr, dv, te = train_dev_test_split(X, ratios=(0.6, 0.2, 0.2), seed=0)
@@ -78,6 +105,8 @@ def test_split_of_tensors_gives_tensors():
 
 @pytest.mark.parametrize("kwargs, match", [
     ({"ratios": (0.5, 0.2, 0.2)}, "sum to 1"),
+    ({"ratios": np.array([0.5, 0.6])}, r"got \(0\.5, 0\.6\) \(sum 1\.1\)"),
+    ({"ratios": (0.5, np.inf)}, r"non-negative, got \(0\.5, inf\)$"),
     ({"ratios": (1.2, -0.1, -0.1)}, "non-negative"),
     ({"ratios": (1.0,)}, "two or more"),
     ({"stratify": True}, "labels y"),

@@ -91,6 +91,15 @@ def test_roc_auc_multiclass_one_vs_rest(rng):
     assert roc_auc_score(y, perfect) == 1.0
 
 
+def test_roc_auc_multiclass_names_the_class_missing_from_y_true(rng):
+    scores = rng.random((4, 3))
+    with pytest.raises(ValueError, match="class 2 of the 3 columns of y_score does not occur "
+                                         "in y_true"):
+        roc_auc_score([0, 1, 1, 0], scores)
+    with pytest.raises(ValueError, match=r"holds the labels \[5\]; labels must be 0..2"):
+        roc_auc_score([0, 1, 2, 5], scores)
+
+
 def test_metric_errors():
     with pytest.raises(ValueError, match="accuracy: y_true has 3 examples but y_pred has 2"):
         accuracy([0, 1, 1], [0, 1])

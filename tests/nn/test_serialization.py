@@ -123,3 +123,47 @@ def test_save_refuses_what_it_cannot_store_without_pickle(tmp_path):
     with pytest.raises(TypeError, match="can't save set"):
         nn.save({"x": {1, 2}}, tmp_path / "m")
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits and the umask are POSIX")
+@pytest.mark.parametrize("umask", [0o022, 0o077, 0o002])
+def test_a_new_file_gets_the_mode_open_would_give_it(tmp_path, umask):
+    previous = os.umask(umask)
+    try:
+        nn.save({"w": np.zeros(2)}, tmp_path / "model.npz")
+        with open(tmp_path / "plain", "w"):
+            pass
+    finally:
+        os.umask(previous)
+    mode = os.stat(tmp_path / "model.npz").st_mode & 0o777
+    assert mode == 0o666 & ~umask == os.stat(tmp_path / "plain").st_mode & 0o777
+    os.chmod(tmp_path / "model.npz", 0o640)
+    nn.save({"w": np.ones(2)}, tmp_path / "model.npz")  # replacing keeps the file's mode
+    assert os.stat(tmp_path / "model.npz").st_mode & 0o777 == 0o640
+
+
+def test_saving_into_a_missing_directory_names_it(tmp_path):
+    target = tmp_path / "runs" / "model.npz"
+    with pytest.raises(FileNotFoundError, match="runs' is not an existing directory") as info:
+        nn.save({"w": np.zeros(2)}, target)
+    assert str(target) in str(info.value) and ".tmp" not in str(info.value)
+    assert os.listdir(tmp_path) == []
+
+
+def _with_header(path, header):
+    with zipfile.ZipFile(path, "w") as z, z.open("__graphgrad__.npy", "w") as m:
+        np.lib.format.write_array(m, np.array(header))
+
+
+def test_a_header_that_is_not_an_object_or_of_another_version_is_refused(tmp_path):
+    path = tmp_path / "model.npz"
+    _with_header(path, "[1, 2]")
+    with pytest.raises(nn.StateDictFileError, match="not a graphgrad state dict header"):
+        nn.load(path)
+    _with_header(path, '{"format": "graphgrad.state_dict", "version": 2, '
+                       '"layout": {"dict": []}}')
+    with pytest.raises(nn.StateDictFileError, match="format version 2.*reads version 1"):
+        nn.load(path)
+    _with_header(path, '{"format": "graphgrad.state_dict", "layout": {"dict": []}}')
+    with pytest.raises(nn.StateDictFileError, match="format version None"):
+        nn.load(path)

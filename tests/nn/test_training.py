@@ -136,3 +136,106 @@ def test_bad_arguments() -> None:
             epochs=1, progress=False)
     with pytest.raises(ValueError, match="mode"):
         EarlyStopping(mode="best")
+
+
+def _exploding_regression() -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 3)).astype(np.float32)
+    return X, (X @ [1.0, 2.0, 3.0])[:, None].astype(np.float32)
+
+
+class _Ends(nn.training.Callback):
+    def __init__(self) -> None:
+        self.ended = 0
+
+    def on_train_end(self, trainer) -> None:
+        self.ended += 1
+
+
+@pytest.mark.filterwarnings("ignore:overflow:RuntimeWarning")
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")
+def test_divergence_ends_training_like_any_end_and_restores_the_best_weights() -> None:
+    X, y = _exploding_regression()
+    ag.manual_seed(0)
+    model = nn.Linear(3, 1)
+    stopper, ends = EarlyStopping(patience=1000), _Ends()
+    with pytest.warns(RuntimeWarning, match="diverged"):
+        history = fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=1.1),
+                      DataLoader(X, y, batch_size=16, shuffle=True, seed=0), epochs=1000,
+                      dev_loader=DataLoader(X, y, batch_size=64), callbacks=[stopper, ends],
+                      progress=False)
+    assert history.stopped_early and "diverged" in history.stop_reason and ends.ended == 1
+    assert stopper.best_epoch == history.best("dev_loss")[0]
+    for k, v in model.state_dict().items():
+        np.testing.assert_array_equal(v, stopper.best_state[k])
+    assert np.all(np.abs(model.weight.data) < 100)
+    ag.manual_seed(0)
+    model = nn.Linear(3, 1)
+    with pytest.raises(TrainingDiverged, match="diverged"):
+        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=1.1),
+            DataLoader(X, y, batch_size=16, shuffle=True, seed=0), epochs=1000,
+            dev_loader=DataLoader(X, y, batch_size=64), callbacks=[stopper, ends],
+            progress=False, on_nan="raise")
+    assert ends.ended == 2 and np.all(np.abs(model.weight.data) < 100)
+
+
+def test_early_stopping_starts_afresh_in_every_fit() -> None:
+    X, y = _blobs()
+    dev = DataLoader(*_blobs(1, 100), batch_size=50)
+    stopper = EarlyStopping("dev_loss", patience=3)
+    first = _model()
+    fit(first, nn.CrossEntropyLoss(), optim.Adam(first.parameters(), lr=0.05),
+        DataLoader(X, y, batch_size=32), epochs=10, dev_loader=dev, callbacks=[stopper],
+        progress=False)
+    second = _model()
+    untrained = {k: v.copy() for k, v in second.state_dict().items()}
+    history = fit(second, nn.CrossEntropyLoss(), optim.SGD(second.parameters(), lr=0.0),
+                  DataLoader(X, y, batch_size=32), epochs=10, dev_loader=dev,
+                  callbacks=[stopper], progress=False)
+    # lr=0: the dev loss never moves, so epoch 1 is the best and training stops at 1 + 3
+    assert stopper.best_epoch == 1 and len(history) == 4
+    for k, v in second.state_dict().items():
+        np.testing.assert_array_equal(v, untrained[k])
+
+
+def _trained_weights(metrics, seed, transform=None) -> tuple[list[np.ndarray], History]:
+    X, y = _blobs()
+    model = _model()
+    ag.manual_seed(1)
+    loader = DataLoader(X, y, batch_size=32, shuffle=True, seed=seed, transform=transform)
+    history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+                  loader, epochs=3, metrics=metrics, progress=False)
+    assert loader.epoch == 3
+    return [p.data.copy() for p in model.parameters()], history
+
+
+@pytest.mark.parametrize("seed", [0, None])
+def test_metrics_change_nothing_in_the_training(seed) -> None:
+    calls = []
+    plain, _ = _trained_weights(None, seed, transform=lambda x: calls.append(1) or x)
+    n_calls = len(calls)
+    measured, history = _trained_weights({"accuracy": accuracy}, seed,
+                                         transform=lambda x: calls.append(1) or x)
+    assert len(calls) == 2 * n_calls  # the metrics pass does not apply the transform
+    for a, b in zip(plain, measured):
+        np.testing.assert_array_equal(a, b)
+    assert "train_accuracy" in history.keys()
+
+
+def test_train_metrics_are_those_of_the_model_as_the_epoch_ends() -> None:
+    X, y = _blobs()
+    for loader in (DataLoader(X, y, batch_size=32, shuffle=True, seed=0),
+                   list(DataLoader(X, y, batch_size=32))):
+        model = nn.Sequential(nn.Linear(2, 8), nn.Dropout(0.5), nn.Linear(8, 2))
+        history = fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+                      loader, epochs=2, metrics={"accuracy": accuracy}, progress=False)
+        assert history["train_accuracy"][-1] == accuracy(y, predict(model, X))
+
+
+def test_a_one_shot_loader_is_refused_when_it_runs_dry() -> None:
+    X, y = _blobs()
+    model = _model()
+    batches = (b for b in DataLoader(X, y, batch_size=50))
+    with pytest.raises(ValueError, match="no batches in epoch 2.*generator"):
+        fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), batches,
+            epochs=2, progress=False)

@@ -55,6 +55,35 @@ def test_clip_grad_norm_edge_cases(rng):
         clip_grad_norm_(p, 1.0, norm_type=0)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # inf · 0
+def test_clip_grad_norm_of_nonfinite_gradients_follows_torch():
+    # torch multiplies by clamp(max_norm / (total + 1e-6), max=1): NaN for a NaN total
+    a, b = nn.Parameter(ag.ones(2)), nn.Parameter(ag.ones(3))
+    a.grad, b.grad = ag.tensor([np.nan, 1.0]), ag.tensor([1.0, 2.0, 3.0])
+    assert np.isnan(float(clip_grad_norm_([a, b], 1.0)))
+    assert np.all(np.isnan(a.grad.data)) and np.all(np.isnan(b.grad.data))
+    for order in (np.inf, "inf"):  # the NaN is not lost behind a larger gradient's max
+        b.grad, a.grad = ag.tensor([1.0, 2.0, 3.0]), ag.tensor([np.nan, 1.0])
+        assert np.isnan(float(clip_grad_norm_([b, a], 1.0, order)))
+        assert np.all(np.isnan(b.grad.data))
+    a.grad, b.grad = ag.tensor([np.inf, 1.0]), ag.tensor([1.0, 2.0, 3.0])
+    assert float(clip_grad_norm_([a, b], 1.0)) == np.inf
+    np.testing.assert_array_equal(b.grad.data, [0.0, 0.0, 0.0])  # scaled by 0
+
+
+def test_clip_grad_norm_reads_norm_type_as_torch_does():
+    ours = _params_with_grads(np.random.default_rng(0))
+    theirs = _params_with_grads(np.random.default_rng(0))
+    assert float(clip_grad_norm_(ours, 1.0, "inf")) == float(
+        clip_grad_norm_(theirs, 1.0, float("inf")))
+    for p, q in zip(ours, theirs):
+        np.testing.assert_array_equal(p.grad.data, q.grad.data)
+    with pytest.raises(TypeError, match="norm_type must be a number or 'inf', got 'max'"):
+        clip_grad_norm_(ours, 1.0, "max")
+    with pytest.raises(ValueError, match="positive"):
+        clip_grad_norm_(ours, 1.0, float("nan"))
+
+
 def test_clip_grad_value(rng):
     ps = _params_with_grads(rng)
     clip_grad_value_(ps, 0.5)
