@@ -6,9 +6,11 @@ first that holds a NaN or an Inf raises ``AnomalyError`` naming the op and the
 file and line of *user* code (frames inside ``autograd/``, ``nn/`` and
 ``optim/`` are skipped) that created it. For a backward anomaly the line is
 where the op was created in forward, which anomaly mode records in each node
-it sees made. Off, it costs one flag check per op (the engine's debug hook).
-The course's symptom of exploding gradients is exactly such a NaN (seed
-inventory §9.10).
+it sees made; an op that makes the NaN inside a node's backward (a custom
+Function's backward is user code) is reported as that node's backward anomaly,
+with the line in the backward as well. Off, it costs one flag check per op (the
+engine's debug hook). The course's symptom of exploding gradients is exactly
+such a NaN (seed inventory §9.10).
 """
 
 from __future__ import annotations
@@ -48,18 +50,27 @@ class AnomalyError(RuntimeError):
         self.site = site
 
 
-def _user_frame(frame: FrameType | None) -> tuple[tuple[str, int, str] | None, Context | None]:
-    """The first frame outside the framework, and the node whose backward is running, if any."""
-    running = None
+def _user_frame(frame: FrameType | None) -> tuple[str, int, str] | None:
+    """The first frame outside the framework: the user code that made the op."""
     while frame is not None:
         code = frame.f_code
-        if code is _BACKWARD_CODE and running is None:
-            running = frame.f_locals.get("node")
         filename = os.path.abspath(code.co_filename)
         if not filename.startswith(_FRAMEWORK):
-            return (filename, frame.f_lineno, code.co_name), running
+            return filename, frame.f_lineno, code.co_name
         frame = frame.f_back
-    return None, running
+    return None
+
+
+def _running_backward(frame: FrameType | None) -> Context | None:
+    """The node whose backward is running, if an engine backward pass is on the stack.
+
+    The whole stack is searched: a custom Function's ``backward`` is user code, so the
+    engine's frame lies above the first user frame."""
+    while frame is not None:
+        if frame.f_code is _BACKWARD_CODE:
+            return frame.f_locals.get("node")
+        frame = frame.f_back
+    return None
 
 
 def _where(site: tuple[str, int, str] | None) -> str:
@@ -81,7 +92,6 @@ def _describe(a: np.ndarray) -> str | None:
 
 def _check_forward(ctx: Context, raw: Any, recorded: bool) -> None:
     outs = raw if type(raw) is tuple else (raw,)
-    site = None
     problem = None
     for i, out in enumerate(outs):
         problem = _describe(np.asarray(out))
@@ -90,18 +100,19 @@ def _check_forward(ctx: Context, raw: Any, recorded: bool) -> None:
             break
     if problem is None:
         if recorded:
-            site, _ = _user_frame(sys._getframe(1))
-            hooks.ensure_record(ctx).site = site
+            hooks.ensure_record(ctx).site = _user_frame(sys._getframe(1))
         return
-    site, running = _user_frame(sys._getframe(1))
+    frame = sys._getframe(1)
+    site, running = _user_frame(frame), _running_backward(frame)
     name = ctx.name
     if running is not None:
         rec = hooks.record_of(running)
-        message = (f"detect_anomaly: {name} produced {problem} while running the backward "
-                   f"of {running.name}; that {running.name} was created in forward "
-                   f"{_where(rec.site if rec is not None else None)}")
-        raise AnomalyError(message, running.name, "backward",
-                           rec.site if rec is not None else None)
+        made = rec.site if rec is not None else None
+        during = f", {_where(site)}" if site is not None else ""
+        message = (f"detect_anomaly: {name} produced {problem} during the backward of "
+                   f"{running.name}{during}\nThat {running.name} was created in forward "
+                   f"{_where(made)}")
+        raise AnomalyError(message, running.name, "backward", made)
     message = f"detect_anomaly: {name} produced {problem} in forward, {_where(site)}"
     raise AnomalyError(message, name, "forward", site)
 

@@ -33,7 +33,10 @@ _observer = None
 def _as_tuple(x: Any) -> tuple:
     if isinstance(x, Tensor):
         return (x,)
-    return tuple(x)
+    try:
+        return tuple(x)
+    except TypeError:  # not a sequence: the callers' checks name what it is
+        return (x,)
 
 
 def _given_gradients(n: int, given: Any, who: str) -> tuple:
@@ -49,22 +52,33 @@ def _given_gradients(n: int, given: Any, who: str) -> tuple:
     return out
 
 
-def _root_gradient(root: Tensor, gradient: Any) -> Tensor:
+def _root_gradient(root: Tensor, gradient: Any, who: str, position: int | None) -> Tensor:
+    """The gradient to start from at ``root``. ``who`` (``'backward()'`` or ``'grad()'``)
+    and the root's ``position`` among several name them in the errors."""
+    if who != "backward()":
+        outputs, given = "outputs", "grad_outputs"
+    else:
+        outputs, given = "tensors", "gradient" if position is None else "grad_tensors"
     if gradient is None:
         if root.data.size != 1:
+            which = "" if position is None else f" ({outputs}[{position}])"
             raise RuntimeError(
-                f"backward() of a tensor of shape {root.shape} needs a gradient: it is "
+                f"{who} of a tensor of shape {root.shape}{which} needs a gradient: it is "
                 "only implicit for scalar outputs. Reduce the output first (e.g. "
-                "loss = out.sum() or out.mean()) or pass gradient=<tensor of shape "
+                f"loss = out.sum() or out.mean()) or pass {given}=<tensor of shape "
                 f"{root.shape}> (the vector of the vector-Jacobian product)."
             )
         return Tensor._wrap(np.ones(root.shape, dtype=root.dtype))
     g = gradient if isinstance(gradient, Tensor) else Tensor._wrap(
         np.asarray(gradient, dtype=root.dtype))
     if g.shape != root.shape:
+        if position is None:
+            what, tensor = "the gradient", "the tensor"
+        else:
+            what, tensor = f"{given}[{position}]", f"{outputs}[{position}]"
         raise RuntimeError(
-            f"backward(): the gradient has shape {g.shape} but the tensor has shape "
-            f"{root.shape}; they must match"
+            f"{who}: {what} has shape {g.shape} but {tensor} has shape {root.shape}; "
+            "they must match"
         )
     return g
 
@@ -90,13 +104,17 @@ def _count_dependencies(roots: Sequence[Context]) -> dict[Context, int]:
     return deps
 
 
-def _check_grad(node: Context, g: Tensor, shape: tuple, dtype: np.dtype, i: int) -> Tensor:
+def _check_grad(node: Context, g: Any, shape: tuple, dtype: np.dtype, edge: tuple) -> Tensor:
+    """``g`` as a Tensor of the ``shape`` and ``dtype`` of the input ``edge`` leads to."""
     if not isinstance(g, Tensor):
         g = Tensor._wrap(np.asarray(g))
     if g.shape != shape:
+        # The argument's position in forward: its edge's (each edge is its own tuple).
+        i = next((k for k, e in enumerate(node.next_edges) if e is edge), "?")
         raise GraphError(
-            f"{node.name}.backward returned a gradient of shape {g.shape} for its "
-            f"argument {i}, which has shape {shape}: they must be equal"
+            f"{node.name}.backward returned a gradient of shape {g.shape} for argument {i} "
+            f"of forward (counted from 0 after ctx), which has shape {shape}: they must be "
+            "equal"
         )
     if g.dtype != dtype:
         g = g.astype(dtype)
@@ -250,7 +268,7 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                         shape, dtype = parent.out_meta[index]
                         if type(g) is not Tensor or g.data.shape != shape or \
                                 g.data.dtype != dtype:
-                            g = _check_grad(node, g, shape, dtype, index)
+                            g = _check_grad(node, g, shape, dtype, edge)
                         pbuf = buffers.get(parent)
                         if pbuf is None:
                             pbuf = buffers[parent] = [None] * len(parent.out_meta)
@@ -265,7 +283,7 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                     pd = parent.data
                     if type(g) is not Tensor or g.data.shape != pd.shape or \
                             g.data.dtype != pd.dtype:
-                        g = _check_grad(node, g, pd.shape, pd.dtype, index)
+                        g = _check_grad(node, g, pd.shape, pd.dtype, edge)
                     acc.leaf(parent, g)
             if not retain_graph:
                 node._saved = None
@@ -303,7 +321,7 @@ def _checked_result(node: Context, result: Any) -> tuple:
     """A backward's result as one gradient (or None) per forward argument."""
     n_args = len(node.next_edges)
     if type(result) is not tuple:
-        result = (result,)
+        result = tuple(result) if type(result) is list else (result,)
     if len(result) != n_args:
         if len(result) > n_args and all(r is None for r in result[n_args:]):
             result = result[:n_args]
@@ -324,15 +342,21 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
     """
     roots = _as_tuple(tensors)
     grads_in = _given_gradients(len(roots), grad_tensors, "backward()")
-    for r in roots:
+    for i, r in enumerate(roots):
+        if not isinstance(r, Tensor):
+            raise TypeError(f"backward(): element {i} of tensors has type "
+                            f"{type(r).__name__}, not Tensor; pass the tensor(s) to "
+                            "differentiate, e.g. the loss")
         if not r.requires_grad:
             raise RuntimeError(
-                "element 0 of tensors does not require grad and does not have a grad_fn: "
+                f"element {i} of tensors does not require grad and does not have a grad_fn: "
                 "the tensor was not computed from any tensor with requires_grad=True (or it "
                 "was computed under no_grad()). Set requires_grad=True on the inputs you "
                 "want gradients for."
             )
-    grads = [_root_gradient(r, g) for r, g in zip(roots, grads_in)]
+    single = len(roots) == 1
+    grads = [_root_gradient(r, g, "backward()", None if single else i)
+             for i, (r, g) in enumerate(zip(roots, grads_in))]
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is not None:
@@ -359,18 +383,24 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     ins = _as_tuple(inputs)
     gos = _given_gradients(len(outs), grad_outputs, "grad()")
     for i, t in enumerate(ins):
-        if not isinstance(t, Tensor) or not t.requires_grad:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"grad(): input {i} has type {type(t).__name__}, not Tensor; pass "
+                            "the tensors to differentiate with respect to")
+        if not t.requires_grad:
             raise RuntimeError(
                 f"grad(): input {i} does not require grad; create it with "
                 "requires_grad=True"
             )
-    for o in outs:
+    for i, o in enumerate(outs):
+        if not isinstance(o, Tensor):
+            raise TypeError(f"grad(): output {i} has type {type(o).__name__}, not Tensor; pass "
+                            "the tensors computed from the inputs (e.g. the loss)")
         if not o.requires_grad:
             raise RuntimeError(
-                "grad(): an output does not require grad and has no grad_fn: it does not "
+                f"grad(): output {i} does not require grad and has no grad_fn: it does not "
                 "depend on any input with requires_grad=True"
             )
-    grads = [_root_gradient(o, g) for o, g in zip(outs, gos)]
+    grads = [_root_gradient(o, g, "grad()", i) for i, (o, g) in enumerate(zip(outs, gos))]
     if retain_graph is None:
         retain_graph = create_graph
     capture = {id(t): None for t in ins if t.grad_fn is None}

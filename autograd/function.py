@@ -13,9 +13,11 @@ A Function subclass defines two static methods:
 
 ``Function.apply(*args)`` runs the forward, wraps the result in Tensors and,
 when grad mode is on and an input requires grad, records a ``Context`` as the
-outputs' ``grad_fn``. The Context is the graph node: it keeps the edges to the
-inputs' nodes, the saved tensors and the outputs' shapes, but never the output
-Tensors themselves, so the graph holds no reference cycle.
+outputs' ``grad_fn``. Integer and bool outputs have no gradient: they never
+require grad, and a call whose outputs are all such is not recorded. The
+Context is the graph node: it keeps the edges to the inputs' nodes, the saved
+tensors and the outputs' shapes, but never the output Tensors themselves, so
+the graph holds no reference cycle.
 """
 
 from __future__ import annotations
@@ -246,7 +248,8 @@ class Function:
                 if raw.base is not None:
                     out._vc = _input_version(raw, args)
                 return out
-            _record(ctx, args, (raw,))
+            if _record(ctx, args, (raw,)) is not None:  # integer or bool: no gradient
+                return _constant(raw, args)
             out = _make(raw, True, ctx, 0)
             if ctx._out_versions is not None:
                 out._vc = ctx._out_versions[0]
@@ -254,8 +257,9 @@ class Function:
                 out._vc = _input_version(raw, args)
             return out
         outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in raw)
-        if record:
-            _record(ctx, args, outs)
+        constants = _record(ctx, args, outs) if record else None
+        if constants is not None and len(constants) == len(outs):
+            record = False
         versions = ctx._out_versions if record else None
         results = []
         for i, o in enumerate(outs):
@@ -263,11 +267,48 @@ class Function:
             vc = versions[i] if versions is not None else None
             t._vc = vc if vc is not None else _input_version(o, args)
             results.append(t)
+        if constants is not None and record:
+            for i in constants:
+                t = results[i]
+                t.requires_grad, t.grad_fn, t._output_index = False, None, 0
         return tuple(results)
 
 
-def _record(ctx: Context, args: tuple, outs: tuple) -> None:
-    """Make ``ctx`` a graph node: edges to the inputs, output metadata, saved values."""
+def _constant(raw: np.ndarray, args: tuple) -> Tensor:
+    """An output that is not recorded: no ``grad_fn``, no ``requires_grad``."""
+    out = _make(raw, False, None, 0)
+    if raw.base is not None:
+        out._vc = _input_version(raw, args)
+    return out
+
+
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+
+
+def _record(ctx: Context, args: tuple, outs: tuple) -> list[int] | None:
+    """Make ``ctx`` a graph node: edges to the inputs, output metadata, saved values.
+
+    Returns None, or the positions of the integer and bool outputs, which have no
+    gradient; when every output is such, ``ctx`` is not made a node.
+    """
+    # The dtypes are compared with float32 and float64 first, so the usual outputs never
+    # pay for the slower ``dtype.kind``.
+    constants = None
+    if len(outs) == 1:
+        out = outs[0]
+        dtype = out.dtype
+        if dtype is not _F32 and dtype is not _F64 and dtype.kind != "f":
+            return [0]
+        ctx.out_meta = ((out.shape, dtype),)
+    else:
+        meta = tuple([(o.shape, o.dtype) for o in outs])
+        for _, dtype in meta:
+            if dtype is not _F32 and dtype is not _F64 and dtype.kind != "f":
+                constants = [i for i, (_, d) in enumerate(meta) if d.kind != "f"]
+                if len(constants) == len(outs):
+                    return constants
+                break
+        ctx.out_meta = meta
     edges = []
     needs = []
     for t in args:
@@ -280,14 +321,10 @@ def _record(ctx: Context, args: tuple, outs: tuple) -> None:
             needs.append(False)
     ctx.next_edges = tuple(edges)
     ctx.needs_input_grad = tuple(needs)
-    if len(outs) == 1:
-        out = outs[0]
-        ctx.out_meta = ((out.shape, out.dtype),)
-    else:
-        ctx.out_meta = tuple([(o.shape, o.dtype) for o in outs])
     ctx._saved = None
     ctx._released = False
     ctx._hooks = None
     ctx._out_versions = None
     if ctx._to_save is not None:
         ctx._resolve_saved(args, outs)
+    return constants

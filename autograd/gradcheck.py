@@ -7,7 +7,12 @@ gradient backward computes, by the course's relative difference
     ‖dθ_approx − dθ‖₂ / (‖dθ_approx‖₂ + ‖dθ‖₂)
 
 judged with its thresholds: ≤ 1e-7 "great", around 1e-5 "look" (inspect the
-components), ≥ 1e-3 "bug". Functions with non-scalar outputs are checked one
+components), ≥ 1e-3 "bug". The check passes, as PyTorch's does, when every
+component agrees within ``atol + rtol·|numeric|`` (or when the relative
+difference is at most ``tolerance``). Gradients all smaller than ``atol`` pass
+that test whatever their relative difference: such a pass is reported with the
+verdict "atol", never as "bug" (lower ``atol`` to judge them by their relative
+difference). Functions with non-scalar outputs are checked one
 random projection at a time: J = Σ v ⊙ f(θ) with a fixed random v (v = 1 for a
 one-element output, so the components are its own derivatives), which tests
 the whole vector-Jacobian product.
@@ -57,8 +62,11 @@ class GradcheckReport:
     """The result of a gradient check. Truthy when it passed.
 
     ``relative_difference`` is the course's ``‖approx − grad‖₂ / (‖approx‖₂ + ‖grad‖₂)``;
-    ``verdict`` is ``'great'`` (≤ 1e-7), ``'look'`` (between) or ``'bug'`` (≥ 1e-3);
-    ``worst`` lists the components with the largest discrepancy.
+    ``verdict`` is ``'great'`` (≤ 1e-7), ``'look'`` (between) or ``'bug'`` (≥ 1e-3), or
+    ``'atol'`` for a check that passed only because every component was within the
+    absolute tolerance ``atol`` while the relative difference reads as a bug (gradients
+    too small for ``atol`` to judge); ``worst`` lists the components with the largest
+    discrepancy.
     """
 
     passed: bool
@@ -69,17 +77,30 @@ class GradcheckReport:
     order: int = 1
     eps: float = 1e-7
     tolerance: float = 1e-5
+    atol: float = 1e-5
+    rtol: float = 1e-3
+    largest: float = 0.0  # the largest |component|, analytic or numeric
 
     def __bool__(self) -> bool:
         return self.passed
 
     def __str__(self) -> str:
         kind = "gradgradcheck" if self.order == 2 else "gradcheck"
-        lines = [
-            f"{kind} {'passed' if self.passed else 'FAILED'}: relative difference "
-            f"{self.relative_difference:.3e} ({self.verdict}; tolerance {self.tolerance:g}, "
-            f"eps {self.eps:g})"
-        ]
+        if self.verdict == "atol":
+            lines = [
+                f"{kind} passed by the absolute tolerance only: every component is within "
+                f"atol {self.atol:g} + rtol {self.rtol:g}·|numeric|, but the gradients (at "
+                f"most {self.largest:.3g}) are too small for atol to judge; their relative "
+                f"difference {self.relative_difference:.3e} would read as a bug (eps "
+                f"{self.eps:g}). Pass a smaller atol (e.g. atol={_smaller_atol(self.largest):g}) "
+                "to check them by their relative difference."
+            ]
+        else:
+            lines = [
+                f"{kind} {'passed' if self.passed else 'FAILED'}: relative difference "
+                f"{self.relative_difference:.3e} ({self.verdict}; tolerance "
+                f"{self.tolerance:g}, eps {self.eps:g})"
+            ]
         if self.worst:
             lines.append("worst components (input, index, analytic, numeric):")
             for d in self.worst:
@@ -88,6 +109,11 @@ class GradcheckReport:
         return "\n".join(lines)
 
     __repr__ = __str__
+
+
+def _smaller_atol(largest: float) -> float:
+    """An ``atol`` a thousand times below the largest gradient, as a power of ten."""
+    return 10.0 ** np.floor(np.log10(largest * 1e-3)) if largest > 0 else 1e-12
 
 
 def verdict_for(relative_difference: float) -> str:
@@ -117,16 +143,27 @@ def _outputs(fn: Callable, inputs: Sequence[Any]) -> tuple[Tensor, ...]:
     return (out,) if isinstance(out, Tensor) else tuple(o for o in out if o is not None)
 
 
-def _check(fn: Callable, inputs: tuple[Tensor, ...], eps: float, atol: float, rtol: float,
-           tolerance: float, raise_exception: bool, n_worst: int, order: int,
-           rng: np.random.Generator) -> GradcheckReport:
+def _checked_inputs(inputs: tuple, eps: float, kind: str) -> list[int]:
+    """The positions of the inputs to check: those that require grad, all float64."""
     wrt = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    if not wrt:
+        raise ValueError(
+            f"{kind}: no input requires grad, so there is no gradient to check; create the "
+            "inputs to check with requires_grad=True (e.g. ag.tensor(x, dtype=np.float64, "
+            "requires_grad=True))"
+        )
     for i in wrt:
         if inputs[i].dtype != np.float64:
             raise TypeError(
-                f"gradcheck: input {i} is {inputs[i].dtype}; finite differences with eps="
+                f"{kind}: input {i} is {inputs[i].dtype}; finite differences with eps="
                 f"{eps:g} need float64 inputs (create them with dtype=np.float64)"
             )
+    return wrt
+
+
+def _check(fn: Callable, inputs: tuple[Tensor, ...], wrt: list[int], eps: float, atol: float,
+           rtol: float, tolerance: float, raise_exception: bool, n_worst: int, order: int,
+           rng: np.random.Generator) -> GradcheckReport:
     with grad_mode.enable_grad():
         outs = _outputs(fn, inputs)
     # A one-element output is checked as it is, so the components reported are its
@@ -171,11 +208,16 @@ def _check(fn: Callable, inputs: tuple[Tensor, ...], eps: float, atol: float, rt
     a = np.concatenate(analytic_all) if analytic_all else np.zeros(0)
     n = np.concatenate(numeric_all) if numeric_all else np.zeros(0)
     rel = relative_difference(n, a)
-    close = np.allclose(a, n, rtol=rtol, atol=atol) if a.size else True
-    passed = bool(close or rel <= tolerance) and bool(np.all(np.isfinite(a)))
+    # PyTorch's test, per component: |analytic - numeric| <= atol + rtol·|numeric|
+    close = bool(np.all(np.abs(a - n) <= atol + rtol * np.abs(n)))
+    passed = (close or rel <= tolerance) and bool(np.all(np.isfinite(a)))
+    verdict = verdict_for(rel)
+    if passed and verdict == "bug":
+        verdict = "atol"
     comps.sort(key=lambda d: -d.difference)
-    report = GradcheckReport(passed, rel, verdict_for(rel), comps[:n_worst], per_input,
-                             order, eps, tolerance)
+    largest = float(max(np.max(np.abs(a)), np.max(np.abs(n)))) if a.size else 0.0
+    report = GradcheckReport(passed, rel, verdict, comps[:n_worst], per_input, order, eps,
+                             tolerance, atol, rtol, largest)
     if raise_exception and not passed:
         raise GradcheckError(report)
     return report
@@ -187,14 +229,17 @@ def gradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-7, atol: floa
     """Compare backward's gradient of ``fn(*inputs)`` with two-sided finite differences.
 
     ``fn`` may return a Tensor of any shape (or a tuple of them). Inputs with
-    ``requires_grad=True`` are checked; they must be float64. The check passes
-    when every component agrees within ``atol + rtol·|numeric|`` or the
-    relative difference is at most ``tolerance``. Returns a ``GradcheckReport``
-    (truthy when passed); with ``raise_exception=True`` a failure raises
-    ``GradcheckError``.
+    ``requires_grad=True`` are checked; they must be float64, and at least one
+    is needed (``ValueError`` otherwise). The check passes when every component
+    agrees within ``atol + rtol·|numeric|`` (PyTorch's test) or the relative
+    difference is at most ``tolerance``; a pass by ``atol`` alone of gradients
+    whose relative difference reads as a bug has the verdict ``'atol'``.
+    Returns a ``GradcheckReport`` (truthy when passed); with
+    ``raise_exception=True`` a failure raises ``GradcheckError``.
     """
     inputs = _as_inputs(inputs)
-    return _check(fn, inputs, eps, atol, rtol, tolerance, raise_exception, n_worst, 1,
+    wrt = _checked_inputs(inputs, eps, "gradcheck")
+    return _check(fn, inputs, wrt, eps, atol, rtol, tolerance, raise_exception, n_worst, 1,
                   np.random.default_rng(seed))
 
 
@@ -208,6 +253,7 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
     own gradient is compared with finite differences of them.
     """
     inputs = _as_inputs(inputs)
+    positions = _checked_inputs(inputs, eps, "gradgradcheck")
     rng = np.random.default_rng(seed + 1)
     with grad_mode.enable_grad():
         outs = _outputs(fn, inputs)
@@ -216,7 +262,7 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
     else:
         vs = [g if isinstance(g, Tensor) else Tensor._wrap(np.asarray(g))
               for g in _as_inputs(grad_outputs)]
-    wrt = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
+    wrt = [inputs[i] for i in positions]
 
     def first_grads(*args: Any) -> tuple[Tensor, ...]:
         outs = [o for o in _outputs(fn, args) if o.requires_grad]
@@ -227,5 +273,5 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
         return tuple(Tensor._wrap(np.zeros(t.shape)) if g is None else g
                      for g, t in zip(gs, wrt))
 
-    return _check(first_grads, inputs, eps, atol, rtol, tolerance, raise_exception, n_worst,
-                  2, np.random.default_rng(seed))
+    return _check(first_grads, inputs, positions, eps, atol, rtol, tolerance,
+                  raise_exception, n_worst, 2, np.random.default_rng(seed))

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import grad_mode
+from .errors import ShapeError
 from .ops import index as _index
 from .tensor import Tensor
 
@@ -36,14 +37,79 @@ def _check(t: Tensor, op: str) -> None:
         )
 
 
-def _value(x: Any, t: Tensor) -> Any:
-    v = x.data if isinstance(x, Tensor) else x
-    if isinstance(x, Tensor) and x.requires_grad and grad_mode._state.enabled:
-        raise RuntimeError(
-            "in-place op with an operand that requires grad would drop its gradient; "
-            "use the out-of-place form"
+_OUT_OF_PLACE = "use the out-of-place form (x = x + y)"
+
+
+def _value(x: Any, op: str, fix: str = _OUT_OF_PLACE) -> Any:
+    """The data of an operand; refuses one whose gradient the in-place change would drop."""
+    if isinstance(x, Tensor):
+        if x.requires_grad and grad_mode._state.enabled:
+            raise RuntimeError(
+                f"{op}: the operand requires grad, and an in-place change would drop its "
+                f"gradient; {fix}, or pass operand.detach() if its gradient is not wanted"
+            )
+        return x.data
+    return x
+
+
+def _numeric(v: Any) -> bool:
+    try:
+        return np.asarray(v).dtype.kind in "biufc"
+    except ValueError:  # a ragged sequence
+        return False
+
+
+def _describe(v: Any) -> str:
+    """What an operand is, for the errors: its dtype and shape, or its Python type."""
+    if isinstance(v, (np.ndarray, np.generic)):
+        return f"a {v.dtype} array of shape {v.shape}"
+    return f"a {type(v).__name__}"
+
+
+def _not_numbers(op: str, t: Tensor, v: Any) -> TypeError:
+    return TypeError(f"{op}: the operand is {_describe(v)}, which can't be combined with a "
+                     f"tensor of dtype {t.dtype}; pass a number, an array of numbers or a "
+                     "Tensor")
+
+
+def _fits(shape: tuple, target: tuple) -> bool:
+    """True when ``shape`` broadcasts to exactly ``target`` (an in-place result's shape)."""
+    try:
+        return np.broadcast_shapes(shape, target) == target
+    except ValueError:
+        return False
+
+
+def _operand(t: Tensor, v: Any, op: str, alpha: float = 1.0) -> np.ndarray:
+    """``alpha·v`` as an array that can be written into ``t`` in place, or a TypeError."""
+    arr = np.asarray(v)
+    if arr.dtype.kind not in "biufc":
+        raise _not_numbers(op, t, v)
+    if alpha != 1.0:
+        arr = np.multiply(arr, alpha)
+    if arr.dtype.kind == "f" and t.data.dtype.kind in "iub":
+        raise TypeError(
+            f"{op}: result type {arr.dtype} can't be cast to {t.dtype} in place; use the "
+            f"out-of-place form (x = x + y gives a float tensor) or convert the tensor first "
+            "(x = x.astype(np.float32))"
         )
-    return v
+    return arr
+
+
+def _ufunc_(ufunc: Any, op: str, t: Tensor, v: Any, alpha: float = 1.0) -> Tensor:
+    """``t = ufunc(t, alpha·v)`` in place, NumPy's errors turned into ones naming the op."""
+    v = _operand(t, v, op, alpha)
+    try:
+        ufunc(t.data, v, out=t.data, casting="unsafe")
+    except ValueError:
+        if _fits(v.shape, t.shape):
+            raise
+        raise ShapeError(
+            f"{op}: an operand of shape {v.shape} can't be broadcast to the tensor's shape "
+            f"{t.shape}, and an in-place result keeps the tensor's shape; use the "
+            "out-of-place form (x = x + y) for a result of the broadcast shape"
+        ) from None
+    return _bump(t)
 
 
 def mark_modified(*tensors: Tensor) -> None:
@@ -58,47 +124,33 @@ def _bump(t: Tensor) -> Tensor:
     return t
 
 
-def _cast_into(t: Tensor, value: Any, op: str) -> Any:
-    arr = np.asarray(value)
-    if arr.dtype.kind == "f" and t.data.dtype.kind in "iub":
-        raise TypeError(f"{op}: result type {arr.dtype} can't be cast to {t.dtype} in place")
-    return arr
-
-
 def add_(t: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
     """``t += alpha * other`` in place."""
     _check(t, "add_")
-    v = _value(other, t)
-    if alpha != 1.0:
-        v = np.multiply(v, alpha)
-    np.add(t.data, _cast_into(t, v, "add_"), out=t.data, casting="unsafe")
-    return _bump(t)
+    return _ufunc_(np.add, "add_", t, _value(other, "add_"), alpha)
 
 
 def sub_(t: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
     """``t -= alpha * other`` in place."""
     _check(t, "sub_")
-    v = _value(other, t)
-    if alpha != 1.0:
-        v = np.multiply(v, alpha)
-    np.subtract(t.data, _cast_into(t, v, "sub_"), out=t.data, casting="unsafe")
-    return _bump(t)
+    return _ufunc_(np.subtract, "sub_", t, _value(other, "sub_"), alpha)
 
 
 def mul_(t: Tensor, other: Any) -> Tensor:
     """``t *= other`` in place."""
     _check(t, "mul_")
-    np.multiply(t.data, _cast_into(t, _value(other, t), "mul_"), out=t.data, casting="unsafe")
-    return _bump(t)
+    return _ufunc_(np.multiply, "mul_", t, _value(other, "mul_"))
 
 
 def div_(t: Tensor, other: Any) -> Tensor:
     """``t /= other`` in place."""
     _check(t, "div_")
     if t.data.dtype.kind != "f":
-        raise TypeError(f"div_: true division can't write into a {t.dtype} tensor in place")
-    np.true_divide(t.data, _value(other, t), out=t.data, casting="unsafe")
-    return _bump(t)
+        raise TypeError(
+            f"div_: true division can't write into a tensor of dtype {t.dtype} in place; use "
+            "the out-of-place form (x = x / y gives a float tensor)"
+        )
+    return _ufunc_(np.true_divide, "div_", t, _value(other, "div_"))
 
 
 def zero_(t: Tensor) -> Tensor:
@@ -109,33 +161,79 @@ def zero_(t: Tensor) -> Tensor:
 
 
 def fill_(t: Tensor, value: Any) -> Tensor:
-    """Fill with ``value`` in place."""
+    """Fill with ``value`` (a number, or a 0-d tensor or array) in place."""
     _check(t, "fill_")
-    t.data.fill(_value(value, t))
+    v = _value(value, "fill_", "build the tensor out of place (x = ag.ones(x.shape) * value)")
+    try:
+        t.data.fill(v)
+    except (TypeError, ValueError):
+        if not _numeric(v):
+            raise _not_numbers("fill_", t, v) from None
+        if np.ndim(v) != 0:
+            raise ShapeError(
+                f"fill_: the value must be a single number (shape ()), got shape "
+                f"{np.shape(v)}; use copy_ to copy an array of values into the tensor of "
+                f"shape {t.shape}"
+            ) from None
+        raise
     return _bump(t)
 
 
 def copy_(t: Tensor, src: Any) -> Tensor:
     """Copy ``src`` (broadcast to t's shape) into t in place."""
     _check(t, "copy_")
-    v = np.asarray(_value(src, t))
-    try:
-        np.copyto(t.data, np.broadcast_to(v, t.shape), casting="unsafe")
-    except ValueError:
-        raise ValueError(f"copy_: source of shape {v.shape} can't be broadcast to "
-                         f"{t.shape}") from None
+    v = np.asarray(_value(src, "copy_", "use the source out of place (x = src.clone())"))
+    if v.dtype.kind not in "biufc":
+        raise _not_numbers("copy_", t, src)
+    if not _fits(v.shape, t.shape):
+        raise ShapeError(f"copy_: source of shape {v.shape} can't be broadcast to the "
+                         f"tensor's shape {t.shape}")
+    np.copyto(t.data, v, casting="unsafe")
     return _bump(t)
 
 
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     """Limit values to ``[min, max]`` in place."""
     _check(t, "clamp_")
-    np.clip(t.data, min, max, out=t.data)
+    fix = "use the out-of-place form (x = x.clamp(min, max))"
+    lo, hi = _value(min, "clamp_", fix), _value(max, "clamp_", fix)
+    try:
+        np.clip(t.data, lo, hi, out=t.data)
+    except (TypeError, ValueError):
+        bounds = [b for b in (lo, hi) if b is not None]
+        for b in bounds:
+            if not _numeric(b):
+                raise _not_numbers("clamp_", t, b) from None
+            if not _fits(np.shape(b), t.shape):
+                raise ShapeError(f"clamp_: a bound of shape {np.shape(b)} can't be broadcast "
+                                 f"to the tensor's shape {t.shape}") from None
+        result = np.result_type(t.data, *bounds)
+        if result != t.dtype:
+            raise TypeError(
+                f"clamp_: result type {result} can't be cast to {t.dtype} in place (bounds "
+                f"{min!r}, {max!r}); use bounds of the tensor's kind (integers for an "
+                "integer tensor) or the out-of-place x = x.clamp(min, max)"
+            ) from None
+        raise
     return _bump(t)
 
 
 def setitem(t: Tensor, index: Any, value: Any) -> None:
     """``t[index] = value`` in place."""
-    _check(t, "item assignment")
-    t.data[_index.normalize_index(index)] = _value(value, t)
+    op = "item assignment (t[index] = value)"
+    _check(t, op)
+    v = _value(value, op, "use an out-of-place form such as t = ag.where(mask, value, t)")
+    index = _index.normalize_index(index)
+    try:
+        t.data[index] = v
+    except (TypeError, ValueError):
+        if not _numeric(v):
+            raise _not_numbers(op, t, v) from None
+        target = np.shape(t.data[index])
+        if not _fits(np.shape(v), target):
+            raise ShapeError(
+                f"{op}: a value of shape {np.shape(v)} can't be broadcast to the shape "
+                f"{target} that the index selects in the tensor of shape {t.shape}"
+            ) from None
+        raise
     _bump(t)

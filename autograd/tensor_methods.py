@@ -16,27 +16,37 @@ from .tensor import Tensor
 
 def _iop(name: str, outplace: Any, inplace_fn: Any) -> Any:
     """``x += y``: in place when nothing is being recorded, out of place otherwise,
-    so a recorded graph never loses the operation."""
+    so a recorded graph never loses the operation. Either way ``x`` keeps its dtype:
+    an integer ``x`` with a float ``y`` raises, as ``x.add_(y)`` does (and PyTorch),
+    instead of rebinding ``x`` to a new float tensor that other references never see."""
 
     def method(self: Tensor, other: Any) -> Tensor:
         from .grad_mode import is_grad_enabled
 
         recording = is_grad_enabled() and (
             self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
-        if recording:
-            if self.requires_grad and self.grad_fn is None:
-                raise RuntimeError(
-                    f"{name}: a leaf tensor that requires grad can't be changed in place while "
-                    "the graph is recorded; wrap updates in `with autograd.no_grad():`"
-                )
-            return outplace(self, other)
-        try:
+        if not recording:
             return inplace_fn(self, other)
-        except TypeError:
-            return outplace(self, other)
+        if self.requires_grad and self.grad_fn is None:
+            raise RuntimeError(
+                f"{name}: a leaf tensor that requires grad can't be changed in place while "
+                "the graph is recorded; wrap updates in `with autograd.no_grad():`"
+            )
+        out = outplace(self, other)
+        # only the other operand requires grad: self may be an integer tensor
+        if not self.requires_grad and out.dtype != self.dtype and self.dtype.kind in "iub":
+            raise TypeError(
+                f"{name}: result type {out.dtype} can't be cast to {self.dtype} in place; "
+                f"use the out-of-place form (x = x {_SYMBOLS[name]} y gives a float tensor) "
+                "or convert the tensor first (x = x.astype(np.float32))"
+            )
+        return out
 
     method.__name__ = name
     return method
+
+
+_SYMBOLS = {"__iadd__": "+", "__isub__": "-", "__imul__": "*", "__itruediv__": "/"}
 
 
 def clone(self: Tensor) -> Tensor:

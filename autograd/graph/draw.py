@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import graphviz
 import numpy as np
 
 from ..function import Context
@@ -307,10 +308,17 @@ def place_box(members: dict, index: ModuleIndex, name: str, show_grad: bool) -> 
     members.setdefault(owner, []).append((f"module_{name}", "\n".join(lines), attrs))
 
 
+def _label(text: str) -> str:
+    """``text`` as a DOT label shown as written: a backslash in a name (``a\\lb``,
+    ``\\nabla``) is a character, not an escape (``\\l``, ``\\n``), and ``<...>`` is not
+    HTML. Our own line breaks are newline characters, which DOT keeps."""
+    return graphviz.escape(text)
+
+
 def _emit(g: GraphDrawing, members: dict, index: ModuleIndex | None) -> None:
     """Write the nodes, each module's in a cluster nested like the modules are."""
     for node_id, label, attrs in members.get(None, []):
-        g.node(node_id, label, **attrs)
+        g.node(node_id, _label(label), **attrs)
     if index is None:
         return
     used = {m for m, items in members.items() if m is not None and items}
@@ -328,10 +336,10 @@ def _emit(g: GraphDrawing, members: dict, index: ModuleIndex | None) -> None:
         parent_graph, names = stack.pop()
         for m in names:
             sub = GraphDrawing(name=f"cluster_{m or 'model'}")
-            sub.attr(label=index.label(m), style="rounded,dashed", color="gray40",
+            sub.attr(label=_label(index.label(m)), style="rounded,dashed", color="gray40",
                      fontsize="10")
             for node_id, label, attrs in members.get(m, []):
-                sub.node(node_id, label, **attrs)
+                sub.node(node_id, _label(label), **attrs)
             pending.append((parent_graph, sub))
             stack.append((sub, children.get(m, [])))
     for parent_graph, sub in reversed(pending):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -83,15 +84,20 @@ def normalize_axis(axis: Any, ndim: int, op: str = "op") -> tuple[int, ...] | No
     """Axis argument as a sorted tuple of non-negative ints (None means all axes)."""
     if axis is None:
         return None
-    axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
-    out = []
-    for a in axes:
-        a = int(a)
-        if not -max(ndim, 1) <= a < max(ndim, 1):
-            raise np.exceptions.AxisError(
-                f"{op}: axis {a} is out of bounds for a tensor of dimension {ndim}"
-            )
-        out.append(a % ndim if ndim else 0)
+    try:
+        axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
+        out = []
+        for a in axes:
+            if type(a) is not int:
+                a = operator.index(a)  # NumPy integers; refuses 1.0 and '0'
+            if not -max(ndim, 1) <= a < max(ndim, 1):
+                raise np.exceptions.AxisError(
+                    f"{op}: axis {a} is out of bounds for a tensor of dimension {ndim}"
+                )
+            out.append(a % ndim if ndim else 0)
+    except TypeError:  # not an int nor iterable, or an item that is not an integer
+        raise TypeError(f"{op}: axis must be an int, a tuple of ints or None, got "
+                        f"{axis!r}") from None
     if len(set(out)) != len(out):
         raise ValueError(f"{op}: repeated axis in {axis}")
     return tuple(sorted(out))

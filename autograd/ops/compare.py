@@ -8,45 +8,54 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._util import normalize_axis, operand, resolve_axis
+from ._util import broadcast_shape, normalize_axis, operand, resolve_axis, shape_of
+from .elementwise import _raise_if_not_numbers
 
 
 def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def _compare(ufunc: Any, a: Any, b: Any) -> Tensor:
-    return Tensor._wrap(ufunc(_data(a), _data(operand(b, a))))
+def _compare(ufunc: Any, op: str, a: Any, b: Any) -> Tensor:
+    x, y = _data(a), _data(operand(b, a))
+    try:
+        return Tensor._wrap(ufunc(x, y))
+    except ValueError:
+        broadcast_shape(op, shape_of(x), shape_of(y))  # raises the ShapeError naming both
+        raise
+    except TypeError:
+        _raise_if_not_numbers(op, a, y)
+        raise
 
 
 def lt(a: Any, b: Any) -> Tensor:
     """Elementwise ``a < b`` (a bool tensor)."""
-    return _compare(np.less, a, b)
+    return _compare(np.less, "lt", a, b)
 
 
 def le(a: Any, b: Any) -> Tensor:
     """Elementwise ``a <= b``."""
-    return _compare(np.less_equal, a, b)
+    return _compare(np.less_equal, "le", a, b)
 
 
 def gt(a: Any, b: Any) -> Tensor:
     """Elementwise ``a > b``."""
-    return _compare(np.greater, a, b)
+    return _compare(np.greater, "gt", a, b)
 
 
 def ge(a: Any, b: Any) -> Tensor:
     """Elementwise ``a >= b``."""
-    return _compare(np.greater_equal, a, b)
+    return _compare(np.greater_equal, "ge", a, b)
 
 
 def eq(a: Any, b: Any) -> Tensor:
     """Elementwise ``a == b``."""
-    return _compare(np.equal, a, b)
+    return _compare(np.equal, "eq", a, b)
 
 
 def ne(a: Any, b: Any) -> Tensor:
     """Elementwise ``a != b``."""
-    return _compare(np.not_equal, a, b)
+    return _compare(np.not_equal, "ne", a, b)
 
 
 def _arg(fn: Any, a: Any, axis: Any, dim: Any, keepdims: Any, keepdim: Any) -> Tensor:

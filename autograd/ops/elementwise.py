@@ -69,6 +69,27 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
         if "broadcast" in str(e):
             raise _shape_error(op, a, b) from None
         raise
+    except TypeError:
+        _raise_if_not_numbers(op, a, b)
+        raise
+
+
+def _raise_if_not_numbers(op: str, a: Any, b: Any) -> None:
+    """A clear TypeError when an operand is not numbers (a string, say): NumPy has no loop."""
+    arrays = [x.data if isinstance(x, Tensor) else np.asarray(x) for x in (a, b)]
+    if all(x.dtype.kind in "biufc" for x in arrays):
+        return
+    raise TypeError(
+        f"{op}: unsupported operands: {_describe(a, arrays[0])} and "
+        f"{_describe(b, arrays[1])}; {op} computes with Tensors, arrays and numbers"
+    ) from None
+
+
+def _describe(x: Any, array: np.ndarray) -> str:
+    if array.dtype.kind not in "biufc" and array.ndim == 0:
+        return repr(array.item())  # the value given: 'x', None...
+    kind = "tensor" if isinstance(x, Tensor) else "array"
+    return f"a {array.dtype} {kind} of shape {array.shape}"
 
 
 # ------------------------------------------------------------------ arithmetic
@@ -695,8 +716,18 @@ class Where(Function):
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:
-    """Pick ``a`` where ``cond`` is true and ``b`` elsewhere, with broadcasting."""
-    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+    """Pick ``a`` where ``cond`` is true and ``b`` elsewhere, with broadcasting.
+
+    ``cond`` must be bool (a bool tensor or array, a Python bool or a list of them), as
+    PyTorch requires: a float or integer condition is refused rather than read as
+    "nonzero", since it is almost always a mask that was never compared (write
+    ``x > 0`` or ``mask != 0``)."""
+    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
+    if cond.dtype != bool:
+        raise TypeError(
+            f"where: the condition must be bool, got {cond.dtype} of shape {cond.shape}; "
+            "compare to make one (e.g. x > 0, or mask != 0 for a 0/1 mask)"
+        )
     like = a if isinstance(a, Tensor) else b
     a, b = float_promoted(operand(a, like), operand(b, like))
     try:

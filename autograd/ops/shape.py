@@ -79,12 +79,16 @@ view = reshape
 
 def permute(a: Any, *axes: Any) -> Tensor:
     """Reorder the axes: ``permute(x, 2, 0, 1)``."""
-    a = as_tensor(a)
-    axes = _shape_arg(axes)
+    return _permute(as_tensor(a), _shape_arg(axes), "permute")
+
+
+def _permute(a: Tensor, axes: tuple, op: str) -> Tensor:
+    """``permute`` with ``op``, the function the user called, named in its errors."""
     if axes is None or axes == (None,):
         return Permute.apply(a, None)
     if sorted(int(x) % max(a.ndim, 1) for x in axes) != list(range(a.ndim)):
-        raise ValueError(f"permute: {axes} is not a permutation of the {a.ndim} axes")
+        raise ValueError(f"{op}: {axes} is not a permutation of the {a.ndim} axes of a tensor "
+                         f"of shape {a.shape}")
     return Permute.apply(a, tuple(int(x) % a.ndim for x in axes))
 
 
@@ -96,30 +100,37 @@ def transpose(a: Any, *axes: Any) -> Tensor:
     if len(axes) == 0:
         return Permute.apply(a, None)
     if len(axes) == 2 and a.ndim != 2:
-        return swapaxes(a, axes[0], axes[1])
-    return permute(a, *axes)
+        return _swap(a, axes[0], axes[1], "transpose")
+    return _permute(a, axes, "transpose")
 
 
 def swapaxes(a: Any, axis1: int, axis2: int) -> Tensor:
     """Swap two axes."""
-    a = as_tensor(a)
+    return _swap(as_tensor(a), axis1, axis2, "swapaxes")
+
+
+def _swap(a: Tensor, axis1: int, axis2: int, op: str) -> Tensor:
     order = list(range(a.ndim))
-    i, j = normalize_axis(axis1, a.ndim, "swapaxes")[0], normalize_axis(axis2, a.ndim,
-                                                                          "swapaxes")[0]
+    i, j = normalize_axis(axis1, a.ndim, op)[0], normalize_axis(axis2, a.ndim, op)[0]
     order[i], order[j] = order[j], order[i]
     return Permute.apply(a, tuple(order))
 
 
 def broadcast_to(a: Any, shape: Any) -> Tensor:
     """NumPy's ``broadcast_to``: a view of ``a`` with the larger ``shape``."""
-    a = as_tensor(a)
     shape = tuple(int(s) for s in (shape if isinstance(shape, (tuple, list)) else (shape,)))
+    return _broadcast(as_tensor(a), shape, "broadcast_to")
+
+
+def _broadcast(a: Tensor, shape: tuple, op: str) -> Tensor:
+    """``broadcast_to`` with ``op``, the function the user called, named in its errors."""
     if a.shape == shape:
         return a
     try:
         return BroadcastTo.apply(a, shape)
     except ValueError:
-        raise ShapeError(f"broadcast_to: cannot broadcast shape {a.shape} to {shape}") from None
+        raise ShapeError(f"{op}: cannot broadcast shape {a.shape} to {shape} (a dimension "
+                         "can only grow from size 1)") from None
 
 
 def expand(a: Any, *sizes: Any) -> Tensor:
@@ -133,7 +144,7 @@ def expand(a: Any, *sizes: Any) -> Tensor:
         raise ShapeError(f"expand: -1 (keep the size) is not allowed for the new leading "
                          f"dimensions of {sizes}; the tensor has shape {a.shape}")
     shape = tuple(a.shape[i - lead] if s == -1 else int(s) for i, s in enumerate(sizes))
-    return broadcast_to(a, shape)
+    return _broadcast(a, shape, "expand")
 
 
 def squeeze(a: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
@@ -164,10 +175,10 @@ def unsqueeze(a: Any, axis: int | None = None, *, dim: Any = None) -> Tensor:
 def flatten(a: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     """Merge the axes from ``start_dim`` to ``end_dim`` into one (PyTorch's flatten)."""
     a = as_tensor(a)
+    s = normalize_axis(start_dim, a.ndim, "flatten")[0]
+    e = normalize_axis(end_dim, a.ndim, "flatten")[0]
     if a.ndim == 0:
         return reshape(a, (1,))
-    s = start_dim % a.ndim
-    e = end_dim % a.ndim
     if s > e:
         raise ValueError(f"flatten: start_dim {start_dim} comes after end_dim {end_dim}")
     merged = int(np.prod(a.shape[s:e + 1]))
@@ -284,5 +295,7 @@ def chunk(a: Any, chunks: int, axis: int = 0, *, dim: Any = None) -> tuple[Tenso
     a = as_tensor(a)
     axis = dim if dim is not None else axis
     n = a.shape[normalize_axis(axis, a.ndim, "chunk")[0]]
+    if int(chunks) <= 0:
+        raise ValueError(f"chunk: chunks must be positive, got {chunks}")
     size = max(-(-n // int(chunks)), 1)
     return split(a, size, axis)

@@ -125,3 +125,33 @@ def test_finite_computation_passes_and_gives_the_same_gradients():
     w.grad = None
     ag.tanh(x @ w).sum().backward()
     np.testing.assert_array_equal(with_mode, w.grad.data)
+
+
+class NanInsideBackward(ag.Function):
+    """Its backward makes the NaN with an op of its own (a Mul), not in its result."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 2
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ag.tensor(np.nan, dtype=np.float64)
+
+
+def test_nan_made_by_an_op_inside_a_custom_backward_is_a_backward_anomaly():
+    x = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    with ag.detect_anomaly():
+        line = here()
+        y = NanInsideBackward.apply(x).sum()
+        with pytest.raises(AnomalyError) as info:
+            y.backward()
+    err = info.value
+    assert err.op == "NanInsideBackward" and err.phase == "backward"
+    assert err.site[1] == line  # where the node was created in forward
+    text = str(err)
+    assert "Mul produced NaN" in text and "during the backward of NanInsideBackward" in text
+    assert "in forward," not in text
+    backward_line = inspect.getsourcelines(NanInsideBackward.backward)[1] + 2
+    assert f"test_anomaly.py:{backward_line} in backward" in text
+    assert f"created in forward at {__file__}:{line}" in text

@@ -452,3 +452,104 @@ def test_several_roots_where_one_depends_on_another() -> None:
     np.testing.assert_allclose(g.data, (1 + 3) * 2 * x.data)
     ag.backward([z, y])
     np.testing.assert_allclose(x.grad.data, (1 + 3) * 2 * x.data)
+
+
+class WrongShapeForSecond(ag.Function):
+    """x * w whose backward returns a gradient of the wrong shape for w (argument 1)."""
+
+    @staticmethod
+    def forward(ctx, x, w):
+        return x * w
+
+    @staticmethod
+    def backward(ctx, g):
+        return g, ag.ones(5)
+
+
+@pytest.mark.parametrize("leaves", [True, False])
+def test_wrong_gradient_shape_names_the_arguments_position_in_forward(leaves) -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    a, b = (x, w) if leaves else (x * 1.0, w * 1.0)
+    with pytest.raises(ag.GraphError, match=r"shape \(5,\) for argument 1 of forward") as err:
+        WrongShapeForSecond.apply(a, b).sum().backward()
+    assert "which has shape (2,)" in str(err.value)
+
+
+def test_a_backward_may_return_its_gradients_as_a_list() -> None:
+    class ListGrads(ag.Function):
+        @staticmethod
+        def forward(ctx, x, w):
+            ctx.save_for_backward(x, w)
+            return x * w
+
+        @staticmethod
+        def backward(ctx, g):
+            x, w = ctx.saved_tensors
+            return [g * w, g * x]
+
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    w = ag.tensor([3.0, 4.0], requires_grad=True)
+    ListGrads.apply(x, w).sum().backward()
+    assert x.grad.tolist() == [3.0, 4.0] and w.grad.tolist() == [1.0, 2.0]
+    x.grad = w.grad = None
+    (ListGrads.apply(x, w) * 1.0).sum().backward()  # through the multi-path check too
+    assert x.grad.tolist() == [3.0, 4.0]
+
+
+def test_backward_and_grad_name_the_offending_tensor() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="^element 1 of tensors does not require grad"):
+        ag.backward([(x * 2).sum(), ag.tensor(1.0)])
+    with pytest.raises(RuntimeError, match=r"^backward\(\): grad_tensors\[1\] has shape \(3,\) "
+                                           r"but tensors\[1\] has shape \(2,\)"):
+        ag.backward([x.sum(), x * 2], [None, ag.ones(3)])
+    with pytest.raises(RuntimeError, match=r"^backward\(\): the gradient has shape \(3,\)"):
+        (x * 2).backward(ag.ones(3))
+    with pytest.raises(RuntimeError, match=r"^grad\(\): grad_outputs\[0\] has shape \(3,\) but "
+                                           r"outputs\[0\] has shape \(2,\)"):
+        ag.grad([x * 2], [x], [ag.ones(3)])
+    with pytest.raises(RuntimeError, match=r"^grad\(\) of a tensor of shape \(2,\) \(outputs"
+                                           r"\[1\]\) needs a gradient.*grad_outputs="):
+        ag.grad([x.sum(), x * 2], [x])
+    with pytest.raises(RuntimeError, match=r"^grad\(\): output 1 does not require grad"):
+        ag.grad([x.sum(), ag.tensor(1.0)], [x])
+
+
+def test_arguments_that_are_not_tensors_are_type_errors() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"^grad\(\): output 0 has type float, not Tensor"):
+        ag.grad([1.0], x)
+    with pytest.raises(TypeError, match=r"^grad\(\): input 0 has type int, not Tensor"):
+        ag.grad(x.sum(), 3)
+    with pytest.raises(TypeError, match=r"^backward\(\): element 0 of tensors has type float"):
+        ag.backward(1.0)
+
+
+def test_integer_and_bool_outputs_of_a_custom_function_do_not_require_grad() -> None:
+    class Positive(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x > 0
+
+        @staticmethod
+        def backward(ctx, g):
+            return None
+
+    class ValueAndIndex(ag.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2.0, np.argmax(x)
+
+        @staticmethod
+        def backward(ctx, g, g_index):
+            return g * 2.0
+
+    x = ag.tensor([1.0, -2.0], requires_grad=True)
+    mask = Positive.apply(x)
+    assert mask.dtype == bool and not mask.requires_grad and mask.grad_fn is None
+    value, index = ValueAndIndex.apply(x)
+    assert value.requires_grad and value.grad_fn.name == "ValueAndIndex"
+    assert not index.requires_grad and index.grad_fn is None and index.is_leaf
+    value.sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]

@@ -140,3 +140,39 @@ def test_gradgradcheck_passes_on_differentiable_backward_and_catches_a_frozen_on
     assert ag.gradcheck(FrozenSlope.apply, [x])  # first order is right
     report = ag.gradgradcheck(FrozenSlope.apply, [x])
     assert not report and report.order == 2 and "gradgradcheck FAILED" in str(report)
+
+
+class TinyAndWrong(ag.Function):
+    """x·1e-6 whose backward is twice too large: every component is below atol."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return x * 1e-6
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * 2e-6
+
+
+def test_a_pass_by_atol_alone_says_so_and_never_reads_bug():
+    x = t64([1.0, 2.0])
+    report = ag.gradcheck(TinyAndWrong.apply, [x])
+    # PyTorch's per-component test |a - n| <= atol + rtol·|n| passes: every value is < atol
+    assert report.passed and report.relative_difference > 0.3
+    assert report.verdict == "atol"
+    text = str(report)
+    assert "passed by the absolute tolerance only" in text and "bug;" not in text
+    assert "atol=1e-10" in text  # the atol that would judge them
+    strict = ag.gradcheck(TinyAndWrong.apply, [x], atol=1e-10)
+    assert not strict and strict.verdict == "bug" and "FAILED" in str(strict)
+    # a correct tiny gradient passes either way, on its relative difference
+    assert ag.gradcheck(lambda v: v * 1e-6, [x], atol=1e-10).verdict == "great"
+
+
+@pytest.mark.parametrize("check", [ag.gradcheck, ag.gradgradcheck])
+def test_no_input_that_requires_grad_is_an_error_naming_the_check(check):
+    name = check.__name__
+    with pytest.raises(ValueError, match=f"^{name}: no input requires grad"):
+        check(lambda a: a * 2, ag.tensor([1.0, 2.0], dtype=np.float64))
+    with pytest.raises(TypeError, match=f"^{name}: input 0 is float32"):
+        check(lambda a: a * 2, ag.tensor([1.0, 2.0], requires_grad=True))

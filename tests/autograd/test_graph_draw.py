@@ -261,3 +261,24 @@ def test_without_dot_rendering_says_how_to_install(monkeypatch, tmp_path):
         g._repr_mimebundle_()
     with pytest.raises(GraphvizNotFoundError, match="brew install graphviz"):
         g.render(tmp_path / "g", format="png")
+
+
+def _backslash_names_graph():
+    names = ["a\\lb", "c\\", "\\nabla", "<b>"]
+    leaves = [scalar(1.0, n) for n in names]
+    return draw_graph(leaves[0] * leaves[1] + leaves[2] * leaves[3], detail="names")
+
+
+def test_backslashes_in_names_are_escaped_in_the_dot_source():
+    labels = set(parse(_backslash_names_graph())[0].values())
+    # DOT reads \l, \n and \\ as escapes: each backslash of a name is written doubled
+    assert {"a\\\\lb (input)", "c\\\\ (input)", "\\\\nabla (input)"} <= labels
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="the Graphviz dot program is absent")
+def test_backslashes_in_names_are_drawn_as_written():
+    g = _backslash_names_graph()
+    svg = g.pipe(format="svg", encoding="utf-8")  # dot renders them as one line each
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    for expected in ["a\\lb (input)", "c\\ (input)", "\\nabla (input)", "&lt;b&gt; (input)"]:
+        assert expected in texts

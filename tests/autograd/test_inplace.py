@@ -140,3 +140,86 @@ def test_a_graph_built_after_a_change_through_a_view_is_fine() -> None:
         x[0:1].mul_(3.0)  # bumps x's version
     (x * x).sum().backward()  # Mul saves x at its new version
     np.testing.assert_allclose(x.grad.data, [6.0, 4.0])
+
+
+@pytest.mark.parametrize("change", [
+    lambda a: a.add_(ag.ones(3, 2)),
+    lambda a: a.sub_(np.ones((3, 2))),
+    lambda a: a.mul_(ag.ones(3, 2)),
+    lambda a: a.div_(ag.ones(3, 2)),
+])
+def test_an_operand_that_would_grow_the_tensor_is_a_shape_error(change) -> None:
+    a = ag.zeros(2)
+    with pytest.raises(ag.ShapeError, match=r"_: an operand of shape \(3, 2\) can't be broadcast "
+                                            r"to the tensor's shape \(2,\)"):
+        change(a)
+    np.testing.assert_array_equal(a.data, [0.0, 0.0])
+
+
+def test_augmented_assignment_that_would_grow_the_tensor_is_a_shape_error() -> None:
+    a = ag.zeros(2)
+    with pytest.raises(ag.ShapeError, match=r"^add_: an operand of shape \(3, 2\)"):
+        a += ag.ones(3, 2)
+
+
+def test_item_assignment_fill_and_copy_name_the_op_and_the_shapes() -> None:
+    a = ag.zeros(2)
+    with pytest.raises(ag.ShapeError, match=r"^item assignment \(t\[index\] = value\): a value "
+                                            r"of shape \(3,\) can't be broadcast to the shape "
+                                            r"\(\) .* tensor of shape \(2,\)"):
+        a[0] = ag.ones(3)
+    b = ag.zeros(2, 3)
+    with pytest.raises(ag.ShapeError, match=r"shape \(4,\) can't be broadcast to the shape "
+                                            r"\(3,\)"):
+        b[0] = ag.ones(4)
+    with pytest.raises(ag.ShapeError, match=r"^fill_: the value must be a single number .* "
+                                            r"got shape \(2,\); use copy_"):
+        a.fill_(ag.tensor([1.0, 2.0]))
+    with pytest.raises(ag.ShapeError, match=r"^copy_: source of shape \(3,\) can't be "
+                                            r"broadcast to the tensor's shape \(2,\)"):
+        a.copy_(ag.ones(3))
+    with pytest.raises(TypeError, match=r"^fill_: the operand is a str"):
+        a.fill_("x")
+    with pytest.raises(TypeError, match=r"^add_: the operand is a str"):
+        a.add_("x")
+    a.fill_(ag.tensor(3.0))  # a 0-d tensor is a single number
+    np.testing.assert_array_equal(a.data, [3.0, 3.0])
+
+
+def test_an_operand_that_requires_grad_is_refused_naming_the_op() -> None:
+    a = ag.zeros(2)
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"^item assignment \(t\[index\] = value\): the "
+                                           r"operand requires grad.*ag.where"):
+        a[0] = w[0]
+    with pytest.raises(RuntimeError, match=r"^copy_: the operand requires grad.*clone"):
+        a.copy_(w)
+    with pytest.raises(RuntimeError, match=r"^add_: the operand requires grad.*detach"):
+        a.add_(w)
+
+
+def test_clamp_of_an_integer_tensor_with_float_bounds_is_a_type_error() -> None:
+    i = ag.tensor([0, 1, 2, 3])
+    with pytest.raises(TypeError, match=r"^clamp_: result type float64 can't be cast to int64 "
+                                        r"in place"):
+        i.clamp_(0.5, 2.5)
+    assert i.clamp_(1, 2).tolist() == [1, 1, 2, 2]
+
+
+def test_augmented_float_into_an_integer_tensor_raises_like_the_method() -> None:
+    i = ag.tensor([1, 2])
+    alias = i
+    for change in (lambda t: t.add_(0.5), lambda t: t.__iadd__(0.5)):
+        with pytest.raises(TypeError, match=r"^add_: result type float\d+ can't be cast to int64"):
+            change(i)
+    with pytest.raises(TypeError, match="can't be cast to int64"):
+        i -= 0.5
+    with pytest.raises(TypeError, match="can't be cast to int64"):
+        i *= 1.5
+    with pytest.raises(TypeError, match="div_: true division can't write into a tensor of "
+                                        "dtype int64"):
+        i /= 2
+    with pytest.raises(TypeError, match=r"^__iadd__: result type float32 can't be cast to int64"):
+        i += ag.tensor([0.5, 0.5], requires_grad=True)  # the recorded, out-of-place branch
+    i += 1
+    assert i is alias and i.dtype == np.int64 and i.tolist() == [2, 3]

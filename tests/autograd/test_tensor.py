@@ -221,3 +221,63 @@ def test_products_other_than_outer_ones_are_numpys_matmul(rng):
     np.testing.assert_array_equal(product(a, b), np.matmul(a, b))
     vec = rng.standard_normal(1)
     assert product(vec, rng.standard_normal((1, 3))).shape == (3,)
+
+
+def test_malformed_shape_arguments_are_refused_naming_the_function() -> None:
+    x = ag.ones(2, 3)
+    with pytest.raises(np.exceptions.AxisError, match="^flatten: axis 3 is out of bounds"):
+        x.flatten(3)
+    with pytest.raises(np.exceptions.AxisError, match="^flatten: axis -3"):
+        x.flatten(0, -3)
+    with pytest.raises(np.exceptions.AxisError, match="^flatten: axis 1 .* dimension 0"):
+        ag.tensor(1.0).flatten(1)
+    assert ag.tensor(1.0).flatten().shape == (1,) and x.flatten(-1).shape == (2, 3)
+    with pytest.raises(ValueError, match="^chunk: chunks must be positive, got 0"):
+        x.chunk(0)
+    with pytest.raises(ag.ShapeError, match=r"^expand: cannot broadcast shape \(2, 3\) to "
+                                            r"\(4, 3\)"):
+        x.expand(4, 3)
+    with pytest.raises(ag.ShapeError, match="^broadcast_to: cannot broadcast"):
+        x.broadcast_to((4, 3))
+    with pytest.raises(ValueError, match=r"^transpose: \(0, 1, 2\) is not a permutation"):
+        x.transpose(0, 1, 2)
+    with pytest.raises(np.exceptions.AxisError, match="^transpose: axis 5"):
+        ag.ones(2, 3, 4).transpose(0, 5)
+    with pytest.raises(ValueError, match=r"^permute: \(0, 0\) is not a permutation"):
+        x.permute(0, 0)
+
+
+@pytest.mark.parametrize("axis", [1.0, (0, 1.0), "0"])
+def test_an_axis_that_is_not_integers_is_a_type_error(axis) -> None:
+    x = ag.ones(2, 3)
+    with pytest.raises(TypeError, match="^sum: axis must be an int, a tuple of ints or None"):
+        x.sum(axis=axis)
+    with pytest.raises(TypeError, match="^softmax: axis must be an int"):
+        ag.softmax(x, axis=axis)
+    assert x.sum(axis=np.int64(1)).shape == (2,) and x.sum(axis=[0, 1]).shape == ()
+
+
+def test_where_needs_a_bool_condition() -> None:
+    a, b = ag.ones(2), ag.zeros(2)
+    with pytest.raises(TypeError, match=r"^where: the condition must be bool, got float32 of "
+                                        r"shape \(2,\)"):
+        ag.where(ag.tensor([0.5, 0.0]), a, b)
+    with pytest.raises(TypeError, match="got int64"):
+        ag.where(np.array([1, 0]), a, b)
+    assert ag.where(np.array([1, 0]) != 0, a, b).tolist() == [1.0, 0.0]
+    assert ag.where([True, False], a, b).tolist() == [1.0, 0.0]
+    assert ag.where(True, a, 0.0).tolist() == [1.0, 1.0]
+
+
+def test_operands_that_are_not_numbers_are_type_errors() -> None:
+    x = ag.ones(3)
+    with pytest.raises(TypeError, match=r"^add: unsupported operands: a float32 tensor of shape "
+                                        r"\(3,\) and 'x'"):
+        x + "x"
+    with pytest.raises(TypeError, match="^mul: unsupported operands: 'x' and a float32 tensor"):
+        "x" * x
+    with pytest.raises(TypeError, match=r"^lt: unsupported operands: .* and 'x'"):
+        _ = x < "x"
+    with pytest.raises(ag.ShapeError, match=r"^lt: shapes \(3,\) and \(2,\) cannot be "
+                                            r"broadcast"):
+        _ = x < ag.ones(2)
