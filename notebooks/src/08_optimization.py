@@ -483,7 +483,7 @@ for name, path in paths.items():
 #   and its EWA follows the batch curve. Per epoch, at one α = 0.1, mini-batch descent
 #   (8 steps/epoch) reached J = 0.30 after 10 epochs against 0.59 for batch descent (1 step
 #   per epoch). SGD (500 steps per epoch) got lowest, 0.095, but each of its epochs took about
-#   50 times the wall time of a mini-batch epoch (≈ 160 ms vs ≈ 3 ms: no vectorization across
+#   50 times the wall time of a mini-batch epoch (≈ 170 ms vs ≈ 3 ms: no vectorization across
 #   examples), and its single-example costs jump between 0 and ~5.
 # - **EWA.** β = 0.5 follows the noise, β = 0.98 is smooth but lags the season by weeks (it
 #   peaks well after the data do), 0.9 is in between. `optim.EWA` reproduces the notes'

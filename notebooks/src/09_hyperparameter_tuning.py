@@ -293,6 +293,7 @@ plt.show()
 # - **Parallel**: the 12 trials gave identical scores serially and on 2 worker processes
 #   (each trial seeds itself). The speed-up printed above is what this run got: when the
 #   notebook was built the two cores were shared with other jobs (the load average printed
-#   with it), so the workers had little idle capacity to use and trials of about 0.2 s gain
-#   little; parallel trials pay off when cores are free and trials are long. The same search
+#   with it), so the workers had little idle capacity to use and trials of about 0.1 s gain
+#   little or lose to starting the processes; parallel trials pay off when cores are free and
+#   trials are long. The same search
 #   runs on more machines by passing a Dask `client.get_executor()` as `executor`.
