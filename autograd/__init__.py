@@ -42,6 +42,7 @@ from .gradcheck import (
     GradcheckReport,
     gradcheck,
     gradgradcheck,
+    judge_gradient,
     relative_difference,
     verdict_for,
 )
@@ -71,7 +72,7 @@ __all__ = [
     "Tensor", "Function", "Context", "GraphError", "ShapeError", "RemovableHandle",
     "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
     "full_like", "arange", "linspace", "eye", "rand", "randn", "randint", "manual_seed",
-    "get_rng", "mark_modified", "gradcheck", "gradgradcheck", "GradcheckError",
+    "get_rng", "mark_modified", "gradcheck", "gradgradcheck", "GradcheckError", "judge_gradient",
     "GradcheckReport", "relative_difference", "verdict_for", "functional", "graph",  # noqa: F405  (lazy: __getattr__)
     "draw_graph", "checkpoint", "detect_anomaly",  # noqa: F405
     "set_detect_anomaly", "is_anomaly_enabled", "AnomalyError",

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -132,6 +132,32 @@ def relative_difference(approx: np.ndarray, grad: np.ndarray) -> float:
     return 0.0 if den == 0.0 else num / den
 
 
+class Judgement(NamedTuple):
+    """How finite differences and backprop's gradient agree (``judge_gradient``)."""
+
+    relative_difference: float
+    passed: bool
+    verdict: str
+
+
+def judge_gradient(numeric: np.ndarray, analytic: np.ndarray, tolerance: float = 1e-5,
+                   atol: float = 1e-5, rtol: float = 1e-3) -> Judgement:
+    """The check's rule, shared by ``gradcheck`` and ``nn.utils.check_gradients``.
+
+    Passes when backprop's gradient is finite and every component has
+    ``|analytic − numeric| ≤ atol + rtol·|numeric|`` (PyTorch's test) or the relative
+    difference is at most ``tolerance``. The verdict is ``verdict_for`` the relative
+    difference, or ``'atol'`` for a pass by the absolute tolerance alone of gradients whose
+    relative difference reads as a bug (a true gradient of 0 has no meaningful one).
+    """
+    numeric, analytic = np.ravel(numeric), np.ravel(analytic)
+    rel = relative_difference(numeric, analytic)
+    close = bool(np.all(np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)))
+    passed = (close or rel <= tolerance) and bool(np.all(np.isfinite(analytic)))
+    verdict = verdict_for(rel)
+    return Judgement(rel, passed, "atol" if passed and verdict == "bug" else verdict)
+
+
 def _as_inputs(inputs: Any) -> tuple[Tensor, ...]:
     if isinstance(inputs, Tensor):
         return (inputs,)
@@ -207,13 +233,7 @@ def _check(fn: Callable, inputs: tuple[Tensor, ...], wrt: list[int], eps: float,
             comps.append(Discrepancy(i, idx, float(analytic[idx]), float(numeric[idx])))
     a = np.concatenate(analytic_all) if analytic_all else np.zeros(0)
     n = np.concatenate(numeric_all) if numeric_all else np.zeros(0)
-    rel = relative_difference(n, a)
-    # PyTorch's test, per component: |analytic - numeric| <= atol + rtol·|numeric|
-    close = bool(np.all(np.abs(a - n) <= atol + rtol * np.abs(n)))
-    passed = (close or rel <= tolerance) and bool(np.all(np.isfinite(a)))
-    verdict = verdict_for(rel)
-    if passed and verdict == "bug":
-        verdict = "atol"
+    rel, passed, verdict = judge_gradient(n, a, tolerance, atol, rtol)
     comps.sort(key=lambda d: -d.difference)
     largest = float(max(np.max(np.abs(a)), np.max(np.abs(n)))) if a.size else 0.0
     report = GradcheckReport(passed, rel, verdict, comps[:n_worst], per_input, order, eps,

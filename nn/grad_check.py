@@ -94,18 +94,6 @@ def _float64(x: Any) -> Any:
     return ag.tensor(arr.astype(np.float64) if arr.dtype.kind == "f" else arr)
 
 
-def _judge(numeric: np.ndarray, analytic: np.ndarray, tolerance: float, atol: float,
-           rtol: float) -> tuple[float, bool, str]:
-    """``(relative difference, passed, verdict)`` by ``autograd.gradcheck``'s rule: pass when
-    every component has ``|analytic − numeric| ≤ atol + rtol·|numeric|`` or the relative
-    difference is at most ``tolerance`` (and backprop's gradient is finite)."""
-    rd = ag.relative_difference(numeric, analytic)
-    close = bool(np.all(np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)))
-    passed = bool(np.all(np.isfinite(analytic))) and (close or rd <= tolerance)
-    verdict = ag.verdict_for(rd)
-    return rd, passed, "atol" if passed and verdict == "bug" else verdict
-
-
 def _prepared_copy(model: Module, train: bool) -> Module:
     clone = copy.deepcopy(model).double()
     clone.train(train)
@@ -232,14 +220,14 @@ def check_gradients(model: Module, loss_fn: Callable[[Any, Any], ag.Tensor], x: 
             analytic = np.array([float(analytic_full.reshape(-1) @ d)])
             checked = f"direction (1 random of {size} dims)"
             worst = (None, float(analytic[0]), float(numeric[0]))
-        rd, row_passed, verdict = _judge(numeric, analytic, tolerance, atol, rtol)
+        rd, row_passed, verdict = ag.judge_gradient(numeric, analytic, tolerance, atol, rtol)
         owner = name.rpartition(".")[0]
         layer = f"{owner or '(model)'}: {type(layers[owner]).__name__}"
         rows.append(ParameterCheck(name, layer, tuple(p.shape), checked, rd, verdict,
                                    worst[0], worst[1], worst[2], row_passed))
         all_numeric.append(numeric)
         all_analytic.append(analytic)
-    overall, overall_passed, overall_verdict = _judge(
+    overall, overall_passed, overall_verdict = ag.judge_gradient(
         np.concatenate(all_numeric), np.concatenate(all_analytic), tolerance, atol, rtol)
     passed = overall_passed and all(r.passed for r in rows)
     if any(r.verdict == "atol" for r in rows):

@@ -64,6 +64,24 @@ def float_promoted(*xs: Any) -> tuple:
         if d.kind in "iub" else x for x, d in zip(xs, dtypes))
 
 
+def raise_if_not_numbers(op: str, a: Any, b: Any) -> None:
+    """A clear TypeError when an operand is not numbers (a string, say): NumPy has no loop."""
+    arrays = [x.data if isinstance(x, Tensor) else np.asarray(x) for x in (a, b)]
+    if all(x.dtype.kind in "biufc" for x in arrays):
+        return
+    raise TypeError(
+        f"{op}: unsupported operands: {_describe_operand(a, arrays[0])} and "
+        f"{_describe_operand(b, arrays[1])}; {op} computes with Tensors, arrays and numbers"
+    ) from None
+
+
+def _describe_operand(x: Any, array: np.ndarray) -> str:
+    if array.dtype.kind not in "biufc" and array.ndim == 0:
+        return repr(array.item())  # the value given: 'x', None...
+    kind = "tensor" if isinstance(x, Tensor) else "array"
+    return f"a {array.dtype} {kind} of shape {array.shape}"
+
+
 def shape_of(x: Any) -> tuple:
     """The shape of an array, NumPy scalar or Python number (``np.shape``, faster on arrays)."""
     return x.shape if type(x) is np.ndarray else np.shape(x)

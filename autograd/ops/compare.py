@@ -8,8 +8,14 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
-from ._util import broadcast_shape, normalize_axis, operand, resolve_axis, shape_of
-from .elementwise import _raise_if_not_numbers
+from ._util import (
+    broadcast_shape,
+    normalize_axis,
+    operand,
+    raise_if_not_numbers,
+    resolve_axis,
+    shape_of,
+)
 
 
 def _data(x: Any) -> Any:
@@ -24,7 +30,7 @@ def _compare(ufunc: Any, op: str, a: Any, b: Any) -> Tensor:
         broadcast_shape(op, shape_of(x), shape_of(y))  # raises the ShapeError naming both
         raise
     except TypeError:
-        _raise_if_not_numbers(op, a, y)
+        raise_if_not_numbers(op, a, y)
         raise
 
 

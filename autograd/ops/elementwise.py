@@ -18,7 +18,16 @@ from ..errors import ShapeError
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
-from ._util import as_tensor, float_promoted, floating, operand, shape_of, unbroadcast, wrap_grads
+from ._util import (
+    as_tensor,
+    float_promoted,
+    floating,
+    operand,
+    raise_if_not_numbers,
+    shape_of,
+    unbroadcast,
+    wrap_grads,
+)
 
 
 def _shape_error(op: str, a: Any, b: Any) -> ShapeError:
@@ -70,26 +79,8 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
             raise _shape_error(op, a, b) from None
         raise
     except TypeError:
-        _raise_if_not_numbers(op, a, b)
+        raise_if_not_numbers(op, a, b)
         raise
-
-
-def _raise_if_not_numbers(op: str, a: Any, b: Any) -> None:
-    """A clear TypeError when an operand is not numbers (a string, say): NumPy has no loop."""
-    arrays = [x.data if isinstance(x, Tensor) else np.asarray(x) for x in (a, b)]
-    if all(x.dtype.kind in "biufc" for x in arrays):
-        return
-    raise TypeError(
-        f"{op}: unsupported operands: {_describe(a, arrays[0])} and "
-        f"{_describe(b, arrays[1])}; {op} computes with Tensors, arrays and numbers"
-    ) from None
-
-
-def _describe(x: Any, array: np.ndarray) -> str:
-    if array.dtype.kind not in "biufc" and array.ndim == 0:
-        return repr(array.item())  # the value given: 'x', None...
-    kind = "tensor" if isinstance(x, Tensor) else "array"
-    return f"a {array.dtype} {kind} of shape {array.shape}"
 
 
 # ------------------------------------------------------------------ arithmetic

@@ -94,10 +94,11 @@ class Min(_Extreme):
     reduce = staticmethod(np.min)
 
 
-def _reciprocal(n: int) -> float:
-    """``1/n`` for the degrees of freedom ``n = N - ddof``, inf where ``n <= 0``: the forward
-    divides by ``max(n, 0)`` (NumPy's var), so there its value and its gradient are not
-    finite (PyTorch's are inf or nan too)."""
+def _per_dof(shape: tuple, axes: tuple | None, ddof: int) -> float:
+    """``1/(N - ddof)`` for the N elements reduced over ``axes``, inf where ``N <= ddof``:
+    the forward divides by ``max(N - ddof, 0)`` (NumPy's var), so there its value and
+    its gradient are not finite (PyTorch's are inf or nan too)."""
+    n = int(np.prod(shape if axes is None else [shape[i] for i in axes])) - ddof
     return 1.0 / n if n > 0 else np.inf
 
 
@@ -115,9 +116,8 @@ class Var(Function):
     def backward(ctx, g):
         (a,) = ctx.saved_tensors
         shape, axes, keepdims, ddof = ctx.meta
-        count = a.data.size if axes is None else int(np.prod([shape[i] for i in axes]))
         centered = a - mean(a, axis=axes, keepdims=True)
-        scale = 2.0 * _reciprocal(count - ddof)
+        scale = 2.0 * _per_dof(shape, axes, ddof)
         return _expand_back(g, shape, axes, keepdims) * centered * scale, None, None, None
 
 
@@ -140,9 +140,8 @@ class Std(Function):
 
         a, out = ctx.saved_tensors
         shape, axes, keepdims, ddof = ctx.meta
-        count = a.data.size if axes is None else int(np.prod([shape[i] for i in axes]))
         zero = out.data == 0
-        per_std = where(zero, 0.0, g / where(zero, 1.0, out)) * _reciprocal(count - ddof)
+        per_std = where(zero, 0.0, g / where(zero, 1.0, out)) * _per_dof(shape, axes, ddof)
         centered = a - mean(a, axis=axes, keepdims=True)
         return _expand_back(per_std, shape, axes, keepdims) * centered, None, None, None
 
@@ -274,22 +273,22 @@ def var(a: Any, axis: Any = None, keepdims: Any = None, ddof: int | None = None,
 
     ``correction`` is PyTorch's name for ``ddof``.
     """
-    if correction is not None:
-        if ddof is not None:
-            raise TypeError("give either ddof= or correction=, not both")
-        ddof = correction
-    return _reduce(Var, "var", a, axis, dim, keepdims, keepdim, int(ddof or 0))
+    return _reduce(Var, "var", a, axis, dim, keepdims, keepdim, _ddof(ddof, correction))
+
+
+def _ddof(ddof: int | None, correction: int | None) -> int:
+    if correction is None:
+        return int(ddof or 0)
+    if ddof is not None:
+        raise TypeError("give either ddof= or correction=, not both")
+    return int(correction)
 
 
 def std(a: Any, axis: Any = None, keepdims: Any = None, ddof: int | None = None, *,
         dim: Any = None, keepdim: Any = None, correction: int | None = None) -> Tensor:
     """Standard deviation ``√var`` over ``axis`` (biased, ``ddof=0``, by default, as ``var``);
     its gradient is 0 where the deviation is 0."""
-    if correction is not None:
-        if ddof is not None:
-            raise TypeError("give either ddof= or correction=, not both")
-        ddof = correction
-    return _reduce(Std, "std", a, axis, dim, keepdims, keepdim, int(ddof or 0))
+    return _reduce(Std, "std", a, axis, dim, keepdims, keepdim, _ddof(ddof, correction))
 
 
 def logsumexp(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,

@@ -176,3 +176,13 @@ def test_no_input_that_requires_grad_is_an_error_naming_the_check(check):
         check(lambda a: a * 2, ag.tensor([1.0, 2.0], dtype=np.float64))
     with pytest.raises(TypeError, match=f"^{name}: input 0 is float32"):
         check(lambda a: a * 2, ag.tensor([1.0, 2.0], requires_grad=True))
+
+
+def test_judge_gradient_is_the_rule_gradcheck_and_check_gradients_share() -> None:
+    zero = ag.judge_gradient(np.zeros(3), np.array([1e-17, 0.0, -1e-17]))
+    assert zero.passed and zero.verdict == "atol" and zero.relative_difference == 1.0
+    wrong = ag.judge_gradient(np.array([1.0, 2.0]), np.array([2.0, 4.0]))
+    assert not wrong.passed and wrong.verdict == "bug"
+    good = ag.judge_gradient(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]))
+    assert good.passed and good.verdict == "great"
+    assert not ag.judge_gradient(np.zeros(1), np.array([np.nan])).passed
