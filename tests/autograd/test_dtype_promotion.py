@@ -4,7 +4,8 @@ Ops whose result is not an integer (math functions, activations, softmax, mean/v
 true division) compute integer input in the default float dtype instead of
 truncating back to integers; a float scalar (Python's or NumPy's) takes the tensor's
 float dtype, or the default one with an integer tensor; an integer tensor meets a
-float tensor in the float tensor's dtype.
+float tensor in the float tensor's dtype; a 0-d float operand takes a dimensioned float
+operand's dtype.
 """
 
 from __future__ import annotations
@@ -92,6 +93,34 @@ def test_an_integer_tensor_meets_a_float64_tensor_in_float64() -> None:
     assert out.dtype == np.float64
 
 
+@pytest.mark.parametrize("op", ["add", "sub", "mul", "div", "pow", "maximum", "minimum"])
+def test_a_0d_float64_operand_takes_the_dimensioned_float32_dtype(op) -> None:
+    x = ag.tensor([0.5, 1.5, 2.5], requires_grad=True)
+    s = ag.tensor(np.float64(2.0), requires_grad=True)
+    for a, b in ((x, s), (s, x), (x, np.array(2.0))):
+        assert getattr(ag, op)(a, b).dtype == np.float32
+    getattr(ag, op)(x, s).sum().backward()
+    assert x.grad.dtype == np.float32
+    assert s.grad.dtype == np.float64 and s.grad.shape == ()
+
+
+def test_the_0d_rule_keeps_numpys_promotion_otherwise() -> None:
+    f32_0d, f64_0d = ag.tensor(1.0), ag.tensor(np.float64(2.0))
+    assert (f32_0d * f64_0d).dtype == np.float64  # both 0-d: the wider
+    assert (ag.ones(2, dtype=np.float64) * f32_0d).dtype == np.float64
+    assert (ag.tensor([1, 2]) * f64_0d).dtype == np.float64  # the float's category wins
+    mask = np.array([True, False, True])
+    assert ag.where(mask, ag.ones(3), f64_0d).dtype == np.float32
+
+
+def test_a_0d_float64_operand_gets_its_gradient_through_the_cast() -> None:
+    x = ag.tensor([0.5, 1.5, 2.5], requires_grad=True)
+    s = ag.tensor(np.float64(0.75), requires_grad=True)
+    (x * s).sum().backward()
+    assert s.grad.item() == pytest.approx(4.5)
+    np.testing.assert_array_equal(x.grad.data, np.full(3, 0.75, dtype=np.float32))
+
+
 @requires_torch
 def test_matches_torch() -> None:
     torch_ = torch()
@@ -99,7 +128,10 @@ def test_matches_torch() -> None:
     f, tf = ag.tensor([0.5, 1.5, 2.5]), torch_.tensor([0.5, 1.5, 2.5])
     pairs = [(i + 2.5, ti + 2.5), (i / 2, ti / 2), (i / i, ti / ti), (i + f, ti + tf),
              (ag.exp(i), torch_.exp(ti)), (ag.sigmoid(i), torch_.sigmoid(ti)),
-             (f * np.float64(3.0), tf * np.float64(3.0)), (i ** 0.5, ti ** 0.5)]
+             (f * np.float64(3.0), tf * np.float64(3.0)), (i ** 0.5, ti ** 0.5),
+             (f * ag.tensor(np.float64(3.0)), tf * torch_.tensor(3.0, dtype=torch_.float64)),
+             (f + np.array(2.0), tf + torch_.from_numpy(np.array(2.0))),
+             (i * ag.tensor(np.float64(0.5)), ti * torch_.tensor(0.5, dtype=torch_.float64))]
     for ours, theirs in pairs:
         assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
         np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
