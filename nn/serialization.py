@@ -6,7 +6,8 @@ description of the structure. A flat state dict (``model.state_dict()``) keeps
 its keys as member names. Nested dicts, lists and tuples (an optimizer's state)
 are supported: their arrays are stored under ``/``-joined paths, and Python
 scalars, strings and None live in the JSON; dict keys may be str or int.
-Tensors are saved as arrays and come back as ``np.ndarray``.
+Tensors are saved as arrays and come back as ``np.ndarray``; NumPy scalars
+(``np.float32(0.5)``) come back as NumPy scalars of their dtype.
 
 Writing is atomic: the archive goes to a temporary file in the same directory,
 is flushed to disk, and only then renamed over ``path`` (``os.replace``), so a
@@ -49,7 +50,7 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
         if name == _MARKER or name in arrays:
             raise ValueError(f"nn.save: two entries map to the archive name {name!r}")
         arrays[name] = arr
-        return {"array": name}
+        return {"array": name, "scalar": True} if isinstance(obj, np.generic) else {"array": name}
     if isinstance(obj, _SCALARS):
         return {"value": obj}
     if isinstance(obj, Mapping):
@@ -71,7 +72,8 @@ def _encode(obj: Any, path: str, arrays: dict[str, np.ndarray]) -> Any:
 
 def _decode(node: Any, arrays: Mapping[str, np.ndarray]) -> Any:
     if "array" in node:
-        return arrays[node["array"]]
+        arr = arrays[node["array"]]
+        return arr[()] if node.get("scalar") else arr
     if "value" in node:
         return node["value"]
     if "dict" in node:

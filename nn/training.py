@@ -413,7 +413,10 @@ def fit(model: Any, loss_fn: Callable, optimizer: Any, train_loader: Iterable,
 
 
 def predict(model: Any, x: Any, batch_size: int = 1024) -> np.ndarray:
-    """The model's outputs for ``x`` (an array), in eval mode and batches, as an array."""
+    """The model's outputs for ``x`` (an array), in eval mode and batches, as an array.
+
+    x ``(N, ...)`` → outputs ``(N, ...)``; an empty x gives the model's output shape with
+    N = 0 (e.g. ``(0, 10)``)."""
     if batch_size <= 0:
         raise ValueError(f"predict: batch_size must be positive, got {batch_size}")
     x = _to_numpy(x)
@@ -422,9 +425,10 @@ def predict(model: Any, x: Any, batch_size: int = 1024) -> np.ndarray:
         model.eval()
     try:
         with ag.no_grad():
-            outs = [_to_numpy(model(ag.tensor(x[i:i + batch_size])))
-                    for i in range(0, len(x), batch_size)]
+            # an empty x still goes through the model once, for the outputs' shape and dtype
+            starts = range(0, len(x), batch_size) or range(1)
+            outs = [_to_numpy(model(ag.tensor(x[i:i + batch_size]))) for i in starts]
     finally:
         if was_training and hasattr(model, "train"):
             model.train()
-    return np.concatenate(outs) if outs else np.zeros((0,))
+    return np.concatenate(outs)

@@ -60,6 +60,17 @@ def test_nested_state_round_trip(tmp_path):
     np.testing.assert_array_equal(loaded["model"]["0.weight"], np.ones((2, 2)))
 
 
+def test_numpy_scalars_come_back_as_numpy_scalars_and_0d_arrays_as_arrays(tmp_path):
+    state = {"best": np.float32(0.25), "count": np.int64(3), "flag": np.bool_(True),
+             "zero_d": np.array(1.5), "tensor_0d": ag.tensor(2.0)}
+    nn.save(state, tmp_path / "scalars")
+    loaded = nn.load(tmp_path / "scalars")
+    for key in ("best", "count", "flag"):
+        assert type(loaded[key]) is type(state[key]) and loaded[key] == state[key]
+    assert isinstance(loaded["zero_d"], np.ndarray) and loaded["zero_d"].shape == ()
+    assert isinstance(loaded["tensor_0d"], np.ndarray) and loaded["tensor_0d"].dtype == np.float32
+
+
 def test_plain_npz_loads_as_a_flat_dict(tmp_path):
     path = tmp_path / "plain.npz"
     np.savez(path, weight=np.eye(2))

@@ -57,6 +57,12 @@ def test_evaluate_and_predict_use_eval_mode_without_graph() -> None:
     assert set(logs) == {"loss", "accuracy"} and model.training
 
 
+def test_predict_on_no_examples_has_the_models_output_shape() -> None:
+    model = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    out = predict(model, np.zeros((0, 2), dtype=np.float32))
+    assert out.shape == (0, 3) and out.dtype == np.float32
+
+
 def test_early_stopping_restores_the_best_weights() -> None:
     X, y = _blobs()
     model = _model()
