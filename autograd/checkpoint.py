@@ -23,19 +23,28 @@ from .tensor import Tensor
 class _Plan:
     """What backward needs to run ``fn`` again exactly as forward did.
 
-    ``template`` holds fn's non-Tensor arguments (``None`` where a Tensor goes:
-    those come back as the node's saved tensors, with their version checked).
+    ``template`` holds fn's non-Tensor arguments, positional then keyword (``None``
+    where a Tensor goes: those come back as the node's saved tensors, with their
+    version checked); ``keys`` names the keyword ones.
     """
 
-    __slots__ = ("fn", "template", "is_tensor", "params", "rng_state", "single")
+    __slots__ = ("fn", "template", "is_tensor", "keys", "params", "rng_state", "single")
 
-    def __init__(self, fn: Callable, args: tuple, params: list[Tensor], rng_state: Any) -> None:
+    def __init__(self, fn: Callable, args: tuple, kwargs: dict[str, Any], params: list[Tensor],
+                 rng_state: Any) -> None:
         self.fn = fn
-        self.is_tensor = tuple(isinstance(a, Tensor) for a in args)
-        self.template = tuple(None if t else a for a, t in zip(args, self.is_tensor))
+        self.keys = tuple(kwargs)
+        values = (*args, *kwargs.values())
+        self.is_tensor = tuple(isinstance(a, Tensor) for a in values)
+        self.template = tuple(None if t else a for a, t in zip(values, self.is_tensor))
         self.params = params
         self.rng_state = rng_state
         self.single = True
+
+    def call(self, values: list[Any]) -> Any:
+        """``fn`` on the arguments ``values`` (positional then keyword, as in ``template``)."""
+        n = len(values) - len(self.keys)
+        return self.fn(*values[:n], **dict(zip(self.keys, values[n:])))
 
 
 class _Checkpoint(Function):
@@ -45,7 +54,7 @@ class _Checkpoint(Function):
         call_args = [Tensor._make(a, False, None, 0) if is_t else a
                      for a, is_t in zip(user, plan.is_tensor)]
         with grad_mode.no_grad():
-            out = plan.fn(*call_args)
+            out = plan.call(call_args)
         plan.single = isinstance(out, Tensor)
         outs = (out,) if plan.single else tuple(out)
         for i, o in enumerate(outs):
@@ -79,7 +88,7 @@ class _Checkpoint(Function):
             rng.bit_generator.state = plan.rng_state
         try:
             with grad_mode.enable_grad():
-                out = plan.fn(*call_args)
+                out = plan.call(call_args)
         finally:
             rng.bit_generator.state = current
         outs = (out,) if isinstance(out, Tensor) else tuple(out)
@@ -87,8 +96,12 @@ class _Checkpoint(Function):
         wrt = inputs + plan.params
         _check_closure(outs, wrt)
         pairs = [(o, g) for o, g in zip(outs, grads) if o.requires_grad]
-        got = iter(engine.grad([o for o, _ in pairs], wrt, [g for _, g in pairs],
-                               allow_unused=True) if pairs and wrt else (None,) * len(wrt))
+        # The leaves' hooks (a parameter's) run once, in the outer pass these gradients
+        # go on to, not here as well.
+        got = iter(engine.captured_grads([o for o, _ in pairs], wrt, [g for _, g in pairs],
+                                         retain_graph=False, create_graph=False,
+                                         leaf_hooks=False)
+                   if pairs and wrt else (None,) * len(wrt))
         result: list[Any] = [None]
         for a, is_t in zip(call_args, plan.is_tensor):
             result.append(next(got) if is_t and a.requires_grad else None)
@@ -109,15 +122,22 @@ def _check_closure(outs: tuple, wrt: list[Tensor]) -> None:
 
 
 def checkpoint(fn: Callable[..., Any], *args: Any, params: Iterable[Tensor] | None = None,
-               preserve_rng_state: bool = True) -> Any:
-    """Run ``fn(*args)`` keeping only its inputs; recompute its activations in backward.
+               preserve_rng_state: bool = True, use_reentrant: bool | None = None,
+               **kwargs: Any) -> Any:
+    """Run ``fn(*args, **kwargs)`` keeping only its inputs; recompute its activations in
+    backward.
 
-    ``fn`` returns a Tensor or a tuple of Tensors. Tensors it uses without
+    ``fn`` returns a Tensor or a tuple of Tensors; it runs under ``no_grad()`` in
+    the forward and is run again, recording, in backward. Tensors it uses without
     receiving them as arguments (a layer's weights) must be leaves listed in
     ``params``; when ``fn`` is an ``nn.Module`` its ``parameters()`` are used.
     With ``preserve_rng_state`` the recomputation sees the same random numbers
-    (the same dropout mask) as the forward. Gradients of gradients
-    (``create_graph=True``) cannot go through a checkpoint.
+    (the same dropout mask) as the forward, drawn from the global generator
+    (``ag.manual_seed``; a generator passed as ``rng=`` is not replayed, as in
+    PyTorch). Gradients of gradients (``create_graph=True``) cannot go through a
+    checkpoint. ``use_reentrant`` is accepted for PyTorch compatibility
+    (``torch.utils.checkpoint.checkpoint(fn, x, use_reentrant=False)`` ports as is);
+    either value behaves as described here.
 
     >>> h = ag.checkpoint(block, x)      # block's activations are not stored
     """
@@ -129,4 +149,5 @@ def checkpoint(fn: Callable[..., Any], *args: Any, params: Iterable[Tensor] | No
             raise ValueError("checkpoint: params must be leaf tensors (parameters); pass a "
                              "computed tensor as an argument of fn instead")
     rng_state = creation.get_rng().bit_generator.state if preserve_rng_state else None
-    return _Checkpoint.apply(_Plan(fn, args, extra, rng_state), *args, *extra)
+    plan = _Plan(fn, args, kwargs, extra, rng_state)
+    return _Checkpoint.apply(plan, *args, *kwargs.values(), *extra)

@@ -7,13 +7,16 @@ buffer. Each node runs once, so a node used several times gets the sum of its
 gradients, and graphs of any depth (a chain of 100,000 ops) are fine.
 
 Without ``retain_graph`` each node frees its saved tensors after it runs; a
-second backward through it then raises an error saying so. With
+second backward through it then raises an error saying so. ``grad()`` and
+``backward(inputs=...)`` run only the nodes on a path to the tensors asked for,
+as PyTorch does: the rest of the graph is neither computed nor freed. With
 ``create_graph`` the backward formulas run with grad mode on, so the pass is
 itself recorded and can be differentiated again.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from typing import Any
 
@@ -84,6 +87,7 @@ def _root_gradient(root: Tensor, gradient: Any, who: str, position: int | None) 
 
 
 def _count_dependencies(roots: Sequence[Context]) -> dict[Context, int]:
+    """How many edges lead into each node reachable from ``roots``."""
     deps: dict[Context, int] = {}
     start = set(roots)  # walked from the start: never pushed again when reached
     stack = list(roots)
@@ -102,6 +106,36 @@ def _count_dependencies(roots: Sequence[Context]) -> dict[Context, int]:
                 else:
                     deps[parent] = count + 1
     return deps
+
+
+def _needed_nodes(nodes: set[Context], capture: dict, owners: set[Context]) -> set[Context]:
+    """For ``grad()``: of the graph's ``nodes``, those whose backward must run.
+
+    A node must run when one of its edges leads to a captured leaf, to the node of a
+    captured intermediate (``owners``), or to a node that must run; every node feeding
+    gradient into one of these must then run too, so their buffers are complete when
+    they are reached.
+    """
+    needed = set()
+    children: dict[Context, list[Context]] = {}  # node -> the nodes its gradient comes from
+    for node in nodes:
+        for edge in node.next_edges:
+            if edge is None:
+                continue
+            if type(edge[0]) is Context:
+                children.setdefault(edge[0], []).append(node)
+                hit = edge[0] in owners
+            else:
+                hit = id(edge[0]) in capture
+            if hit:
+                needed.add(node)
+    frontier = list(needed)
+    while frontier:
+        for child in children.get(frontier.pop(), ()):
+            if child not in needed:
+                needed.add(child)
+                frontier.append(child)
+    return needed
 
 
 def _check_grad(node: Context, g: Any, shape: tuple, dtype: np.dtype, edge: tuple) -> Tensor:
@@ -127,19 +161,21 @@ class _Accumulator:
     A leaf with hooks collects the gradients of all its uses first: its hooks run once,
     on the total, when the pass ends (``flush``), as PyTorch's do. With ``capture``
     (``grad()``, ``backward(inputs=...)``) only the captured leaves get anything, and
-    only their hooks run.
+    only their hooks run; without ``leaf_hooks`` none do (a checkpoint's inner pass,
+    whose gradients reach the leaves, and their hooks, through the outer pass).
     """
 
-    def __init__(self, create_graph: bool, capture: dict | None) -> None:
+    def __init__(self, create_graph: bool, capture: dict | None, leaf_hooks: bool = True) -> None:
         self.create_graph = create_graph
         self.capture = capture
+        self.leaf_hooks = leaf_hooks
         self.owned: set[int] = set()  # ids of arrays held elsewhere: a leaf's .grad copies them
         self.hooked: dict[int, list] = {}  # id(leaf) -> [leaf, summed gradient]
 
     def leaf(self, leaf: Tensor, g: Tensor) -> None:
         if self.capture is not None and id(leaf) not in self.capture:
             return
-        if leaf._hooks:
+        if leaf._hooks and self.leaf_hooks:
             pending = self.hooked.get(id(leaf))
             if pending is None:
                 self.hooked[id(leaf)] = [leaf, g]
@@ -204,14 +240,16 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> No
 
 def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph: bool,
                  create_graph: bool, capture: dict | None = None,
-                 capture_nodes: dict | None = None) -> None:
+                 capture_nodes: dict | None = None, leaf_hooks: bool = True) -> None:
     """Propagate ``grads`` from ``roots`` through the graph.
 
     ``capture`` maps ``id(leaf)`` to a slot filled with that leaf's gradient
     instead of accumulating into ``.grad`` (used by ``grad()``); ``capture_nodes``
-    maps ``(node, output_index)`` to a slot for non-leaf inputs.
+    maps ``(node, output_index)`` to a slot for non-leaf inputs. With ``capture``,
+    only the nodes on a path to a captured tensor run (and are freed). Without
+    ``leaf_hooks`` the hooks of leaves do not run.
     """
-    acc = _Accumulator(create_graph, capture)
+    acc = _Accumulator(create_graph, capture, leaf_hooks)
     buffers: dict[Context, list] = {}
     start: list[Context] = []
     for root, g in zip(roots, grads):
@@ -228,7 +266,20 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
         i = root._output_index
         buf[i] = g if buf[i] is None else buf[i] + g
         acc.owned.add(id(g.data))
-    deps = _count_dependencies(start)
+    if capture is None:
+        deps = _count_dependencies(start)
+        idle: list[Context] = []
+    else:
+        deps = _count_dependencies(start)
+        owners = {node for node, _ in capture_nodes or ()}
+        needed = _needed_nodes({*start, *deps}, capture, owners)
+        # A node grad() does not need never becomes ready (one dependency too many), so
+        # it is neither run nor freed; a captured intermediate among them takes its
+        # gradient from its buffer once the pass is over.
+        for node in {*start, *deps}:
+            if node not in needed:
+                deps[node] = deps.get(node, 0) + 1
+        idle = [node for node in owners if node not in needed]
     ready = [n for n in start if deps.get(n, 0) == 0]
     prev_mode = _grad_state.enabled
     _grad_state.enabled = create_graph
@@ -237,20 +288,9 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
             node = ready.pop()
             buf = buffers.pop(node)
             if node._hooks:
-                for index, hooks in node._hooks.items():
-                    if buf[index] is None:
-                        continue
-                    for hook in hooks:
-                        new = hook(buf[index])
-                        if new is not None:
-                            buf[index] = new
-                    # retain_grad or the hook may keep it: a leaf's .grad must not share it
-                    acc.owned.add(id(buf[index].data))
+                _run_hooks(node, buf, acc)
             if capture_nodes:
-                for index in range(len(buf)):
-                    key = (node, index)
-                    if key in capture_nodes and buf[index] is not None:
-                        capture_nodes[key] = buf[index]
+                _capture(node, buf, capture_nodes)
             if len(buf) == 1 and buf[0] is not None and not node._released:
                 in_grads = node.fn.backward(node, buf[0])
                 if type(in_grads) is not tuple or len(in_grads) != len(node.next_edges):
@@ -291,9 +331,35 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
                 extra = node.__dict__
                 if extra:
                     extra.clear()
+        for node in idle:
+            if node in buffers:
+                if node._hooks:
+                    _run_hooks(node, buffers[node], acc)
+                _capture(node, buffers[node], capture_nodes)
         acc.flush()
     finally:
         _grad_state.enabled = prev_mode
+
+
+def _run_hooks(node: Context, buf: list, acc: _Accumulator) -> None:
+    """Run the hooks on the gradients ``buf`` of ``node``'s outputs; a hook may replace one."""
+    for index, hooks in node._hooks.items():
+        if buf[index] is None:
+            continue
+        for hook in hooks:
+            new = hook(buf[index])
+            if new is not None:
+                buf[index] = new
+        # retain_grad or the hook may keep it: a leaf's .grad must not share it
+        acc.owned.add(id(buf[index].data))
+
+
+def _capture(node: Context, buf: list, capture_nodes: dict) -> None:
+    """Fill the slots of ``capture_nodes`` (``grad()``'s intermediates) ``node`` owns."""
+    for index in range(len(buf)):
+        key = (node, index)
+        if key in capture_nodes and buf[index] is not None:
+            capture_nodes[key] = buf[index]
 
 
 def _call_backward(node: Context, buf: list) -> tuple:
@@ -333,12 +399,27 @@ def _checked_result(node: Context, result: Any) -> tuple:
     return result
 
 
+def _check_inputs(ins: tuple, who: str, name: str) -> None:
+    """``ins`` are Tensors that require grad; ``who`` and ``name`` word the errors."""
+    for i, t in enumerate(ins):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"{who}: {name} {i} has type {type(t).__name__}, not Tensor; pass "
+                            "the tensors to differentiate with respect to")
+        if not t.requires_grad:
+            raise RuntimeError(
+                f"{who}: {name} {i} does not require grad, so it has no gradient; create it "
+                "with requires_grad=True (or leave it out)"
+            )
+
+
 def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
              create_graph: bool = False, inputs: Any = None) -> None:
     """Accumulate into the leaves' ``.grad`` the gradient of ``tensors``.
 
     ``grad_tensors`` gives the vector for each non-scalar output. With
-    ``inputs``, only those tensors' ``.grad`` are accumulated.
+    ``inputs`` (a Tensor or a non-empty sequence of them), only those tensors'
+    ``.grad`` are accumulated and only the part of the graph leading to them
+    runs.
     """
     roots = _as_tuple(tensors)
     grads_in = _given_gradients(len(roots), grad_tensors, "backward()")
@@ -361,6 +442,11 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
         retain_graph = create_graph
     if inputs is not None:
         targets = _as_tuple(inputs)
+        if not targets:
+            raise RuntimeError("backward(): inputs is empty, so no gradient would be "
+                               "accumulated; pass the tensors whose .grad you want, or "
+                               "inputs=None for every leaf")
+        _check_inputs(targets, "backward()", "inputs")
         results = grad(roots, targets, grads, retain_graph=retain_graph,
                        create_graph=create_graph, allow_unused=True)
         owned: set[int] = set()
@@ -372,25 +458,33 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
 
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
-         create_graph: bool = False, allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """Return the gradients of ``outputs`` with respect to ``inputs`` as a tuple.
 
-    As ``torch.autograd.grad``: leaves' ``.grad`` are left untouched; with
-    ``create_graph=True`` the results carry a graph of their own, so they can be
-    differentiated again (gradients of gradients).
+    As ``torch.autograd.grad``: leaves' ``.grad`` are left untouched; only the
+    part of the graph leading to ``inputs`` runs (the rest is neither computed
+    nor freed); with ``create_graph=True`` the results carry a graph of their
+    own, so they can be differentiated again (gradients of gradients);
+    ``retain_graph`` defaults to ``create_graph``. An input the outputs do not
+    depend on is an error unless ``allow_unused=True`` (it then gets None) or
+    ``materialize_grads=True`` (it gets zeros; ``allow_unused`` then defaults to
+    True). ``only_inputs`` is accepted and ignored, as in PyTorch, where it is
+    deprecated.
     """
+    if not only_inputs:
+        warnings.warn("grad(): only_inputs is deprecated and ignored (as in PyTorch); to "
+                      "accumulate gradients into other leaves' .grad use backward()",
+                      FutureWarning, stacklevel=2)
+    if materialize_grads and allow_unused is False:
+        raise ValueError("grad(): materialize_grads=True gives zeros for unused inputs, which "
+                         "contradicts allow_unused=False; pass allow_unused=True or leave it "
+                         "out")
+    allow_unused = bool(allow_unused) or materialize_grads
     outs = _as_tuple(outputs)
     ins = _as_tuple(inputs)
     gos = _given_gradients(len(outs), grad_outputs, "grad()")
-    for i, t in enumerate(ins):
-        if not isinstance(t, Tensor):
-            raise TypeError(f"grad(): input {i} has type {type(t).__name__}, not Tensor; pass "
-                            "the tensors to differentiate with respect to")
-        if not t.requires_grad:
-            raise RuntimeError(
-                f"grad(): input {i} does not require grad; create it with "
-                "requires_grad=True"
-            )
+    _check_inputs(ins, "grad()", "input")
     for i, o in enumerate(outs):
         if not isinstance(o, Tensor):
             raise TypeError(f"grad(): output {i} has type {type(o).__name__}, not Tensor; pass "
@@ -403,21 +497,33 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     grads = [_root_gradient(o, g, "grad()", i) for i, (o, g) in enumerate(zip(outs, gos))]
     if retain_graph is None:
         retain_graph = create_graph
-    capture = {id(t): None for t in ins if t.grad_fn is None}
-    capture_nodes = {(t.grad_fn, t._output_index): None for t in ins if t.grad_fn is not None}
-    run_backward(outs, grads, retain_graph, create_graph, capture, capture_nodes)
     results = []
-    for i, t in enumerate(ins):
-        if t.grad_fn is None:
-            g = capture[id(t)]
-        else:
-            g = capture_nodes[(t.grad_fn, t._output_index)]
-        if g is None and not allow_unused:
-            raise RuntimeError(
-                f"grad(): input {i} was not used to compute the outputs. Pass "
-                "allow_unused=True to get None for it."
-            )
-        if g is not None and not create_graph and g.requires_grad:
+    for i, (t, g) in enumerate(zip(ins, captured_grads(outs, ins, grads, retain_graph,
+                                                       create_graph))):
+        if g is None:
+            if not allow_unused:
+                raise RuntimeError(
+                    f"grad(): input {i} (shape {t.shape}) was not used to compute the outputs. "
+                    "Pass allow_unused=True to get None for it, or materialize_grads=True "
+                    "to get zeros."
+                )
+            if materialize_grads:
+                g = Tensor._make(np.zeros(t.shape, dtype=t.dtype), False, None, 0)
+        elif not create_graph and g.requires_grad:
             g = g.detach()
         results.append(g)
     return tuple(results)
+
+
+def captured_grads(outs: Sequence[Tensor], ins: Sequence[Tensor], grads: Sequence[Tensor],
+                   retain_graph: bool, create_graph: bool,
+                   leaf_hooks: bool = True) -> list[Tensor | None]:
+    """The gradients of ``outs`` (seeded with ``grads``) reaching ``ins``, None where none
+    does: ``grad()`` without its checks. ``leaf_hooks=False`` leaves the hooks of leaves
+    to a later pass (a checkpoint's recomputation hands its gradients on to the outer one).
+    """
+    capture = {id(t): None for t in ins if t.grad_fn is None}
+    capture_nodes = {(t.grad_fn, t._output_index): None for t in ins if t.grad_fn is not None}
+    run_backward(outs, grads, retain_graph, create_graph, capture, capture_nodes, leaf_hooks)
+    return [capture[id(t)] if t.grad_fn is None else capture_nodes[(t.grad_fn, t._output_index)]
+            for t in ins]

@@ -141,3 +141,83 @@ def test_saved_bytes_counts_each_activation_once_and_drops_after_backward():
     assert saved_bytes(loss) == 800
     loss.backward()
     assert saved_bytes(loss) == 0
+
+
+def test_a_parameters_hook_runs_once_on_its_gradient():
+    w = ag.tensor([0.3, -1.2, 0.5], dtype=np.float64, requires_grad=True)
+    x = ag.tensor([1.0, 2.0, 3.0], dtype=np.float64, requires_grad=True)
+    calls = []
+
+    def double(g):
+        calls.append(g.data.copy())
+        return g * 2.0
+
+    w.register_hook(double)
+    ag.checkpoint(lambda t: t * w, x, params=[w]).sum().backward()
+    assert len(calls) == 1
+    np.testing.assert_array_equal(calls[0], x.data)
+    np.testing.assert_array_equal(w.grad.data, 2.0 * x.data)
+
+
+def test_use_reentrant_and_keyword_arguments_are_accepted_as_in_torch():
+    x = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    w = ag.tensor([3.0, 4.0], dtype=np.float64, requires_grad=True)
+
+    def fn(t, *, scale, shift):
+        return (t * scale + shift) ** 2
+
+    for use_reentrant in (False, True, None):
+        x.grad = w.grad = None
+        y = ag.checkpoint(fn, x, scale=w, shift=1.0, use_reentrant=use_reentrant)
+        y.sum().backward()
+        inner = x.data * w.data + 1.0
+        np.testing.assert_allclose(y.data, inner ** 2)
+        np.testing.assert_allclose(x.grad.data, 2 * inner * w.data)
+        np.testing.assert_allclose(w.grad.data, 2 * inner * x.data)  # a Tensor keyword arg
+
+
+def test_dropout_module_gets_the_same_mask_when_recomputed():
+    block = nn.Sequential(nn.Linear(6, 6), nn.Dropout(0.5), nn.Tanh()).double()
+    x = ag.tensor(np.random.default_rng(4).standard_normal((8, 6)), requires_grad=True)
+    grads = []
+    for checkpointed in (False, True):
+        block.zero_grad()
+        x.grad = None
+        ag.manual_seed(5)
+        (ag.checkpoint(block, x) if checkpointed else block(x)).sum().backward()
+        grads.append([x.grad.data.copy()] + [p.grad.data.copy() for p in block.parameters()])
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-15)
+
+
+def _nested_with_hook(lib):
+    """Nested checkpoints, a keyword argument and a hooked weight, in ag or torch."""
+    x = lib.tensor(np.array([0.3, -1.2, 0.5]), requires_grad=True)
+    w = lib.tensor(np.array([1.5, 0.5, -2.0]), requires_grad=True)
+    w.register_hook(lambda g: g * 3.0)
+    if lib is ag:
+        ck = ag.checkpoint
+
+        def inner(t, *, k):
+            return ag.sin(t * w) * k
+
+        def outer(t):
+            return ck(inner, t * 2.0, k=3.0, params=[w], use_reentrant=False) ** 2
+        y = ck(outer, x, params=[w], use_reentrant=False)
+    else:
+        from torch.utils.checkpoint import checkpoint as ck
+
+        def inner(t, *, k):
+            return lib.sin(t * w) * k
+
+        def outer(t):
+            return ck(inner, t * 2.0, k=3.0, use_reentrant=False) ** 2
+        y = ck(outer, x, use_reentrant=False)
+    y.sum().backward()
+    return x.grad.detach().numpy(), w.grad.detach().numpy()
+
+
+def test_nested_checkpoints_with_hooks_and_keywords_match_torch():
+    torch = pytest.importorskip("torch")
+    for ours, theirs in zip(_nested_with_hook(ag), _nested_with_hook(torch)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)

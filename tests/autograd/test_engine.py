@@ -553,3 +553,79 @@ def test_integer_and_bool_outputs_of_a_custom_function_do_not_require_grad() -> 
     assert not index.requires_grad and index.grad_fn is None and index.is_leaf
     value.sum().backward()
     assert x.grad.tolist() == [2.0, 2.0]
+
+
+def _intermediate_history_case(lib) -> tuple:
+    """grad() with respect to an intermediate, then a backward through its history."""
+    x = lib.tensor(np.array([0.3, -1.2, 0.5]), requires_grad=True)
+    h = x * x  # saves x: a second run of this node after freeing it would raise
+    (gh,) = (ag.grad if lib is ag else lib.autograd.grad)((h ** 2).sum(), h)
+    (h * 3.0).sum().backward()
+    return np.asarray(gh.detach().numpy()), np.asarray(x.grad.detach().numpy())
+
+
+def test_grad_runs_and_frees_only_the_graph_leading_to_its_inputs() -> None:
+    gh, gx = _intermediate_history_case(ag)
+    np.testing.assert_allclose(gh, 2 * np.array([0.3, -1.2, 0.5]) ** 2)
+    np.testing.assert_allclose(gx, 6 * np.array([0.3, -1.2, 0.5]))
+    # an output that does not lead to the inputs keeps its graph
+    x = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    z = ag.tensor([3.0, 4.0], dtype=np.float64, requires_grad=True)
+    w = (ag.exp(z) * z).sum()
+    ag.grad([(x * x).sum(), w], x)
+    w.backward()
+    np.testing.assert_allclose(z.grad.data, np.exp(z.data) * (z.data + 1))
+    # backward(inputs=...) likewise leaves the other branches to a later backward
+    a = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    b = ag.tensor([3.0, 4.0], dtype=np.float64, requires_grad=True)
+    hb = b * b
+    (a * hb).sum().backward(inputs=[a])
+    (hb * 1.0).sum().backward()
+    np.testing.assert_array_equal(a.grad.data, hb.data)
+    np.testing.assert_array_equal(b.grad.data, 2 * b.data)
+    # hooks of tensors upstream of grad()'s input do not run: their nodes are not reached
+    seen = []
+    h0 = x * x
+    h0.register_hook(lambda g: seen.append("h0"))
+    h1 = h0 * 1.0
+    h1.register_hook(lambda g: seen.append("h1"))
+    ag.grad((h1 * h1).sum(), h1)
+    assert seen == ["h1"]
+
+
+def test_grad_of_an_intermediate_matches_torch() -> None:
+    torch = pytest.importorskip("torch")
+    for ours, theirs in zip(_intermediate_history_case(ag), _intermediate_history_case(torch)):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_gradgradcheck_of_a_non_leaf_input_reuses_its_history() -> None:
+    x = ag.tensor([0.3, -0.7, 1.1], dtype=np.float64, requires_grad=True)
+    assert ag.gradgradcheck(lambda h: h ** 3, [x * 2.0])
+
+
+def test_grad_accepts_only_inputs_and_materialize_grads_as_torch_does() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    unused = ag.tensor([5.0], requires_grad=True)
+    (g,) = ag.grad((x * x).sum(), x, only_inputs=True)
+    np.testing.assert_allclose(g.data, [2.0, 4.0])
+    with pytest.warns(FutureWarning, match="only_inputs is deprecated and ignored"):
+        ag.grad((x * x).sum(), x, only_inputs=False)
+    gx, gu = ag.grad((x * x).sum(), [x, unused], materialize_grads=True)
+    assert gu.shape == (1,) and gu.tolist() == [0.0] and gu.dtype == unused.dtype
+    with pytest.raises(ValueError, match="materialize_grads=True .* allow_unused=False"):
+        ag.grad((x * x).sum(), [x, unused], allow_unused=False, materialize_grads=True)
+    with pytest.raises(RuntimeError, match=r"input 1 \(shape \(1,\)\) was not used.*"
+                                           "materialize_grads=True"):
+        ag.grad((x * x).sum(), [x, unused])
+
+
+def test_backward_inputs_errors_name_backward() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"^backward\(\): inputs is empty"):
+        (x * x).sum().backward(inputs=[])
+    assert x.grad is None
+    with pytest.raises(RuntimeError, match=r"^backward\(\): inputs 1 does not require grad"):
+        (x * x).sum().backward(inputs=[x, ag.tensor([1.0])])
+    with pytest.raises(TypeError, match=r"^backward\(\): inputs 0 has type float"):
+        (x * x).sum().backward(inputs=[1.0])
