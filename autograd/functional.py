@@ -62,9 +62,31 @@ def _outputs(func: Callable, inputs: tuple[Tensor, ...], fn: str) -> tuple[bool,
     return _tuple(result, "output", fn)
 
 
+def _check_outputs(outs: tuple[Tensor, ...], strict: bool, fn: str) -> None:
+    """With ``strict``, every output must be computed differentiably from the inputs."""
+    if not strict:
+        return
+    for i, o in enumerate(outs):
+        if not o.requires_grad:
+            raise RuntimeError(
+                f"{fn}: output {i} of func does not require grad: it is not computed from "
+                "the inputs in a differentiable way (a constant, a detached or integer "
+                "result), which strict=True forbids; pass strict=False to get zeros for it"
+            )
+
+
+_LINEAR = ("so the result could not be differentiated again, which strict=True forbids with "
+           "create_graph=True; pass strict=False, or create_graph=False")
+
+
 def _grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, create_graph: bool,
-          strict: bool, fn: str) -> tuple[Tensor, ...]:
-    """Σ grad_outputs·outputs differentiated w.r.t. inputs, zeros for unused inputs."""
+          strict: bool, unused: str, constant: str | None = None) -> tuple[Tensor, ...]:
+    """Σ grad_outputs·outputs differentiated w.r.t. inputs, zeros for unused inputs.
+
+    With ``strict``, an unused input raises ``unused.format(i=...)``; with ``strict``
+    and ``create_graph``, a result that does not depend on the inputs (nothing to
+    differentiate again) raises ``constant.format(i=...)`` when ``constant`` is given.
+    """
     pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o.requires_grad]
     if pairs:
         grads = engine.grad([o for o, _ in pairs], inputs, [g for _, g in pairs],
@@ -75,11 +97,17 @@ def _grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, create_graph: bool
     for i, (g, t) in enumerate(zip(grads, inputs)):
         if g is None:
             if strict:
-                raise RuntimeError(f"{fn}: the output does not depend on input {i} (strict="
-                                   "True); pass strict=False to get zeros")
+                raise RuntimeError(unused.format(i=i))
             g = Tensor._make(np.zeros(t.shape, dtype=t.dtype), False, None, 0)
+        elif strict and create_graph and constant is not None and not g.requires_grad:
+            raise RuntimeError(constant.format(i=i))
         result.append(g if create_graph else g.detach())
     return tuple(result)
+
+
+def _unused(fn: str) -> str:
+    return (f"{fn}: the output does not depend on input {{i}} (strict=True); pass "
+            "strict=False to get zeros")
 
 
 def _vectors(v: Any, like: tuple[Tensor, ...], what: str, fn: str) -> tuple[Tensor, ...]:
@@ -108,13 +136,19 @@ def vjp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: b
     """Vector-Jacobian product ``vᵀ J``: returns ``(func(*inputs), vᵀ ∂func/∂inputs)``.
 
     ``v`` has the outputs' shapes (it may be omitted for a one-element output);
-    the result has the inputs' shapes. This is one backward pass.
+    the result has the inputs' shapes. This is one backward pass. With
+    ``strict=True``, an output not computed from the inputs or an input the
+    outputs do not depend on raises (and, with ``create_graph=True``, so does a
+    result that does not depend on the inputs), as in PyTorch.
     """
     in_tuple, ins = _tuple(inputs, "input", "vjp")
     xs = _prepare(ins, create_graph, "vjp")
     out_tuple, outs = _outputs(func, xs, "vjp")
+    _check_outputs(outs, strict, "vjp")
     vs = _vectors(v, outs, "output", "vjp")
-    grads = _grad(outs, xs, vs, create_graph, strict, "vjp")
+    grads = _grad(outs, xs, vs, create_graph, strict, _unused("vjp"),
+                  f"vjp: the Jacobian does not depend on input {{i}} (func is linear in it), "
+                  f"{_LINEAR}")
     return _untuple(out_tuple, _detach_all(outs, create_graph)), _untuple(in_tuple, grads)
 
 
@@ -124,24 +158,29 @@ def jvp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: b
 
     ``v`` has the inputs' shapes (it may be omitted for a one-element input); the
     result has the outputs' shapes. Computed by two backward passes (the
-    double-vjp trick: ``J v = ∂(uᵀJ v)/∂u``).
+    double-vjp trick: ``J v = ∂(uᵀJ v)/∂u``). ``strict`` as in ``vjp``.
     """
     in_tuple, ins = _tuple(inputs, "input", "jvp")
     vs = _vectors(v, ins, "input", "jvp")
     xs = _prepare(ins, create_graph, "jvp")
     out_tuple, outs = _outputs(func, xs, "jvp")
-    result = _jvp(outs, xs, vs, create_graph, strict)
+    _check_outputs(outs, strict, "jvp")
+    result = _jvp(outs, xs, vs, create_graph, strict, "jvp")
     return _untuple(out_tuple, _detach_all(outs, create_graph)), _untuple(out_tuple, result)
 
 
-def _jvp(outs: tuple, xs: tuple, vs: tuple, create_graph: bool,
-         strict: bool) -> tuple[Tensor, ...]:
+def _jvp(outs: tuple, xs: tuple, vs: tuple, create_graph: bool, strict: bool,
+         fn: str) -> tuple[Tensor, ...]:
     us = tuple(Tensor._make(np.zeros(o.shape, dtype=o.dtype), False, None, 0)
                .requires_grad_(True) for o in outs)
     with grad_mode.enable_grad():
-        g = _grad(outs, xs, us, True, strict, "jvp")
+        g = _grad(outs, xs, us, True, strict, _unused(fn))
     # g = Jᵀu is linear in u: its vjp with v, taken with respect to u, is J v.
-    return _grad(g, us, vs, create_graph, False, "jvp")
+    return _grad(g, us, vs, create_graph, strict,
+                 f"{fn}: output {{i}} does not depend on any input (strict=True); pass "
+                 "strict=False to get zeros",
+                 f"{fn}: the Jacobian of output {{i}} does not depend on the inputs (func is "
+                 f"linear), {_LINEAR}")
 
 
 def _one_hot(shape: tuple, dtype: Any, k: int) -> Tensor:
@@ -168,24 +207,37 @@ def jacobian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = Fals
 
     ``strategy='reverse-mode'`` computes it a row at a time, one vjp per output
     element; ``'forward-mode'`` a column at a time, one jvp per input element
-    (cheaper when the inputs are fewer than the outputs). ``vectorize`` is
-    accepted for PyTorch compatibility: without vmap the rows are always
-    computed one product at a time, which gives the same result.
+    (cheaper when the inputs are fewer than the outputs; PyTorch needs
+    ``vectorize=True`` for it, graphgrad does not). ``vectorize`` is accepted for
+    PyTorch compatibility: without vmap the rows are always computed one product
+    at a time, which gives the same result. ``strict`` as in ``vjp``.
     """
+    return _jacobian(func, inputs, create_graph, strict, strategy, "jacobian", "output {i}")
+
+
+def _jacobian(func: Callable[..., Any], inputs: Inputs, create_graph: bool, strict: bool,
+              strategy: str, fn: str, out_name: str) -> Any:
+    """``jacobian``; ``fn`` and ``out_name`` (with ``{i}``) word the strict errors."""
     if strategy not in ("reverse-mode", "forward-mode"):
-        raise ValueError(f"jacobian: strategy must be 'reverse-mode' or 'forward-mode', got "
+        raise ValueError(f"{fn}: strategy must be 'reverse-mode' or 'forward-mode', got "
                          f"{strategy!r}")
-    in_tuple, ins = _tuple(inputs, "input", "jacobian")
-    xs = _prepare(ins, create_graph, "jacobian")
-    out_tuple, outs = _outputs(func, xs, "jacobian")
+    in_tuple, ins = _tuple(inputs, "input", fn)
+    xs = _prepare(ins, create_graph, fn)
+    out_tuple, outs = _outputs(func, xs, fn)
+    _check_outputs(outs, strict, fn)
     table: list[list[Tensor]] = []
     if strategy == "reverse-mode":
         rows: list[list[list[Tensor]]] = []
-        for o in outs:
+        for i, o in enumerate(outs):
+            name = out_name.format(i=i)
             per_input: list[list[Tensor]] = [[] for _ in xs]
             for k in range(o.data.size):
                 e = _one_hot(o.shape, o.dtype, k)
-                grads = _grad((o,), xs, (e,), create_graph, strict, "jacobian")
+                grads = _grad((o,), xs, (e,), create_graph, strict,
+                              f"{fn}: {name} does not depend on input {{i}} (strict=True); "
+                              "pass strict=False to get zeros",
+                              f"{fn}: the derivative of {name} with respect to input {{i}} "
+                              f"does not depend on the inputs, {_LINEAR}")
                 for j, g in enumerate(grads):
                     per_input[j].append(g)
             rows.append(per_input)
@@ -199,12 +251,31 @@ def jacobian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = Fals
                 tangent = tuple(_one_hot(xx.shape, xx.dtype, k) if jj == j else
                                 Tensor._make(np.zeros(xx.shape, dtype=xx.dtype), False, None, 0)
                                 for jj, xx in enumerate(xs))
-                for i, col in enumerate(_jvp(outs, xs, tangent, create_graph, strict)):
+                for i, col in enumerate(_jvp(outs, xs, tangent, create_graph, strict, fn)):
                     cols[i][j].append(col)
         for i, o in enumerate(outs):
             table.append([_assemble(cols[i][j], o.shape + x.shape, -1, create_graph)
                           for j, x in enumerate(xs)])
     return _untuple(out_tuple, tuple(_untuple(in_tuple, tuple(row)) for row in table))
+
+
+def _scalar_output(outs: tuple, out_tuple: bool, fn: str) -> Tensor:
+    """The one-element Tensor that ``hessian``, ``vhp`` and ``hvp`` need ``func`` to return."""
+    if out_tuple or len(outs) != 1 or outs[0].data.size != 1:
+        got = (f"a tuple of {len(outs)}" if out_tuple else f"a Tensor of shape {outs[0].shape}")
+        raise RuntimeError(f"{fn}: func must return a single Tensor with one element (a "
+                           f"scalar such as loss.sum()), got {got}")
+    return outs[0]
+
+
+def _gradient(out: Tensor, xs: tuple[Tensor, ...], strict: bool, fn: str) -> tuple[Tensor, ...]:
+    """∂out/∂xs, recorded so it can be differentiated again (the first half of a Hessian)."""
+    with grad_mode.enable_grad():
+        return _grad((out,), xs, (Tensor._make(np.ones(out.shape, dtype=out.dtype), False,
+                                               None, 0),), True, strict, _unused(fn),
+                     f"{fn}: the gradient with respect to input {{i}} does not depend on the "
+                     "inputs (func is linear in it), so its Hessian is zero, which strict=True "
+                     "forbids; pass strict=False to get zeros")
 
 
 def hessian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = False,
@@ -215,43 +286,46 @@ def hessian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = False
 
     The Jacobian of the gradient: the gradient is taken with ``create_graph=True``
     and differentiated again (seed inventory §1.5: the Hessian of
-    ``x*y + x**2`` is ``[[2, 1], [1, 0]]``).
+    ``x*y + x**2`` is ``[[2, 1], [1, 0]]``). With ``strict=True`` a gradient that
+    does not depend on the inputs (func linear in one of them) raises, as in PyTorch.
     """
     in_tuple, ins = _tuple(inputs, "input", "hessian")
 
-    def scalar(*xs: Tensor) -> Tensor:
-        out = func(*xs)
-        if not isinstance(out, Tensor) or out.data.size != 1:
-            shape = out.shape if isinstance(out, Tensor) else type(out).__name__
-            raise RuntimeError(f"hessian: func must return a Tensor with one element, got "
-                               f"{shape}")
-        return out.reshape(())
-
     def gradient(*xs: Tensor) -> tuple[Tensor, ...]:
-        return jacobian(scalar, xs, create_graph=True, strict=strict)
+        out_tuple, outs = _outputs(func, xs, "hessian")
+        out = _scalar_output(outs, out_tuple, "hessian")
+        _check_outputs((out,), strict, "hessian")
+        return _gradient(out, xs, strict, "hessian")
 
-    h = jacobian(gradient, ins, create_graph=create_graph, strict=strict,
-                 strategy=outer_jacobian_strategy)
+    h = _jacobian(gradient, ins, create_graph, strict, outer_jacobian_strategy, "hessian",
+                  "the gradient for input {i}")
     return h if in_tuple else h[0][0]
 
 
 def vhp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``(func(*inputs), vᵀ H)`` for a scalar ``func``: the vjp of its gradient."""
-    in_tuple, ins = _tuple(inputs, "input", "vhp")
-    vs = _vectors(v, ins, "input", "vhp")
-    xs = _prepare(ins, True, "vhp")
-    _, outs = _outputs(func, xs, "vhp")
-    if len(outs) != 1 or outs[0].data.size != 1:
-        raise RuntimeError("vhp: func must return a Tensor with one element")
-    with grad_mode.enable_grad():
-        g = _grad(outs, xs, (Tensor._make(np.ones(outs[0].shape, dtype=outs[0].dtype), False,
-                                           None, 0),), True, strict, "vhp")
-    result = _grad(g, xs, vs, create_graph, strict, "vhp")
-    return _detach_all(outs, create_graph)[0], _untuple(in_tuple, result)
+    return _hessian_product(func, inputs, v, create_graph, strict, "vhp")
 
 
 def hvp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: bool = False,
         strict: bool = False) -> tuple[Any, Any]:
     """``(func(*inputs), H v)`` for a scalar ``func``; equal to ``vhp`` since H is symmetric."""
-    return vhp(func, inputs, v, create_graph, strict)
+    return _hessian_product(func, inputs, v, create_graph, strict, "hvp")
+
+
+def _hessian_product(func: Callable[..., Any], inputs: Inputs, v: Any, create_graph: bool,
+                     strict: bool, fn: str) -> tuple[Any, Any]:
+    in_tuple, ins = _tuple(inputs, "input", fn)
+    vs = _vectors(v, ins, "input", fn)
+    xs = _prepare(ins, True, fn)
+    out_tuple, outs = _outputs(func, xs, fn)
+    out = _scalar_output(outs, out_tuple, fn)
+    _check_outputs((out,), strict, fn)
+    g = _gradient(out, xs, strict, fn)
+    result = _grad(g, xs, vs, create_graph, strict,
+                   f"{fn}: the gradient does not depend on input {{i}} (strict=True); pass "
+                   "strict=False to get zeros",
+                   f"{fn}: the Hessian does not depend on input {{i}} (func is quadratic in "
+                   f"it), {_LINEAR}")
+    return _detach_all((out,), create_graph)[0], _untuple(in_tuple, result)

@@ -17,11 +17,14 @@ random projection at a time: J = Σ v ⊙ f(θ) with a fixed random v (v = 1 for
 one-element output, so the components are its own derivatives), which tests
 the whole vector-Jacobian product.
 
-Run it in float64: float32's 7 digits cannot resolve ε = 1e-7.
+Run it in float64: float32's 7 digits cannot resolve ε = 1e-7. Float32 inputs
+to check are refused; a float32 output gets a warning, and the report says the
+check is unreliable.
 """
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -35,8 +38,12 @@ GREAT = 1e-7
 BUG = 1e-3
 
 
-class GradcheckError(AssertionError):
-    """A gradient check failed; ``report`` holds the details."""
+class GradcheckError(RuntimeError, AssertionError):
+    """A gradient check failed; ``report`` holds the details.
+
+    A ``RuntimeError`` as PyTorch's ``GradcheckError`` is, and an ``AssertionError``
+    so a failed check reads as a failed assertion in tests.
+    """
 
     def __init__(self, report: GradcheckReport) -> None:
         super().__init__(str(report))
@@ -66,7 +73,8 @@ class GradcheckReport:
     ``'atol'`` for a check that passed only because every component was within the
     absolute tolerance ``atol`` while the relative difference reads as a bug (gradients
     too small for ``atol`` to judge); ``worst`` lists the components with the largest
-    discrepancy.
+    discrepancy; ``note`` says why the check is unreliable, when it is (an output
+    computed in float32).
     """
 
     passed: bool
@@ -80,6 +88,7 @@ class GradcheckReport:
     atol: float = 1e-5
     rtol: float = 1e-3
     largest: float = 0.0  # the largest |component|, analytic or numeric
+    note: str = ""
 
     def __bool__(self) -> bool:
         return self.passed
@@ -101,6 +110,8 @@ class GradcheckReport:
                 f"{self.relative_difference:.3e} ({self.verdict}; tolerance "
                 f"{self.tolerance:g}, eps {self.eps:g})"
             ]
+        if self.note:
+            lines.append(self.note)
         if self.worst:
             lines.append("worst components (input, index, analytic, numeric):")
             for d in self.worst:
@@ -164,13 +175,45 @@ def _as_inputs(inputs: Any) -> tuple[Tensor, ...]:
     return tuple(inputs)
 
 
-def _outputs(fn: Callable, inputs: Sequence[Any]) -> tuple[Tensor, ...]:
+def _outputs(fn: Callable, inputs: Sequence[Any], kind: str) -> tuple[Tensor, ...]:
+    """``fn(*inputs)`` as a tuple of Tensors (``None`` outputs left out)."""
     out = fn(*inputs)
-    return (out,) if isinstance(out, Tensor) else tuple(o for o in out if o is not None)
+    if isinstance(out, Tensor):
+        return (out,)
+    if not isinstance(out, (tuple, list)):
+        raise TypeError(f"{kind}: fn must return a Tensor or a tuple of Tensors, got "
+                        f"{type(out).__name__}")
+    for i, o in enumerate(out):
+        if o is not None and not isinstance(o, Tensor):
+            raise TypeError(f"{kind}: output {i} of fn has type {type(o).__name__}, not "
+                            "Tensor; return Tensors only (wrap a constant with ag.tensor)")
+    return tuple(o for o in out if o is not None)
+
+
+def _differentiable(outs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
+    """The outputs backward reaches: those that require grad (not integer, not constant)."""
+    return tuple(o for o in outs if o.requires_grad)
+
+
+def _precision_note(outs: tuple[Tensor, ...], eps: float, kind: str, stacklevel: int) -> str:
+    """A warning, also returned for the report, when an output is not float64: its
+    rounding swamps the finite differences, so the numeric gradient is unreliable."""
+    low = [(i, o.dtype) for i, o in enumerate(outs)
+           if o.requires_grad and o.dtype not in (np.float64, np.complex128)]
+    if not low:
+        return ""
+    which = ", ".join(f"output {i} is {d}" for i, d in low)
+    note = (f"{kind} is unreliable: {which}, whose rounding swamps finite differences with "
+            f"eps={eps:g}; compute fn in float64 (e.g. model.double(), float64 constants)")
+    warnings.warn(note, UserWarning, stacklevel=stacklevel + 1)
+    return note
 
 
 def _checked_inputs(inputs: tuple, eps: float, kind: str) -> list[int]:
     """The positions of the inputs to check: those that require grad, all float64."""
+    if not np.isfinite(eps) or eps <= 0:
+        raise ValueError(f"{kind}: eps must be a positive step (the finite differences divide "
+                         f"by 2·eps), got {eps!r}; the default is 1e-7")
     wrt = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not wrt:
         raise ValueError(
@@ -189,9 +232,12 @@ def _checked_inputs(inputs: tuple, eps: float, kind: str) -> list[int]:
 
 def _check(fn: Callable, inputs: tuple[Tensor, ...], wrt: list[int], eps: float, atol: float,
            rtol: float, tolerance: float, raise_exception: bool, n_worst: int, order: int,
-           rng: np.random.Generator) -> GradcheckReport:
+           rng: np.random.Generator, note: str = "") -> GradcheckReport:
+    kind = "gradgradcheck" if order == 2 else "gradcheck"
     with grad_mode.enable_grad():
-        outs = _outputs(fn, inputs)
+        outs = _outputs(fn, inputs, kind)
+    if order == 1:
+        note = _precision_note(outs, eps, kind, stacklevel=3)  # gradcheck's caller
     # A one-element output is checked as it is, so the components reported are its
     # derivatives (the course's numbers); larger outputs through a random projection.
     projections = [np.ones(o.shape) if o.data.size == 1 else rng.standard_normal(o.shape)
@@ -199,7 +245,7 @@ def _check(fn: Callable, inputs: tuple[Tensor, ...], wrt: list[int], eps: float,
 
     def objective() -> float:
         with grad_mode.set_grad_enabled(order == 2):
-            values = _outputs(fn, inputs)
+            values = _outputs(fn, inputs, kind)
         return float(sum(np.sum(p * v.data) for p, v in zip(projections, values)))
 
     diff_outs = [(o, p) for o, p in zip(outs, projections) if o.requires_grad]
@@ -237,7 +283,7 @@ def _check(fn: Callable, inputs: tuple[Tensor, ...], wrt: list[int], eps: float,
     comps.sort(key=lambda d: -d.difference)
     largest = float(max(np.max(np.abs(a)), np.max(np.abs(n)))) if a.size else 0.0
     report = GradcheckReport(passed, rel, verdict, comps[:n_worst], per_input, order, eps,
-                             tolerance, atol, rtol, largest)
+                             tolerance, atol, rtol, largest, note)
     if raise_exception and not passed:
         raise GradcheckError(report)
     return report
@@ -270,28 +316,38 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
     """Check second derivatives: gradcheck of the map ``inputs -> grad(fn(inputs)·v)``.
 
     The first-order gradients are computed with ``create_graph=True`` and their
-    own gradient is compared with finite differences of them.
+    own gradient is compared with finite differences of them. ``v`` is
+    ``grad_outputs``, one Tensor per differentiable output of ``fn`` (integer and
+    constant outputs have none, as in PyTorch), or random when it is None.
     """
     inputs = _as_inputs(inputs)
     positions = _checked_inputs(inputs, eps, "gradgradcheck")
     rng = np.random.default_rng(seed + 1)
     with grad_mode.enable_grad():
-        outs = _outputs(fn, inputs)
+        outs = _outputs(fn, inputs, "gradgradcheck")
+    note = _precision_note(outs, eps, "gradgradcheck", stacklevel=2)
+    diff = _differentiable(outs)
     if grad_outputs is None:
-        vs = [Tensor._wrap(rng.standard_normal(o.shape)) for o in outs]
+        vs = [Tensor._wrap(rng.standard_normal(o.shape)) for o in diff]
     else:
         vs = [g if isinstance(g, Tensor) else Tensor._wrap(np.asarray(g))
               for g in _as_inputs(grad_outputs)]
+        if len(vs) != len(diff):
+            raise ValueError(
+                f"gradgradcheck: grad_outputs has {len(vs)} tensor(s) but fn has {len(diff)} "
+                f"differentiable output(s) (shapes {[o.shape for o in diff]}); give one per "
+                "output that requires grad, leaving out integer and constant outputs"
+            )
     wrt = [inputs[i] for i in positions]
 
     def first_grads(*args: Any) -> tuple[Tensor, ...]:
-        outs = [o for o in _outputs(fn, args) if o.requires_grad]
+        outs = _differentiable(_outputs(fn, args, "gradgradcheck"))
         if not outs:
             return tuple(Tensor._wrap(np.zeros(t.shape)) for t in wrt)
         gs = engine.grad(outs, [a for a in args if isinstance(a, Tensor) and a.requires_grad],
-                         vs[:len(outs)], create_graph=True, allow_unused=True)
+                         vs, create_graph=True, allow_unused=True)
         return tuple(Tensor._wrap(np.zeros(t.shape)) if g is None else g
                      for g, t in zip(gs, wrt))
 
     return _check(first_grads, inputs, positions, eps, atol, rtol, tolerance,
-                  raise_exception, n_worst, 2, np.random.default_rng(seed))
+                  raise_exception, n_worst, 2, np.random.default_rng(seed), note)

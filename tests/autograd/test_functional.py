@@ -141,3 +141,78 @@ def test_parity_with_torch():
     for a, b, c in zip(hv1, hv2, vh1):
         np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-10)
         np.testing.assert_allclose(c.data, b.numpy(), rtol=1e-10)
+
+
+def test_hvp_and_hessian_errors_name_the_function_called():
+    with pytest.raises(RuntimeError, match=r"^hvp: v can be omitted only"):
+        AF.hvp(lambda a: (a ** 3).sum(), t64(A))
+    with pytest.raises(RuntimeError, match=r"^hvp: func must return a single Tensor with one "
+                                           r"element .* got a Tensor of shape \(2,\)"):
+        AF.hvp(lambda a: a ** 3, t64(A), t64(A))
+    with pytest.raises(RuntimeError, match=r"^vhp: func must return .* got a tuple of 1"):
+        AF.vhp(lambda a: ((a ** 3).sum(),), t64(A), t64(A))
+    with pytest.raises(RuntimeError, match=r"^hessian: .* got a tuple of 1"):
+        AF.hessian(lambda a: ((a ** 3).sum(),), t64(A))
+
+
+def _const(lib):
+    return lib.tensor(np.array([1.0, 2.0]))
+
+
+# (name, call(F, lib)) where torch.autograd.functional raises with strict=True; graphgrad must
+# too, naming the function (and not raise without strict, where the result has zeros).
+STRICT_CASES = [
+    ("vjp", "vjp", lambda F, lib: F.vjp(lambda x: _const(lib) * 2, _const(lib), _const(lib),
+                                        strict=True)),
+    ("vjp", "vjp second output constant",
+     lambda F, lib: F.vjp(lambda x: (x * x, _const(lib) * 2), _const(lib),
+                          (_const(lib), _const(lib)), strict=True)),
+    ("jvp", "jvp", lambda F, lib: F.jvp(lambda x: _const(lib) * 2, _const(lib), _const(lib),
+                                        strict=True)),
+    ("jacobian", "jacobian", lambda F, lib: F.jacobian(lambda x: _const(lib) * 2, _const(lib),
+                                                       strict=True)),
+    ("vjp", "vjp linear create_graph",
+     lambda F, lib: F.vjp(lambda x: x * 2, _const(lib), _const(lib), strict=True,
+                          create_graph=True)),
+    ("jvp", "jvp linear create_graph",
+     lambda F, lib: F.jvp(lambda x: x * 2, _const(lib), _const(lib), strict=True,
+                          create_graph=True)),
+    ("jacobian", "jacobian linear create_graph",
+     lambda F, lib: F.jacobian(lambda x: x * 2, _const(lib), strict=True, create_graph=True)),
+    ("hessian", "hessian linear",
+     lambda F, lib: F.hessian(lambda x: (x * 2).sum(), _const(lib), strict=True)),
+    ("hessian", "hessian quadratic create_graph",
+     lambda F, lib: F.hessian(lambda x: (x * x).sum(), _const(lib), strict=True,
+                              create_graph=True)),
+    ("hvp", "hvp linear",
+     lambda F, lib: F.hvp(lambda x: (x * 2).sum(), _const(lib), _const(lib), strict=True)),
+    ("vhp", "vhp quadratic create_graph",
+     lambda F, lib: F.vhp(lambda x: (x * x).sum(), _const(lib), _const(lib), strict=True,
+                          create_graph=True)),
+]
+
+
+@pytest.mark.parametrize("fn, name, call", STRICT_CASES, ids=[c[1] for c in STRICT_CASES])
+def test_strict_raises_where_torch_does(fn, name, call):
+    with pytest.raises(RuntimeError, match=f"^{fn}: .*strict"):
+        call(AF, ag)
+
+
+@pytest.mark.parametrize("fn, name, call", STRICT_CASES, ids=[c[1] for c in STRICT_CASES])
+def test_strict_cases_raise_in_torch_too(fn, name, call):
+    torch = pytest.importorskip("torch")
+    with pytest.raises(RuntimeError):
+        call(torch.autograd.functional, torch)
+
+
+def test_strict_accepts_what_torch_accepts():
+    # identity and a quadratic without create_graph: every output depends on every input
+    x = t64([1.0, 2.0])
+    _, g = AF.vjp(lambda a: a, x, x, strict=True)
+    np.testing.assert_array_equal(g.data, x.data)
+    j = AF.jacobian(lambda a: a * 2, x, strict=True)
+    np.testing.assert_array_equal(j.data, 2 * np.eye(2))
+    h = AF.hessian(lambda a: (a * a).sum(), x, strict=True)
+    np.testing.assert_array_equal(h.data, 2 * np.eye(2))
+    _, hv = AF.hvp(lambda a: (a ** 3).sum(), x, x, strict=True, create_graph=True)
+    np.testing.assert_allclose(hv.data, 6 * x.data * x.data)

@@ -186,3 +186,59 @@ def test_judge_gradient_is_the_rule_gradcheck_and_check_gradients_share() -> Non
     good = ag.judge_gradient(np.array([1.0, 2.0]), np.array([1.0, 2.0 + 1e-12]))
     assert good.passed and good.verdict == "great"
     assert not ag.judge_gradient(np.zeros(1), np.array([np.nan])).passed
+
+
+def test_gradgradcheck_pairs_grad_outputs_with_the_differentiable_outputs():
+    x = t64([0.3, -0.7, 1.1])
+    # an integer output before the differentiable one used to take its random vector
+    assert ag.gradgradcheck(lambda v: (ag.argmax(v), v ** 3), [x])
+    v = t64([1.0, 2.0, 3.0], requires_grad=False)
+    assert ag.gradgradcheck(lambda a: (ag.argmax(a), a ** 3), [x], grad_outputs=[v])
+    with pytest.raises(ValueError, match=r"^gradgradcheck: grad_outputs has 2 tensor\(s\) but "
+                                         r"fn has 1 differentiable output"):
+        ag.gradgradcheck(lambda a: (ag.argmax(a), a ** 3), [x],
+                         grad_outputs=[ag.tensor(0.0, dtype=np.float64), v])
+
+
+def test_gradgradcheck_with_integer_outputs_matches_torch():
+    torch = pytest.importorskip("torch")
+    a = np.array([0.3, -0.7, 1.1])
+    assert torch.autograd.gradgradcheck(lambda v: (torch.argmax(v), v ** 3),
+                                        [torch.tensor(a, requires_grad=True)])
+    assert ag.gradgradcheck(lambda v: (ag.argmax(v), v ** 3), [t64(a)])
+
+
+@pytest.mark.parametrize("check", [ag.gradcheck, ag.gradgradcheck])
+def test_outputs_that_are_not_tensors_are_type_errors(check):
+    name = check.__name__
+    with pytest.raises(TypeError, match=f"^{name}: fn must return a Tensor or a tuple of "
+                                        "Tensors, got float"):
+        check(lambda a: 3.0, [t64([1.0])])
+    with pytest.raises(TypeError, match=f"^{name}: output 1 of fn has type int, not Tensor"):
+        check(lambda a: (a * 2, 3), [t64([1.0])])
+
+
+@pytest.mark.parametrize("check", [ag.gradcheck, ag.gradgradcheck])
+@pytest.mark.parametrize("eps", [0.0, -1e-6, float("nan")])
+def test_eps_must_be_positive(check, eps):
+    with pytest.raises(ValueError, match=f"^{check.__name__}: eps must be a positive step"):
+        check(Cube.apply, [t64([1.0])], eps=eps)
+
+
+@pytest.mark.parametrize("check", [ag.gradcheck, ag.gradgradcheck])
+def test_a_float32_output_is_reported_as_unreliable(check):
+    x = t64([0.3, -1.2, 0.5])
+    with pytest.warns(UserWarning, match=f"^{check.__name__} is unreliable: output 0 is "
+                                         "float32") as caught:
+        report = check(lambda v: ag.exp(v.astype(np.float32)), [x])
+    assert caught[0].filename == __file__  # the warning points at the caller
+    assert "output 0 is float32" in report.note and report.note in str(report)
+    assert ag.gradcheck(lambda v: ag.exp(v), [x]).note == ""
+
+
+def test_gradcheck_error_is_a_runtime_error_as_in_torch():
+    x, w = t64([1.0, 2.0, 3.0]), t64([1.0, 1.0, 1.0])
+    with pytest.raises(RuntimeError) as info:
+        ag.gradcheck(WrongAtTwo.apply, [x, w], raise_exception=True)
+    assert isinstance(info.value, ag.GradcheckError) and isinstance(info.value, AssertionError)
+    assert not info.value.report.passed
