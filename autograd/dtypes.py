@@ -27,18 +27,16 @@ def to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert data to an ndarray the way ``tensor()`` does.
 
     NumPy arrays keep their dtype; Python floats (and lists of them) become the
-    default dtype; Python ints become int64 and bools bool, as in PyTorch.
+    default dtype; Python ints become int64 and bools bool, as in PyTorch. With
+    ``dtype``, Python numbers convert to it directly (no detour through the default).
     """
     if isinstance(data, np.ndarray):
         return data.astype(dtype, copy=False) if dtype is not None else data
-    if isinstance(data, np.generic):
-        arr = np.asarray(data)
-    else:
-        arr = np.asarray(data)
-        if arr.dtype == np.float64:
-            arr = arr.astype(_default_dtype)
-    if dtype is not None:
-        arr = arr.astype(dtype, copy=False)
+    if dtype is not None:  # straight to dtype: 0.3 given as float64 is not rounded to float32
+        return np.asarray(data, dtype=dtype)
+    arr = np.asarray(data)
+    if arr.dtype == np.float64 and not isinstance(data, np.generic):
+        arr = arr.astype(_default_dtype)
     return arr
 
 

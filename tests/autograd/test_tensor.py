@@ -17,6 +17,13 @@ def test_python_floats_default_to_float32_and_arrays_keep_dtype() -> None:
     assert ag.get_default_dtype() == np.float32
 
 
+def test_python_floats_with_a_dtype_convert_to_it_directly() -> None:
+    assert ag.tensor([0.3], dtype=np.float64).data[0] == 0.3  # not float32's 0.30000001
+    assert ag.tensor(0.1, dtype=np.float64).item() == 0.1
+    assert ag.Tensor([[0.3, 1e-40]], dtype=np.float64).data[0, 1] == 1e-40
+    assert ag.tensor(2.5, dtype=np.int64).item() == 2
+
+
 def test_set_default_dtype() -> None:
     ag.set_default_dtype(np.float64)
     try:
