@@ -29,31 +29,16 @@ def _lrs(optimizer: Optimizer) -> list[float]:
     return [group["lr"] for group in optimizer.param_groups]
 
 
-class _SchedulerState:
-    """What every scheduler shares: the last rates it set, and its state as plain data."""
-
-    optimizer: Optimizer
-    _last_lr: list[float]
-
-    def get_last_lr(self) -> list[float]:
-        """The learning rates set by the last ``step()``, one per parameter group."""
-        return list(self._last_lr)
-
-    def state_dict(self) -> dict[str, Any]:
-        """Everything but the optimizer: numbers and lists, no Tensors."""
-        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
-
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a state saved by ``state_dict()``."""
-        self.__dict__.update(state_dict)
-
-
-class LRScheduler(_SchedulerState):
+class LRScheduler:
     """Base class: subclasses give ``get_lr()``, the rates for epoch ``last_epoch``.
 
     ``last_epoch=-1`` starts a new schedule from each group's current ``lr`` (saved
     as ``group["initial_lr"]``); a later value resumes one, which needs those entries.
+    A schedule covers the parameter groups its optimizer had when it was created.
     """
+
+    optimizer: Optimizer
+    _last_lr: list[float]
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         if not isinstance(optimizer, Optimizer):
@@ -76,6 +61,18 @@ class LRScheduler(_SchedulerState):
         self.step()
         self._is_initial = False
 
+    def get_last_lr(self) -> list[float]:
+        """The learning rates set by the last ``step()``, one per parameter group."""
+        return list(self._last_lr)
+
+    def state_dict(self) -> dict[str, Any]:
+        """Everything but the optimizer: numbers and lists, no Tensors."""
+        return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a state saved by ``state_dict()``."""
+        self.__dict__.update(state_dict)
+
     def get_lr(self) -> list[float]:
         """The learning rates of the parameter groups at epoch ``last_epoch``."""
         raise NotImplementedError(f"{type(self).__name__} must implement get_lr")
@@ -87,7 +84,14 @@ class LRScheduler(_SchedulerState):
         self._set(self.get_lr())
 
     def _set(self, values: list[float]) -> None:
-        for group, lr in zip(self.optimizer.param_groups, values):
+        groups = self.optimizer.param_groups
+        if len(values) != len(groups):
+            raise ValueError(
+                f"{type(self).__name__}.step: the optimizer has {len(groups)} parameter "
+                f"groups but this schedule was made for {len(values)}; a group added with "
+                "add_param_group after the scheduler was created has no schedule. Add every "
+                "group first, then create the scheduler")
+        for group, lr in zip(groups, values):
             group["lr"] = lr
         self._last_lr = _lrs(self.optimizer)
 
@@ -314,7 +318,7 @@ class InverseSqrtDecay(LRScheduler):
         return [self.k * base / math.sqrt(self.last_epoch) for base in self.base_lrs]
 
 
-class ReduceLROnPlateau(_SchedulerState):
+class ReduceLROnPlateau(LRScheduler):
     """PyTorch's ``ReduceLROnPlateau``: multiply the rate by ``factor`` when a metric
     stops improving — the course's "manual" decay (seed-inventory §9.8) made automatic.
 
@@ -322,7 +326,10 @@ class ReduceLROnPlateau(_SchedulerState):
     so far by ``threshold`` (relative: ``best·(1 ∓ threshold)``, or absolute); after
     more than ``patience`` epochs without one, each group's rate becomes
     ``max(lr·factor, min_lr)`` (changes smaller than ``eps`` are skipped), then
-    ``cooldown`` epochs pass before bad epochs count again.
+    ``cooldown`` epochs pass before bad epochs count again. A group added to the
+    optimizer later gets the scalar ``min_lr`` (a list of ``min_lr`` must then be
+    extended through ``min_lrs``, as in PyTorch). Like PyTorch's, it is an
+    ``LRScheduler`` whose ``step`` takes the metric and which sets no rate when created.
     """
 
     def __init__(self, optimizer: Optimizer, mode: str = "min", factor: float = 0.1,
@@ -343,8 +350,10 @@ class ReduceLROnPlateau(_SchedulerState):
         if isinstance(min_lr, (list, tuple)):
             if len(min_lr) != n:
                 raise ValueError(f"ReduceLROnPlateau: expected {n} min_lrs, got {len(min_lr)}")
+            self.default_min_lr = None
             self.min_lrs = list(min_lr)
         else:
+            self.default_min_lr = min_lr
             self.min_lrs = [min_lr] * n
         self.optimizer = optimizer
         self.mode = mode
@@ -381,6 +390,7 @@ class ReduceLROnPlateau(_SchedulerState):
             self.cooldown_counter -= 1
             self.num_bad_epochs = 0
         if self.num_bad_epochs > self.patience:
+            self._match_groups()
             for group, min_lr in zip(self.optimizer.param_groups, self.min_lrs):
                 old = float(group["lr"])
                 new = max(old * self.factor, min_lr)
@@ -389,3 +399,15 @@ class ReduceLROnPlateau(_SchedulerState):
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = _lrs(self.optimizer)
+
+    def _match_groups(self) -> None:
+        """One ``min_lr`` per parameter group, also for groups added since creation."""
+        n = len(self.optimizer.param_groups)
+        if len(self.min_lrs) == n:
+            return
+        if self.default_min_lr is None:
+            raise ValueError(
+                f"ReduceLROnPlateau.step: the optimizer has {n} parameter groups but "
+                f"min_lr was given as a list of {len(self.min_lrs)}; after add_param_group, "
+                "set scheduler.min_lrs to a list with one value per group")
+        self.min_lrs = [self.default_min_lr] * n

@@ -8,6 +8,8 @@ update and backpropagated after it raises instead of giving stale gradients.
 
 from __future__ import annotations
 
+import copy
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -57,12 +59,13 @@ class Optimizer:
     works) or of dicts, each a parameter group: ``{"params": [...], "lr": ..., ...}``;
     options a group leaves out are taken from ``defaults``. A subclass implements
     ``_update(p, grad, state, group)`` for one parameter and ``_check_group(group)``
-    for its options.
+    for its options. ``state`` maps each parameter to its per-parameter state (a
+    ``defaultdict(dict)``, as in PyTorch: a parameter not yet stepped reads as ``{}``).
     """
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
-        self.state: dict[ag.Tensor, dict[str, Any]] = {}
+        self.state: defaultdict[ag.Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, (ag.Tensor, np.ndarray)):
             raise TypeError(
@@ -87,7 +90,12 @@ class Optimizer:
 
     # ------------------------------------------------------------------ groups
     def add_param_group(self, param_group: dict[str, Any]) -> None:
-        """Add a group of parameters with its own options (e.g. a different ``lr``)."""
+        """Add a group of parameters with its own options (e.g. a different ``lr``).
+
+        Options the group leaves out are filled in from ``defaults``. A group may hold
+        no parameters (``{"params": []}``), as in PyTorch; a parameter may belong to
+        one group only.
+        """
         name = type(self).__name__
         if not isinstance(param_group, dict):
             raise TypeError(f"{name}.add_param_group: expected a dict, got "
@@ -95,11 +103,16 @@ class Optimizer:
         params = param_group.get("params")
         if params is None:
             raise ValueError(f"{name}.add_param_group: the group has no 'params' entry")
+        if isinstance(params, (set, frozenset)):
+            raise TypeError(f"{name}: a parameter group's params must be an ordered "
+                            "collection, got a set (its order changes between runs, and "
+                            "state_dict() numbers parameters by order); pass a list")
         params = [params] if isinstance(params, ag.Tensor) else list(params)
-        if not params:
-            raise ValueError(f"{name}: a parameter group has an empty parameter list")
         seen: set[int] = set()
         for p in params:
+            if isinstance(p, tuple) and len(p) == 2 and isinstance(p[1], ag.Tensor):
+                raise TypeError(f"{name} takes parameters, not (name, parameter) pairs such "
+                                "as model.named_parameters() gives; pass model.parameters()")
             if not isinstance(p, ag.Tensor):
                 raise TypeError(f"{name} can only optimize autograd Tensors, but one of the "
                                 f"params is a {type(p).__name__}")
@@ -114,10 +127,13 @@ class Optimizer:
                 raise ValueError(f"{name}: a parameter of shape {p.shape} is given twice in "
                                  "one parameter group; pass each parameter once")
             seen.add(id(p))
-        in_other = {id(q) for g in self.param_groups for q in g["params"]}
-        if seen & in_other:
-            raise ValueError(f"{name}: some parameters appear in more than one parameter "
-                             "group; each parameter may belong to one group only")
+        for i, other in enumerate(self.param_groups):
+            for q in other["params"]:
+                if id(q) in seen:
+                    raise ValueError(f"{name}: a parameter of shape {q.shape} is already in "
+                                     f"parameter group {i}; some parameters appear in more "
+                                     "than one parameter group, but each may belong to one "
+                                     "only: leave it out of the new group")
         group = {k: _to_python(v) for k, v in param_group.items() if k != "params"}
         for key, default in self.defaults.items():
             if default is required and key not in group:
@@ -152,10 +168,7 @@ class Optimizer:
                 if g.shape != p.shape:
                     raise ValueError(f"{type(self).__name__}.step: a parameter of shape "
                                      f"{p.shape} has a gradient of shape {g.shape}")
-                state = self.state.get(p)
-                if state is None:
-                    state = self.state[p] = {}
-                self._update(p.data, g, state, group)
+                self._update(p.data, g, self.state[p], group)
                 ag.mark_modified(p)
         return loss
 
@@ -165,17 +178,25 @@ class Optimizer:
         raise NotImplementedError(f"{type(self).__name__} must implement _update")
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Forget the gradients: set ``p.grad = None`` (default) or fill them with zeros."""
+        """Forget the gradients: set ``p.grad = None`` (default) or fill them with zeros.
+
+        With ``set_to_none=False`` each ``p.grad`` stays the same Tensor, zeroed in place
+        (as in PyTorch), unless it was recorded in a graph (``backward(create_graph=True)``):
+        then it is replaced by a zeroed tensor outside the graph.
+        """
         for group in self.param_groups:
             for p in group["params"]:
                 if p.grad is None:
                     continue
                 if set_to_none:
                     p.grad = None
-                else:
-                    with ag.no_grad():
+                    continue
+                with ag.no_grad():
+                    if p.grad.grad_fn is not None:
                         p.grad = p.grad.detach()
-                        p.grad.zero_()
+                    else:
+                        p.grad.requires_grad_(False)
+                    p.grad.zero_()
 
     # ------------------------------------------------------------------- state
     def state_dict(self) -> dict[str, Any]:
@@ -183,7 +204,7 @@ class Optimizer:
 
         ``{"state": {index: {name: ndarray | number}}, "param_groups": [{options...,
         "params": [index, ...]}]}``, where parameters are numbered in group order.
-        The arrays are copies: training on does not change a saved state.
+        Everything is a copy: training on does not change a saved state.
         """
         index: dict[int, int] = {}
         groups = []
@@ -192,32 +213,57 @@ class Optimizer:
             for p in group["params"]:
                 index.setdefault(id(p), len(index))
                 ids.append(index[id(p)])
-            groups.append({**{k: v for k, v in group.items() if k != "params"}, "params": ids})
+            options = copy.deepcopy({k: v for k, v in group.items() if k != "params"})
+            groups.append({**options, "params": ids})
         state = {
-            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else v)
+            index[id(p)]: {k: (v.copy() if isinstance(v, np.ndarray) else copy.deepcopy(v))
                            for k, v in s.items()}
             for p, s in self.state.items() if id(p) in index
         }
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a state saved by ``state_dict()`` (also after a trip through .npz)."""
+        """Restore a state saved by ``state_dict()`` (also after a trip through .npz).
+
+        The groups' options (``lr``, ...) are restored too. Nothing is shared with
+        ``state_dict``: arrays are copied into the parameters' dtype. A state that does
+        not fit this optimizer (other group sizes, shapes or options) raises before
+        anything changes.
+        """
         name = type(self).__name__
+        if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+            raise ValueError(f"{name}.load_state_dict: expected a dict with 'state' and "
+                             "'param_groups' entries, as optimizer.state_dict() returns; got "
+                             f"{type(state_dict).__name__}"
+                             + (f" with keys {list(state_dict)}"
+                                if isinstance(state_dict, dict) else ""))
         saved_groups = state_dict["param_groups"]
         if len(saved_groups) != len(self.param_groups):
             raise ValueError(f"{name}.load_state_dict: the saved state has "
                              f"{len(saved_groups)} parameter groups, this optimizer "
-                             f"{len(self.param_groups)}")
+                             f"{len(self.param_groups)}; build the optimizer with the same "
+                             "groups as the one that was saved")
         by_index: dict[int, ag.Tensor] = {}
-        for saved, group in zip(saved_groups, self.param_groups):
-            ids = [int(i) for i in np.atleast_1d(np.asarray(saved["params"]))]
+        restored = []
+        for i, (saved, group) in enumerate(zip(saved_groups, self.param_groups)):
+            ids = [int(k) for k in np.atleast_1d(np.asarray(saved["params"]))]
             if len(ids) != len(group["params"]):
-                raise ValueError(f"{name}.load_state_dict: a saved group has {len(ids)} "
-                                 f"parameters, the matching group {len(group['params'])}")
+                raise ValueError(f"{name}.load_state_dict: saved parameter group {i} has "
+                                 f"{len(ids)} parameters, this optimizer's group {i} has "
+                                 f"{len(group['params'])}; the groups must match one to one")
             by_index.update(zip(ids, group["params"]))
-        new_state: dict[ag.Tensor, dict[str, Any]] = {}
+            options = {k: copy.deepcopy(_to_python(v)) for k, v in saved.items()
+                       if k != "params"}
+            merged = {**group, **options}
+            self._check_group(merged)
+            restored.append(merged)
+        new_state: defaultdict[ag.Tensor, dict[str, Any]] = defaultdict(dict)
         for key, saved in state_dict["state"].items():
-            p = by_index[int(key)]
+            p = by_index.get(int(key))
+            if p is None:
+                raise ValueError(f"{name}.load_state_dict: the saved state has an entry for "
+                                 f"parameter {key}, which no saved group lists (groups list "
+                                 f"{sorted(by_index)})")
             entry = {}
             for k, v in saved.items():
                 if k in self._state_arrays():
@@ -229,12 +275,10 @@ class Optimizer:
                     arr[...] = v
                     entry[k] = arr
                 else:
-                    entry[k] = _to_python(v)
+                    entry[k] = copy.deepcopy(_to_python(v))
             new_state[p] = entry
-        for saved, group in zip(saved_groups, self.param_groups):
-            options = {k: _to_python(v) for k, v in saved.items() if k != "params"}
-            self._check_group({**group, **options})
-            group.update(options)
+        for group, merged in zip(self.param_groups, restored):
+            group.update(merged)
         self.state = new_state
 
     def _state_arrays(self) -> tuple[str, ...]:

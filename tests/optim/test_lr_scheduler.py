@@ -193,3 +193,139 @@ def test_warm_restarts_fractional_epochs_match_torch():
             theirs.step(i / 4)
         ours.step(i / 4)
         assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-14)
+
+
+def _torch_sgd(torch, lrs=LRS):
+    return torch.optim.SGD([{"params": [torch.zeros(2, requires_grad=True)], "lr": lr}
+                            for lr in lrs])
+
+
+CHAINS = [
+    [("StepLR", dict(step_size=5, gamma=0.5)), ("ExponentialLR", dict(gamma=0.97))],
+    [("CosineAnnealingLR", dict(T_max=15, eta_min=0.001)),
+     ("MultiStepLR", dict(milestones=[10, 40], gamma=0.3))],
+    [("ExponentialLR", dict(gamma=0.97)), ("CosineAnnealingLR", dict(T_max=15, eta_min=0.001))],
+    [("CosineAnnealingWarmRestarts", dict(T_0=4, T_mult=2, eta_min=1e-4)),
+     ("StepLR", dict(step_size=7, gamma=0.5))],
+]
+
+
+@pytest.mark.parametrize("chain", CHAINS, ids=["+".join(n for n, _ in c) for c in CHAINS])
+def test_two_schedulers_on_one_optimizer_match_torch(chain):
+    torch = pytest.importorskip("torch")
+    theirs_opt, ours_opt = _torch_sgd(torch), _ours()
+    theirs = [getattr(torch.optim.lr_scheduler, n)(theirs_opt, **kw) for n, kw in chain]
+    ours = [getattr(sched, n)(ours_opt, **kw) for n, kw in chain]
+    assert [g["initial_lr"] for g in ours_opt.param_groups] == list(LRS)
+    for _ in range(120):
+        theirs_opt.step()
+        for s in theirs + ours:
+            s.step()
+        want = [g["lr"] for g in theirs_opt.param_groups]
+        assert [g["lr"] for g in ours_opt.param_groups] == pytest.approx(want, rel=1e-13)
+        assert ours[0].get_last_lr() == pytest.approx(theirs[0].get_last_lr(), rel=1e-13)
+
+
+@pytest.mark.parametrize("name,kwargs", SCHEDULES,
+                         ids=[f"{n}-{i}" for i, (n, _) in enumerate(SCHEDULES)])
+def test_resuming_with_last_epoch_matches_torch(name, kwargs):
+    torch = pytest.importorskip("torch")
+    theirs_opt, ours_opt = _torch_sgd(torch), _ours()
+    for opt in (theirs_opt, ours_opt):
+        for group in opt.param_groups:  # as an optimizer's loaded state_dict leaves them
+            group["initial_lr"], group["lr"] = group["lr"], group["lr"] * 0.3
+    theirs = getattr(torch.optim.lr_scheduler, name)(theirs_opt, last_epoch=7, **kwargs)
+    ours = getattr(sched, name)(ours_opt, last_epoch=7, **kwargs)
+    for _ in range(40):
+        assert ours.last_epoch == theirs.last_epoch
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-13)
+        theirs_opt.step()
+        theirs.step()
+        ours.step()
+
+
+def test_a_group_added_after_the_scheduler():
+    torch = pytest.importorskip("torch")
+    theirs_opt, ours_opt = _torch_sgd(torch, (0.1,)), _ours((0.1,))
+    theirs = torch.optim.lr_scheduler.StepLR(theirs_opt, step_size=2)
+    ours = sched.StepLR(ours_opt, step_size=2)
+    theirs_opt.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 1.0})
+    ours_opt.add_param_group({"params": [ag.tensor(np.zeros(1), requires_grad=True)],
+                              "lr": 1.0})
+    for _ in range(6):  # chainable forms decay every group's current rate, as in torch
+        theirs_opt.step()
+        theirs.step()
+        ours.step()
+    assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-15)
+    opt = _ours((0.1,))
+    lam = sched.LambdaLR(opt, lambda e: 0.5**e)
+    opt.add_param_group({"params": [ag.tensor(np.zeros(1), requires_grad=True)], "lr": 1.0})
+    with pytest.raises(ValueError, match="LambdaLR.step: .* 2 parameter groups .* made for 1"):
+        lam.step()  # torch fails here too (a zip length error); it used to skip the group
+
+
+def test_reduce_on_plateau_covers_a_group_added_later():
+    torch = pytest.importorskip("torch")
+    theirs_opt, ours_opt = _torch_sgd(torch), _ours()
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(theirs_opt, patience=1, min_lr=1e-3)
+    ours = sched.ReduceLROnPlateau(ours_opt, patience=1, min_lr=1e-3)
+    theirs_opt.add_param_group({"params": [torch.zeros(1, requires_grad=True)], "lr": 1.0})
+    ours_opt.add_param_group({"params": [ag.tensor(np.zeros(1), requires_grad=True)],
+                              "lr": 1.0})
+    for _ in range(12):
+        theirs.step(1.0)
+        ours.step(1.0)
+        assert ours.get_last_lr() == theirs.get_last_lr()
+    assert ours.get_last_lr()[2] < 1.0
+    listed = sched.ReduceLROnPlateau(_ours(), patience=0, min_lr=[0.0, 0.0])
+    listed.optimizer.add_param_group({"params": [ag.tensor(np.zeros(1), requires_grad=True)]})
+    listed.step(1.0)
+    with pytest.raises(ValueError, match="min_lrs"):
+        listed.step(2.0)
+
+
+PLATEAU_MORE = [
+    dict(patience=0, factor=0.5, min_lr=0.01, eps=1e-3),
+    dict(mode="max", threshold=0.1, patience=2, cooldown=2),
+    dict(threshold_mode="abs", threshold=0.05, patience=0, cooldown=1, factor=0.9),
+]
+
+
+@pytest.mark.parametrize("kwargs", PLATEAU_MORE)
+def test_reduce_on_plateau_noisy_metric_matches_torch(kwargs):
+    torch = pytest.importorskip("torch")
+    theirs_opt, ours_opt = _torch_sgd(torch), _ours()
+    theirs = torch.optim.lr_scheduler.ReduceLROnPlateau(theirs_opt, **kwargs)
+    ours = sched.ReduceLROnPlateau(ours_opt, **kwargs)
+    rng = np.random.default_rng(0)
+    for epoch in range(200):
+        metric = float(rng.random() + 1 / (epoch + 1))
+        theirs.step(metric)
+        ours.step(metric)
+        assert ours.get_last_lr() == theirs.get_last_lr()
+        assert (ours.last_epoch, ours.best, ours.num_bad_epochs, ours.cooldown_counter) == \
+            (theirs.last_epoch, theirs.best, theirs.num_bad_epochs, theirs.cooldown_counter)
+
+
+def test_reduce_on_plateau_is_an_lr_scheduler_as_in_torch():
+    s = sched.ReduceLROnPlateau(_ours())
+    assert isinstance(s, sched.LRScheduler)
+    assert s.get_last_lr() == list(LRS) and s.last_epoch == 0
+
+
+def test_warm_restarts_interleaving_step_and_step_epoch_matches_torch():
+    torch = pytest.importorskip("torch")
+    theirs_opt, ours_opt = _torch_sgd(torch), _ours()
+    theirs = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(theirs_opt, T_0=3, T_mult=3,
+                                                                  eta_min=1e-3)
+    ours = sched.CosineAnnealingWarmRestarts(ours_opt, T_0=3, T_mult=3, eta_min=1e-3)
+    plan = [None] * 20 + [26, None, None, 7.5, None, 40.25] + [None] * 30
+    for epoch in plan:
+        theirs_opt.step()
+        with warnings.catch_warnings():  # torch deprecates step(epoch) but supports it
+            warnings.simplefilter("ignore")
+            theirs.step(epoch)
+        ours.step(epoch)
+        assert (ours.last_epoch, ours.T_cur, ours.T_i) == \
+            (theirs.last_epoch, theirs.T_cur, theirs.T_i)
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), rel=1e-13)

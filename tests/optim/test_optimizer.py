@@ -239,3 +239,103 @@ def test_repr_lists_groups(rng):
     params, _, _ = _problem(rng)
     text = repr(optim.Adam(params, lr=0.01))
     assert text.startswith("Adam (") and "lr: 0.01" in text
+
+
+def test_add_param_group_fills_defaults_and_rejects_unordered_or_shared_params(rng):
+    params, _, _ = _problem(rng)
+    opt = optim.Adam([params[0]], lr=0.01, betas=(0.8, 0.9))
+    opt.add_param_group({"params": [params[1]], "eps": 1e-6})
+    group = opt.param_groups[1]
+    assert group["lr"] == 0.01 and group["betas"] == (0.8, 0.9) and group["eps"] == 1e-6
+    assert group["amsgrad"] is False and group["params"] == [params[1]]
+    extra = ag.tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(TypeError, match="ordered collection.*pass a list"):
+        opt.add_param_group({"params": {extra}})
+    with pytest.raises(ValueError, match="already in parameter group 1"):
+        opt.add_param_group({"params": [extra, params[1]]})
+    assert len(opt.param_groups) == 2  # a rejected group leaves nothing behind
+    with pytest.raises(TypeError, match=r"named_parameters\(\).*model.parameters\(\)"):
+        optim.SGD([("w", params[0])], lr=0.1)
+
+
+def test_a_group_may_be_empty_as_in_torch(rng):
+    params, x, y = _problem(rng)
+    # the usual decay / no-decay split, for a model that has nothing to leave undecayed
+    opt = optim.AdamW([{"params": params}, {"params": [], "weight_decay": 0.0}], lr=0.01)
+    _train(opt, params, x, y, 2)
+    sd = opt.state_dict()
+    assert [g["params"] for g in sd["param_groups"]] == [[0, 1], []]
+    again = optim.AdamW([{"params": params}, {"params": [], "weight_decay": 0.0}], lr=0.01)
+    again.load_state_dict(sd)
+    assert again.state[params[0]]["step"] == 2 and again.param_groups[1]["weight_decay"] == 0.0
+
+
+def test_state_reads_empty_for_a_parameter_not_yet_stepped(rng):
+    params, _, _ = _problem(rng)
+    opt = optim.SGD(params, lr=0.1, momentum=0.9)
+    assert opt.state[params[0]] == {}  # a defaultdict(dict), as torch.optim's
+
+
+def test_zero_grad_without_none_zeroes_the_same_grad_tensor(rng):
+    params, x, y = _problem(rng)
+    opt = optim.SGD(params, lr=0.1)
+    _loss(params, x, y).backward()
+    grads = [p.grad for p in params]
+    opt.zero_grad(set_to_none=False)
+    assert all(p.grad is g and not g.data.any() for p, g in zip(params, grads))
+    _loss(params, x, y).backward()  # accumulates onto the zeros
+    onto_zeros = [p.grad.data.copy() for p in params]
+    opt.zero_grad()
+    _loss(params, x, y).backward()
+    for p, want in zip(params, onto_zeros):
+        np.testing.assert_allclose(p.grad.data, want, rtol=1e-6)
+    w = ag.tensor(np.ones(3), requires_grad=True)
+    ag.grad((w**3).sum(), w, create_graph=True)[0].sum().backward(create_graph=True)
+    assert w.grad.requires_grad or w.grad.grad_fn is not None
+    optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+    assert w.grad.grad_fn is None and not w.grad.requires_grad and not w.grad.data.any()
+
+
+def test_load_state_dict_restores_options_and_shares_nothing(rng):
+    params, x, y = _problem(rng)
+    opt = optim.Adam(params, lr=0.01)
+    _train(opt, params, x, y, 3)
+    sd = opt.state_dict()
+    sd["param_groups"][0].update(lr=0.5, betas=[0.5, 0.6])  # a list, as JSON would give
+    other = optim.Adam(params, lr=0.01)
+    other.load_state_dict(sd)
+    group = other.param_groups[0]
+    assert group["lr"] == 0.5 and group["betas"] == (0.5, 0.6)
+    assert group["params"] == params
+    sd["param_groups"][0]["lr"] = 9.0
+    sd["state"][0]["exp_avg"][...] = 7.0
+    sd["state"][0]["step"] = 100
+    assert group["lr"] == 0.5
+    assert not (other.state[params[0]]["exp_avg"] == 7.0).any()
+    assert other.state[params[0]]["step"] == 3
+    saved = other.state_dict()
+    group["betas"] = (0.1, 0.2)
+    other.state[params[0]]["exp_avg"][...] = 3.0
+    assert saved["param_groups"][0]["betas"] == (0.5, 0.6)
+    assert not (saved["state"][0]["exp_avg"] == 3.0).any()
+
+
+def test_load_state_dict_is_all_or_nothing_with_clear_errors(rng):
+    params, x, y = _problem(rng)
+    opt = optim.Adam([{"params": [params[0]]}, {"params": [params[1]]}], lr=0.01)
+    _train(opt, params, x, y, 1)
+    sd = opt.state_dict()
+    fresh = optim.Adam([{"params": [params[0]]}, {"params": [params[1]]}], lr=0.02)
+    bad = {**sd, "param_groups": [sd["param_groups"][0],
+                                  {**sd["param_groups"][1], "betas": (0.9, 1.5)}]}
+    with pytest.raises(ValueError, match=r"betas\[1\]"):
+        fresh.load_state_dict(bad)
+    assert [g["lr"] for g in fresh.param_groups] == [0.02, 0.02] and not fresh.state
+    with pytest.raises(ValueError, match="parameter 7, which no saved group lists"):
+        fresh.load_state_dict({**sd, "state": {7: sd["state"][0]}})
+    with pytest.raises(ValueError, match="'state' and 'param_groups'"):
+        fresh.load_state_dict({"param_groups": sd["param_groups"]})
+    with pytest.raises(ValueError, match="group 1 has 2 parameters.*group 1 has 1"):
+        fresh.load_state_dict({**sd, "param_groups": [sd["param_groups"][0],
+                                                      {**sd["param_groups"][1],
+                                                       "params": [1, 2]}]})

@@ -79,3 +79,79 @@ def test_trajectory_matches_torch(name, opts, dtype, rtol, atol, rng):
     for o, t in zip(ours, theirs):
         assert o.dtype == dtype
         np.testing.assert_allclose(o, t, rtol=rtol, atol=atol)
+
+
+API_CONFIGS = [
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01)),
+    ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True)),
+    ("Adam", dict(lr=0.02, amsgrad=True, weight_decay=0.1)),
+    ("AdamW", dict(lr=0.02)),
+]
+
+
+def _api_run(tensor, make_opt, start):
+    """30 steps that use the Optimizer API mid-training: a group added with its own lr, a
+    parameter whose grad is None on some steps, zero_grad both ways, lr changed in
+    param_groups, state_dict() loaded into a fresh optimizer, a group added without
+    options (so the defaults fill it in)."""
+    ps = [tensor(a.copy(), requires_grad=True) for a in start]
+    opt = make_opt([ps[0]])
+    for s in range(30):
+        opt.zero_grad(set_to_none=s % 2 == 0)
+        loss = (ps[0] ** 2).sum() + (ps[2] ** 3).sum() * 0.1
+        if s % 3:
+            loss = loss + ((ps[1] - 1) ** 2).sum()
+        loss.backward()
+        if s % 3 == 0:
+            ps[1].grad = None  # skipped by step(), its state untouched
+        if s == 5:
+            opt.add_param_group({"params": ps[1], "lr": 0.03})
+        if s == 10:
+            for group in opt.param_groups:
+                group["lr"] *= 0.5
+        if s == 15:
+            saved = opt.state_dict()
+            opt = make_opt([{"params": [ps[0]]}, {"params": [ps[1]]}])
+            opt.load_state_dict(saved)
+        if s == 20:
+            opt.add_param_group({"params": [ps[2]]})
+        opt.step()
+    return ps
+
+
+@pytest.mark.parametrize("name,opts", API_CONFIGS, ids=[n for n, _ in API_CONFIGS])
+def test_optimizer_api_mid_training_matches_torch(name, opts, rng):
+    torch.set_num_threads(1)
+    start = [rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal((2, 2))]
+    ours = _api_run(ag.tensor, lambda ps: getattr(optim, name)(ps, **opts), start)
+    theirs = _api_run(torch.tensor, lambda ps: getattr(torch.optim, name)(ps, **opts), start)
+    for o, t, s in zip(ours, theirs, start):
+        assert np.abs(o.data - s).max() > 1e-3
+        np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+BAD_OPTIONS = [
+    ("SGD", dict(lr=-0.1), "lr"), ("SGD", dict(lr=0.1, momentum=-0.5), "momentum"),
+    ("SGD", dict(lr=0.1, weight_decay=-1.0), "weight_decay"),
+    ("SGD", dict(lr=0.1, nesterov=True), "Nesterov"),
+    ("Adagrad", dict(lr=-1.0), "lr"), ("Adagrad", dict(lr_decay=-1.0), "lr_decay"),
+    ("Adagrad", dict(initial_accumulator_value=-1.0), "initial_accumulator_value"),
+    ("Adagrad", dict(eps=-1.0), "eps"), ("Adagrad", dict(weight_decay=-1.0), "weight_decay"),
+    ("RMSprop", dict(alpha=-0.1), "alpha"), ("RMSprop", dict(eps=-1.0), "eps"),
+    ("RMSprop", dict(momentum=-1.0), "momentum"), ("RMSprop", dict(lr=-1.0), "lr"),
+    ("Adam", dict(lr=-1e-3), "lr"), ("Adam", dict(eps=-1.0), "eps"),
+    ("Adam", dict(betas=(1.0, 0.999)), r"betas\[0\]"),
+    ("Adam", dict(betas=(0.9, -0.1)), r"betas\[1\]"),
+    ("Adam", dict(weight_decay=-1.0), "weight_decay"),
+    ("AdamW", dict(betas=(0.9, 1.0)), r"betas\[1\]"),
+]
+
+
+@pytest.mark.parametrize("name,opts,arg", BAD_OPTIONS,
+                         ids=[f"{n}-{a}" for n, _, a in BAD_OPTIONS])
+def test_invalid_options_raise_where_torch_raises_and_name_the_argument(name, opts, arg):
+    with pytest.raises(ValueError):
+        getattr(torch.optim, name)([torch.zeros(2, requires_grad=True)], **opts)
+    with pytest.raises(ValueError, match=rf"^{name}: .*{arg}"):
+        getattr(optim, name)([ag.tensor(np.zeros(2), requires_grad=True)], **opts)
