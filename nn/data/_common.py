@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,12 @@ def as_array(data: Any, func: str, what: str) -> np.ndarray:
     """``data`` (an ndarray, a Tensor or a nested list) as an ndarray; errors name ``func``."""
     if isinstance(data, ag.Tensor):
         return data.data
+    if (hasattr(data, "__getitem__") and not isinstance(data, Sequence | np.ndarray)
+            and not hasattr(data, "__array__") and not hasattr(data, "__array_interface__")):
+        # NumPy would index such an object (a dataset, say) until IndexError: maybe forever
+        raise TypeError(f"{func}: {what} must be an array or a Tensor, got a "
+                        f"{type(data).__name__}; a dataset goes alone into "
+                        "DataLoader(dataset, batch_size=...), with options as keywords")
     try:
         arr = np.asarray(data)
     except (TypeError, ValueError) as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -52,19 +52,47 @@ class ArrayDataset(Dataset):
 
 
 class TensorDataset(ArrayDataset):
-    """PyTorch's name: like ``ArrayDataset`` but ``ds[i]`` gives Tensors."""
+    """PyTorch's ``TensorDataset``: like ``ArrayDataset``, but ``ds[i]`` is always a tuple
+    of Tensors, one per array, even for a single array (``(x,) = ds[i]``), and
+    ``ds.tensors`` holds the arrays as Tensors (sharing memory). A ``DataLoader`` over it
+    yields tuples likewise."""
 
-    def __getitem__(self, index: Any) -> Any:
-        items = tuple(ag.tensor(a[index]) for a in self.arrays)
-        return items[0] if len(items) == 1 else items
+    @property
+    def tensors(self) -> tuple[ag.Tensor, ...]:
+        """The stored arrays as Tensors (no copy)."""
+        return tuple(ag.from_numpy(a) for a in self.arrays)
+
+    def __getitem__(self, index: Any) -> tuple[ag.Tensor, ...]:
+        return tuple(ag.tensor(a[index]) for a in self.arrays)
 
 
-def _collate(examples: list[Any]) -> tuple[np.ndarray, ...]:
+def _stack(values: list[Any], what: str) -> Any:
+    """One field of a batch: the examples' values stacked on a new axis 0.
+
+    Dicts are batched key by key, strings are kept as a tuple (as PyTorch's
+    ``default_collate`` does); anything else goes through ``np.asarray``, so a Python
+    int gives int64, a float float64 and a list of numbers a row of an array.
+    """
+    first = values[0]
+    if isinstance(first, Mapping):
+        return {k: _stack([v[k] for v in values], f"{what}[{k!r}]") for k in first}
+    if isinstance(first, str | bytes):
+        return tuple(values)
+    try:
+        return np.stack([np.asarray(v) for v in values])
+    except ValueError as exc:
+        raise ValueError(f"DataLoader: can't batch the examples' {what} ({exc}); it must "
+                         "have the same shape in every example") from None
+
+
+def _collate(examples: list[Any]) -> Any:
+    """A batch shaped like one example: a tuple of fields for tuple (or list) examples,
+    a dict for dict examples, else one array."""
     first = examples[0]
     if isinstance(first, tuple | list):
-        return tuple(np.stack([np.asarray(ex[k]) for ex in examples])
+        return tuple(_stack([ex[k] for ex in examples], f"field {k}")
                      for k in range(len(first)))
-    return (np.stack([np.asarray(ex) for ex in examples]),)
+    return _stack(examples, "values")
 
 
 def _to_tensor(arr: np.ndarray, is_input: bool) -> ag.Tensor:
@@ -73,6 +101,15 @@ def _to_tensor(arr: np.ndarray, is_input: bool) -> ag.Tensor:
     elif arr.dtype.kind in "iu":
         arr = arr.astype(np.int64, copy=False)
     return ag.from_numpy(np.ascontiguousarray(arr))
+
+
+def _convert(part: Any, is_input: bool) -> Any:
+    """Arrays of a batch as Tensors (see ``DataLoader``); strings stay as they are."""
+    if isinstance(part, np.ndarray):
+        return _to_tensor(part, is_input)
+    if isinstance(part, dict):
+        return {k: _convert(v, False) for k, v in part.items()}
+    return part
 
 
 class DataLoader:
@@ -92,14 +129,24 @@ class DataLoader:
     (``ag.manual_seed``); a Generator is drawn from directly.
 
     What a batch is: one array gives a single batch, several give a tuple ``(xb, yb)``.
+    Over a dataset a batch is shaped like its examples (PyTorch's ``default_collate``):
+    tuple (or list) examples give a tuple of stacked fields (a ``TensorDataset`` always
+    does), dict examples a dict, a single value one stacked array; strings are kept as a
+    tuple, and a list of numbers inside an example becomes a row of an array (NumPy's
+    reading; PyTorch would give one tensor per position).
     By default batches are Tensors (no grad): the first array (the inputs) becomes the
     default float dtype unless already floating; integer arrays (labels) become int64;
-    other floats keep their dtype. ``as_numpy=True`` yields the plain NumPy arrays
-    instead, dtypes untouched. ``transform`` (e.g. ``Compose([RandomHorizontalFlip(), ...])``)
-    is applied to each batch's inputs array before conversion.
+    other floats keep their dtype (so Python floats give float64, as in PyTorch); the
+    values of dict batches all follow the labels' rule. ``as_numpy=True`` yields the plain
+    NumPy arrays instead, dtypes untouched. ``transform`` (e.g.
+    ``Compose([RandomHorizontalFlip(), ...])``) is applied to each batch's inputs array
+    before conversion.
 
-    Defaults follow PyTorch (``batch_size=1``, ``shuffle=False``); the course's sizes are 32,
-    64, 128, 256, 512 (§7.3).
+    Defaults follow PyTorch (``batch_size=1``, ``shuffle=False``), and every option is a
+    keyword (positional arguments are the data). The course's sizes are 32, 64, 128, 256,
+    512 (§7.3). Unlike PyTorch's, an empty dataset, or ``drop_last=True`` with fewer
+    examples than ``batch_size``, is an error (an epoch without batches), and
+    ``batch_size=None`` (unbatched loading) is not offered.
     """
 
     def __init__(self, *data: Any, batch_size: int = 1, shuffle: bool = False,
@@ -108,6 +155,12 @@ class DataLoader:
         if not data:
             raise TypeError("DataLoader: give the data, e.g. DataLoader(X, y, batch_size=64) "
                             "or DataLoader(dataset, batch_size=64)")
+        if len(data) > 1 and (isinstance(data[0], Dataset) or any(
+                isinstance(d, bool | int | float | np.number) for d in data[1:])):
+            raise TypeError("DataLoader: options are keyword arguments, e.g. DataLoader("
+                            "dataset, batch_size=32, shuffle=True); positional arguments "
+                            "are the data (DataLoader(X, y, batch_size=32)), and a number "
+                            "among them is not data")
         if len(data) == 1 and not isinstance(data[0], np.ndarray | ag.Tensor):
             dataset = data[0]
             if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
@@ -118,8 +171,10 @@ class DataLoader:
             dataset = ArrayDataset(*data)
         if isinstance(batch_size, bool) or not isinstance(batch_size, int | np.integer) \
                 or batch_size < 1:
+            hint = (" (PyTorch's batch_size=None, unbatched loading, is not offered: index "
+                    "the dataset for single examples)" if batch_size is None else "")
             raise ValueError(f"DataLoader: batch_size must be a positive integer, got "
-                             f"{batch_size!r}")
+                             f"{batch_size!r}{hint}")
         for flag, value in (("shuffle", shuffle), ("drop_last", drop_last),
                             ("as_numpy", as_numpy)):
             if not isinstance(value, bool):
@@ -156,21 +211,31 @@ class DataLoader:
             return np.random.default_rng((int(self._seed), self.epoch)).permutation(self.n)
         return self._rng.get().permutation(self.n)
 
-    def _fetch(self, idx: np.ndarray) -> tuple[np.ndarray, ...]:
-        if isinstance(self.dataset, ArrayDataset):
-            return tuple(a[idx] for a in self.dataset.arrays)
-        return _collate([self.dataset[int(i)] for i in idx])
+    def _fetch(self, idx: np.ndarray) -> Any:
+        ds = self.dataset
+        if type(ds).__getitem__ in (ArrayDataset.__getitem__, TensorDataset.__getitem__):
+            parts = tuple(a[idx] for a in ds.arrays)  # rows at once, no per-example stacking
+            return parts if len(parts) > 1 or isinstance(ds, TensorDataset) else parts[0]
+        return _collate([ds[int(i)] for i in idx])
 
     def __iter__(self) -> Iterator[Any]:
         order = self._order()
         self.epoch += 1
         for b in range(len(self)):
-            parts = list(self._fetch(order[b * self.batch_size:(b + 1) * self.batch_size]))
+            batch = self._fetch(order[b * self.batch_size:(b + 1) * self.batch_size])
             if self.transform is not None:
-                parts[0] = self.transform(parts[0])
+                if isinstance(batch, dict):
+                    raise TypeError("DataLoader: transform applies to the inputs array of a "
+                                    "batch, but the examples are dicts; apply it in the "
+                                    "dataset's __getitem__ instead")
+                if isinstance(batch, tuple):
+                    batch = (self.transform(batch[0]), *batch[1:])
+                else:
+                    batch = self.transform(batch)
             if not self.as_numpy:
-                parts = [_to_tensor(p, i == 0) for i, p in enumerate(parts)]
-            yield parts[0] if len(parts) == 1 else tuple(parts)
+                batch = (tuple(_convert(p, i == 0) for i, p in enumerate(batch))
+                         if isinstance(batch, tuple) else _convert(batch, True))
+            yield batch
 
     def __repr__(self) -> str:
         return (f"DataLoader(examples={self.n}, batch_size={self.batch_size}, "

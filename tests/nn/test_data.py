@@ -272,6 +272,133 @@ def test_loader_bad_input():
         DataLoader(np.arange(3), batch_size=4, drop_last=True)
 
 
+class _Records:
+    """A user dataset of dicts, numbers and strings, as PyTorch users write them."""
+
+    def __len__(self):
+        return 5
+
+    def __getitem__(self, i):
+        return {"x": np.full(2, i, dtype=np.float32), "y": i, "w": 0.5 * i, "name": f"n{i}"}
+
+
+def test_loader_batches_dict_examples_key_by_key():
+    xb = next(iter(DataLoader(_Records(), batch_size=2)))
+    assert set(xb) == {"x", "y", "w", "name"}
+    np.testing.assert_array_equal(xb["x"].numpy(), [[0, 0], [1, 1]])
+    assert xb["x"].dtype == np.float32 and xb["y"].dtype == np.int64
+    assert xb["w"].dtype == np.float64 and xb["name"] == ("n0", "n1")
+    last = list(DataLoader(_Records(), batch_size=2, as_numpy=True))[-1]
+    assert isinstance(last["x"], np.ndarray) and last["y"].tolist() == [4]
+    with pytest.raises(TypeError, match="dicts; apply it in the dataset"):
+        next(iter(DataLoader(_Records(), batch_size=2, transform=lambda a: a)))
+
+
+class _Mixed:
+    def __len__(self):
+        return 6
+
+    def __getitem__(self, i):
+        return np.arange(3, dtype=np.float32) * i, i, float(i) / 3, bool(i % 2), f"s{i}"
+
+
+def test_loader_collates_like_torch_default_collate():
+    torch = pytest.importorskip("torch")
+    ours = list(DataLoader(_Mixed(), batch_size=4))
+    theirs = list(torch.utils.data.DataLoader(_Mixed(), batch_size=4))
+    assert len(ours) == len(theirs) == 2
+    for ob, tb in zip(ours, theirs):
+        for o, t in zip(ob, tb):
+            if isinstance(t, tuple):
+                assert o == t  # strings stay strings
+                continue
+            assert np.dtype(str(t.dtype).removeprefix("torch.")) == o.dtype
+            np.testing.assert_array_equal(o.numpy(), t.numpy())
+    batch = next(iter(torch.utils.data.DataLoader(_Records(), batch_size=3)))
+    mine = next(iter(DataLoader(_Records(), batch_size=3)))
+    assert set(mine) == set(batch) and mine["name"] == tuple(batch["name"])
+    for k in ("x", "y", "w"):
+        np.testing.assert_array_equal(mine[k].numpy(), batch[k].numpy())
+        assert mine[k].dtype == np.dtype(str(batch[k].dtype).removeprefix("torch."))
+
+
+def test_tensor_dataset_items_are_tuples_as_in_torch():
+    ds = TensorDataset(np.arange(8.0).reshape(4, 2))
+    (x,) = ds[1]
+    np.testing.assert_array_equal(x.numpy(), [2.0, 3.0])
+    assert isinstance(ds.tensors[0], ag.Tensor) and np.shares_memory(ds.tensors[0].data,
+                                                                     ds.arrays[0])
+    batches = list(DataLoader(ds, batch_size=3))
+    assert all(isinstance(b, tuple) and len(b) == 1 for b in batches)
+    assert [b[0].shape for b in batches] == [(3, 2), (1, 2)]
+    assert not isinstance(next(iter(DataLoader(np.zeros((4, 2)), batch_size=2))), tuple)
+
+
+class _Doubled(TensorDataset):
+    """A TensorDataset whose __getitem__ does more: the loader must call it."""
+
+    def __getitem__(self, i):
+        x, y = super().__getitem__(i)
+        return x * 2, y
+
+
+def test_loader_calls_an_overridden_getitem():
+    ds = _Doubled(np.ones((4, 2)), np.arange(4))
+    xb, yb = next(iter(DataLoader(ds, batch_size=4)))
+    np.testing.assert_array_equal(xb.numpy(), 2 * np.ones((4, 2)))
+    np.testing.assert_array_equal(yb.numpy(), np.arange(4))
+
+
+@pytest.mark.parametrize("make", [
+    lambda: DataLoader(TensorDataset(np.zeros((4, 2))), 2),
+    lambda: DataLoader(_Squares(), 2),
+    lambda: DataLoader(np.zeros((4, 2)), 2, True),
+])
+def test_loader_options_given_positionally_are_refused(make):
+    with pytest.raises(TypeError, match="options are keyword arguments.*batch_size=32"):
+        make()
+
+
+def test_a_dataset_where_an_array_belongs_is_refused_not_iterated_forever():
+    # NumPy would index _Squares (no IndexError, ever) without end
+    with pytest.raises(TypeError, match="got a _Squares; a dataset goes alone into DataLoader"):
+        DataLoader(_Squares(), np.zeros(7))
+    with pytest.raises(TypeError, match="X must be an array or a Tensor, got a _Squares"):
+        train_dev_test_split(_Squares())
+    assert len(ArrayDataset(range(4))) == 4  # a real sequence is still data
+
+
+def test_loader_errors_for_torch_only_forms_and_ragged_examples():
+    with pytest.raises(ValueError, match="batch_size=None, unbatched loading, is not offered"):
+        DataLoader(np.zeros(4), batch_size=None)
+
+    class Ragged:
+        def __len__(self):
+            return 2
+
+        def __getitem__(self, i):
+            return np.zeros(2 + i), i
+
+    with pytest.raises(ValueError, match="can't batch the examples' field 0"):
+        next(iter(DataLoader(Ragged(), batch_size=2)))
+
+
+@pytest.mark.parametrize("drop_last", [False, True])
+def test_loader_lengths_and_batch_sizes_match_torch(drop_last):
+    torch = pytest.importorskip("torch")
+    for n in range(1, 13):
+        for bs in range(1, 6):
+            if drop_last and n < bs:
+                continue  # an error here (an epoch without batches); torch yields none
+            ours = DataLoader(np.arange(n), batch_size=bs, drop_last=drop_last)
+            theirs = torch.utils.data.DataLoader(torch.arange(n), batch_size=bs,
+                                                 drop_last=drop_last)
+            assert len(ours) == len(theirs)
+            assert [len(b) for b in ours] == [len(b) for b in theirs]
+            assert np.concatenate([b.numpy() for b in ours]).tolist() == \
+                torch.cat(list(theirs)).tolist()
+
+
 # --- one_hot -------------------------------------------------------------------------------
 
 
