@@ -1,19 +1,22 @@
 """``draw_graph``: a picture of the recorded graph with values and gradients.
 
 Tensors are boxes (name, shape and dtype, value, gradient), ops are ellipses
-(name and, after a backward, the order in which backward visited them), and the
-edges run forward, from inputs to outputs, as the course draws them
-(seed inventory §1.1: edges carry values forward and gradients backward). Each
-edge is coloured and thickened by the size of the gradient flowing back along
-it, on a log scale, so vanishing and exploding gradients (§9.10) stand out; a
-NaN or Inf in a value or gradient is painted red.
+(name and, after a backward run inside ``record()``, the order in which backward
+visited them), and the edges run forward, from inputs to outputs, as the course
+draws them (seed inventory §1.1: edges carry values forward and gradients
+backward). Each edge is coloured and thickened by the size of the gradient
+flowing back along it, on a log scale, so vanishing and exploding gradients
+(§9.10) stand out; a NaN or Inf in a value or gradient is painted red.
 
-The walk is iterative: a graph of thousands of ops draws in a fraction of a
-second (rendering it with ``dot`` takes longer; ``max_nodes`` bounds it).
+The walk is iterative and the drawing linear in the size of the graph: ten
+thousand ops draw in a couple of seconds, most of it graphviz quoting the labels
+(rendering them with ``dot`` takes far longer; ``max_nodes`` bounds both).
 """
 
 from __future__ import annotations
 
+import numbers
+from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +30,7 @@ from .drawing import GraphDrawing
 from .modules import ModuleIndex
 
 DETAILS = ("names", "shapes", "full")
+RANKDIRS = ("LR", "TB", "RL", "BT")
 
 
 class _TensorNode:
@@ -58,12 +62,53 @@ def _key(t: Tensor) -> tuple:
     return ("leaf", id(t)) if t.grad_fn is None else ("out", id(t.grad_fn), t._output_index)
 
 
-def _named(names: Any) -> list[tuple[str | None, Tensor]]:
+def _named(names: Any, what: str) -> list[tuple[str | None, Tensor]]:
+    """``{name: tensor}``, ``(name, tensor)`` pairs (``named_parameters()``) or tensors."""
     if names is None:
         return []
-    if isinstance(names, Mapping):
-        return list(names.items())
-    return [(None, t) for t in names]
+    if isinstance(names, Tensor):
+        names = [names]
+    items = names.items() if isinstance(names, Mapping) else names
+    try:
+        items = list(items)
+    except TypeError:
+        raise TypeError(f"draw_graph: {what}= takes {{name: tensor}}, (name, tensor) pairs or "
+                        f"tensors, got {type(names).__name__}") from None
+    pairs = []
+    for item in items:
+        if isinstance(item, Tensor):
+            pairs.append((None, item))
+        elif isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], Tensor):
+            pairs.append((None if item[0] is None else str(item[0]), item[1]))
+        else:
+            shown = item[1] if isinstance(item, tuple) and len(item) == 2 else item
+            raise TypeError(f"draw_graph: {what}= takes {{name: tensor}}, (name, tensor) pairs "
+                            f"or tensors, but got a {type(shown).__name__} where a Tensor "
+                            "belongs; pass the tensors themselves")
+    return pairs
+
+
+def _check_options(modules: Any, rankdir: str, grad_range: Any, max_nodes: Any) -> None:
+    if modules is not None and not (hasattr(modules, "named_modules")
+                                    and hasattr(modules, "named_parameters")):
+        raise TypeError(f"draw_graph: modules= takes an nn.Module (anything with "
+                        f"named_modules() and named_parameters()), got "
+                        f"{type(modules).__name__}; to draw several models, put them in one "
+                        "nn.Sequential")
+    if not isinstance(rankdir, str) or rankdir.upper() not in RANKDIRS:
+        raise ValueError(f"draw_graph: rankdir must be one of {RANKDIRS}, got {rankdir!r}")
+    try:
+        lo, hi = (float(v) for v in grad_range)
+        valid = 0.0 < lo < hi < float("inf")
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
+        raise ValueError(f"draw_graph: grad_range must be two numbers (low, high) with "
+                         f"0 < low < high, e.g. (1e-6, 1e2), got {grad_range!r}")
+    if max_nodes is not None and (isinstance(max_nodes, bool)
+                                  or not isinstance(max_nodes, numbers.Integral) or max_nodes < 1):
+        raise ValueError(f"draw_graph: max_nodes must be a positive int (or None for no "
+                         f"limit), got {max_nodes!r}")
 
 
 class _Builder:
@@ -72,10 +117,15 @@ class _Builder:
     def __init__(self, roots: list[Tensor], params: Any, modules: Any, names: Any,
                  max_nodes: int | None) -> None:
         self.index = ModuleIndex(modules) if modules is not None else None
+        if max_nodes is not None:
+            # The roots' own ops are always drawn, however many roots there are.
+            max_nodes = max(max_nodes, len({id(r.grad_fn) for r in roots if r.grad_fn}))
         self.ops = walk.nodes(roots, limit=max_nodes)
         self.op_ids = {id(n): f"op{k}" for k, n in enumerate(self.ops)}
         self.tensors: dict[tuple, _TensorNode] = {}
         self.edges: list[tuple[str, str, np.ndarray | None]] = []
+        # Edges out of a tensor coloured by its whole gradient for want of their own share.
+        self._total_edges: list[int] = []
         self.hidden = 0
         self.known: dict[tuple, tuple[str | None, Tensor]] = {}
         self.parameters: set[tuple] = set()
@@ -83,10 +133,10 @@ class _Builder:
             for full, p in modules.named_parameters():
                 self.known.setdefault(("leaf", id(p)), (full, p))
                 self.parameters.add(("leaf", id(p)))
-        for name, t in _named(params):
+        for name, t in _named(params, "params"):
             self.known[_key(t)] = (name, t)
             self.parameters.add(_key(t))
-        for name, t in _named(names):
+        for name, t in _named(names, "names"):
             self.known[_key(t)] = (name, t)
         self.roots = roots
         self._leaf_grads: dict[int, list[np.ndarray]] = {}
@@ -156,12 +206,21 @@ class _Builder:
                     tn = self.tensor_for_leaf(parent)
                     if contribution is not None:
                         self._leaf_grads.setdefault(id(parent), []).append(contribution)
-                if contribution is None:
+                if contribution is None and tn.grad is not None:
                     contribution = tn.grad
+                    self._total_edges.append(len(self.edges))
                 self.edges.append((tn.id, self.op_ids[id(node)], contribution))
         for (kind, ident, *_), tn in self.tensors.items():
             if kind == "leaf" and tn.grad is None and ident in self._leaf_grads:
                 tn.grad = sum(self._leaf_grads[ident][1:], self._leaf_grads[ident][0])
+        # A tensor's gradient is the sum over its uses: it is the share of an edge only when
+        # the tensor has one use. Several uses, unrecorded shares: leave the edges plain.
+        tensor_ids = {tn.id for tn in self.tensors.values()}
+        uses = Counter(src for src, _, _ in self.edges if src in tensor_ids)
+        for k in self._total_edges:
+            src, dst, _ = self.edges[k]
+            if uses[src] > 1:
+                self.edges[k] = (src, dst, None)
 
     # --------------------------------------------------------------- labels
     def tensor_label(self, tn: _TensorNode, detail: str, max_elements: int,
@@ -194,7 +253,7 @@ def _bad(*arrays: np.ndarray | None) -> bool:
 
 def draw_graph(root: Tensor | Sequence[Tensor], *, params: Any = None, modules: Any = None,
                names: Mapping[str, Tensor] | Iterable[Tensor] | None = None,
-               collapse: bool | Iterable[Any] | None = None, rankdir: str = "LR",
+               collapse: bool | str | Iterable[Any] | None = None, rankdir: str = "LR",
                detail: str = "full", show_grad: bool = True, color_grads: bool = True,
                show_order: bool = True, grad_range: tuple[float, float] = (1e-6, 1e2),
                max_nodes: int | None = 10_000, max_elements: int = 4) -> GraphDrawing:
@@ -203,29 +262,35 @@ def draw_graph(root: Tensor | Sequence[Tensor], *, params: Any = None, modules: 
     Parameters
     ----------
     root : the output tensor (or a list of them), e.g. the loss.
-    params : ``{name: tensor}`` naming parameters (e.g. ``dict(model.named_parameters())``).
+    params : ``{name: tensor}`` or ``(name, tensor)`` pairs naming parameters (e.g.
+        ``model.named_parameters()``).
     modules : an ``nn.Module``: its parameters are named, and the ops of each submodule
         are grouped in a labelled cluster. Which module ran each op is exact when the
         forward ran inside ``autograd.graph.record(modules=model)``; otherwise an op
         joins the module whose parameter it consumes.
-    names : ``{name: tensor}`` or tensors (whose ``.name`` is used) to label any
-        tensor, intermediates included.
-    collapse : module names or submodules of ``modules`` to draw as one box each
-        (``True``: every module without submodules), so a deep network stays readable.
-    rankdir : graphviz layout direction, ``'LR'`` (left to right) or ``'TB'``, ...
+    names : ``{name: tensor}``, ``(name, tensor)`` pairs or tensors (whose ``.name`` is
+        used) to label any tensor, intermediates included.
+    collapse : module names or submodules of ``modules`` (one, or a list) to draw as one
+        box each (``True``: every module without submodules), so a deep network stays
+        readable.
+    rankdir : graphviz layout direction: ``'LR'`` (left to right), ``'TB'`` (top to
+        bottom), ``'RL'`` or ``'BT'``.
     detail : ``'names'``, ``'shapes'`` (adds shape and dtype) or ``'full'`` (adds value
         and gradient summaries: the values for tensors of at most ``max_elements``
         elements, min/mean/max otherwise).
     show_grad, color_grads, show_order : show gradients in tensor boxes; colour and
-        thicken edges by gradient RMS between ``grad_range`` (log scale); number the ops
-        in backward's visit order.
-    max_nodes : draw at most this many ops (those nearest the root); the rest are
-        summarised by one node.
+        thicken edges by gradient RMS between ``grad_range`` ``(low, high)``, ``0 < low <
+        high`` (log scale); number the ops in backward's visit order.
+    max_nodes : draw at most this many ops (those nearest the roots, and always the
+        roots' own); the rest are summarised by one node. ``None``: no limit.
 
     Values of intermediate tensors and the gradients flowing through them are
     known when the forward and backward ran inside ``autograd.graph.record()``;
     otherwise leaves show their data and ``.grad``, the root its value, and
     tensors passed in ``names`` their data (and ``.grad`` after ``retain_grad()``).
+    An edge shows the gradient that flowed along it: recorded, or else its
+    tensor's gradient when that tensor has a single use (with several, the
+    share of each use is unknown and the edge is left plain).
 
     Returns a ``GraphDrawing`` (a ``graphviz.Digraph``): ``.source`` is the DOT
     text, Jupyter shows it inline, ``.render(...)`` writes SVG/PNG/PDF with the
@@ -236,6 +301,8 @@ def draw_graph(root: Tensor | Sequence[Tensor], *, params: Any = None, modules: 
     if collapse is not None and collapse is not False and modules is None:
         raise ValueError("draw_graph: collapse= needs modules=<the nn.Module> to know the "
                          "modules")
+    _check_options(modules, rankdir, grad_range, max_nodes)
+    rankdir = rankdir.upper()
     b = _Builder(_roots(root), params, modules, names, max_nodes)
     b.collect()
     index = b.index
@@ -277,12 +344,16 @@ def draw_graph(root: Tensor | Sequence[Tensor], *, params: Any = None, modules: 
              {"shape": "note", "style": "dashed"}))
     _emit(g, members, index)
 
-    seen_edges = set()
+    merged = set()
     for src, dst, grad in b.edges:
-        src, dst = redirect.get(src, src), redirect.get(dst, dst)
-        if src == dst or (src, dst) in seen_edges:
-            continue
-        seen_edges.add((src, dst))
+        ends = redirect.get(src, src), redirect.get(dst, dst)
+        # Parallel edges are real (x * x uses x twice) unless a collapsed box or the
+        # max_nodes summary made them so: those are drawn once.
+        if ends != (src, dst) or src == "more":
+            if ends[0] == ends[1] or ends in merged:
+                continue
+            merged.add(ends)
+        src, dst = ends
         attrs = style.magnitude_style(grad, grad_range) if color_grads else {}
         g.edge(src, dst, **attrs)
     if color_grads and any(grad is not None for _, _, grad in b.edges):

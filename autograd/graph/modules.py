@@ -57,12 +57,18 @@ class ModuleIndex:
                     best = owner
         return best
 
-    def collapsed(self, spec: bool | Iterable[Any] | None) -> set[str]:
-        """Module names to draw as one box: ``True`` means every module without children."""
+    def collapsed(self, spec: bool | str | Iterable[Any] | None) -> set[str]:
+        """Module names to draw as one box: ``True`` means every module without children;
+        otherwise a module (or its name), or a list of them."""
         if spec is None or spec is False:
             return set()
         if spec is True:
             return {n for n, m in self.modules.items() if n and _is_leaf_module(m)}
+        if isinstance(spec, str) or hasattr(spec, "named_modules"):
+            spec = [spec]  # one module, not the characters of its name nor its children
+        elif not isinstance(spec, Iterable):
+            raise TypeError(f"draw_graph: collapse= takes True, a module, a module name or a "
+                            f"list of them, got {type(spec).__name__}")
         by_id = {id(m): n for n, m in self.modules.items()}
         names = set()
         for item in spec:

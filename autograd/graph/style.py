@@ -23,6 +23,18 @@ def _num(x: float) -> str:
     return f"{x:.5g}"
 
 
+def _element(v: np.generic) -> str:
+    """One element as written for its kind: ``True``, ``123456789``, ``2.5``, ``1+2j``."""
+    kind = v.dtype.kind
+    if kind == "b":
+        return str(bool(v))
+    if kind in "iu":
+        return str(int(v))  # exact: a label or an index must not be rounded
+    if kind in "fc":
+        return _num(v.item())
+    return str(v)
+
+
 def nonfinite_counts(a: np.ndarray) -> tuple[int, int]:
     """(number of NaNs, number of ±Infs) in a floating array; (0, 0) otherwise."""
     if a.dtype.kind not in "fc":
@@ -35,14 +47,28 @@ def nonfinite_counts(a: np.ndarray) -> tuple[int, int]:
 def summary(a: np.ndarray, max_elements: int = 4) -> str:
     """The value itself for small arrays, ``min/mean/max`` otherwise; NaN/Inf counted.
 
+    Floats to 5 significant digits, integers exactly, bools as ``True``/``False``
+    (a large bool array as its count of ``True``).
+
     >>> summary(np.array(6.909297))
     '6.9093'
+    >>> summary(np.array([True, False]))
+    '[True, False]'
     """
     a = np.asarray(a)
+    kind = a.dtype.kind
     if a.size <= max_elements:
         if a.ndim == 0:
-            return _num(float(a)) if a.dtype.kind in "fiub" else str(a)
-        return "[" + ", ".join(_num(float(v)) for v in a.ravel()) + "]"
+            return _element(a[()])
+        return "[" + ", ".join(_element(v) for v in a.ravel()) + "]"
+    if kind == "b":
+        return f"{int(np.count_nonzero(a))} of {a.size} True"
+    if kind in "iu":
+        return f"min {a.min()} mean {_num(float(a.mean()))} max {a.max()}"
+    if kind == "c":
+        return f"mean {_num(complex(a.mean()))} max |x| {_num(float(np.abs(a).max()))}"
+    if kind != "f":
+        return f"{a.size} elements"
     n_nan, n_inf = nonfinite_counts(a)
     finite = a[np.isfinite(a)] if n_nan or n_inf else a
     parts = []

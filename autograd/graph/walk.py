@@ -7,14 +7,22 @@ from typing import Any
 
 import numpy as np
 
-from ..function import Context
+from ..function import _CONSTANT, _INPUT, _OUTPUT, _TENSOR, Context
 from ..tensor import Tensor
 
 
+def _as_list(roots: Any) -> list:
+    # A list, so that a generator of roots can be walked more than once.
+    return [roots] if isinstance(roots, Tensor) else list(roots)
+
+
 def _root_nodes(roots: Any) -> list[Context]:
-    if isinstance(roots, Tensor):
-        roots = (roots,)
-    return [r.grad_fn for r in roots if isinstance(r, Tensor) and r.grad_fn is not None]
+    """The roots' ops, each once (several outputs of one split share it)."""
+    found: dict[int, Context] = {}
+    for r in _as_list(roots):
+        if isinstance(r, Tensor) and r.grad_fn is not None:
+            found.setdefault(id(r.grad_fn), r.grad_fn)
+    return list(found.values())
 
 
 def nodes(roots: Tensor | Iterable[Tensor], limit: int | None = None) -> list[Context]:
@@ -28,12 +36,10 @@ def nodes(roots: Tensor | Iterable[Tensor], limit: int | None = None) -> list[Co
     for n in frontier:
         seen.add(id(n))
     head = 0
-    while head < len(frontier):
+    while head < len(frontier) and (limit is None or len(order) < limit):
         node = frontier[head]
         head += 1
         order.append(node)
-        if limit is not None and len(order) >= limit:
-            break
         for edge in node.next_edges:
             if edge is not None and type(edge[0]) is Context and id(edge[0]) not in seen:
                 seen.add(id(edge[0]))
@@ -44,8 +50,7 @@ def nodes(roots: Tensor | Iterable[Tensor], limit: int | None = None) -> list[Co
 def leaves(roots: Tensor | Iterable[Tensor]) -> list[Tensor]:
     """The leaf tensors requiring grad that the graph of ``roots`` reaches (each once)."""
     found: dict[int, Tensor] = {}
-    if isinstance(roots, Tensor):
-        roots = (roots,)
+    roots = _as_list(roots)
     for r in roots:
         if r.grad_fn is None and r.requires_grad:
             found.setdefault(id(r), r)
@@ -65,12 +70,12 @@ def saved_arrays(node: Context) -> list[tuple[np.ndarray, bool]]:
     if not saved:
         return []
     arrays = []
-    for _kind, value, _version in saved:
-        if isinstance(value, Tensor):
+    for kind, value, _version in saved:
+        if kind == _INPUT or kind == _TENSOR:
             arrays.append((value.data, value.grad_fn is None))
-        elif isinstance(value, tuple):  # an output: (array, index, version counter)
+        elif kind == _OUTPUT:  # (array, index, version counter)
             arrays.append((value[0], False))
-        elif isinstance(value, np.ndarray):
+        elif kind == _CONSTANT and isinstance(value, np.ndarray):
             arrays.append((value, False))
     return arrays
 

@@ -14,8 +14,8 @@ from autograd.graph import GraphvizNotFoundError, draw_graph, record
 def parse(g):
     """{node id: label} and a list of (src, dst, attributes) from the DOT source."""
     src = g.source
-    nodes = {m.group(1): m.group(2) for m in
-             re.finditer(r'^\t(\w+) \[label="(.*?)"', src, flags=re.M | re.S)}
+    nodes = {m.group(1): m.group(2) if m.group(3) is None else m.group(3) for m in
+             re.finditer(r'^\t(\w+) \[label=(?:"(.*?)"|(\w+) )', src, flags=re.M | re.S)}
     edges = [(m.group(1), m.group(2), m.group(3) or "") for m in
              re.finditer(r"^\t(\w+) -> (\w+)(?: \[(.*?)\])?$", src, flags=re.M)]
     return nodes, edges
@@ -282,3 +282,115 @@ def test_backslashes_in_names_are_drawn_as_written():
     texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
     for expected in ["a\\lb (input)", "c\\ (input)", "\\nabla (input)", "&lt;b&gt; (input)"]:
         assert expected in texts
+
+
+def tooltip(attrs):
+    found = re.search(r'tooltip="gradient rms (\S+)"', attrs)
+    return found.group(1) if found else None
+
+
+def test_a_tensor_used_twice_by_one_op_draws_two_edges_each_with_its_share():
+    x = scalar(3.0, "x")
+    with record():
+        h = x * x          # dh/dx = 2x: 3 along each edge
+        y = h + h          # dy/dh = 2: 1 along each edge
+        y.backward()
+    nodes, edges = parse(draw_graph(y))
+    into_mul = [tooltip(a) for s, d, a in edges if (first(nodes[s]), first(nodes[d]))
+                == ("x (input)", "Mul")]
+    assert into_mul == ["6", "6"]  # 2 * 3 each; x.grad = 12
+    assert "grad 12" in by_title(nodes)["x (input)"]
+    into_add = [tooltip(a) for s, d, a in edges if first(nodes[d]) == "Add"
+                and first(nodes[s]) == "() float64"]
+    assert into_add == ["1", "1"]
+
+
+def test_without_record_a_leaf_used_twice_leaves_its_edges_plain():
+    x, w = scalar(2.0, "x"), scalar(5.0, "w")
+    y = x * w + x      # x.grad = w + 1 = 6 is the sum of two shares, 5 and 1
+    y.backward()
+    nodes, edges = parse(draw_graph(y))
+    from_x = [a for s, _, a in edges if first(nodes[s]) == "x (input)"]
+    assert len(from_x) == 2 and all(tooltip(a) is None for a in from_x)
+    from_w = [a for s, _, a in edges if first(nodes[s]) == "w (input)"]
+    assert [tooltip(a) for a in from_w] == ["2"]  # used once: its .grad is the edge's
+
+
+def test_several_roots_are_drawn_whatever_max_nodes():
+    x = scalar(2.0, "x")
+    y1, y2, y3 = x * 2, x + 1, ag.sin(x)
+    nodes, edges = parse(draw_graph([y1, y2, y3], max_nodes=1))
+    assert sorted(lbl for lbl in nodes.values() if lbl in ("Mul", "Add", "Sin")) == [
+        "Add", "Mul", "Sin"]
+    assert sum(first(lbl) == "output" for lbl in nodes.values()) == 3
+
+
+@pytest.mark.parametrize("bad", [0, -1, 2.5, True])
+def test_max_nodes_must_be_a_positive_int(bad):
+    with pytest.raises(ValueError, match="draw_graph: max_nodes must be a positive int"):
+        draw_graph(chain(1.0, 3), max_nodes=bad)
+
+
+def test_outputs_of_one_split_as_roots_draw_the_split_once():
+    x = ag.tensor(np.arange(4.0), requires_grad=True)
+    a, b = ag.split(x * 2, 2)
+    g = draw_graph([a, b], detail="names")
+    assert len(re.findall(r"^\t\w+ \[label=Split\b", g.source, flags=re.M)) == 1
+    nodes, edges = parse(g)
+    assert sum(first(nodes[s]) == " " and first(nodes[d]) == "Split" for s, d, _ in edges) == 1
+
+
+def test_params_and_names_take_pairs_and_reject_what_is_not_a_tensor():
+    w, b = scalar(2.0, None), scalar(1.0, None)
+    x = ag.tensor(3.0, dtype=np.float64)
+    y = w * x + b
+    titles = by_title(parse(draw_graph(y, params=[("w", w), ("b", b)], detail="names"))[0])
+    assert {"w (parameter)", "b (parameter)"} <= set(titles)
+    titles = by_title(parse(draw_graph(y, params=iter([("w", w)]), detail="names"))[0])
+    assert "w (parameter)" in titles
+    with pytest.raises(TypeError, match=r"draw_graph: params= .* got a float where a Tensor"):
+        draw_graph(y, params={"w": 2.0})
+    with pytest.raises(TypeError, match=r"draw_graph: names= .* got a int where a Tensor"):
+        draw_graph(y, names=[1])
+
+
+@pytest.mark.parametrize("grad_range", [(1.0, 1.0), (0.0, 1.0), (10.0, 1.0), (1e-3,), None])
+def test_grad_range_must_be_increasing_and_positive(grad_range):
+    x = scalar(2.0, "x")
+    y = x * 3
+    y.backward()
+    with pytest.raises(ValueError, match=r"draw_graph: grad_range must be .* 0 < low < high"):
+        draw_graph(y, grad_range=grad_range)
+
+
+def test_rankdir_is_checked_and_case_free():
+    assert "rankdir=BT" in draw_graph(chain(1.0, 2), rankdir="bt").source
+    with pytest.raises(ValueError, match="draw_graph: rankdir must be one of"):
+        draw_graph(chain(1.0, 2), rankdir="XY")
+
+
+def test_integer_bool_and_complex_values_are_written_exactly():
+    labels = ag.tensor(np.array([123456789, 7]))
+    mask = ag.tensor(np.array([True, False]))
+    z = ag.tensor(np.array([1 + 2j, 3j]))
+    assert "value [123456789, 7]" in draw_graph(labels).source
+    assert "value [True, False]" in draw_graph(mask).source
+    assert "value 3 of 6 True" in draw_graph(ag.tensor(np.arange(6) % 2 == 0)).source
+    assert "value [1+2j, 0+3j]" in draw_graph(z).source
+    assert "value 6 elements" in draw_graph(ag.tensor(np.array(list("abcdef")))).source
+    assert "value min 0 mean 49.5 max 99" in draw_graph(ag.tensor(np.arange(100))).source
+
+
+def test_recorded_view_keeps_its_forward_value_after_an_update_of_its_input():
+    W = ag.tensor([[1.0, 2.0]], dtype=np.float64, requires_grad=True)
+    W.name = "W"
+    with record():
+        y = (W.T * 3).sum()        # W.T is a view of W's memory
+        y.backward()
+    with ag.no_grad():
+        W -= 0.5 * W.grad          # an optimizer step, in place
+    nodes, edges = parse(draw_graph(y))
+    permute = next(k for k, lbl in nodes.items() if first(lbl) == "Permute")
+    out = next(d for s, d, _ in edges if s == permute)
+    assert "value [1, 2]\n" in nodes[out]  # as in the forward, not W's data after the step
+    assert "value [-0.5, 0.5]\n" in by_title(nodes)["W (input)"]  # a leaf shows its data now

@@ -100,3 +100,69 @@ def test_twenty_layer_network_collapses_to_a_readable_picture():
     src = draw_graph(loss, modules=model, collapse=True).source
     node_lines = re.findall(r"^\t+\w+ \[label=", src, flags=re.M)
     assert len(node_lines) == 40 + 2  # one box per layer, plus the Sum and the output
+
+
+def test_an_op_after_a_forward_that_raised_is_not_put_in_a_stale_module():
+    model = network()
+    x = ag.tensor(np.ones((2, 3), dtype=np.float32))
+    with record(modules=model):
+        with pytest.raises(ag.ShapeError):
+            model(ag.tensor(np.ones((2, 5), dtype=np.float32)))  # raises inside model[0]
+        loss = model(x).mean()
+        loss.backward()
+    src = draw_graph(loss, modules=model).source
+    c = clusters(src)
+    assert c["0: Linear"] == ["Linear"] and c["1: ReLU"] == ["Relu"]
+    assert "Mean" not in sum(c.values(), [])  # the loss is outside the model, as without the error
+    assert re.search(r'^\top\d+ \[label="Mean', src, flags=re.M)
+
+
+def test_record_with_a_bad_modules_argument_leaves_nothing_switched_on():
+    model = network()
+    with pytest.raises(TypeError, match=r"record: modules= takes an nn.Module"):
+        record(modules=[model[0], model[2]])
+    assert not ag.graph.is_recording()
+
+    class HalfModule:  # its second module cannot take hooks
+        def named_modules(self):
+            return [("0", model[0]), ("odd", object())]
+
+    with pytest.raises(AttributeError):
+        with record(modules=HalfModule()):
+            pass
+    assert not ag.graph.is_recording()
+    assert not model[0]._forward_pre_hooks and not model[0]._forward_hooks
+    y = model(ag.tensor(np.ones((1, 3), dtype=np.float32))).sum()
+    assert ag.graph.hooks.record_of(y.grad_fn) is None  # nothing recorded any more
+
+
+def test_modules_must_be_a_module():
+    model = network()
+    loss = forward(model, traced=False)
+    with pytest.raises(TypeError, match=r"draw_graph: modules= takes an nn.Module"):
+        draw_graph(loss, modules=[model])
+
+
+class Encoded(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.encoder = nn.Sequential(nn.Linear(3, 4), nn.Tanh())
+        self.head = nn.Linear(4, 1)
+
+    def forward(self, x):
+        return self.head(self.encoder(x))
+
+
+def test_collapse_takes_one_module_or_one_name():
+    ag.manual_seed(0)
+    model = Encoded()
+    x = ag.tensor(np.ones((2, 3), dtype=np.float32))
+    with record(modules=model):
+        loss = model(x).sum()
+        loss.backward()
+    for spec in ("encoder", model.encoder):
+        src = draw_graph(loss, modules=model, collapse=spec).source
+        assert re.findall(r"\t(module_\w+) \[label=", src) == ["module_encoder"]
+        assert "Tanh\n#" not in src and "label=\"Linear\n#" in src  # the head is still drawn
+    with pytest.raises(TypeError, match="draw_graph: collapse= takes"):
+        draw_graph(loss, modules=model, collapse=3)
