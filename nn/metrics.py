@@ -11,11 +11,16 @@ scikit-learn and of ``nn.fit``'s ``metrics=`` (``fn(y_true, outputs)``). What ``
   (§13.2); pass ``threshold=0.0`` for logits).
 
 ``y_true`` holds integer labels (whole-valued floats and ``(N, 1)`` columns are accepted) or
-one-hot rows ``(N, C)``.
+one-hot rows ``(N, C)``. Examples are rows: the course's ``(1, m)`` layout is refused with the
+fix (``.reshape(-1)``), as are labels that cannot match the predictions (a label ``>= C``
+beside ``(N, C)`` scores, a label other than 0/1 beside one score per example). A NaN score
+predicts no class: it counts as wrong, with a ``RuntimeWarning`` (a diverged model).
 """
 
 from __future__ import annotations
 
+import math
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +29,12 @@ import numpy as np
 import autograd as ag
 
 _AVERAGES = ("binary", "macro", "micro")
+# The predicted label of a NaN score: equal to no class, so the example counts as wrong.
+_NO_CLASS = np.iinfo(np.int64).min
+
+
+class UndefinedMetricWarning(UserWarning):
+    """A precision, recall or F1 was 0/0 and ``zero_division``'s value was used instead."""
 
 
 def _array(a: Any, func: str, what: str) -> np.ndarray:
@@ -33,49 +44,98 @@ def _array(a: Any, func: str, what: str) -> np.ndarray:
     return arr
 
 
-def _per_example(a: Any, func: str, what: str, accepted: str) -> tuple[np.ndarray, bool]:
-    """``(values, decided)``: class rows (N, C) become their argmax (``decided``), a
+def _per_example(a: Any, func: str, what: str,
+                 accepted: str) -> tuple[np.ndarray, int | None, tuple[int, ...]]:
+    """``(values, classes, shape)``: class rows (N, C) stay 2-D with ``classes`` = C, a
     column (N, 1) becomes (N,); anything else but (N,) is an error naming ``accepted``."""
     arr = _array(a, func, what)
     if arr.ndim == 2 and arr.shape[1] > 1:
-        return arr.argmax(axis=1), True
+        return arr, arr.shape[1], arr.shape
+    shape = arr.shape
     if arr.ndim == 2 and arr.shape[1] == 1:
         arr = arr[:, 0]
     if arr.ndim != 1:
-        raise ValueError(f"{func}: {what} must be {accepted}, got shape {arr.shape}")
-    return arr, False
+        raise ValueError(f"{func}: {what} must be {accepted}, got shape {shape}")
+    return arr, None, shape
 
 
-def _true_labels(y_true: Any, func: str) -> np.ndarray:
-    y, decided = _per_example(y_true, func, "y_true", "labels (N,) or one-hot rows (N, C)")
-    if decided:
-        return y
+def _true_labels(y_true: Any, func: str) -> tuple[np.ndarray, int | None, tuple[int, ...]]:
+    """``(labels, classes, shape)``: ``classes`` is C for one-hot rows (N, C), else None."""
+    y, classes, shape = _per_example(y_true, func, "y_true",
+                                     "labels (N,) or one-hot rows (N, C)")
+    if classes is not None:
+        # Rows that are not one-hot (or soft labels summing to 1) are not examples: most
+        # likely the course's (1, m) row of labels, whose argmax would be one "example".
+        rows = y.astype(np.float64)
+        if np.any(rows < 0) or np.any(rows > 1) or not np.allclose(rows.sum(axis=1), 1.0,
+                                                                    atol=1e-4):
+            raise ValueError(f"{func}: y_true of shape {shape} is read as one-hot rows (N, C), "
+                             "but its rows do not each sum to 1; examples are rows: for the "
+                             "course's (1, m) layout of labels pass y_true.reshape(-1) "
+                             "(and y_pred.reshape(-1))")
+        return rows.argmax(axis=1), classes, shape
     if y.dtype.kind == "f":
         if not np.all(np.isfinite(y)) or np.any(y != np.round(y)):
             raise ValueError(f"{func}: y_true must hold class labels (whole numbers), got "
                              "fractional values")
-    return y.astype(np.int64)
+    return y.astype(np.int64), None, shape
 
 
-def _pred_labels(y_pred: Any, func: str, threshold: float) -> np.ndarray:
-    p, decided = _per_example(y_pred, func, "y_pred",
-                              "labels (N,), scores (N,) or class scores (N, C)")
-    if decided:
-        return p
-    if p.dtype.kind == "f":
-        return (p >= threshold).astype(np.int64)
-    return p.astype(np.int64)
+def _pred_labels(y_pred: Any, func: str,
+                 threshold: float) -> tuple[np.ndarray, int | None, tuple[int, ...], bool]:
+    """``(labels, classes, shape, scored)``: ``scored`` when one float score per example
+    was thresholded into the classes 0 and 1. NaN scores become ``_NO_CLASS``."""
+    p, classes, shape = _per_example(y_pred, func, "y_pred",
+                                     "labels (N,), scores (N,) or class scores (N, C)")
+    if p.dtype.kind != "f":
+        if classes is not None:
+            return p.argmax(axis=1), classes, shape, False
+        return p.astype(np.int64), None, shape, False
+    nan = np.isnan(p).any(axis=1) if classes is not None else np.isnan(p)
+    with np.errstate(invalid="ignore"):
+        labels = p.argmax(axis=1) if classes is not None else (p >= threshold).astype(np.int64)
+    labels[nan] = _NO_CLASS
+    return labels, classes, shape, classes is None
 
 
-def _pair(y_true: Any, y_pred: Any, func: str, threshold: float = 0.5) -> tuple[np.ndarray,
-                                                                                   np.ndarray]:
-    t = _true_labels(y_true, func)
-    p = _pred_labels(y_pred, func, threshold)
+def _pair(y_true: Any, y_pred: Any, func: str, threshold: float = 0.5,
+          stacklevel: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    """Labels ``(t, p)`` of the same length, checked to be comparable; ``stacklevel`` puts
+    the NaN warning on the user's call."""
+    t, t_classes, t_shape = _true_labels(y_true, func)
+    p, p_classes, p_shape, scored = _pred_labels(y_pred, func, threshold)
     if t.shape[0] != p.shape[0]:
-        raise ValueError(f"{func}: y_true has {t.shape[0]} examples but y_pred has "
-                         f"{p.shape[0]}; they must match")
+        raise ValueError(f"{func}: y_true has shape {t_shape} ({t.shape[0]} examples) but "
+                         f"y_pred has shape {p_shape} ({p.shape[0]} examples); they need one "
+                         "row per example: for the course's (1, m) layout pass .reshape(-1), "
+                         "for (C, m) scores pass .T")
     if t.shape[0] == 0:
         raise ValueError(f"{func}: no examples (empty y_true and y_pred)")
+    if t_classes is not None and p_classes is not None and t_classes != p_classes:
+        raise ValueError(f"{func}: y_true has shape {t_shape} ({t_classes} classes) but "
+                         f"y_pred has shape {p_shape} ({p_classes} classes); they must match")
+    classes, source, shape = ((t_classes, "y_true", t_shape) if t_classes is not None else
+                              (p_classes, "y_pred", p_shape))
+    if classes is not None:
+        for what, labels in (("y_true", t), ("y_pred", p[p != _NO_CLASS])):
+            outside = np.unique(labels[(labels < 0) | (labels >= classes)])
+            if outside.size:
+                raise ValueError(f"{func}: {what} holds the labels {outside.tolist()}, but "
+                                 f"{source} of shape {shape} has {classes} class columns, so "
+                                 f"labels must be 0..{classes - 1}; shift 1-based labels with "
+                                 "y - 1")
+    if scored:
+        outside = np.unique(t[(t != 0) & (t != 1)])
+        if outside.size:
+            raise ValueError(f"{func}: y_pred holds one float per example, read as a binary "
+                             f"score (class 1 where score >= {threshold:g}), but y_true "
+                             f"holds the labels {outside.tolist()}; pass y_pred as integer "
+                             "class labels, or as class scores of shape (N, C)")
+    missing = int(np.sum(p == _NO_CLASS))
+    if missing:
+        warnings.warn(f"{func}: {missing} of {p.shape[0]} predictions are NaN (did training "
+                      "diverge?); they predict no class and count as wrong", RuntimeWarning,
+                      stacklevel=stacklevel)
     return t, p
 
 
@@ -90,7 +150,15 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int | None = None,
                      threshold: float = 0.5) -> np.ndarray:
     """``M[i, j]`` = number of examples of true class i predicted as class j, shape ``(C, C)``
     (rows are the truth, as in scikit-learn). C is ``num_classes`` or the largest label + 1."""
+    if num_classes is not None and (isinstance(num_classes, bool) or not isinstance(
+            num_classes, int | np.integer) or num_classes < 1):
+        raise ValueError(f"confusion_matrix: num_classes must be a positive integer (or None "
+                         f"for the largest label + 1), got {num_classes!r}")
     t, p = _pair(y_true, y_pred, "confusion_matrix", threshold)
+    missing = int(np.sum(p == _NO_CLASS))
+    if missing:
+        raise ValueError(f"confusion_matrix: {missing} of {p.shape[0]} predictions are NaN (did "
+                         "training diverge?) and have no column; drop them or fix the model")
     if min(t.min(), p.min()) < 0:
         raise ValueError("confusion_matrix: labels must be non-negative class indices")
     top = int(max(t.max(), p.max())) + 1
@@ -104,60 +172,103 @@ def confusion_matrix(y_true: Any, y_pred: Any, num_classes: int | None = None,
 
 
 def _counts(func: str, y_true: Any, y_pred: Any, average: str, pos_label: int,
-            threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """True positives, false positives and false negatives per class (or for one class)."""
+            threshold: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """True positives, false positives and false negatives per class (or for one class, or
+    pooled for 'micro'), and the classes they belong to (None when pooled)."""
     if average not in _AVERAGES:
         raise ValueError(f"{func}: average must be one of {_AVERAGES}, got {average!r}")
-    t, p = _pair(y_true, y_pred, func, threshold)
+    t, p = _pair(y_true, y_pred, func, threshold, stacklevel=4)
+    present = np.union1d(t, p[p != _NO_CLASS])
     if average == "binary":
+        # scikit-learn's rule: at most two labels, and pos_label one of them when both occur.
+        if present.size > 2:
+            raise ValueError(f"{func}: average='binary' needs two classes, found {present.size}: "
+                             f"{present.tolist()}; use average='macro' or 'micro'")
+        if present.size == 2 and pos_label not in present:
+            raise ValueError(f"{func}: pos_label={pos_label!r} is not one of the labels "
+                             f"{present.tolist()}; pass the positive class, e.g. "
+                             f"pos_label={present[-1]}")
         classes = np.array([pos_label])
-        extra = set(np.unique(np.concatenate([t, p])).tolist()) - {0, 1, pos_label}
-        if extra:
-            raise ValueError(f"{func}: average='binary' needs two classes, found labels "
-                             f"{sorted(set(t.tolist()) | set(p.tolist()))}; use "
-                             "average='macro' or 'micro' for more")
     else:
-        classes = np.union1d(t, p)
+        classes = present
     tp = np.array([np.sum((p == c) & (t == c)) for c in classes], dtype=np.float64)
     fp = np.array([np.sum((p == c) & (t != c)) for c in classes], dtype=np.float64)
     fn = np.array([np.sum((p != c) & (t == c)) for c in classes], dtype=np.float64)
     if average == "micro":
-        return tp.sum(keepdims=True), fp.sum(keepdims=True), fn.sum(keepdims=True)
-    return tp, fp, fn
+        return tp.sum(keepdims=True), fp.sum(keepdims=True), fn.sum(keepdims=True), None
+    return tp, fp, fn, classes
 
 
-def _ratio(num: np.ndarray, den: np.ndarray, zero_division: float) -> np.ndarray:
-    return np.divide(num, den, out=np.full_like(num, float(zero_division)), where=den > 0)
+def _ratio(func: str, num: np.ndarray, den: np.ndarray, classes: np.ndarray | None,
+           zero_division: float | str, undefined: str) -> float:
+    """The mean over classes of ``num / den``, a 0/0 replaced by ``zero_division``: with
+    ``'warn'`` (the default, as in scikit-learn) by 0.0 and an ``UndefinedMetricWarning``
+    saying so; with NaN those classes are left out of the average."""
+    if isinstance(zero_division, str):
+        if zero_division != "warn":
+            raise ValueError(f"{func}: zero_division must be 'warn', 0.0, 1.0 or nan, got "
+                             f"{zero_division!r}")
+        fill = 0.0
+    elif isinstance(zero_division, bool) or not isinstance(
+            zero_division, int | float | np.integer | np.floating) or not (
+            math.isnan(zero_division) or 0 <= zero_division <= 1):
+        raise ValueError(f"{func}: zero_division must be 'warn', 0.0, 1.0 or nan, got "
+                         f"{zero_division!r}")
+    else:
+        fill = float(zero_division)
+    zero = den == 0
+    if zero.any() and isinstance(zero_division, str):
+        which = ("the pooled counts" if classes is None else
+                 f"class {classes[zero].tolist()[0]}" if zero.sum() == 1 else
+                 f"classes {classes[zero].tolist()}")
+        warnings.warn(f"{func} is 0/0 for {which} ({undefined}) and is set to 0.0; pass "
+                      "zero_division=0.0 (or 1.0, or nan to leave such classes out of the "
+                      "average) to choose the value and silence this warning",
+                      UndefinedMetricWarning, stacklevel=3)
+    ratios = np.divide(num, den, out=np.full_like(num, fill), where=~zero)
+    if np.isnan(ratios).all():
+        return math.nan
+    return float(np.nanmean(ratios))
 
 
 def precision(y_true: Any, y_pred: Any, average: str = "binary", pos_label: int = 1,
-              threshold: float = 0.5, zero_division: float = 0.0) -> float:
+              threshold: float = 0.5, zero_division: float | str = "warn") -> float:
     """``TP / (TP + FP)``: of the examples predicted positive, the fraction that are (§13.2).
 
-    ``average='binary'`` scores the class ``pos_label``; ``'macro'`` averages the per-class
-    precisions (every class weighs the same); ``'micro'`` pools the counts of all classes
-    (for single-label problems it equals accuracy). With no predicted positives the ratio is
-    0/0 and ``zero_division`` (0.0) is returned.
+    ``average='binary'`` scores the class ``pos_label`` (y may hold at most two labels, and
+    ``pos_label`` must be one of them when both occur); ``'macro'`` averages the per-class
+    precisions (every class present in y_true or y_pred weighs the same); ``'micro'`` pools
+    the counts of all classes (for single-label problems it equals accuracy). These are
+    scikit-learn's definitions.
+
+    With no predicted positives the ratio is 0/0: ``zero_division='warn'`` (the default)
+    gives 0.0 with an ``UndefinedMetricWarning``; a number (0.0, 1.0) is used silently, and
+    NaN leaves the class out of a macro average.
     """
-    tp, fp, _ = _counts("precision", y_true, y_pred, average, pos_label, threshold)
-    return float(_ratio(tp, tp + fp, zero_division).mean())
+    tp, fp, _, classes = _counts("precision", y_true, y_pred, average, pos_label, threshold)
+    return _ratio("precision", tp, tp + fp, classes, zero_division,
+                  "no example is predicted as it: TP + FP = 0")
 
 
 def recall(y_true: Any, y_pred: Any, average: str = "binary", pos_label: int = 1,
-           threshold: float = 0.5, zero_division: float = 0.0) -> float:
+           threshold: float = 0.5, zero_division: float | str = "warn") -> float:
     """``TP / (TP + FN)``: of the truly positive examples, the fraction found (§13.2).
-    Averages and ``zero_division`` as in ``precision``."""
-    tp, _, fn = _counts("recall", y_true, y_pred, average, pos_label, threshold)
-    return float(_ratio(tp, tp + fn, zero_division).mean())
+    Averages and ``zero_division`` as in ``precision``; 0/0 here means the class has no
+    example in y_true."""
+    tp, _, fn, classes = _counts("recall", y_true, y_pred, average, pos_label, threshold)
+    return _ratio("recall", tp, tp + fn, classes, zero_division,
+                  "no example of it in y_true: TP + FN = 0")
 
 
 def f1_score(y_true: Any, y_pred: Any, average: str = "binary", pos_label: int = 1,
-             threshold: float = 0.5, zero_division: float = 0.0) -> float:
+             threshold: float = 0.5, zero_division: float | str = "warn") -> float:
     """The harmonic mean of precision P and recall R (§13.2):
     ``F1 = 2PR / (P + R) = 2TP / (2TP + FP + FN)``, per class then averaged as in
-    ``precision`` (macro: mean of per-class F1)."""
-    tp, fp, fn = _counts("f1_score", y_true, y_pred, average, pos_label, threshold)
-    return float(_ratio(2 * tp, 2 * tp + fp + fn, zero_division).mean())
+    ``precision`` (macro: mean of per-class F1). It is 0/0 only when the class is neither
+    in y_true nor predicted; ``zero_division`` as in ``precision``."""
+    tp, fp, fn, classes = _counts("f1_score", y_true, y_pred, average, pos_label, threshold)
+    return _ratio("f1_score", 2 * tp, 2 * tp + fp + fn, classes, zero_division,
+                  "neither in y_true nor predicted: TP + FP + FN = 0")
 
 
 def _average_ranks(x: np.ndarray) -> np.ndarray:
@@ -193,24 +304,27 @@ def roc_auc_score(y_true: Any, y_score: Any) -> float:
     ``(N, 2)`` (column 1 is used); with C > 2 classes and scores ``(N, C)`` it is the
     one-vs-rest AUC averaged over the classes (macro).
     """
-    t = _true_labels(y_true, "roc_auc_score")
+    t, _, t_shape = _true_labels(y_true, "roc_auc_score")
     s = _array(y_score, "roc_auc_score", "y_score").astype(np.float64)
+    s_shape = s.shape
     if s.ndim == 2 and s.shape[1] == 1:
         s = s[:, 0]
-    if s.shape[0] != t.shape[0]:
-        raise ValueError(f"roc_auc_score: y_true has {t.shape[0]} examples but y_score has "
-                         f"{s.shape[0]}")
+    if s.ndim == 0 or s.shape[0] != t.shape[0]:
+        raise ValueError(f"roc_auc_score: y_true has shape {t_shape} ({t.shape[0]} examples) "
+                         f"but y_score has shape {s_shape}; they need one row per example: "
+                         "for the course's (1, m) layout pass .reshape(-1)")
     if not np.all(np.isfinite(s)):
         raise ValueError("roc_auc_score: y_score contains NaN or inf")
-    if s.ndim == 1:
-        if not set(np.unique(t).tolist()) <= {0, 1}:
-            raise ValueError("roc_auc_score: one score per example needs binary labels 0/1; "
-                             "for C classes pass scores of shape (N, C)")
-        return _binary_auc(t == 1, s)
-    if s.ndim != 2:
+    if s.ndim != 2 and s.ndim != 1:
         raise ValueError(f"roc_auc_score: y_score must be (N,) or (N, C), got {s.shape}")
-    if s.shape[1] == 2:
-        return _binary_auc(t == 1, s[:, 1])
+    if s.ndim == 1 or s.shape[1] == 2:
+        outside = np.unique(t[(t != 0) & (t != 1)])
+        if outside.size:
+            raise ValueError(f"roc_auc_score: y_score of shape {s_shape} scores class 1 "
+                             f"against class 0, but y_true holds the labels "
+                             f"{outside.tolist()}; use 0/1 labels, or for C classes pass "
+                             "scores of shape (N, C)")
+        return _binary_auc(t == 1, s if s.ndim == 1 else s[:, 1])
     _check_every_class_present(t, s.shape[1])
     return float(np.mean([_binary_auc(t == c, s[:, c]) for c in range(s.shape[1])]))
 
@@ -264,6 +378,9 @@ class Diagnosis:
         return "\n".join(lines)
 
 
+_ROUNDING = 1e-12
+
+
 def _error_value(value: Any, name: str) -> float:
     try:
         v = float(value)
@@ -285,6 +402,9 @@ def diagnose(train_error: float, dev_error: float, base_error: float = 0.0,
     - avoidable bias = train − base: high bias when it exceeds ``tolerance``;
     - variance = dev − train: high variance when the gap exceeds ``tolerance``.
 
+    A gap exactly equal to ``tolerance`` does not exceed it, whatever the float rounding of
+    the subtraction (15% → 20% is not high variance, the same as 1% → 6%).
+
     With the default tolerance of 5 percentage points this reproduces the notes' table:
 
     =====  =====  ==================================
@@ -304,7 +424,9 @@ def diagnose(train_error: float, dev_error: float, base_error: float = 0.0,
     base = _error_value(base_error, "base_error")
     tol = _error_value(tolerance, "tolerance")
     bias, variance = train - base, dev - train
-    high_bias, high_variance = bias > tol, variance > tol
+    # Differences of decimal fractions carry rounding (0.20 - 0.15 = 0.05000000000000002):
+    # a gap equal to the tolerance up to that rounding does not exceed it.
+    high_bias, high_variance = bias > tol + _ROUNDING, variance > tol + _ROUNDING
     summary = {
         (False, False): "low bias, low variance (good fit): nothing to fix; evaluate once on "
                         "the test set",

@@ -7,6 +7,8 @@ import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
+import numpy as np
+
 from .spaces import Space
 
 
@@ -100,8 +102,10 @@ class SearchResult:
     def plot(self, params: list[str] | None = None, axes: Any = None) -> Any:
         """Score against each hyperparameter, one panel each (successful trials; failed and
         diverged ones are counted in the title). Log spaces get a log x axis, β spaces
-        (``OneMinusLogUniform``) a logit one, ``Choice`` a categorical one. Needs matplotlib
-        (``pip install graphgrad[plot]``); returns the Figure."""
+        (``OneMinusLogUniform``) a logit one, ``Choice`` a categorical one. ``axes`` is one
+        Axes or any sequence or array of them, at least one per plotted hyperparameter; by
+        default a new figure is made. Needs matplotlib (``pip install graphgrad[plot]``);
+        returns the Figure."""
         try:
             import matplotlib.pyplot as plt
         except ImportError:
@@ -112,11 +116,19 @@ class SearchResult:
         if unknown:
             raise KeyError(f"SearchResult.plot: unknown hyperparameters {unknown}; the space "
                            f"has {list(self.space)}")
+        if not names:
+            raise ValueError("SearchResult.plot: the space has no searched hyperparameters "
+                             "(only fixed values); pass params=[...] to choose what to plot")
         if axes is None:
             fig, axes = plt.subplots(1, len(names), figsize=(4 * len(names), 3.2),
                                      squeeze=False)
             axes = axes[0]
         else:
+            axes = list(np.ravel(np.asarray(axes, dtype=object)))
+            if len(axes) < len(names):
+                raise ValueError(f"SearchResult.plot: {len(names)} hyperparameters {names} "
+                                 f"need {len(names)} axes, got {len(axes)}; pass more axes "
+                                 "or choose some with params=[...]")
             fig = axes[0].figure
         ok = self.ranked()
         scores = [t.score for t in ok]

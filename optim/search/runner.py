@@ -7,14 +7,16 @@ strategy: many models at once), a Dask ``distributed`` cluster's ``client.get_ex
 more machines, or ``'serial'`` to run in this process (handy for debugging).
 
 Each trial's parameters, score, wall time and status are recorded: ``'ok'``, ``'failed'``
-(the objective raised; the error is kept) or ``'diverged'`` (NaN or infinite score). A bad
-trial never stops the search.
+(the objective raised, called ``sys.exit``, returned something other than one number, or
+timed out; the error is kept) or ``'diverged'`` (NaN or infinite score). A bad trial never
+stops the search.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import os
 import pickle
 import time
@@ -33,18 +35,45 @@ Objective = Callable[[dict[str, Any]], float]
 SearchSpace = Mapping[str, Any]
 
 
+# Trial fields that table() and as_dict() put beside the params: a param must not shadow one.
+_TRIAL_FIELDS = ("number", "score", "status", "time", "error", "round")
+
+
+def _score(value: Any) -> float | None:
+    """The objective's return value as a float, or None if it is not one number. Strings and
+    bools are refused although ``float()`` takes them: "0.3" or True is a bug, not a score."""
+    if isinstance(value, bool | np.bool_):
+        return None
+    if isinstance(value, numbers.Real):
+        return float(value)
+    try:  # a one-element array or Tensor, e.g. a loss returned as it is
+        arr = np.asarray(value)
+    except Exception:
+        return None
+    return float(arr.reshape(())) if arr.size == 1 and arr.dtype.kind in "iuf" else None
+
+
 def _run_trial(objective: Objective, params: dict[str, Any]) -> dict[str, Any]:
     """Run one trial where the executor puts it and report, never raise."""
     start = time.perf_counter()
     try:
         value = objective(dict(params))
-        score = float(value)
-    except Exception as exc:  # a failing trial is a result, not a crash of the search
+    # A failing trial is a result, not a crash of the search; SystemExit too (an argparse
+    # error or sys.exit inside a training script), while Ctrl-C still stops everything.
+    except (Exception, SystemExit) as exc:
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" ({last[0].filename}:{last[0].lineno})" if last else ""
         return {"status": "failed", "score": math.nan, "time": time.perf_counter() - start,
                 "error": f"{type(exc).__name__}: {exc}{where}"}
     elapsed = time.perf_counter() - start
+    score = _score(value)
+    if score is None:
+        shown = repr(value)
+        shown = shown if len(shown) <= 60 else shown[:57] + "..."
+        return {"status": "failed", "score": math.nan, "time": elapsed,
+                "error": f"TypeError: the objective returned {type(value).__name__} {shown}, "
+                         "not a number; it must return one number, the trial's score (e.g. "
+                         "the dev error)"}
     if not math.isfinite(score):
         return {"status": "diverged", "score": score, "time": elapsed,
                 "error": f"the objective returned {score}"}
@@ -87,11 +116,23 @@ def run_trials(objective: Objective, param_list: Sequence[dict[str, Any]],
     running (e.g. ``distributed.Client(...).get_executor()``).
 
     ``timeout`` (seconds, for the whole batch) bounds the wait: trials without a result by
-    then are recorded as failed ("timed out") and cancelled if they have not started; one
-    already running in a worker is abandoned, not killed. ``'serial'`` ignores it.
+    then are recorded as failed ("timed out") and cancelled if they have not started. In the
+    process pool this call makes, the workers still running one are terminated, so a hung
+    trial neither keeps a CPU busy nor keeps Python from exiting; on an executor you pass,
+    a running trial is abandoned, not killed. ``'serial'`` ignores it.
     """
     if not callable(objective):
         raise TypeError(f"search: objective must be callable, got {type(objective).__name__}")
+    if max_workers is not None and (isinstance(max_workers, bool) or not isinstance(
+            max_workers, int) or max_workers < 1):
+        raise ValueError(f"search: max_workers must be a positive integer (or None for one "
+                         f"per CPU), got {max_workers!r}")
+    for params in param_list:
+        clash = [k for k in params if k in _TRIAL_FIELDS]
+        if clash:
+            raise ValueError(f"search: hyperparameter name {clash[0]!r} is also a trial field "
+                             f"({', '.join(_TRIAL_FIELDS)}) and would overwrite it in "
+                             f"result.table(); rename it (e.g. {clash[0] + '_'!r})")
     if executor == "serial":
         outcomes = [_run_trial(objective, p) for p in param_list]
     elif executor is None or executor == "processes":
@@ -104,13 +145,17 @@ def run_trials(objective: Objective, param_list: Sequence[dict[str, Any]],
                             "executor='serial'") from None
         workers = max_workers or min(len(param_list), os.cpu_count() or 1) or 1
         pool = ProcessPoolExecutor(max_workers=workers)
+        futures = []
         try:
-            outcomes = _gather(pool, objective, param_list, timeout)
+            futures = _submit(pool, objective, param_list)
+            outcomes = _collect(futures, timeout)
         finally:
-            # Do not wait for abandoned (timed-out) trials; finished pools close at once.
-            pool.shutdown(wait=timeout is None, cancel_futures=True)
+            abandoned = any(not f.done() for f in futures)  # timed out, or interrupted
+            if abandoned:
+                _terminate_workers(pool)
+            pool.shutdown(wait=not abandoned, cancel_futures=True)
     elif isinstance(executor, Executor) or hasattr(executor, "submit"):
-        outcomes = _gather(executor, objective, param_list, timeout)
+        outcomes = _collect(_submit(executor, objective, param_list), timeout)
     else:
         raise TypeError(f"search: executor must be None, 'processes', 'serial' or a "
                         f"concurrent.futures.Executor, got {executor!r}")
@@ -139,9 +184,27 @@ def _check_importable_in_workers(objective: Objective) -> None:
         "(a .py file on sys.path) or pass executor='serial'")
 
 
-def _gather(executor: Any, objective: Objective, param_list: Sequence[dict[str, Any]],
-            timeout: float | None) -> list[dict[str, Any]]:
-    futures = [executor.submit(_run_trial, objective, p) for p in param_list]
+def _terminate_workers(pool: ProcessPoolExecutor) -> None:
+    """Stop the worker processes of a pool this module made, once its trials are abandoned.
+
+    Left alone, a worker running a hung trial keeps going after the search returns, and
+    Python's exit waits for it. ``ProcessPoolExecutor`` has a public way to stop its workers
+    only from Python 3.14 (``terminate_workers``); before, its ``_processes`` are used.
+    """
+    terminate = getattr(pool, "terminate_workers", None)
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        process.terminate()
+
+
+def _submit(executor: Any, objective: Objective,
+            param_list: Sequence[dict[str, Any]]) -> list[Any]:
+    return [executor.submit(_run_trial, objective, p) for p in param_list]
+
+
+def _collect(futures: Sequence[Any], timeout: float | None) -> list[dict[str, Any]]:
     deadline = None if timeout is None else time.monotonic() + timeout
     outcomes = []
     for fut in futures:
@@ -185,9 +248,14 @@ def grid_search(objective: Objective, space: SearchSpace, points: int | Mapping[
                 max_workers: int | None = None, timeout: float | None = None) -> SearchResult:
     """Every combination of ``points`` values per hyperparameter (``space.grid(n)``: evenly
     spaced in the space's own scale, so a ``LogUniform`` grid is 1e-4, 1e-2, 1; all options of
-    a ``Choice``). ``points`` is one count for all or a dict per name."""
+    a ``Choice``). ``points`` is one count for all or a dict per name (names left out get 3).
+    The trials run in ``itertools.product`` order: the first hyperparameter varies slowest."""
     _check_space(space, "grid_search")
     _check_mode(mode, "grid_search")
+    unknown = [k for k in points if k not in space] if isinstance(points, Mapping) else []
+    if unknown:
+        raise ValueError(f"grid_search: points names {unknown}, not in the space (which has "
+                         f"{list(space)}); check the spelling")
     axes = {}
     for name, sp in space.items():
         n = points.get(name, 3) if isinstance(points, Mapping) else points
@@ -223,6 +291,11 @@ def coarse_to_fine(objective: Objective, space: SearchSpace, n_trials: int = 20,
                          f"{n_trials!r}")
     if not 0 < keep <= 1:
         raise ValueError(f"coarse_to_fine: keep must be a fraction in (0, 1], got {keep!r}")
+    # margin = 0 would leave a single point when the best trials share one value (as when
+    # only one trial of a round succeeds), and the search would stop half way.
+    if isinstance(margin, bool) or not isinstance(margin, numbers.Real) or not margin > 0:
+        raise ValueError(f"coarse_to_fine: margin must be a fraction > 0 of each range, got "
+                         f"{margin!r}")
     rng = _rng(seed)
     current, spaces, trials = dict(space), [dict(space)], []
     for r in range(rounds):

@@ -38,8 +38,18 @@ class Space:
 
     def zoom(self, values: Sequence[Any], margin: float = 0.1) -> Space:
         """A narrower space around ``values`` (the best trials' values), widened by
-        ``margin`` of its width on each side: the "fine" step of coarse-to-fine."""
+        ``margin`` of its width on each side: the "fine" step of coarse-to-fine. It always
+        holds ``values`` and never leaves the current space."""
         raise NotImplementedError(f"{type(self).__name__} must implement zoom")
+
+
+def _check_margin(margin: Any, space: Space) -> float:
+    # A negative margin would shrink the box below the best trials it is meant to hold.
+    if isinstance(margin, bool) or not isinstance(margin, int | float | np.integer |
+                                                  np.floating) or not margin >= 0:
+        raise ValueError(f"{type(space).__name__}.zoom: margin must be a fraction >= 0 of the "
+                         f"current range, got {margin!r}")
+    return float(margin)
 
 
 class _Interval(Space):
@@ -74,12 +84,21 @@ class _Interval(Space):
     def zoom(self, values: Sequence[float], margin: float = 0.1) -> _Interval:
         """The smallest interval (in the sampling coordinate) holding ``values``, widened by
         ``margin`` × the current width on each side, inside the current interval."""
-        u = self._to_u(np.asarray(values, dtype=np.float64))
         a, b = self._u_bounds()
-        pad = margin * (b - a)
+        pad = _check_margin(margin, self) * (b - a)
+        x = np.asarray(values, dtype=np.float64)
+        u = self._to_u(x)
         lo, hi = max(a, float(u.min()) - pad), min(b, float(u.max()) + pad)
-        x = np.sort(self._from_u(np.array([lo, hi])))
-        return type(self)(max(float(x[0]), self.low), min(float(x[1]), self.high))
+        ends = np.sort(self._from_u(np.array([lo, hi])))
+        # The round trip through the sampling coordinate (10**log10 x) can move an end by an
+        # ulp past the best value it should hold; the values themselves bound the box.
+        low = max(self.low, min(float(ends[0]), float(x.min())))
+        high = min(self.high, max(float(ends[1]), float(x.max())))
+        if not low < high:
+            raise ValueError(f"{type(self).__name__}.zoom: the values all equal {low:g} and "
+                             f"margin={margin!r}, so the zoomed range would be a single point; "
+                             "pass margin > 0")
+        return type(self)(low, high)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self.low:g}, {self.high:g})"
@@ -98,8 +117,15 @@ class LogUniform(_Interval):
 
     def __init__(self, low: float, high: float) -> None:
         super().__init__(low, high)
-        if self.low <= 0:
-            raise ValueError(f"LogUniform: low must be > 0 for a log scale, got {low!r}")
+        if self.low == 0:
+            raise ValueError("LogUniform: low must be > 0 for a log scale, got 0; pass the "
+                             "smallest value worth trying, e.g. LogUniform(1e-4, 1)")
+        if self.low < 0:
+            # The notes write the range as exponents, r ~ U(a, b); the space takes the values.
+            raise ValueError(f"LogUniform: low must be > 0 for a log scale, got {low!r}; it "
+                             "takes the values, not their exponents: for α = 10^r with "
+                             f"r ~ U({low:g}, {high:g}) pass LogUniform({10.0 ** self.low:g}, "
+                             f"{10.0 ** self.high:g})")
 
     def _to_u(self, x: np.ndarray) -> np.ndarray:
         return np.log10(x)
@@ -149,7 +175,7 @@ class IntUniform(Space):
         return sorted({int(round(v)) for v in np.linspace(self.low, self.high, n)})
 
     def zoom(self, values: Sequence[int], margin: float = 0.1) -> IntUniform:
-        pad = int(math.ceil(margin * (self.high - self.low)))
+        pad = int(math.ceil(_check_margin(margin, self) * (self.high - self.low)))
         return IntUniform(max(self.low, int(min(values)) - pad),
                           min(self.high, int(max(values)) + pad))
 

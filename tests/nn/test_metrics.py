@@ -1,10 +1,13 @@
 """nn.metrics against hand-computed cases, and the bias/variance diagnosis table."""
 
+import warnings
+
 import numpy as np
 import pytest
 
 import autograd as ag
 from nn.metrics import (
+    UndefinedMetricWarning,
     accuracy,
     confusion_matrix,
     diagnose,
@@ -64,8 +67,101 @@ def test_predictions_as_scores_probabilities_and_tensors():
 
 
 def test_zero_division_returns_the_chosen_value():
-    assert precision([1, 1, 0], [0, 0, 0]) == 0.0
+    with pytest.warns(UndefinedMetricWarning):
+        assert precision([1, 1, 0], [0, 0, 0]) == 0.0
     assert precision([1, 1, 0], [0, 0, 0], zero_division=1.0) == 1.0
+
+
+def test_zero_division_says_so_unless_a_value_is_chosen():
+    # no predicted positives: precision is 0/0 -> 0.0, as scikit-learn, and a warning
+    with pytest.warns(UndefinedMetricWarning, match=r"precision is 0/0 for class 1 .*"
+                                                    r"TP \+ FP = 0.*zero_division="):
+        assert precision([1, 1, 0], [0, 0, 0]) == 0.0
+    with pytest.warns(UndefinedMetricWarning, match="recall is 0/0 for class 1"):
+        assert recall([0, 0, 0], [0, 1, 0]) == 0.0
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert precision([1, 1, 0], [0, 0, 0], zero_division=0.0) == 0.0
+        assert recall([0, 0, 0], [0, 1, 0], zero_division=1.0) == 1.0
+    # class 2 is never predicted: per class 1, 1/2, 0/0 -> macro (1 + 1/2 + 0) / 3
+    with pytest.warns(UndefinedMetricWarning, match="class 2"):
+        assert precision([0, 1, 2], [0, 1, 1], average="macro") == pytest.approx(0.5)
+    # nan leaves the undefined class out of the average: (1 + 1/2) / 2
+    assert precision([0, 1, 2], [0, 1, 1], average="macro",
+                     zero_division=np.nan) == pytest.approx(0.75)
+    with pytest.raises(ValueError, match="zero_division must be 'warn', 0.0, 1.0 or nan"):
+        precision([1, 0], [1, 0], zero_division="ignore")
+
+
+def test_binary_average_follows_the_labels_present():
+    # labels 1/2: pos_label=1 -> TP 1, FP 0, FN 1; pos_label=2 -> TP 2, FP 1, FN 0
+    y, pred = [1, 2, 1, 2], [1, 2, 2, 2]
+    assert precision(y, pred) == 1.0 and recall(y, pred) == pytest.approx(0.5)
+    assert precision(y, pred, pos_label=2) == pytest.approx(2 / 3)
+    assert recall(y, pred, pos_label=2) == 1.0
+    with pytest.raises(ValueError, match=r"needs two classes, found 3: \[0, 1, 2\]"):
+        precision([0, 1, 2], [0, 1, 2], pos_label=2)
+    with pytest.raises(ValueError, match=r"pos_label=2 is not one of the labels \[0, 1\]"):
+        recall([0, 1, 1], [0, 1, 0], pos_label=2)
+
+
+def test_averages_match_the_per_class_definitions(rng):
+    # scikit-learn's definitions from the confusion matrix M: per class c, precision
+    # M[c,c] / column sum, recall M[c,c] / row sum; macro = their mean, micro = pooled
+    y = rng.integers(0, 4, size=200)
+    pred = np.where(rng.random(200) < 0.6, y, rng.integers(0, 4, size=200))
+    m = confusion_matrix(y, pred).astype(float)
+    tp = np.diag(m)
+    p_c, r_c = tp / m.sum(axis=0), tp / m.sum(axis=1)
+    assert precision(y, pred, average="macro") == pytest.approx(p_c.mean())
+    assert recall(y, pred, average="macro") == pytest.approx(r_c.mean())
+    assert f1_score(y, pred, average="macro") == pytest.approx(
+        np.mean(2 * p_c * r_c / (p_c + r_c)))
+    for fn in (precision, recall, f1_score):
+        assert fn(y, pred, average="micro") == pytest.approx(tp.sum() / m.sum())
+
+
+def test_the_course_row_layout_and_mismatched_shapes_are_refused():
+    y_row = np.array([[1, 0, 1, 1, 0]])  # the course's Y, shape (1, m)
+    a_row = np.array([[0.9, 0.2, 0.4, 0.8, 0.1]])
+    # used to read each as one example (the argmax of the row) and return 1.0
+    with pytest.raises(ValueError, match=r"shape \(1, 5\).*reshape\(-1\)"):
+        accuracy(y_row, a_row)
+    assert accuracy(y_row.reshape(-1), a_row.reshape(-1)) == pytest.approx(4 / 5)
+    with pytest.raises(ValueError, match=r"y_true has shape \(5,\) \(5 examples\) but y_pred "
+                                         r"has shape \(1, 5\) \(1 examples\)"):
+        precision(y_row[0], a_row)
+    with pytest.raises(ValueError, match=r"y_true has shape \(3,\) \(3 examples\) but "
+                                         r"y_score has shape \(2,\)"):
+        roc_auc_score([0, 1, 1], [0.2, 0.4])
+    with pytest.raises(ValueError, match=r"shape \(3, 3\) \(3 classes\) but y_pred has shape "
+                                         r"\(3, 4\) \(4 classes\)"):
+        accuracy(np.eye(3), np.eye(4)[:3])
+
+
+def test_labels_that_cannot_match_the_predictions_are_refused():
+    # 1-based labels beside (N, C) scores used to give accuracy 0.0
+    with pytest.raises(ValueError, match=r"y_true holds the labels \[3\].*labels must be 0..2"):
+        accuracy([1, 2, 3], np.eye(3))
+    # float class labels would be thresholded at 0.5 into 0/1: 2.0 -> 1
+    with pytest.raises(ValueError, match=r"one float per example.*labels \[2\]"):
+        accuracy([0, 2, 1], np.array([0.0, 2.0, 1.0]))
+    assert accuracy([0, 2, 1], np.array([0, 2, 1])) == 1.0
+    # (N, 2) scores rank class 1 against class 0 only; label 2 used to count as negative
+    with pytest.raises(ValueError, match=r"y_true holds the labels \[2\]"):
+        roc_auc_score([0, 1, 2, 1], np.array([[0.9, 0.1], [0.2, 0.8], [0.5, 0.5], [0.3, 0.7]]))
+
+
+def test_nan_predictions_count_as_wrong_and_say_so():
+    # NaN >= 0.5 is False and argmax of a NaN row is 0: both used to predict class 0
+    with pytest.warns(RuntimeWarning, match="1 of 2 predictions are NaN"):
+        assert accuracy([0, 1], [np.nan, 0.7]) == 0.5
+    with pytest.warns(RuntimeWarning, match="NaN"):
+        assert accuracy([0, 1], np.array([[np.nan, 0.0], [0.0, 1.0]])) == 0.5
+    with pytest.warns(RuntimeWarning, match="NaN"):  # the NaN positive is a false negative
+        assert recall([1, 1, 0], [np.nan, 0.9, 0.1]) == 0.5
+    with pytest.warns(RuntimeWarning), pytest.raises(ValueError, match="NaN.*no column"):
+        confusion_matrix([0, 1], [np.nan, 0.7])
 
 
 def test_roc_auc_by_hand_and_with_ties():
@@ -101,8 +197,11 @@ def test_roc_auc_multiclass_names_the_class_missing_from_y_true(rng):
 
 
 def test_metric_errors():
-    with pytest.raises(ValueError, match="accuracy: y_true has 3 examples but y_pred has 2"):
+    with pytest.raises(ValueError, match=r"accuracy: y_true has shape \(3,\) \(3 examples\) "
+                                         r"but y_pred has shape \(2,\) \(2 examples\)"):
         accuracy([0, 1, 1], [0, 1])
+    with pytest.raises(ValueError, match="num_classes must be a positive integer"):
+        confusion_matrix([0, 1], [0, 1], num_classes=2.0)
     with pytest.raises(ValueError, match="average must be one of"):
         precision(BIN_TRUE, BIN_PRED, average="weighted")
     with pytest.raises(ValueError, match="average='binary' needs two classes"):
@@ -139,6 +238,18 @@ def test_diagnosis_uses_base_error_and_bias_comes_first():
     both = diagnose(0.15, 0.30)
     assert both.recipe[0].startswith("bigger network")
     assert both.recipe.count("try another architecture (NN architecture search)") == 1
+
+
+@pytest.mark.parametrize("train, dev, base, high_bias", [
+    (0.15, 0.20, 0.0, True), (0.01, 0.06, 0.0, False),  # dev - train = 5 points
+    (0.07, 0.08, 0.02, False), (0.06, 0.07, 0.01, False),  # train - base = 5 points
+])
+def test_a_gap_equal_to_the_tolerance_is_not_high_whatever_the_rounding(train, dev, base,
+                                                                        high_bias):
+    # 0.20 - 0.15 = 0.05000000000000002 used to count as high variance, 0.06 - 0.01 not
+    d = diagnose(train, dev, base_error=base)
+    assert (d.high_bias, d.high_variance) == (high_bias, False)
+    assert diagnose(0.15, 0.2001).high_variance and diagnose(0.0501, 0.06).high_bias
 
 
 def test_diagnosis_errors():

@@ -1,7 +1,9 @@
 """optim.search: space sampling distributions, search runs on processes and on a Dask
 LocalCluster, failure/NaN trials, coarse-to-fine narrowing, tables and plots."""
 
+import itertools
 import math
+import multiprocessing
 import operator
 import os
 import sys
@@ -20,6 +22,7 @@ from optim.search import (
     coarse_to_fine,
     grid_search,
     random_search,
+    run_trials,
 )
 
 # --- objectives: top-level functions, so they pickle to worker processes -----------------
@@ -45,6 +48,14 @@ def accuracy_like(params):
 
 def choice_objective(params):
     return {"sgd": 3.0, "adam": 1.0, "rmsprop": 2.0}[params["opt"]] + params["x"]
+
+
+def returns_value(params):
+    return params["value"]
+
+
+def exits(params):
+    sys.exit(f"bad arguments {params}")
 
 
 # --- spaces -------------------------------------------------------------------------------
@@ -90,8 +101,36 @@ def test_zoom_narrows_in_the_sampling_scale():
     assert Uniform(0, 1).zoom([0.95, 0.99], margin=0.1).high == 1.0  # never leaves the range
 
 
+def test_log_uniform_exponents_are_uniform_by_kolmogorov_smirnov(rng):
+    # log10 of the samples ~ U(-4, 0): the KS distance to that CDF is below the 1% critical
+    # value 1.63 / sqrt(n)
+    r = np.sort(np.log10([LogUniform(1e-4, 1.0).sample(rng) for _ in range(5000)]))
+    cdf = (r + 4) / 4
+    n = r.size
+    ks = max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n))
+    assert ks < 1.63 / math.sqrt(n)
+
+
+def test_zoom_always_holds_the_best_values():
+    # 10**log10(x) can come back an ulp below x: with margin=0 the box used to end
+    # just short of the best value it was built from
+    space = LogUniform(1e-4, 1.0)
+    for values in ([2e-4, 0.387498633610299], [0.5093324443584016, 0.9]):
+        z = space.zoom(values, margin=0.0)
+        assert z.low <= min(values) and max(values) <= z.high
+    with pytest.raises(ValueError, match="single point; pass margin > 0"):
+        Uniform(0, 1).zoom([0.5, 0.5], margin=0.0)
+    # a negative margin used to shrink the box below the values
+    for space in (Uniform(0, 1), IntUniform(0, 10)):
+        with pytest.raises(ValueError, match=r"zoom: margin must be a fraction >= 0"):
+            space.zoom([4, 6], margin=-0.05)
+    with pytest.raises(ValueError, match="coarse_to_fine: margin must be a fraction > 0"):
+        coarse_to_fine(bowl, SPACE, n_trials=4, margin=0.0, executor="serial")
+
+
 @pytest.mark.parametrize("make, match", [
-    (lambda: LogUniform(0, 1), "low must be > 0"),
+    (lambda: LogUniform(-4, 0), r"not their exponents.*LogUniform\(0.0001, 1\)"),
+    (lambda: LogUniform(0, 1), "low must be > 0.*smallest value worth trying"),
     (lambda: Uniform(1, 1), "low < high"),
     (lambda: OneMinusLogUniform(0.9, 1.0), "high must be < 1"),
     (lambda: IntUniform(5, 2), "low <= high"),
@@ -158,6 +197,48 @@ def test_grid_search_covers_the_product():
     result = grid_search(choice_objective, space, points={"x": 2}, executor="serial")
     assert len(result.trials) == 6
     assert result.best_params == {"opt": "adam", "x": 0.0}
+    assert [tuple(t.params.values()) for t in result.trials] == list(
+        itertools.product(["sgd", "adam", "rmsprop"], [0.0, 1.0]))
+
+
+def test_grid_search_refuses_points_for_unknown_names():
+    space = {"lr": LogUniform(1e-4, 1.0), "units": IntUniform(16, 128)}
+    # a misspelt name used to be ignored silently, leaving 3 points for "lr"
+    with pytest.raises(ValueError, match=r"points names \['LR'\], not in the space"):
+        grid_search(bowl, space, points={"LR": 5}, executor="serial")
+    result = grid_search(bowl, space, points={"lr": 5, "units": 1}, executor="serial")
+    assert [t.params["lr"] for t in result.trials] == pytest.approx(
+        [1e-4, 1e-3, 1e-2, 1e-1, 1.0])
+
+
+def test_an_objective_returning_a_non_number_fails_its_trial_clearly():
+    values = ["0.3", True, None, (0.1, 0.9), np.array([0.25]), np.float32(0.5), 2]
+    trials = run_trials(returns_value, [{"value": v} for v in values], executor="serial")
+    # "0.3" and True used to pass through float() as scores 0.3 and 1.0
+    assert [t.status for t in trials] == ["failed"] * 4 + ["ok"] * 3
+    assert trials[0].error.startswith("TypeError: the objective returned str '0.3', not a "
+                                      "number; it must return one number")
+    assert "returned bool True" in trials[1].error
+    assert "returned NoneType None" in trials[2].error
+    assert "returned tuple (0.1, 0.9)" in trials[3].error
+    assert [t.score for t in trials[4:]] == [0.25, 0.5, 2.0]
+
+
+@pytest.mark.parametrize("executor", ["serial", "processes"])
+def test_sys_exit_in_the_objective_fails_the_trial_not_the_search(executor):
+    # SystemExit is no Exception: it used to end the search (re-raised from the worker)
+    result = grid_search(exits, {"x": Choice([1, 2])}, executor=executor, max_workers=1)
+    assert [t.status for t in result.trials] == ["failed", "failed"]
+    assert result.trials[0].error.startswith("SystemExit: bad arguments {'x': 1}")
+
+
+def test_hyperparameter_names_must_not_shadow_trial_fields():
+    # a hyperparameter "time" used to overwrite the trial's wall time in result.table()
+    with pytest.raises(ValueError, match="'time' is also a trial field.*rename it"):
+        random_search(accuracy_like, {"x": Uniform(0, 1), "time": Uniform(0, 10)},
+                      n_trials=2, seed=0, executor="serial")
+    with pytest.raises(ValueError, match="max_workers must be a positive integer"):
+        random_search(bowl, SPACE, n_trials=2, seed=0, max_workers=0)
 
 
 def test_coarse_to_fine_narrows_around_the_best():
@@ -170,6 +251,33 @@ def test_coarse_to_fine_narrows_around_the_best():
         assert s["lr"].low <= 10 ** -2.5 <= s["lr"].high and s["units"].low <= 64
     by_round = [[t.score for t in result.trials if t.round == r] for r in range(3)]
     assert np.median(by_round[2]) < np.median(by_round[0])  # later rounds sample better
+
+
+def test_coarse_to_fine_box_holds_the_best_trials_in_log_space():
+    space = {"lr": LogUniform(1e-4, 1.0), "beta": OneMinusLogUniform(0.9, 0.999),
+             "units": IntUniform(16, 128)}
+    result = coarse_to_fine(_c2f_objective, space, n_trials=12, rounds=2, keep=0.25,
+                            margin=0.1, seed=3, executor="serial")
+    fine = result.spaces[1]
+    top = sorted((t for t in result.trials if t.round == 0), key=lambda t: t.score)[:3]
+    for name in space:
+        values = [t.params[name] for t in top]
+        assert space[name].low <= fine[name].low <= min(values)
+        assert max(values) <= fine[name].high <= space[name].high
+    # lr: the decades spanned by the best trials, padded by 0.1 x 4 decades, inside [-4, 0]
+    r = np.log10([t.params["lr"] for t in top])
+    assert np.log10(fine["lr"].low) == pytest.approx(max(-4.0, r.min() - 0.4))
+    assert np.log10(fine["lr"].high) == pytest.approx(min(0.0, r.max() + 0.4))
+    # beta through 1 - beta: the pad is 0.1 x 2 decades of 1 - beta
+    u = np.log10([1 - t.params["beta"] for t in top])
+    assert np.log10(1 - fine["beta"].high) == pytest.approx(max(-3.0, u.min() - 0.2))
+    assert all(fine[k].low <= t.params[k] <= fine[k].high
+               for t in result.trials if t.round == 1 for k in space)
+
+
+def _c2f_objective(params):
+    return (math.log10(params["lr"]) + 2) ** 2 + math.log10(1 - params["beta"]) ** 2 / 9 \
+        + abs(params["units"] - 40) / 100
 
 
 def test_unpicklable_objective_and_bad_input():
@@ -204,6 +312,27 @@ def _plot_objective(params):
     return params["lr"] + params["units"] * 1e-3 + (params["opt"] == "sgd")
 
 
+def test_plot_with_one_trial_failed_trials_and_given_axes():
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    space = {"lr": LogUniform(1e-4, 1.0), "beta": OneMinusLogUniform(0.9, 0.999),
+             "x": Uniform(0.0, 1.0)}
+    one = random_search(accuracy_like, space, n_trials=1, seed=1, executor="serial")
+    failed = random_search(flaky, {**space, "x": Uniform(0.0, 0.1)}, n_trials=3, seed=0,
+                           executor="serial")
+    for result, title in ((one, "1 trials"), (failed, "0 trials (3 failed or diverged")):
+        fig = result.plot()
+        assert fig.get_suptitle().startswith(title) and len(fig.axes) == 3
+        plt.close(fig)
+    fig, ax = plt.subplots()  # one Axes, not a list: used to fail on axes[0]
+    assert one.plot(params=["x"], axes=ax) is fig and ax.get_xlabel() == "x"
+    with pytest.raises(ValueError, match="3 hyperparameters .* need 3 axes, got 1"):
+        one.plot(axes=ax)
+    plt.close(fig)
+
+
 def test_plot_without_matplotlib_says_how_to_install(monkeypatch):
     result = random_search(bowl, SPACE, n_trials=2, seed=0, executor="serial")
     monkeypatch.setitem(sys.modules, "matplotlib", None)
@@ -223,6 +352,18 @@ def test_timeout_records_a_hung_trial_as_failed():
     assert time.perf_counter() - start < 2.9  # did not wait for the 3 s trial
     assert [t.status for t in result.trials] == ["ok", "failed"]
     assert "timed out" in result.trials[1].error
+
+
+def test_a_timed_out_trial_does_not_outlive_the_search():
+    # the worker running the 60 s trial used to go on after the search returned, and
+    # Python's exit waited for it
+    before = {p.pid for p in multiprocessing.active_children()}
+    result = grid_search(sleepy, {"seconds": Choice([0.0, 60.0])}, timeout=1.0, max_workers=2)
+    assert [t.status for t in result.trials] == ["ok", "failed"]
+    deadline = time.monotonic() + 10.0
+    while {p.pid for p in multiprocessing.active_children()} - before:
+        assert time.monotonic() < deadline, "a worker of the search is still running"
+        time.sleep(0.1)
 
 
 # --- Dask distributed ----------------------------------------------------------------------
