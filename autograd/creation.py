@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -32,10 +33,13 @@ def get_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator
                     f"{type(rng).__name__}")
 
 
-def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
+def _make(data: np.ndarray, requires_grad: bool, op: str) -> Tensor:
     t = Tensor._make(data, False, None, 0)
     if requires_grad:
-        t.requires_grad_(True)
+        if not dtypes.is_floating(data.dtype):
+            raise TypeError(f"{op}: requires_grad=True needs a floating point dtype, the result "
+                            f"is {data.dtype}; pass dtype=np.float32 (or float values)")
+        t.requires_grad = True
     return t
 
 
@@ -43,10 +47,30 @@ def _dtype(dtype: Any) -> np.dtype:
     return dtypes.get_default_dtype() if dtype is None else np.dtype(dtype)
 
 
-def _shape(shape: tuple) -> tuple:
+def _float_dtype(dtype: Any, op: str) -> np.dtype:
+    d = _dtype(dtype)
+    if d.kind != "f":
+        raise TypeError(f"{op}: draws floating point samples, dtype={d} is not floating; "
+                        "use randint for integers")
+    return d
+
+
+def _shape(shape: tuple, op: str) -> tuple:
+    """The sizes given as ints or as one tuple/list, checked: non-negative integers."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        return tuple(shape[0])
-    return tuple(shape)
+        shape = tuple(shape[0])
+    try:
+        sizes = tuple(operator.index(s) for s in shape)
+    except TypeError:
+        raise TypeError(f"{op}: the size must be ints or a tuple of ints, got "
+                        f"{shape!r}") from None
+    if any(s < 0 for s in sizes):
+        raise ValueError(f"{op}: sizes must be non-negative, got {sizes}")
+    return sizes
+
+
+def _size_arg(shape: Any, op: str) -> tuple:
+    return _shape(tuple(shape) if isinstance(shape, (tuple, list)) else (shape,), op)
 
 
 def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -58,9 +82,12 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     if isinstance(data, Tensor):
         data = data.data
     arr = dtypes.to_array(data, dtype)
+    if arr.dtype.kind not in "biufc":
+        raise TypeError(f"tensor: data must be numbers (nested lists, arrays, Tensors), got "
+                        f"{type(data).__name__} giving a {arr.dtype} array")
     if arr is data or (isinstance(data, np.ndarray) and np.shares_memory(arr, data)):
         arr = arr.copy()
-    return _make(arr, requires_grad)
+    return _make(arr, requires_grad, "tensor")
 
 
 def from_numpy(a: np.ndarray) -> Tensor:
@@ -80,78 +107,113 @@ def as_tensor(data: Any, dtype: Any = None) -> Tensor:
 
 def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of zeros."""
-    return _make(np.zeros(_shape(shape), dtype=_dtype(dtype)), requires_grad)
+    return _make(np.zeros(_shape(shape, "zeros"), dtype=_dtype(dtype)), requires_grad, "zeros")
 
 
 def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A tensor of ones."""
-    return _make(np.ones(_shape(shape), dtype=_dtype(dtype)), requires_grad)
+    return _make(np.ones(_shape(shape, "ones"), dtype=_dtype(dtype)), requires_grad, "ones")
 
 
 def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor filled with ``fill_value``."""
-    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
-    return _make(np.full(shape, fill_value, dtype=_dtype(dtype)), requires_grad)
+    """A tensor filled with ``fill_value``. Without ``dtype`` the fill value decides, as in
+    PyTorch: a bool gives bool, an int int64, a float the default float dtype."""
+    if dtype is None:
+        if isinstance(fill_value, (bool, np.bool_)):
+            dtype = np.bool_
+        elif isinstance(fill_value, (int, np.integer)):
+            dtype = np.int64
+    return _make(np.full(_size_arg(shape, "full"), fill_value, dtype=_dtype(dtype)),
+                 requires_grad, "full")
 
 
 def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Zeros with the shape (and dtype, unless given) of ``t``."""
     a = np.asarray(t.data if isinstance(t, Tensor) else t)
-    return _make(np.zeros(a.shape, dtype=dtype or a.dtype), requires_grad)
+    return _make(np.zeros(a.shape, dtype=dtype or a.dtype), requires_grad, "zeros_like")
 
 
 def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Ones with the shape (and dtype, unless given) of ``t``."""
     a = np.asarray(t.data if isinstance(t, Tensor) else t)
-    return _make(np.ones(a.shape, dtype=dtype or a.dtype), requires_grad)
+    return _make(np.ones(a.shape, dtype=dtype or a.dtype), requires_grad, "ones_like")
 
 
 def full_like(t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """``fill_value`` everywhere, with the shape (and dtype) of ``t``."""
     a = np.asarray(t.data if isinstance(t, Tensor) else t)
-    return _make(np.full(a.shape, fill_value, dtype=dtype or a.dtype), requires_grad)
+    return _make(np.full(a.shape, fill_value, dtype=dtype or a.dtype), requires_grad,
+                 "full_like")
 
 
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """Evenly spaced values in ``[start, stop)``: int64 for ints, else the default float."""
+    """Evenly spaced values in ``[start, stop)``: int64 for ints, else the default float.
+
+    Floating values are ``start + i·step`` computed in float64, then rounded to the dtype
+    (as PyTorch; NumPy's float32 ``arange`` accumulates a float32 step and drifts).
+    """
     if stop is None:
         start, stop = 0, start
+    if step == 0:
+        raise ValueError("arange: step must be nonzero")
     if dtype is None and all(isinstance(v, (int, np.integer)) for v in (start, stop, step)):
         dtype = np.int64
-    return _make(np.arange(start, stop, step, dtype=_dtype(dtype)), requires_grad)
+    d = _dtype(dtype)
+    if d.kind == "f" and d != np.float64:
+        data = np.arange(start, stop, step, dtype=np.float64).astype(d)
+    else:
+        data = np.arange(start, stop, step, dtype=d)
+    return _make(data, requires_grad, "arange")
 
 
 def linspace(start: float, stop: float, num: int = 50, dtype: Any = None,
              requires_grad: bool = False) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop`` inclusive."""
-    return _make(np.linspace(start, stop, num, dtype=_dtype(dtype)), requires_grad)
+    return _make(np.linspace(start, stop, num, dtype=_dtype(dtype)), requires_grad, "linspace")
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """The identity matrix (n × m)."""
-    return _make(np.eye(n, m, dtype=_dtype(dtype)), requires_grad)
+    n, m = _shape((n, n if m is None else m), "eye")
+    return _make(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, "eye")
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
          rng: np.random.Generator | int | None = None) -> Tensor:
     """Uniform samples in [0, 1) (course: ``np.random.rand`` for dropout masks)."""
-    d = _dtype(dtype)
-    data = get_rng(rng).random(_shape(shape), dtype=d if d.kind == "f" and d.itemsize in (4, 8)
+    d = _float_dtype(dtype, "rand")
+    data = get_rng(rng).random(_shape(shape, "rand"), dtype=d if d.itemsize in (4, 8)
                                else np.float64).astype(d, copy=False)
-    return _make(data, requires_grad)
+    return _make(data, requires_grad, "rand")
 
 
 def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
           rng: np.random.Generator | int | None = None) -> Tensor:
     """Standard normal samples (course: ``np.random.randn``)."""
-    d = _dtype(dtype)
-    data = get_rng(rng).standard_normal(_shape(shape), dtype=d if d.kind == "f" and
-                                        d.itemsize in (4, 8) else np.float64)
-    return _make(data.astype(d, copy=False), requires_grad)
+    d = _float_dtype(dtype, "randn")
+    data = get_rng(rng).standard_normal(_shape(shape, "randn"),
+                                        dtype=d if d.itemsize in (4, 8) else np.float64)
+    return _make(data.astype(d, copy=False), requires_grad, "randn")
 
 
-def randint(low: int, high: int, shape: Any, rng: np.random.Generator | None = None) -> Tensor:
-    """Integers drawn uniformly from ``[low, high)`` (int64)."""
-    shape = tuple(shape) if isinstance(shape, (tuple, list)) else (shape,)
-    return _make(get_rng(rng).integers(low, high, shape, dtype=np.int64), False)
+def randint(low: int, high: Any = None, shape: Any = None, rng: np.random.Generator | None = None,
+            *, size: Any = None, dtype: Any = None) -> Tensor:
+    """Integers drawn uniformly from ``[low, high)`` (int64 unless ``dtype``).
+
+    PyTorch's forms work too: ``randint(high, size)`` draws from ``[0, high)``, and the
+    shape may be given as ``size=``.
+    """
+    if size is not None:
+        if shape is not None:
+            raise TypeError("randint: give the shape once, as shape= or size=")
+        shape = size
+    if shape is None and isinstance(high, (tuple, list)):
+        low, high, shape = 0, low, high
+    if high is None or shape is None:
+        raise TypeError("randint needs the bound(s) and a shape: randint(low, high, shape) or "
+                        "randint(high, shape)")
+    if low >= high:
+        raise ValueError(f"randint: low must be below high, got low={low}, high={high}")
+    data = get_rng(rng).integers(low, high, _size_arg(shape, "randint"), dtype=np.int64)
+    return _make(data if dtype is None else data.astype(dtype), False, "randint")

@@ -136,7 +136,16 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> Any:
         """The shape, or the size of one dimension (PyTorch's ``size``)."""
-        return self.data.shape if dim is None else self.data.shape[dim]
+        shape = self.data.shape
+        if dim is None:
+            return shape
+        try:
+            return shape[dim]
+        except IndexError:
+            n = len(shape)
+            allowed = f"in [{-n}, {n - 1}]" if n else "none: it has no dimensions"
+            raise IndexError(f"size: dimension {dim} is out of range for a tensor of shape "
+                             f"{shape} (valid dimensions: {allowed})") from None
 
     def numel(self) -> int:
         """The number of elements."""
@@ -168,7 +177,16 @@ class Tensor:
         return self.data
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """The data for NumPy (``np.asarray(t)``), shared unless a copy or cast is asked.
+
+        Unlike ``numpy()`` (and PyTorch) this also works on tensors that require grad, as
+        the API promises: the array is a plain read of the data, outside the graph.
+        """
         if dtype is not None and np.dtype(dtype) != self.data.dtype:
+            if copy is False:
+                raise ValueError(f"np.array(tensor, dtype={np.dtype(dtype)}, copy=False): the "
+                                 f"tensor is {self.data.dtype}, so converting it needs a copy; "
+                                 "use np.asarray(tensor, dtype=...)")
             return self.data.astype(dtype)
         if copy:
             return self.data.copy()
@@ -206,6 +224,16 @@ class Tensor:
             raise TypeError("only integer tensors of one element can be converted to an index")
         return int(self.data.item())
 
+    def __format__(self, spec: str) -> str:
+        """``f"{loss:.3f}"``: a 0-d tensor formats as its value; others take no format spec
+        (PyTorch's rule), and ``f"{t}"`` is their repr."""
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(f"format spec {spec!r} applies to 0-d tensors only, this one has "
+                            f"shape {self.shape}; format t.item() or the values of t.tolist()")
+        return str(self)
+
     def __hash__(self) -> int:
         return id(self)
 
@@ -230,6 +258,13 @@ class Tensor:
         t = Tensor._make(self.data, False, None, 0)
         t._vc = self._version
         return t
+
+    def detach_(self) -> Tensor:
+        """Detach in place: this tensor becomes a leaf that does not require grad."""
+        self.grad_fn = None
+        self._output_index = 0
+        self.requires_grad = False
+        return self
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always do)."""

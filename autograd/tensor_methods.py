@@ -11,6 +11,8 @@ from typing import Any
 import numpy as np
 
 from . import inplace, ops
+from .errors import ShapeError
+from .ops.shape import contiguous, view
 from .tensor import Tensor
 
 
@@ -58,6 +60,58 @@ def _reshape_method(self: Tensor, *shape: Any) -> Tensor:
     return ops.reshape(self, *shape)
 
 
+def to(self: Tensor, *args: Any, dtype: Any = None, device: Any = None,
+       copy: bool = False) -> Tensor:
+    """PyTorch's ``to``: ``t.to(np.float64)``, ``t.to(other)`` (its dtype), ``t.to('cpu')``.
+
+    A change of floating dtype is differentiable (``astype``); the tensor itself comes
+    back when nothing changes, unless ``copy=True``.
+    """
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype = arg.dtype
+        elif isinstance(arg, str):
+            device = arg
+        else:
+            dtype = arg
+    if device is not None and not str(device).startswith("cpu"):
+        raise ValueError(f"to: graphgrad computes on the CPU only (NumPy arrays), got "
+                         f"device={device!r}; use 'cpu' or leave the device out")
+    out = self if dtype is None else ops.astype(self, dtype)
+    return clone(out) if copy and out is self else out
+
+
+def _converter(dtype: Any, name: str) -> Any:
+    def method(self: Tensor) -> Tensor:
+        return ops.astype(self, dtype)
+
+    method.__name__ = name
+    method.__doc__ = (f"``t.{name}()`` is ``t.astype(np.{np.dtype(dtype).name})`` (PyTorch's "
+                      "name); differentiable between floating dtypes.")
+    return method
+
+
+def is_contiguous(self: Tensor) -> bool:
+    """True when the data is in C (row-major) order, as ``view`` needs."""
+    return bool(self.data.flags.c_contiguous)
+
+
+def _contains(self: Tensor, element: Any) -> bool:
+    """``x in t``: whether any element of ``t`` equals ``x``, a number or a Tensor that
+    broadcasts against ``t`` (PyTorch's and NumPy's rule)."""
+    if not isinstance(element, (Tensor, bool, int, float, np.number, np.bool_)):
+        raise TypeError(f"`in` on a tensor takes a number or a Tensor, got "
+                        f"{type(element).__name__}")
+    return bool(ops.eq(self, element).data.any())
+
+
+def _mT(self: Tensor) -> Tensor:
+    if self.ndim < 2:
+        raise ShapeError(f"mT swaps the last two axes of a matrix or a batch of matrices; this "
+                         f"tensor has shape {self.shape}: use .T, or unsqueeze it first")
+    return ops.swapaxes(self, -1, -2)
+
+
 def _expand_method(self: Tensor, *sizes: Any) -> Tensor:
     return ops.expand(self, *sizes)
 
@@ -93,6 +147,7 @@ _METHODS = {
     "__eq__": ops.eq,
     "__ne__": ops.ne,
     "__getitem__": ops.getitem,
+    "__contains__": _contains,
     "__setitem__": inplace.setitem,
     "__iadd__": _iop("__iadd__", ops.add, inplace.add_),
     "__isub__": _iop("__isub__", ops.sub, inplace.sub_),
@@ -136,7 +191,7 @@ _METHODS = {
     "argmin": ops.argmin,
     "sign": ops.sign,
     "reshape": _reshape_method,
-    "view": _reshape_method,
+    "view": view,
     "transpose": ops.transpose,
     "permute": ops.permute,
     "swapaxes": ops.swapaxes,
@@ -148,7 +203,15 @@ _METHODS = {
     "split": ops.split,
     "chunk": ops.chunk,
     "astype": ops.astype,
+    "to": to,
+    "float": _converter(np.float32, "float"),
+    "double": _converter(np.float64, "double"),
+    "long": _converter(np.int64, "long"),
+    "int": _converter(np.int32, "int"),
+    "bool": _converter(np.bool_, "bool"),
     "clone": clone,
+    "contiguous": contiguous,
+    "is_contiguous": is_contiguous,
     "any": _any,
     "all": _all,
     "add_": inplace.add_,
@@ -165,5 +228,4 @@ for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
 
 Tensor.T = property(lambda self: ops.transpose(self), doc="The tensor with its axes reversed.")
-Tensor.mT = property(lambda self: ops.swapaxes(self, -1, -2),
-                     doc="The last two axes swapped (batched matrix transpose).")
+Tensor.mT = property(_mT, doc="The last two axes swapped (batched matrix transpose).")

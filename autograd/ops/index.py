@@ -16,11 +16,18 @@ from ..tensor import Tensor
 
 
 def normalize_index(index: Any) -> Any:
-    """Replace Tensors and lists inside an index by arrays (indices are not differentiable)."""
+    """Replace Tensors and lists inside an index by arrays (indices are not differentiable).
+
+    A 0-d integer Tensor is a plain integer, as in PyTorch: ``t[i]`` with ``i`` from
+    ``ag.arange`` is a view of ``t``, not NumPy's copy for a 0-d index array.
+    """
     if isinstance(index, tuple):
         return tuple(normalize_index(i) for i in index)
     if isinstance(index, Tensor):
-        return index.data
+        data = index.data
+        if data.ndim == 0 and data.dtype.kind in "iu":
+            return int(data)
+        return data
     if isinstance(index, list):
         # An empty list selects nothing (NumPy would make it a float array and refuse it).
         return np.asarray(index) if index else np.zeros(0, dtype=np.intp)
@@ -76,7 +83,12 @@ class IndexScatter(Function):
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
-    """Read ``a[index]`` as a differentiable op."""
+    """Read ``a[index]`` as a differentiable op, with NumPy's indexing rules.
+
+    A list of lists (``t[[[0, 1], [2, 2]]]``) is one integer array, as in NumPy and as
+    PyTorch announces for its future versions (PyTorch 2.x still reads it as a tuple of
+    indices, with a deprecation warning): write ``t[[0, 1], [2, 2]]`` for that.
+    """
     index = normalize_index(index)
     try:
         return GetItem.apply(a, index)

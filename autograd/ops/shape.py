@@ -61,8 +61,17 @@ def _shape_arg(shape: tuple) -> tuple:
     return tuple(shape)
 
 
+def _sizes(shape: tuple, op: str) -> tuple:
+    try:
+        return tuple(int(s) for s in shape)
+    except TypeError:
+        raise TypeError(f"{op}: the new shape must be ints or a tuple of ints, got "
+                        f"{shape!r}") from None
+
+
 def reshape(a: Any, *shape: Any) -> Tensor:
-    """The same data with a new shape (one entry may be -1)."""
+    """The same data with a new shape (one entry may be -1): a view when the layout allows,
+    else a copy (as NumPy's and PyTorch's ``reshape``)."""
     a = as_tensor(a)
     shape = _shape_arg(shape)
     try:
@@ -72,9 +81,45 @@ def reshape(a: Any, *shape: Any) -> Tensor:
             f"reshape: cannot reshape a tensor of shape {a.shape} ({a.data.size} elements) "
             f"into shape {shape}"
         ) from None
+    except TypeError:
+        _sizes(shape, "reshape")  # raises the TypeError naming reshape when a size is no int
+        raise
 
 
-view = reshape
+def view(a: Any, *shape: Any) -> Tensor:
+    """PyTorch's ``view``: ``reshape`` that always shares the data, so writes through the
+    result reach ``a``; a layout that would need a copy (``x.T.view(-1)``) raises."""
+    a = as_tensor(a)
+    shape = _shape_arg(shape)
+    sizes = _sizes(shape, "view")
+    try:
+        probe = a.data.reshape(sizes)
+    except ValueError:
+        raise ShapeError(f"view: cannot view a tensor of shape {a.shape} ({a.data.size} "
+                         f"elements) as shape {shape}") from None
+    if probe.size and not np.may_share_memory(probe, a.data):
+        raise ShapeError(f"view: the data of this tensor of shape {a.shape} (strides "
+                         f"{a.data.strides}) can't be viewed as shape {shape} without a copy; "
+                         "use .reshape(...), or .contiguous().view(...)")
+    return Reshape.apply(a, sizes)
+
+
+class Contiguous(Function):
+    """A C-ordered copy of the data; the gradient passes through unchanged."""
+
+    @staticmethod
+    def forward(ctx, a):
+        return np.ascontiguousarray(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def contiguous(a: Any) -> Tensor:
+    """``a`` with its data in C (row-major) order, copied only when it is not already."""
+    a = as_tensor(a)
+    return a if a.data.flags.c_contiguous else Contiguous.apply(a)
 
 
 def permute(a: Any, *axes: Any) -> Tensor:

@@ -377,7 +377,7 @@ def test_integer_bool_and_complex_values_are_written_exactly():
     assert "value [True, False]" in draw_graph(mask).source
     assert "value 3 of 6 True" in draw_graph(ag.tensor(np.arange(6) % 2 == 0)).source
     assert "value [1+2j, 0+3j]" in draw_graph(z).source
-    assert "value 6 elements" in draw_graph(ag.tensor(np.array(list("abcdef")))).source
+    assert "value 6 elements" in draw_graph(ag.Tensor(np.array(list("abcdef")))).source
     assert "value min 0 mean 49.5 max 99" in draw_graph(ag.tensor(np.arange(100))).source
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from torch_parity import requires_torch, torch
 
 import autograd as ag
 
@@ -288,3 +289,281 @@ def test_operands_that_are_not_numbers_are_type_errors() -> None:
     with pytest.raises(ag.ShapeError, match=r"^lt: shapes \(3,\) and \(2,\) cannot be "
                                             r"broadcast"):
         _ = x < ag.ones(2)
+
+
+# ------------------------------------------------ audit against PyTorch: protocols
+def test_a_0d_tensor_formats_as_its_value() -> None:
+    loss = ag.tensor(0.123456, dtype=np.float64)
+    assert f"{loss:.3f}" == "0.123" and f"{ag.tensor(7):03d}" == "007"
+    assert f"{ag.tensor([1.0, 2.0])}" == "tensor([1., 2.])"
+    with pytest.raises(TypeError, match=r"format spec '.2f' applies to 0-d tensors only, this "
+                                        r"one has shape \(1,\)"):
+        f"{ag.tensor([1.5]):.2f}"
+
+
+@requires_torch
+def test_format_matches_torch() -> None:
+    t = torch()
+    for value in (3.14159, -0.5, 1e-8):
+        for spec in (".3f", "e", "", "8.2f"):
+            assert format(ag.tensor(value, dtype=np.float64), spec) == format(
+                t.tensor(value, dtype=t.float64), spec)
+
+
+def test_in_compares_every_element() -> None:
+    m = ag.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert 2.0 in m and 4 in m and 5.0 not in m
+    assert ag.tensor([3.0, 4.0]) in m and ag.tensor([3.0, 9.0]) in m  # broadcast, any equal
+    assert ag.tensor([8.0, 9.0]) not in m
+    with pytest.raises(TypeError, match="takes a number or a Tensor, got str"):
+        _ = "a" in m
+    with pytest.raises(ag.ShapeError, match=r"eq: shapes \(2, 2\) and \(3,\)"):
+        _ = ag.ones(3) in m
+
+
+@requires_torch
+def test_in_matches_torch() -> None:
+    t = torch()
+    data = [[1.0, 2.0], [3.0, 4.0]]
+    for element in (2.0, 5.0, [3.0, 4.0], [3.0, 9.0], [8.0, 9.0], [[4.0]]):
+        a = element if isinstance(element, float) else ag.tensor(element)
+        b = element if isinstance(element, float) else t.tensor(element)
+        assert (a in ag.tensor(data)) == (b in t.tensor(data))
+
+
+def test_tensors_are_dict_keys_by_identity() -> None:
+    a, b = ag.tensor([1.0, 2.0]), ag.tensor([1.0, 2.0])
+    state = {a: "a", b: "b"}
+    assert state[a] == "a" and state[b] == "b" and len(state) == 2
+
+
+def test_size_of_a_missing_dimension_names_the_valid_range() -> None:
+    x = ag.ones(2, 3)
+    assert x.size(-2) == 2 and x.size(dim=1) == 3
+    with pytest.raises(IndexError, match=r"^size: dimension 2 is out of range for a tensor of "
+                                         r"shape \(2, 3\) \(valid dimensions: in \[-2, 1\]\)"):
+        x.size(2)
+    with pytest.raises(IndexError, match="no dimensions"):
+        ag.tensor(1.0).size(0)
+
+
+def test_mT_needs_a_matrix() -> None:
+    assert ag.ones(2, 3, 4).mT.shape == (2, 4, 3)
+    with pytest.raises(ag.ShapeError, match=r"^mT swaps the last two axes .* shape \(3,\)"):
+        _ = ag.ones(3).mT
+
+
+def test_array_protocol_shares_copies_and_refuses_an_impossible_copy_false() -> None:
+    t = ag.tensor([1.0, 2.0], requires_grad=True)
+    assert np.shares_memory(np.asarray(t), t.data)  # documented: works despite requires_grad
+    assert not np.shares_memory(np.array(t), t.data)
+    assert np.asarray(t, dtype=np.float64).dtype == np.float64
+    assert np.shares_memory(np.array(t, copy=False), t.data)
+    with pytest.raises(ValueError, match=r"dtype=float64, copy=False\): the tensor is float32"):
+        np.array(t, dtype=np.float64, copy=False)
+
+
+def test_iterating_gives_rows_the_gradient_flows_through() -> None:
+    x = ag.tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    total = sum((i + 1) * row for i, row in enumerate(x))
+    total.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+
+
+# ------------------------------------------------ audit against PyTorch: conversions
+def test_dtype_conversion_methods() -> None:
+    x = ag.tensor([1.5, -2.0, 0.0])
+    assert x.float() is x and x.to(np.float32) is x
+    assert x.double().dtype == np.float64 and x.to(ag.float64).dtype == np.float64
+    assert x.long().tolist() == [1, -2, 0] and x.long().dtype == np.int64
+    assert x.int().dtype == np.int32 and x.bool().tolist() == [True, True, False]
+    assert x.to(ag.tensor([1])).dtype == np.int64  # another tensor's dtype
+    assert x.to("cpu") is x and x.to("cpu", np.float64).dtype == np.float64
+    copy = x.to(np.float32, copy=True)
+    assert copy is not x and not np.shares_memory(copy.data, x.data)
+    with pytest.raises(ValueError, match="^to: graphgrad computes on the CPU only"):
+        x.to("cuda")
+    y = ag.tensor([1.0], requires_grad=True)
+    assert not y.long().requires_grad and y.double().requires_grad
+
+
+@requires_torch
+def test_float_double_conversions_pass_gradients_as_torch() -> None:
+    t = torch()
+    for to_ag, to_t, dtype in ((lambda v: v.float(), lambda v: v.float(), np.float64),
+                               (lambda v: v.double(), lambda v: v.double(), np.float32),
+                               (lambda v: v.to(np.float32), lambda v: v.to(t.float32),
+                                np.float64)):
+        values = np.array([1.5, -2.25, 3.0], dtype=dtype)
+        a = ag.tensor(values, requires_grad=True)
+        b = t.tensor(values, requires_grad=True)
+        (to_ag(a) ** 2).sum().backward()
+        (to_t(b) ** 2).sum().backward()
+        assert a.grad.dtype == values.dtype
+        np.testing.assert_array_equal(a.grad.data, b.grad.numpy())
+
+
+def test_detach_in_place_makes_a_leaf() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    assert y.detach_() is y
+    assert y.is_leaf and not y.requires_grad and y.grad_fn is None
+    assert y.tolist() == [2.0, 4.0]
+
+
+def test_view_shares_the_data_and_refuses_layouts_that_need_a_copy() -> None:
+    x = ag.tensor(np.arange(6.0).reshape(2, 3))
+    v = x.view(3, 2)
+    v[0, 0].fill_(9.0)
+    assert x.data[0, 0] == 9.0 and ag.view(x, (-1,)).shape == (6,)
+    with pytest.raises(ag.ShapeError, match=r"^view: the data of this tensor of shape \(3, 2\) "
+                                            r".* without a copy; use \.reshape"):
+        x.T.view(-1)
+    with pytest.raises(ag.ShapeError, match=r"^view: cannot view a tensor of shape \(2, 3\)"):
+        x.view(4, 2)
+    assert x.T.reshape(-1).tolist() == [9.0, 3.0, 1.0, 4.0, 2.0, 5.0]
+    with pytest.raises(TypeError, match="^view: the new shape must be ints"):
+        x.view(np.float64)
+    with pytest.raises(TypeError, match="^reshape: the new shape must be ints"):
+        x.reshape([2, None])
+
+
+@requires_torch
+@pytest.mark.parametrize("layout", [lambda x: x.permute(2, 1, 0), lambda x: x[:, :, ::2],
+                                    lambda x: x[::2], lambda x: x[None], lambda x: x[:, 1],
+                                    lambda x: x.transpose(0, 1)])
+def test_view_raises_exactly_where_torch_does(layout) -> None:
+    t = torch()
+    base = np.arange(24.0).reshape(2, 3, 4)
+    for shape in [(-1,), (2, -1), (-1, 4), (1, -1), (3, 2, -1), (-1, 2, 1)]:
+        tv = layout(t.tensor(base))
+        try:
+            expected = tv.view(*shape).numpy()
+        except RuntimeError:
+            expected = None
+        if expected is None and tv.numel() % 2:
+            continue
+        x = layout(ag.tensor(base))
+        if expected is None:
+            with pytest.raises(ag.ShapeError):
+                x.view(*shape)
+        else:
+            np.testing.assert_array_equal(x.view(*shape).data, expected)
+
+
+def test_contiguous_copies_only_when_needed_and_passes_the_gradient() -> None:
+    x = ag.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    assert x.is_contiguous() and x.contiguous() is x and not x.T.is_contiguous()
+    c = x.T.contiguous()
+    assert c.is_contiguous() and c.data.flags.c_contiguous
+    (c.view(-1) * ag.tensor(np.arange(6.0))).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [[0.0, 2.0, 4.0], [1.0, 3.0, 5.0]])
+    assert ag.gradcheck(lambda t: t.T.contiguous().view(-1) ** 2,
+                        [ag.tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)])
+
+
+# ------------------------------------------------ audit against PyTorch: creation
+@requires_torch
+def test_full_takes_its_dtype_from_the_fill_value_as_torch() -> None:
+    t = torch()
+    for fill in (3, 3.0, True, np.int32(2), np.float64(0.5)):
+        ours, theirs = ag.full((2,), fill), t.full((2,), fill)
+        assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch.")), fill
+        assert ours.tolist() == theirs.tolist()
+    assert ag.full((2,), 3, dtype=np.float64).dtype == np.float64
+
+
+@pytest.mark.parametrize("make, op", [
+    (lambda: ag.zeros(2, -1), "zeros"), (lambda: ag.ones((-2,)), "ones"),
+    (lambda: ag.full((-1, 2), 1.0), "full"), (lambda: ag.eye(-1), "eye"),
+    (lambda: ag.rand(-3), "rand"), (lambda: ag.randn(2, -3), "randn"),
+    (lambda: ag.randint(0, 5, (-1,)), "randint"),
+])
+def test_negative_sizes_are_refused_naming_the_function(make, op) -> None:
+    with pytest.raises(ValueError, match=f"^{op}: sizes must be non-negative, got"):
+        make()
+
+
+def test_sizes_that_are_not_integers_are_refused() -> None:
+    with pytest.raises(TypeError, match=r"^zeros: the size must be ints or a tuple of ints, got "
+                                        r"\(2.0,\)"):
+        ag.zeros(2.0)
+    with pytest.raises(TypeError, match="^randn: the size must be ints"):
+        ag.randn((2, "3"))
+    assert ag.zeros(np.int64(2), ag.tensor(3)).shape == (2, 3)
+
+
+@pytest.mark.parametrize("make, op", [
+    (lambda: ag.tensor([1, 2], requires_grad=True), "tensor"),
+    (lambda: ag.zeros(2, dtype=np.int64, requires_grad=True), "zeros"),
+    (lambda: ag.full((2,), 3, requires_grad=True), "full"),
+    (lambda: ag.arange(5, requires_grad=True), "arange"),
+    (lambda: ag.ones_like(ag.tensor([1]), requires_grad=True), "ones_like"),
+])
+def test_requires_grad_on_an_integer_creation_names_the_function_and_the_fix(make, op) -> None:
+    with pytest.raises(TypeError, match=f"^{op}: requires_grad=True needs a floating point "
+                                        "dtype, the result is int64; pass dtype=np.float32"):
+        make()
+    assert ag.full((2,), 3.0, requires_grad=True).requires_grad
+
+
+def test_tensor_refuses_data_that_is_not_numbers() -> None:
+    for data in (["a", "b"], None, [object()]):
+        with pytest.raises(TypeError, match="^tensor: data must be numbers"):
+            ag.tensor(data)
+    assert ag.tensor([1j]).dtype == np.complex128
+
+
+def test_tensor_of_a_tensor_is_a_detached_copy() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True) * 2
+    y = ag.tensor(x)
+    assert y.is_leaf and not y.requires_grad and not np.shares_memory(x.data, y.data)
+    assert ag.tensor(x, requires_grad=True).requires_grad
+
+
+@requires_torch
+def test_arange_values_and_dtypes_match_torch() -> None:
+    t = torch()
+    assert ag.arange(5).dtype == np.int64 and ag.arange(np.int32(3)).dtype == np.int64
+    for args in [(-5.0, 5.0, 0.01), (0, 1000, 0.1), (0.0, 100.0, 0.3), (10.0, 0.0, -0.7)]:
+        ours, theirs = ag.arange(*args), t.arange(*args).numpy()
+        assert ours.dtype == np.float32 and ours.shape == theirs.shape
+        # within float32 rounding of start + i*step (NumPy's own float32 arange is 2e-4 off
+        # by the end of the first range: hundreds of float32 steps)
+        np.testing.assert_allclose(ours.data, theirs, rtol=2.0 ** -23, atol=1e-6)
+    assert ag.arange(-5.0, 5.0, 0.01).data[-1] == np.float32(4.99)
+    with pytest.raises(ValueError, match="^arange: step must be nonzero"):
+        ag.arange(0, 5, 0)
+
+
+@pytest.mark.parametrize("make", [ag.rand, ag.randn])
+def test_random_floats_refuse_an_integer_dtype(make) -> None:
+    with pytest.raises(TypeError, match="draws floating point samples, dtype=int64 is not "
+                                        "floating; use randint"):
+        make(2, dtype=np.int64)
+
+
+def test_randint_takes_torchs_forms() -> None:
+    ag.manual_seed(0)
+    a = ag.randint(0, 5, (3, 2))
+    ag.manual_seed(0)
+    b = ag.randint(5, (3, 2))
+    ag.manual_seed(0)
+    c = ag.randint(0, 5, size=(3, 2), dtype=np.int32)
+    assert a.dtype == np.int64 and c.dtype == np.int32 and a.shape == (3, 2)
+    assert a.tolist() == b.tolist() == c.tolist()
+    assert 0 <= a.data.min() and a.data.max() < 5
+    with pytest.raises(ValueError, match="^randint: low must be below high, got low=5, high=5"):
+        ag.randint(5, 5, (2,))
+    with pytest.raises(TypeError, match="^randint needs the bound"):
+        ag.randint(5)
+
+
+def test_manual_seed_reproduces_every_random_creation_whatever_the_shape_form() -> None:
+    draws = []
+    for shape in ((2, 3), [(2, 3)]):
+        ag.manual_seed(11)
+        draws.append([ag.rand(*shape).data, ag.randn(*shape, dtype=np.float64).data,
+                      ag.randint(0, 9, (2, 3)).data])
+    for first, second in zip(*draws):
+        np.testing.assert_array_equal(first, second)
