@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+
 import numpy as np
 
 import autograd as ag
 
 
-def main() -> None:
-    """Print the course's worked examples, computed by the engine."""
+def main(argv: list[str] | None = None) -> None:
+    """Print the course's worked examples, computed by the engine. It takes no options;
+    ``--help`` says what it prints and anything else is refused."""
+    argparse.ArgumentParser(
+        prog="python -m autograd",
+        description="Build the course's small graphs with the engine, backpropagate and "
+                    "print the values and gradients: f = x*y + sin(x), a sigmoid neuron, and "
+                    "J = w^2 - 10w + 25 minimized by gradient descent. Takes no options.",
+    ).parse_args(argv)
     x = ag.tensor(2.0, dtype=np.float64, requires_grad=True)
     y = ag.tensor(3.0, dtype=np.float64, requires_grad=True)
     f = x * y + ag.sin(x)

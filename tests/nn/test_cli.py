@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import json
+import math
+import os
 import subprocess
 import sys
+import warnings
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 import nn
-from nn.cli import TrainConfig, build_mlp, main, train
+import optim
+from autograd.__main__ import main as autograd_main
+from nn.cli import SEARCHED, TrainConfig, _tune_objective, build_mlp, main, train
 
 
 def test_train_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -50,6 +56,14 @@ def test_options_build_the_model_they_name() -> None:
     (["train", "--l2", "nan"], "--l2 must be a finite number >= 0"),
     (["train", "--lr", "inf"], "--lr must be positive and finite"),
     (["train", "--patience", "-1"], "--patience must be >= 0"),
+    (["train", "--seed", "-1"], "--seed must be an integer >= 0"),
+    (["train", "--hidden", ""], "--hidden takes comma-separated integers such as 128,64"),
+    (["train", "--hidden", ","], "--hidden takes comma-separated integers"),
+    (["train", "--hidden", "16,,8"], "--hidden takes comma-separated integers"),
+    (["train", "--hidden", "0"], "--hidden sizes must be positive"),
+    (["tune", "--trials", "0"], "--trials must be a positive integer"),
+    (["tune", "--workers", "-1"], "--workers must be a positive integer"),
+    (["tune", "--seed", "-3"], "--seed must be an integer >= 0"),
     (["tune", "--lr", "0.1", "--hidden", "16"], "--lr, --hidden: tune draws"),
     (["tune", "--dropout", "0.1"], "remove it, or run graphgrad train"),
 ])
@@ -97,3 +111,122 @@ def test_console_script_entry_point() -> None:
     proc = subprocess.run([sys.executable, "-m", "nn.cli", "--help"], capture_output=True,
                           text=True, check=True)
     assert "train" in proc.stdout and "tune" in proc.stdout
+
+
+def test_an_unwritable_out_is_refused_before_training(tmp_path: Path, monkeypatch,
+                                                       capsys) -> None:
+    def refuse(self, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "mkdir", refuse)
+    assert main(["train", "--epochs", "1", "--quiet", "--out", str(tmp_path / "run")]) == 2
+    captured = capsys.readouterr()
+    assert "--out" in captured.err and "cannot write there (Permission denied)" in captured.err
+    assert captured.out == "" and "Traceback" not in captured.err
+
+
+def _interrupt_adam_at_step(monkeypatch, n: int) -> None:
+    step, calls = optim.Adam.step, []
+
+    def interrupted(self, *args, **kwargs):
+        calls.append(1)
+        if len(calls) == n:
+            raise KeyboardInterrupt
+        return step(self, *args, **kwargs)
+
+    monkeypatch.setattr(optim.Adam, "step", interrupted)
+
+
+def test_ctrl_c_keeps_the_finished_epochs(tmp_path: Path, monkeypatch, capsys) -> None:
+    _interrupt_adam_at_step(monkeypatch, 2 * 17 + 5)  # 1078 training digits: 17 steps/epoch
+    out = tmp_path / "run"
+    code = main(["train", "--epochs", "50", "--hidden", "16", "--quiet", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 130 and "Traceback" not in captured.err
+    assert "interrupted (Ctrl-C) in epoch 3, after 2 finished epochs" in captured.err
+    history = json.loads((out / "history.json").read_text())
+    assert len(history["epochs"]) == 2 and "interrupted" in history["stop_reason"]
+    assert nn.load(out / "model.npz")["0.weight"].shape == (16, 64)
+
+
+def test_ctrl_c_in_the_first_epoch_writes_nothing(tmp_path: Path, monkeypatch, capsys) -> None:
+    _interrupt_adam_at_step(monkeypatch, 3)
+    out = tmp_path / "new" / "run"
+    code = main(["train", "--epochs", "5", "--hidden", "16", "--quiet", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 130 and "graphgrad train: interrupted (Ctrl-C)" in captured.err
+    assert "Traceback" not in captured.err
+    assert not (tmp_path / "new").exists()  # the directories made for --out are taken back
+
+
+def test_ctrl_c_during_tune_is_reported_without_a_traceback(monkeypatch, capsys) -> None:
+    import optim.search
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(optim.search, "random_search", interrupted)
+    assert main(["tune", "--trials", "2", "--epochs", "1"]) == 130
+    assert capsys.readouterr().err == "graphgrad tune: interrupted (Ctrl-C)\n"
+
+
+@pytest.mark.parametrize("dot", [None, "exit 1"])
+def test_without_a_working_dot_the_run_finishes_and_says_so(dot, tmp_path: Path, monkeypatch,
+                                                            capsys) -> None:
+    import matplotlib.pyplot as plt
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    if dot is not None:  # a graphviz that cannot render SVG
+        (bin_dir / "dot").write_text(f"#!/bin/sh\necho 'Format: \"svg\" not recognized' >&2\n"
+                                     f"{dot}\n")
+        (bin_dir / "dot").chmod(0o755)
+    monkeypatch.setenv("PATH", str(bin_dir))
+    out = tmp_path / "run"
+    figures = plt.get_fignums()
+    code = main(["train", "--epochs", "1", "--hidden", "8", "--quiet", "--out", str(out)])
+    captured = capsys.readouterr()
+    assert code == 0 and "Traceback" not in captured.err
+    assert "(graph.svg skipped: graphviz's `dot`" in captured.out
+    if dot is not None:
+        assert 'failed: Format: "svg" not recognized' in captured.out
+    assert sorted(os.listdir(out)) == ["history.json", "loss.png", "model.npz"]
+    assert plt.get_fignums() == figures  # the loss figure is closed once saved
+
+
+def test_a_diverging_tune_trial_is_reported_as_diverged() -> None:
+    base = asdict(TrainConfig(optimizer="sgd", epochs=2))
+    for key in SEARCHED:
+        base.pop(key)
+    params = {"_base": base, "lr": 1e4, "units": 16, "layers": 1, "l2": 0.0, "dropout": 0.0}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        score = _tune_objective(params)
+    assert math.isnan(score)  # the search's 'diverged', not the dev error of NaN weights
+    assert not caught
+
+
+def test_tune_with_a_tiny_budget_uses_one_process(capsys) -> None:
+    assert main(["tune", "--trials", "1", "--workers", "2", "--epochs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "1 random trial on digits in 1 process\n" in out and "best dev error" in out
+
+
+def test_help_names_every_file_train_writes(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["train", "--help"])
+    assert exit_info.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for name in ("model.npz", "history.json", "loss.png", "graph.svg", "(default 128,64)"):
+        assert name in text
+
+
+def test_python_m_autograd_has_help_and_refuses_options(capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        autograd_main(["--help"])
+    assert exit_info.value.code == 0 and "Takes no options" in capsys.readouterr().out
+    with pytest.raises(SystemExit) as exit_info:
+        autograd_main(["--bogus"])
+    assert exit_info.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err
+    autograd_main([])
+    assert "df/dx = y + cos(x) = 2.5838532" in capsys.readouterr().out

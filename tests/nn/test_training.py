@@ -245,3 +245,125 @@ def test_a_one_shot_loader_is_refused_when_it_runs_dry() -> None:
     with pytest.raises(ValueError, match="no batches in epoch 2.*generator"):
         fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), batches,
             epochs=2, progress=False)
+
+
+class _InterruptedLoader:
+    """Batches of (X, y) that raise KeyboardInterrupt, as Ctrl-C does, in epoch ``at``."""
+
+    def __init__(self, X: np.ndarray, y: np.ndarray, at: int) -> None:
+        self.X, self.y, self.at, self.epoch = X, y, at, 0
+
+    def __iter__(self):
+        self.epoch += 1
+        for i in range(0, len(self.X), 50):
+            if self.epoch == self.at and i == 100:
+                raise KeyboardInterrupt
+            yield self.X[i:i + 50], self.y[i:i + 50]
+
+
+@pytest.mark.parametrize("on_interrupt", ["stop", "raise"])
+def test_ctrl_c_ends_training_like_any_end(on_interrupt) -> None:
+    X, y = _blobs()
+    model = _model()
+    stopper, ends = EarlyStopping(patience=100), _Ends()
+    run = lambda: fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),  # noqa: E731
+                      _InterruptedLoader(X, y, at=3), epochs=10,
+                      dev_loader=DataLoader(X, y, batch_size=200), callbacks=[stopper, ends],
+                      on_interrupt=on_interrupt, progress=False)
+    if on_interrupt == "raise":
+        with pytest.raises(KeyboardInterrupt):
+            run()
+    else:
+        history = run()
+        assert len(history) == 2 and history.interrupted and history.stopped_early
+        assert history.stop_reason == "interrupted (Ctrl-C) in epoch 3, after 2 finished epochs"
+    assert ends.ended == 1  # on_train_end ran: the best epoch's weights are back
+    for k, v in model.state_dict().items():
+        np.testing.assert_array_equal(v, stopper.best_state[k])
+
+
+def test_verbose_lines_are_written_above_the_progress_bar(monkeypatch, capsys) -> None:
+    tqdm_auto = pytest.importorskip("tqdm.auto")
+    lines = []
+    monkeypatch.setattr(tqdm_auto.tqdm, "write",
+                        classmethod(lambda cls, s, *args, **kwargs: lines.append(s)))
+    X, y = _blobs()
+    model = _model()
+    fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+        DataLoader(X, y, batch_size=100), epochs=2, progress=True, verbose=True)
+    assert [line.split()[0] for line in lines] == ["epoch=1", "epoch=2"]
+    assert "train_loss" not in capsys.readouterr().out  # not printed across the bar
+    fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+        DataLoader(X, y, batch_size=100), epochs=1, progress=False, verbose=True)
+    assert capsys.readouterr().out.startswith("epoch=1 train_loss=")
+
+
+def test_a_loader_without_examples_is_an_error_not_a_zero_loss() -> None:
+    X, y = _blobs()
+    model = _model()
+    with pytest.raises(ValueError, match="no examples"):
+        evaluate(model, nn.CrossEntropyLoss(), [])
+    with pytest.raises(ValueError, match="no examples"):
+        evaluate(model, None, [(X[:0], y[:0])], {"accuracy": accuracy})
+    with pytest.raises(ValueError, match="dev_loader=None"):
+        fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1),
+            DataLoader(X, y, batch_size=100), epochs=1, dev_loader=[], progress=False)
+
+
+def test_history_lookups() -> None:
+    h = History()
+    h.append({"epoch": 1, "loss": 1.0, "dev_accuracy": 0.5})
+    h.append({"epoch": 2, "loss": 0.5})
+    np.testing.assert_array_equal(h["dev_accuracy"], [0.5, np.nan])  # recorded once
+    with pytest.raises(KeyError, match=r"recorded \['dev_accuracy', 'epoch', 'loss'\]"):
+        h["nope"]
+    assert h.best("loss") == (2, 0.5) and h.best("loss", mode="max") == (1, 1.0)
+    with pytest.raises(ValueError, match="mode must be 'min' or 'max'"):
+        h.best("loss", mode="MIN")
+    nan = History()
+    nan.append({"epoch": 1, "dev_loss": float("nan")})
+    with pytest.raises(ValueError, match="every recorded 'dev_loss' is NaN"):
+        nan.best()
+
+
+def test_history_plot_has_whole_epoch_ticks() -> None:
+    pytest.importorskip("matplotlib")
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    h = History()
+    for e in range(3):
+        h.append({"epoch": e + 1, "train_loss": 1.0 / (e + 1)})
+    fig = h.plot()
+    ticks = fig.axes[0].get_xticks()
+    plt.close(fig)
+    assert len(ticks) and all(float(t).is_integer() for t in ticks)
+
+
+def test_epochs_must_be_a_whole_number() -> None:
+    model = _model()
+    with pytest.raises(ValueError, match="epochs must be an integer >= 0, got 2.5"):
+        fit(model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.1), [], epochs=2.5)
+
+
+def test_max_grad_norm_clips_every_step() -> None:
+    X, y = _exploding_regression()
+    steps = {}
+    for clip in (None, 0.5):
+        ag.manual_seed(0)
+        model = nn.Linear(3, 1)
+        before = np.concatenate([p.data.ravel() for p in model.parameters()])
+        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=1.0), [(X, y)], epochs=1,
+            progress=False, max_grad_norm=clip)
+        after = np.concatenate([p.data.ravel() for p in model.parameters()])
+        steps[clip] = float(np.linalg.norm(after - before))  # = lr * ||gradient||
+    assert steps[None] > 1.0 and steps[0.5] == pytest.approx(0.5, rel=1e-4)
+    with pytest.raises(ValueError, match="max_grad_norm must be a number > 0"):
+        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=1.0), [(X, y)], epochs=1,
+            max_grad_norm=0)
+    with pytest.raises(TrainingDiverged, match="max_grad_norm="):
+        X[0] = np.nan
+        fit(model, nn.MSELoss(), optim.SGD(model.parameters(), lr=1.0), [(X, y)], epochs=1,
+            progress=False, on_nan="raise")
