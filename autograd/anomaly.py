@@ -136,14 +136,36 @@ def _check_backward(node: Context, grads: list, in_grads: tuple) -> None:
         raise AnomalyError(message, node.name, "backward", site)
 
 
-def set_detect_anomaly(mode: bool) -> None:
-    """Turn anomaly detection on or off for the whole process."""
+def _set(mode: bool) -> None:
     global _enabled
     _enabled = bool(mode)
     if _enabled:
         hooks.add_observers(_check_forward, _check_backward)
     else:
         hooks.remove_observers(_check_forward, _check_backward)
+
+
+class set_detect_anomaly:  # noqa: N801  (a function or a context manager, as torch's)
+    """Turn anomaly detection on or off for the whole process (every thread).
+
+    Called as a function it takes effect at once and stays; as a context manager
+    (``with ag.set_detect_anomaly(flag):``) the previous setting comes back at the end
+    of the block, as with PyTorch's. ``check_nan=False`` turns detection off, as in
+    ``detect_anomaly``.
+    """
+
+    __slots__ = ("prev",)
+
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
+        self.prev = _enabled
+        _set(bool(mode) and check_nan)
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        _set(self.prev)
 
 
 def is_anomaly_enabled() -> bool:
@@ -168,12 +190,12 @@ class detect_anomaly:  # noqa: N801  (a context manager, named like torch's)
 
     def __enter__(self) -> detect_anomaly:
         self._previous = _enabled
-        set_detect_anomaly(self.check_nan)
+        _set(self.check_nan)
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        set_detect_anomaly(self._previous)
+        _set(self._previous)
 
     def __call__(self, fn: Any) -> Any:
         @functools.wraps(fn)

@@ -137,7 +137,17 @@ class Context:
                         saved.append((_OUTPUT, (item, j, vc), vc.value))
                         break
                 else:
-                    saved.append((_CONSTANT, item, 0))
+                    vc = None
+                    if type(item) is np.ndarray and item.base is not None:
+                        vc = _input_version(item, inputs)
+                    if vc is None:
+                        saved.append((_CONSTANT, item, 0))
+                    else:
+                        # A view of an input (``x.T``, ``x[0]``): changing the input in
+                        # place changes it too, so it is checked against the input's version.
+                        view = _make(item, False, None, 0)
+                        view._vc = vc
+                        saved.append((_TENSOR, view, vc.value))
         self._saved = saved
         self._to_save = None
 
@@ -159,13 +169,12 @@ class Context:
             if kind == _INPUT or kind == _TENSOR:
                 vc = value._vc
                 if (0 if vc is None else vc.value) != version:
-                    self._raise_modified("an input" if kind == _INPUT else "a tensor", vc.value,
-                                         version)
+                    self._raise_modified(kind, value, value.data, vc.value, version)
                 result.append(value)
             elif kind == _OUTPUT:
                 array, index, vc = value
                 if vc.value != version:
-                    self._raise_modified(f"its output {index}", vc.value, version)
+                    self._raise_modified(kind, index, array, vc.value, version)
                 out = Tensor._make(array, True, self, index)
                 out._vc = vc
                 result.append(out)
@@ -177,19 +186,62 @@ class Context:
                 result.append(Tensor._wrap(value))
         return tuple(result)
 
-    def _raise_modified(self, what: str, now: int, then: int) -> None:
+    def _raise_modified(self, kind: int, which: Any, array: np.ndarray, now: int,
+                        then: int) -> None:
+        """Raise the error of a saved value changed in place since the forward: the op, the
+        value's place, dtype, shape and versions, the fix and (in anomaly mode) where the op
+        was made. ``which`` is the saved Tensor, or the output's index for an output."""
+        name = self.name
+        hint = ""
+        if kind == _OUTPUT:
+            what = f"its output {which}"
+        elif kind == _TENSOR:
+            what = "a tensor, or a view of one of its inputs"
+        else:
+            position = self._input_position(which)
+            what = "an input" if position is None else f"its input {position}"
+            if which.name:
+                what += f" {which.name!r}"
+            if which.grad_fn is None and which.requires_grad:
+                hint = (" If it is a parameter an optimizer updated (step() under no_grad), "
+                        "call backward() before the update.")
+        from .graph import hooks  # only on this error: the records of anomaly mode
+
+        rec = hooks.record_of(self)
+        site = None if rec is None else rec.site
+        if site is None:
+            where = (f" To see where that {name} was made, run the forward pass inside "
+                     "`with autograd.detect_anomaly():`.")
+        else:
+            where = f" That {name} was made at {site[0]}:{site[1]} in {site[2]}."
         raise GraphError(
-            f"A tensor saved by {self.name} for the backward pass ({what}) was modified in "
-            f"place (its version is now {now}, it was {then} when saved). Use an "
-            "out-of-place op (x = x + y instead of x += y / x.add_(y)) or .clone() the "
-            "tensor before changing it."
+            f"A {array.dtype} tensor of shape {array.shape} saved by {name} for the backward "
+            f"pass ({what}) was modified in place (its version is now {now}, it was {then} "
+            "when saved). Use an out-of-place op (x = x + y instead of x += y / x.add_(y)) or "
+            f".clone() the tensor before changing it.{hint}{where}"
         )
 
+    def _input_position(self, t: Tensor) -> int | None:
+        """The position of ``t`` among the forward's arguments, when its edge shows it."""
+        own = (t, -1) if t.grad_fn is None else (t.grad_fn, t._output_index)
+        for i, edge in enumerate(self.next_edges):
+            if edge is not None and edge[0] is own[0] and edge[1] == own[1]:
+                return i
+        return None
+
     def register_hook(self, index: int, hook: Any) -> None:
-        """Call ``hook(grad)`` on the gradient of output ``index`` when backward reaches it."""
+        """Call ``hook(grad)`` on the gradient of output ``index`` when backward reaches it.
+
+        Hooks run in the order they were registered, except ``retain_grad()``'s, which runs
+        last (as PyTorch's): ``.grad`` holds the gradient every hook has had its say on.
+        """
         if self._hooks is None:
             self._hooks = {}
-        self._hooks.setdefault(index, []).append(hook)
+        hooks = self._hooks.setdefault(index, [])
+        if hooks and getattr(hooks[-1], "_retain_grad", False):
+            hooks.insert(len(hooks) - 1, hook)
+        else:
+            hooks.append(hook)
 
     def __repr__(self) -> str:
         return f"<{self.name}Backward>"

@@ -7,8 +7,9 @@ turn recording off in another.
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from typing import Any, TypeVar
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -31,7 +32,7 @@ class set_grad_enabled:
 
     Called as a function it takes effect at once; used as a context manager it
     restores the previous mode on exit; used as a decorator it applies the mode
-    for the duration of each call.
+    for the duration of each call (of each step, for a generator function).
     """
 
     __slots__ = ("mode", "prev")
@@ -49,14 +50,57 @@ class set_grad_enabled:
 
     def __call__(self, fn: F) -> F:
         _state.enabled = self.prev
-        mode = self.mode
+        return _decorate(fn, self.mode)
 
+
+def _decorate(fn: F, mode: bool) -> F:
+    """``fn`` run with grad mode ``mode``, the caller's mode restored after each call.
+
+    A generator function's body runs under ``mode`` at every step (``next``, ``send``,
+    ``throw``, ``close``) and the caller's mode is back in between, as PyTorch's
+    decorators do: wrapping only the call that makes the generator would run no line of
+    its body under ``mode``.
+    """
+    if inspect.isgeneratorfunction(fn):
         @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with set_grad_enabled(mode):
-                return fn(*args, **kwargs)
+        def generator(*args: Any, **kwargs: Any) -> Generator:
+            gen = fn(*args, **kwargs)
+            step, value = gen.send, None
+            while True:
+                try:
+                    response = _call_in_mode(mode, step, value)
+                except StopIteration as stop:
+                    return stop.value
+                try:
+                    value = yield response
+                    step = gen.send
+                except GeneratorExit:
+                    _call_in_mode(mode, gen.close)
+                    raise
+                except BaseException as exc:  # thrown in by the caller: the body handles it
+                    step, value = gen.throw, exc
 
-        return wrapper  # type: ignore[return-value]
+        return generator  # type: ignore[return-value]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        prev = _state.enabled
+        _state.enabled = mode
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            _state.enabled = prev
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _call_in_mode(mode: bool, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    prev = _state.enabled
+    _state.enabled = mode
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        _state.enabled = prev
 
 
 class _GradModeContext:
@@ -84,18 +128,7 @@ class _GradModeContext:
         _state.enabled = self.prev
 
     def __call__(self, fn: F) -> F:
-        mode = self.mode
-
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            prev = _state.enabled
-            _state.enabled = mode
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                _state.enabled = prev
-
-        return wrapper  # type: ignore[return-value]
+        return _decorate(fn, self.mode)
 
 
 class no_grad(_GradModeContext):

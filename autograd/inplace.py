@@ -22,13 +22,14 @@ def _check(t: Tensor, op: str) -> None:
     if t.requires_grad and grad_mode._state.enabled:
         if t.grad_fn is None:
             raise RuntimeError(
-                f"{op}: a leaf tensor that requires grad is being changed in place while "
-                "the graph is recorded. Wrap parameter updates in `with autograd.no_grad():`."
+                f"{op}: a leaf tensor that requires grad (shape {t.shape}) is being changed "
+                "in place while the graph is recorded. Wrap parameter updates in "
+                "`with autograd.no_grad():`."
             )
         raise RuntimeError(
-            f"{op}: in-place change of a tensor that is part of the recorded graph "
-            f"(made by {t.grad_fn.name}). Use the out-of-place form (x = x + y) so the "
-            "gradient stays correct."
+            f"{op}: in-place change of a tensor of shape {t.shape} that is part of the "
+            f"recorded graph (made by {t.grad_fn.name}). Use the out-of-place form "
+            "(x = x + y) so the gradient stays correct."
         )
     if not t.data.flags.writeable:
         raise RuntimeError(

@@ -71,9 +71,12 @@ class Tensor:
 
     def __init__(self, data: Any, dtype: Any = None, requires_grad: bool = False,
                  name: str | None = None) -> None:
+        source = None
         if isinstance(data, Tensor):
-            data = data.data
+            source, data = data, data.data
         self.data = dtypes.to_array(data, dtype)
+        if source is not None and self.data is source.data:
+            self._vc = source._version  # the same memory: one version counter, as torch's
         self.grad = None
         self.grad_fn = None
         self._output_index = 0
@@ -280,7 +283,12 @@ class Tensor:
             if t is None:
                 return
             if t.grad is None:
-                t.grad = grad.detach() if not grad_mode.is_grad_enabled() else grad
+                # A copy, as PyTorch's: the gradient may be an array the caller still
+                # holds (``y.backward(g)`` hands ``g`` to y's node unchanged).
+                if grad_mode.is_grad_enabled():
+                    t.grad = grad.clone()
+                else:
+                    t.grad = Tensor._make(grad.data.copy(), False, None, 0)
             else:
                 t.grad = t.grad + grad
 

@@ -709,13 +709,13 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        ctx.cond = cond
+        ctx.save_for_backward(cond)  # a bool Tensor's version is checked in backward
         ctx.sa, ctx.sb = shape_of(a), shape_of(b)
         return np.where(cond, a, b)
 
     @staticmethod
     def backward(ctx, g):
-        cond = ctx.cond
+        cond = ctx.saved_tensors[0].data
         na, nb = ctx.needs_input_grad[1:]
         ga = unbroadcast(g * cond.astype(g.dtype), ctx.sa) if na else None
         gb = unbroadcast(g * (~cond).astype(g.dtype), ctx.sb) if nb else None
@@ -729,7 +729,8 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     PyTorch requires: a float or integer condition is refused rather than read as
     "nonzero", since it is almost always a mask that was never compared (write
     ``x > 0`` or ``mask != 0``)."""
-    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
+    mask = cond if isinstance(cond, Tensor) else None
+    cond = np.asarray(cond.data if mask is not None else cond)
     if cond.dtype != bool:
         raise TypeError(
             f"where: the condition must be bool, got {cond.dtype} of shape {cond.shape}; "
@@ -740,7 +741,7 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     if a.dtype != b.dtype and a.dtype.kind == "f" and b.dtype.kind == "f":
         a, b = _dimensioned_float(a, b)
     try:
-        return Where.apply(cond, a, b)
+        return Where.apply(cond if mask is None else mask, a, b)
     except ValueError as e:
         if "broadcast" in str(e):
             raise ShapeError(

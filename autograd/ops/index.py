@@ -39,6 +39,15 @@ def _is_advanced(index: Any) -> bool:
     return any(isinstance(i, np.ndarray) and i.dtype != bool for i in items)
 
 
+def _kept(index: Any) -> Any:
+    """``index`` with its arrays copied, for backward: an index tensor or array changed in
+    place after the forward must not move the gradient (PyTorch's indexing copies NumPy
+    arrays and refuses changed index tensors; the copy gives the forward's places)."""
+    if isinstance(index, tuple):
+        return tuple(i.copy() if isinstance(i, np.ndarray) else i for i in index)
+    return index.copy() if isinstance(index, np.ndarray) else index
+
+
 def _scatter(shape: tuple, dtype: np.dtype, index: Any, g: np.ndarray) -> np.ndarray:
     out = np.zeros(shape, dtype=dtype)
     if _is_advanced(index):
@@ -53,7 +62,7 @@ class GetItem(Function):
 
     @staticmethod
     def forward(ctx, a, index):
-        ctx.index = index
+        ctx.index = _kept(index)
         ctx.in_shape = a.shape
         out = a[index]
         if not isinstance(out, np.ndarray):

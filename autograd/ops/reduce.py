@@ -160,20 +160,20 @@ class LogSumExp(Function):
         m = _finite_max(a, axes)
         with np.errstate(divide="ignore"):
             out = np.log(np.sum(np.exp(a - m), axis=axes, keepdims=True)) + m
-        ctx.save_for_backward(a)
-        ctx.meta = (a.shape, axes, keepdims)
-        ctx.out_kd = out
-        return out if keepdims else out.reshape(
+        result = out if keepdims else out.reshape(
             tuple(s for i, s in enumerate(a.shape) if axes is not None and i not in axes))
+        ctx.save_for_backward(a, result)  # the output too: changing it in place is caught
+        ctx.meta = (a.shape, axes, keepdims)
+        return result
 
     @staticmethod
     def backward(ctx, g):
-        (a,) = ctx.saved_tensors
+        a, result = ctx.saved_tensors
         shape, axes, keepdims = ctx.meta
         if _recording():
             out_kd = logsumexp(a, axis=axes, keepdims=True)
         else:
-            out_kd = Tensor._wrap(ctx.out_kd)
+            out_kd = Tensor._wrap(result.data.reshape(kept_shape(shape, axes)))
         return _expand_back(g, shape, axes, keepdims) * exp(a - out_kd), None, None
 
 

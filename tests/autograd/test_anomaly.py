@@ -155,3 +155,20 @@ def test_nan_made_by_an_op_inside_a_custom_backward_is_a_backward_anomaly():
     backward_line = inspect.getsourcelines(NanInsideBackward.backward)[1] + 2
     assert f"test_anomaly.py:{backward_line} in backward" in text
     assert f"created in forward at {__file__}:{line}" in text
+
+
+def test_set_detect_anomaly_is_also_a_context_manager_as_in_torch():
+    with ag.set_detect_anomaly(True):
+        assert ag.is_anomaly_enabled()
+        with ag.set_detect_anomaly(False):
+            assert not ag.is_anomaly_enabled() and function._observer is None
+        assert ag.is_anomaly_enabled()
+        with pytest.raises(AnomalyError), np.errstate(invalid="ignore"):
+            ag.log(ag.tensor([-1.0], dtype=np.float64))
+    assert not ag.is_anomaly_enabled()
+    assert function._observer is None and engine._observer is None
+    with pytest.raises(KeyError), ag.set_detect_anomaly(True):
+        raise KeyError
+    assert not ag.is_anomaly_enabled()
+    ag.set_detect_anomaly(True, check_nan=False)  # as torch's signature; checks nothing
+    assert not ag.is_anomaly_enabled()

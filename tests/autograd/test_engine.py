@@ -629,3 +629,99 @@ def test_backward_inputs_errors_name_backward() -> None:
         (x * x).sum().backward(inputs=[x, ag.tensor([1.0])])
     with pytest.raises(TypeError, match=r"^backward\(\): inputs 0 has type float"):
         (x * x).sum().backward(inputs=[1.0])
+
+
+def test_retain_grad_keeps_the_gradient_after_every_hook_as_torch_does() -> None:
+    # PyTorch runs retain_grad's hook last, whenever it was registered: .grad is what the
+    # other hooks made of the gradient.
+    for retain_first in (True, False):
+        x = ag.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3.0
+        if retain_first:
+            y.retain_grad()
+        y.register_hook(lambda g: g * 2.0)
+        if not retain_first:
+            y.retain_grad()
+        (y * y).sum().backward()
+        np.testing.assert_array_equal(y.grad.data, [12.0, 24.0])
+        np.testing.assert_array_equal(x.grad.data, [36.0, 72.0])
+
+
+def test_a_retained_gradient_is_a_copy_of_the_callers_gradient() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 3.0
+    y.retain_grad()
+    g = ag.tensor([1.0, 1.0])
+    y.backward(g)
+    assert not np.shares_memory(y.grad.data, g.data)
+    with ag.no_grad():
+        y.grad.zero_()
+    np.testing.assert_array_equal(g.data, [1.0, 1.0])
+    z = ag.tensor([1.0, 2.0], dtype=np.float64, requires_grad=True)
+    w = z * z
+    w.retain_grad()
+    (w * z).sum().backward(create_graph=True)  # recorded: w.grad = z, with a graph
+    assert w.grad.requires_grad
+    (gz,) = ag.grad(w.grad.sum(), z)
+    np.testing.assert_array_equal(gz.data, [1.0, 1.0])
+
+
+def _hooked_graphs(lib, grad):
+    """Small graphs with hooks on leaves and intermediates; returns what they saw and made."""
+    results = []
+    calls = []
+
+    def log(tag, scale=None):
+        def hook(g):
+            calls.append((tag, g.detach().numpy().tolist()))
+            return None if scale is None else g * scale
+        return hook
+
+    # a hook returning a new gradient, a tensor used twice, several hooks in order, remove()
+    x = lib.tensor([1.0, -2.0], dtype=lib.float64, requires_grad=True)
+    h = x * x
+    h.register_hook(log("h1"))
+    handle = h.register_hook(log("h2", 10.0))
+    h.register_hook(log("h3"))
+    x.register_hook(log("x", 0.5))
+    out = (h * 2.0 + h.exp()).sum()
+    out.backward(retain_graph=True)
+    results.append(x.grad.numpy().copy())
+    handle.remove()
+    out.backward()  # accumulates, now without h2
+    results.append(x.grad.numpy().copy())
+    # retain_grad, accumulated over two passes with retain_graph
+    a = lib.tensor([0.5, 1.5], dtype=lib.float64, requires_grad=True)
+    b = a.sin()
+    b.retain_grad()
+    c = (b * b).sum()
+    c.backward(retain_graph=True)
+    c.backward()
+    results += [b.grad.numpy().copy(), a.grad.numpy().copy()]
+    # hooks under create_graph: the replaced gradients are differentiable
+    z = lib.tensor([0.3, 0.7], dtype=lib.float64, requires_grad=True)
+    u = z * z * z
+    u.register_hook(lambda g: g * u)
+    z.register_hook(log("z", 2.0))
+    (gz,) = grad(u.sum(), z, create_graph=True)
+    (ggz,) = grad(gz.sum(), z)
+    results += [gz.detach().numpy().copy(), ggz.numpy().copy()]
+    # requires_grad_ toggled off and back on for a leaf
+    t = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+    t.requires_grad_(False)
+    results.append(np.array([(t * 2.0).requires_grad]))
+    t.requires_grad_()
+    (t * t).sum().backward()
+    results.append(t.grad.numpy().copy())
+    return results, calls
+
+
+def test_hooks_retain_grad_and_create_graph_match_torch() -> None:
+    torch = pytest.importorskip("torch")
+    ours, our_calls = _hooked_graphs(ag, ag.grad)
+    theirs, their_calls = _hooked_graphs(torch, torch.autograd.grad)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(a, b, rtol=1e-12)
+    assert [tag for tag, _ in our_calls] == [tag for tag, _ in their_calls]
+    for (_, a), (_, b) in zip(our_calls, their_calls):
+        np.testing.assert_allclose(a, b, rtol=1e-12)

@@ -3,8 +3,12 @@ tensor in the recorded graph."""
 
 from __future__ import annotations
 
+import inspect
+import re
+
 import numpy as np
 import pytest
+from torch_parity import requires_torch, torch
 
 import autograd as ag
 
@@ -223,3 +227,177 @@ def test_augmented_float_into_an_integer_tensor_raises_like_the_method() -> None
         i += ag.tensor([0.5, 0.5], requires_grad=True)  # the recorded, out-of-place branch
     i += 1
     assert i is alias and i.dtype == np.int64 and i.tolist() == [2, 3]
+
+
+def test_the_error_names_the_op_the_tensor_and_its_versions() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.sigmoid()  # Sigmoid saves its output y
+    with ag.no_grad():
+        y.mul_(2.0)
+    with pytest.raises(ag.GraphError) as err:
+        y.sum().backward()
+    text = str(err.value)
+    assert text.startswith("A float32 tensor of shape (2,) saved by Sigmoid for the backward "
+                           "pass (its output 0) was modified in place (its version is now 1, "
+                           "it was 0 when saved)")
+    assert "detect_anomaly()" in text  # how to find where that Sigmoid was made
+
+
+def test_a_parameter_changed_by_an_update_is_named_with_the_fix() -> None:
+    w = ag.tensor(np.ones((3, 2)), requires_grad=True)
+    w.name = "w"
+    x = ag.tensor(np.ones((4, 3)))
+    loss = (x @ w).sum()  # MatMul saves x and w
+    with ag.no_grad():
+        w -= 0.1  # an optimizer step before backward
+    with pytest.raises(ag.GraphError, match=r"^A float64 tensor of shape \(3, 2\) saved by "
+                                            r"MatMul for the backward pass \(its input 1 'w'\) "
+                                            r".*version is now 1, it was 0.*call backward\(\) "
+                                            r"before the update"):
+        loss.backward()
+
+
+def test_in_anomaly_mode_the_error_names_the_line_that_made_the_op() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    with ag.detect_anomaly():
+        line = inspect.currentframe().f_lineno + 1
+        y = ag.exp(x)
+    y.detach().zero_()
+    with pytest.raises(ag.GraphError, match=rf"That Exp was made at {re.escape(__file__)}:"
+                                            rf"{line} in "):
+        y.sum().backward()
+
+
+class _SavesATransposedInput(ag.Function):
+    """``x @ wᵀ`` that saves ``wᵀ``, a view of its input w, not w itself."""
+
+    @staticmethod
+    def forward(ctx, x, w):
+        ctx.save_for_backward(w.T)
+        return x @ w.T
+
+    @staticmethod
+    def backward(ctx, g):
+        (wt,) = ctx.saved_tensors
+        return g @ wt.T, None
+
+
+def test_a_view_of_an_input_saved_by_a_custom_function_is_version_checked() -> None:
+    # wᵀ shares w's memory: zeroing w after the forward would make the saved wᵀ zero and
+    # the gradient silently zero.
+    x = ag.tensor(np.ones((1, 2)), requires_grad=True)
+    w = ag.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    y = _SavesATransposedInput.apply(x, w).sum()
+    y.backward(retain_graph=True)
+    np.testing.assert_array_equal(x.grad.data, [[4.0, 6.0]])  # unchanged: it works
+    w.zero_()
+    with pytest.raises(ag.GraphError, match=r"shape \(2, 2\) saved by _SavesATransposedInput "
+                                            r".*a view of one of its inputs"):
+        y.backward()
+
+
+def test_a_tensor_constructed_around_another_shares_its_version_counter() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = ag.exp(x)
+    alias = ag.Tensor(y.detach())  # the same memory, as torch.Tensor(t)
+    assert np.shares_memory(alias.data, y.data)
+    alias.mul_(0.0)
+    with pytest.raises(ag.GraphError, match=r"saved by Exp .*\(its output 0\) was modified"):
+        y.sum().backward()
+    copied = ag.Tensor(ag.tensor([1.0, 2.0]), dtype=np.float64)  # a cast copies: its own
+    assert copied._vc is None
+
+
+def _saved_then_changed(lib, case: str):
+    """A forward that saves a tensor, a change of it in place, then the backward."""
+    grad_off = lib.no_grad
+    x = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+    if case == "output of sigmoid":
+        y = x.sigmoid()
+        with grad_off():
+            y.mul_(2.0)
+        out = y.sum()
+    elif case == "optimizer step":
+        w = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        out = (w * x).sum()
+        with grad_off():
+            w.sub_(0.1)
+    elif case == "detached alias":
+        y = x.exp()
+        out = (y * y).sum()
+        y.detach().add_(1.0)
+    elif case == "view through its base":
+        base = lib.tensor([1.0, 2.0, 3.0, 4.0])
+        out = (x * base[1:]).sum()
+        base.mul_(2.0)
+    elif case == "base through a view":
+        base = lib.tensor([1.0, 2.0, 3.0])
+        out = (x * base).sum()
+        base[0:2].zero_()
+    elif case == "transposed view":
+        m = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
+        out = (m.T @ x).sum()
+        m.mul_(3.0)
+    elif case == "element of a parameter":
+        w = lib.tensor([[1.0, 2.0, 3.0]], requires_grad=True)
+        out = (w @ x).sum()
+        with grad_off():
+            w[0].fill_(0.0)
+    out.backward()
+
+
+@requires_torch
+@pytest.mark.parametrize("case", ["output of sigmoid", "optimizer step", "detached alias",
+                                  "view through its base", "base through a view",
+                                  "transposed view", "element of a parameter"])
+def test_a_saved_tensor_changed_in_place_raises_where_torch_raises(case) -> None:
+    th = torch()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        _saved_then_changed(th, case)
+    with pytest.raises(ag.GraphError, match=r"was modified in place \(its version is now"):
+        _saved_then_changed(ag, case)
+
+
+# Found by the audit against PyTorch, in ops outside this file's scope: each op keeps an
+# array on its node outside save_for_backward, so no version check guards it. PyTorch
+# raises for all three.
+def test_a_changed_logsumexp_output_is_detected() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    y = x.logsumexp(axis=0)
+    with ag.no_grad():
+        y.mul_(0.0)
+    with pytest.raises(ag.GraphError):
+        y.backward()
+
+
+def test_a_changed_where_condition_is_detected() -> None:
+    a = ag.tensor([1.0, 2.0], requires_grad=True)
+    mask = ag.tensor([True, False])
+    y = ag.where(mask, a, 0.0)
+    mask.fill_(True)
+    with pytest.raises(ag.GraphError):
+        y.sum().backward()
+
+
+@pytest.mark.parametrize("make_index", [lambda: ag.tensor([0, 1]), lambda: np.array([0, 1]),
+                                        lambda: np.array([True, True, False])])
+def test_an_index_changed_after_the_forward_does_not_move_the_gradient(make_index) -> None:
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    index = make_index()
+    y = x[index]
+    if isinstance(index, ag.Tensor):
+        index.fill_(2)
+    else:
+        index[...] = index[::-1]
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0, 0.0])
+
+
+def test_the_refusals_name_the_shape_of_the_tensor() -> None:
+    w = ag.tensor(np.ones((2, 3)), requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"^mul_: a leaf tensor that requires grad \(shape "
+                                           r"\(2, 3\)\).*autograd.no_grad"):
+        w.mul_(2.0)
+    with pytest.raises(RuntimeError, match=r"^zero_: in-place change of a tensor of shape "
+                                           r"\(2, 3\) .*\(made by Exp\)"):
+        w.exp().zero_()
