@@ -130,6 +130,19 @@ def softmax_xent_labels_backward(probs: np.ndarray, labels: np.ndarray, weight: 
     return fused.softmax_xent_labels_backward(probs, labels, weight, grad)
 
 
+def _bad_channels(op: str, x: np.ndarray, **vectors: np.ndarray | None) -> None:
+    """Raise the error for x that is not ``(N, C)`` or ``(N, C, L)`` or a per-channel vector
+    that is not ``(C,)`` (the compiled kernels would read past a shorter one, the
+    references broadcast a length-1 one)."""
+    if x.ndim not in (2, 3):
+        raise ValueError(f"{op}: x must be (N, C) or (N, C, L) with channels on dimension 1, "
+                         f"got shape {x.shape}")
+    for name, v in vectors.items():
+        if v is not None and v.shape != x.shape[1:2]:
+            raise ValueError(f"{op}: {name} must have one value per channel, shape "
+                             f"{x.shape[1:2]} for x of shape {x.shape}, got {v.shape}")
+
+
 def batch_norm_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Per channel of ``(N, C)`` or ``(N, C, L)`` x: ``(mean, biased variance)``, each ``(C,)``
     (course §11: ``μ = 1/m Σ x``, ``σ² = 1/m Σ (x − μ)²``), in x's dtype."""
@@ -138,7 +151,13 @@ def batch_norm_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def batch_norm_forward(x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
                        gamma: np.ndarray | None, beta: np.ndarray | None) -> np.ndarray:
-    """``y = γ·(x − μ)·inv_std + β`` per channel (dimension 1); γ, β ``(C,)`` or None."""
+    """``y = γ·(x − μ)·inv_std + β`` per channel (dimension 1); μ, inv_std ``(C,)``, γ, β
+    ``(C,)`` or None (another shape is a ValueError)."""
+    c = x.shape[1:2]
+    if (mean.shape != c or inv_std.shape != c or (gamma is not None and gamma.shape != c)
+            or (beta is not None and beta.shape != c) or x.ndim not in (2, 3)):
+        _bad_channels("batch_norm_forward", x, mean=mean, inv_std=inv_std, gamma=gamma,
+                      beta=beta)
     return fused.batch_norm_forward(x, mean, inv_std, gamma, beta)
 
 
@@ -146,7 +165,12 @@ def batch_norm_backward(grad: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_s
                         gamma: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Batch norm's backward with g = ∂L/∂y and ``x̂ = (x − μ)·inv_std`` (course §11):
     ``(∂L/∂x, ∂L/∂γ, ∂L/∂β) = (γ·inv_std·(g − mean(g) − x̂·mean(g·x̂)), Σ g·x̂, Σ g)``,
-    means and sums per channel over the batch (and length)."""
+    means and sums per channel over the batch (and length); μ, inv_std, γ as in
+    ``batch_norm_forward``."""
+    c = x.shape[1:2]
+    if (mean.shape != c or inv_std.shape != c or (gamma is not None and gamma.shape != c)
+            or x.ndim not in (2, 3)):
+        _bad_channels("batch_norm_backward", x, mean=mean, inv_std=inv_std, gamma=gamma)
     return fused.batch_norm_backward(grad, x, mean, inv_std, gamma)
 
 
@@ -175,7 +199,8 @@ def keep_mask(shape: tuple[int, ...] | int, keep_prob: float, seed: int) -> np.n
 def dropout_mask_scale(x: np.ndarray, keep: np.ndarray, keep_prob: float) -> np.ndarray:
     """Inverted dropout in one pass (course §6.3): ``x/keep_prob`` where ``keep`` (a bool
     array of x's shape, e.g. from ``keep_mask``), else 0. Backward is the same call on the
-    gradient."""
+    gradient. The scale ``1/keep_prob`` is taken in x's dtype from keep_prob rounded to
+    it, as PyTorch's dropout does; integer x is scaled in floating point."""
     if not isinstance(keep, np.ndarray) or keep.dtype != np.bool_:
         raise TypeError(f"dropout_mask_scale: keep must be a bool array (True = keep), got "
                         f"{getattr(keep, 'dtype', type(keep).__name__)}; compare uniform "

@@ -56,6 +56,8 @@ def softmax_xent_backward(p: np.ndarray, a: np.ndarray, asum: np.ndarray, g: Any
     g = np.asarray(g, dtype=p.dtype)
     if not (_compiled(p, a, asum) and p.ndim == 2 and p.shape == a.shape
             and asum.shape == p.shape[:1] and g.size in (1, p.shape[0])):
+        if p.ndim == 2:
+            _check_rows("softmax_xent_backward", p, asum=asum)
         return reference.softmax_xent_backward(p, a, asum, g)
     out = np.empty(p.shape, p.dtype)
     _nn().softmax_xent_backward(np.ascontiguousarray(p), np.ascontiguousarray(a),
@@ -64,7 +66,19 @@ def softmax_xent_backward(p: np.ndarray, a: np.ndarray, asum: np.ndarray, g: Any
     return out
 
 
+def _check_rows(op: str, z: np.ndarray, **vectors: np.ndarray) -> None:
+    """Refuse per-row vectors that are not ``(N,)`` for ``(N, C)`` z: the references would
+    broadcast an ``(N, 1)`` one into ``(N, N)`` results."""
+    for name, v in vectors.items():
+        if np.shape(v) != z.shape[:1]:
+            raise ValueError(f"{op}: {name} must have one value per row, shape {z.shape[:1]} "
+                             f"for a batch of shape {z.shape}, got {np.shape(v)}")
+
+
 def _check_labels(labels: np.ndarray, classes: int) -> None:
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"softmax_xent_labels: labels must be integer class indices, got "
+                        f"dtype {labels.dtype}; convert them with .astype(np.int64)")
     if labels.size and (labels.min() < 0 or labels.max() >= classes):
         _bad_labels(labels, classes)
 
@@ -80,6 +94,7 @@ def softmax_xent_labels_forward(z: np.ndarray, labels: np.ndarray,
     if not (_compiled(z, weight) and z.ndim == 2 and z.shape[1]
             and labels.shape == weight.shape == z.shape[:1] and labels.dtype.kind in "iu"):
         if z.ndim == 2:
+            _check_rows("softmax_xent_labels_forward", z, labels=labels, weight=weight)
             _check_labels(labels, z.shape[1])
         return reference.softmax_xent_labels_forward(z, labels, weight)
     p = np.empty(z.shape, z.dtype)
@@ -98,6 +113,7 @@ def softmax_xent_labels_backward(p: np.ndarray, labels: np.ndarray, weight: np.n
     if not (_compiled(p, weight) and p.ndim == 2 and labels.shape == weight.shape == p.shape[:1]
             and labels.dtype.kind in "iu" and g.size in (1, p.shape[0])):
         if p.ndim == 2:
+            _check_rows("softmax_xent_labels_backward", p, labels=labels, weight=weight)
             _check_labels(labels, p.shape[1])
         return reference.softmax_xent_labels_backward(p, labels, weight, g)
     out = np.empty(p.shape, p.dtype)

@@ -4,11 +4,22 @@ Each function here is the definition its compiled twin in ``activations.py`` /
 ``activation_grads.py`` is tested against, and the implementation used for
 inputs the compiled kernels do not take (integer, bool or other dtypes, 0-d
 arrays, differing shapes) and everywhere when ``GRAPHGRAD_KERNELS=numpy``.
+Formulas with fractions (sigmoid, leaky relu, softplus, dropout's scaling) compute
+integer and bool inputs in the float type NumPy's ufuncs give them, as exp and log do,
+never truncated back to integers.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+
+def _floating(x: np.ndarray) -> np.ndarray:
+    """x when it is floating point (or complex), else x converted to the float type
+    NumPy's ufuncs compute it in: float16 for bools and 8-bit integers, float32 for
+    16-bit, float64 for wider."""
+    x = np.asarray(x)
+    return x if x.dtype.kind in "fc" else x.astype(np.result_type(x.dtype, np.float16))
 
 
 def exp(x: np.ndarray) -> np.ndarray:
@@ -36,6 +47,7 @@ def tanh_backward(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """``1 / (1 + exp(-x))`` in the form that never overflows."""
+    x = _floating(x)
     e = np.exp(-np.abs(x))
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
@@ -57,17 +69,21 @@ def relu_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
 
 def leaky_relu(x: np.ndarray, slope: float) -> np.ndarray:
     """``x if x > 0 else slope·x``."""
+    x = _floating(x)
     return np.where(x > 0, x, x * np.asarray(slope, dtype=x.dtype))
 
 
 def leaky_relu_backward(grad: np.ndarray, x: np.ndarray, slope: float) -> np.ndarray:
     """``grad * (1 if x > 0 else slope)``."""
     dt = np.result_type(grad, x)
+    if dt.kind not in "fc":
+        dt = np.result_type(dt, np.float16)
     return np.where(x > 0, grad, grad * np.asarray(slope, dtype=dt)).astype(dt, copy=False)
 
 
 def softplus(x: np.ndarray) -> np.ndarray:
     """``log(1 + exp(x))`` as ``max(x, 0) + log1p(exp(-|x|))``: finite for any x."""
+    x = _floating(x)
     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
 
 
@@ -178,7 +194,13 @@ def keep_mask(size: int, seed: int, threshold: int) -> np.ndarray:
 
 
 def dropout_mask_scale(x: np.ndarray, keep: np.ndarray, keep_prob: float) -> np.ndarray:
-    """``x/keep_prob`` where ``keep`` (bool), else 0."""
+    """``x·(1/keep_prob)`` where ``keep`` (bool), else 0; ``1/keep_prob`` is taken in x's
+    dtype from keep_prob rounded to it, as PyTorch's dropout scales (in float32 this can
+    differ by an ulp from the float64 quotient rounded to float32)."""
+    x = _floating(x)
     if not keep.any():
         return np.zeros_like(x)
-    return np.where(keep, x * x.dtype.type(1.0 / keep_prob), x.dtype.type(0.0))
+    if keep_prob == 0:
+        raise ValueError("dropout_mask_scale: keep_prob is 0, but the mask keeps some units")
+    scale = x.dtype.type(1) / x.dtype.type(keep_prob)
+    return np.where(keep, x * scale, x.dtype.type(0.0))

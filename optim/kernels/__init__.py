@@ -5,7 +5,10 @@ runs the fused Numba kernel of the same name in ``fused.py`` (serial below
 ``PARALLEL_THRESHOLD`` elements, parallel above), falling back to the reference when
 the kernel can't work on the arrays as they are: a parameter or state array that is
 not contiguous (the parameter's array must stay the same object, so it is never
-replaced by a contiguous copy) or a dtype other than float32/float64.
+replaced by a contiguous copy), a dtype other than float32/float64, a gradient of
+another shape (the reference broadcasts it or says why not) or a read-only array (the
+reference refuses it before changing anything). The gradient is read as it was before
+the update even when it shares memory with the parameter or a state array.
 ``GRAPHGRAD_KERNELS=numpy`` in the environment selects the references everywhere.
 Numba is imported on the first update, not when ``optim`` is imported.
 """
@@ -41,10 +44,13 @@ def load_fused() -> ModuleType:
 def _flat(p: np.ndarray, g: np.ndarray, *state: np.ndarray | None) -> list | None:
     """Flat views of ``p`` and its state arrays (same memory), a flat contiguous ``g``
     in p's dtype, and p's flat view again for each absent state array; ``None`` when
-    the kernel can't run on these arrays."""
-    if USE_REFERENCE or p.dtype not in _FLOATS:
+    the kernel can't run on these arrays (the reference then runs, or refuses them:
+    a read-only array, a parameter that is not floating point)."""
+    if USE_REFERENCE or p.dtype not in _FLOATS or g.shape != p.shape:
         return None
     flags = p.flags
+    if not flags.writeable:
+        return None
     if flags.c_contiguous:
         order, flag = "C", "C_CONTIGUOUS"
     elif flags.f_contiguous:
@@ -52,15 +58,45 @@ def _flat(p: np.ndarray, g: np.ndarray, *state: np.ndarray | None) -> list | Non
     else:
         return None
     pf = p.ravel(order)
-    out = [pf, g.astype(p.dtype, copy=False).ravel(order)]
+    gc = g.astype(p.dtype, copy=False)
+    out = [pf, gc.ravel(order)]
     for a in state:
         if a is None:
             out.append(pf)
-        elif a.flags[flag] and a.dtype == p.dtype and a.shape == p.shape:
+            continue
+        fl = a.flags
+        if fl[flag] and fl.writeable and a.dtype == p.dtype and a.shape == p.shape:
             out.append(a.ravel(order))
         else:
             return None
+    # The kernels read g[i] after writing the elements before i, so a gradient that
+    # overlaps a written array at another start would be read half-updated; g is then
+    # read from a copy. (The same array, or the same memory, is read element by element
+    # before it is written: no copy.)
+    if gc is g and g.base is not None and out[1].base is not None and _overlaps(out, p, state):
+        out[1] = out[1].copy()
     return out
+
+
+def _overlaps(flat: list[np.ndarray], p: np.ndarray, state: tuple) -> bool:
+    """Whether the flat gradient ``flat[1]``, a view of memory it does not own, shares
+    memory with one of the other flat arrays (which the update writes) other than
+    element for element.
+
+    All are contiguous and of one size, so two of them overlap at different starts only
+    when both view a larger buffer: arrays that own their memory (the usual parameter,
+    every state array the optimizers make) need no check.
+    """
+    if p.base is None:
+        for a in state:
+            if a is not None and a.base is not None:
+                break
+        else:
+            return False
+    gf = flat[1]
+    start = gf.__array_interface__["data"][0]
+    return any(np.may_share_memory(gf, a) and a.__array_interface__["data"][0] != start
+               for a in flat[:1] + flat[2:])
 
 
 def _constants(dtype: np.dtype, *values: float) -> np.ndarray:

@@ -4,7 +4,11 @@ Each function changes ``p`` and its state arrays in place (the arrays keep their
 identity) and performs the same floating-point operations, in the same order and in
 the parameter's dtype, as the fused Numba kernel of the same name in ``fused.py``, so
 the two agree to the last bit. They allocate temporaries: clarity first here.
-``GRAPHGRAD_KERNELS=numpy`` makes the optimizers run these.
+``GRAPHGRAD_KERNELS=numpy`` makes the optimizers run these, and the fused dispatcher
+runs them on arrays its kernels do not take. As the kernels do, they read the gradient
+in the parameter's dtype and as it was before the update (also when it shares memory
+with the parameter or a state array), and they refuse a parameter that is not floating
+point or a read-only array before changing anything.
 
 The arithmetic is PyTorch's single-tensor ("for-loop") implementation, read off
 ``torch/optim/*.py``; the formulas are in the optimizer classes' docstrings.
@@ -13,6 +17,25 @@ The arithmetic is PyTorch's single-tensor ("for-loop") implementation, read off
 from __future__ import annotations
 
 import numpy as np
+
+
+def _gradient(op: str, p: np.ndarray, g: np.ndarray, *written: np.ndarray | None) -> np.ndarray:
+    """``g`` in p's dtype, copied if it shares memory with an array the update writes
+    (``p`` and ``written``), after checking that those can be updated in place."""
+    if p.dtype.kind != "f":
+        raise TypeError(f"{op}: the parameter must be floating point to take a fractional "
+                        f"step, got dtype {p.dtype}; convert it first, e.g. "
+                        "p.astype(np.float32)")
+    arrays = [a for a in (p, *written) if a is not None]
+    for a in arrays:
+        if not a.flags.writeable:
+            what = "parameter" if a is p else "optimizer state"
+            raise ValueError(f"{op}: the {what} array is read-only (writeable=False), so it "
+                             "cannot be updated in place; give the optimizer a writeable copy "
+                             "(np.array(a)), e.g. of a memory-mapped or broadcast array")
+    g = np.asarray(g)
+    shared = any(np.may_share_memory(g, a) for a in arrays)
+    return g.astype(p.dtype, copy=shared)
 
 
 def _lerp_into(avg: np.ndarray, target: np.ndarray, weight: float) -> None:
@@ -38,6 +61,7 @@ def sgd(p: np.ndarray, g: np.ndarray, buf: np.ndarray | None, *, lr: float, mome
         dampening: float, weight_decay: float, nesterov: bool, maximize: bool,
         first: bool) -> None:
     """SGD with optional momentum/Nesterov; ``first`` means ``buf`` holds no history yet."""
+    g = _gradient("sgd", p, g, buf if momentum != 0 else None)
     dt = p.dtype.type
     d = _effective_grad(p, g, weight_decay, maximize)
     if momentum != 0:
@@ -52,6 +76,7 @@ def sgd(p: np.ndarray, g: np.ndarray, buf: np.ndarray | None, *, lr: float, mome
 
 def momentum(p: np.ndarray, g: np.ndarray, v: np.ndarray, *, lr: float, beta: float) -> None:
     """The course's momentum: ``v = βv + (1−β)g; θ -= lr·v``."""
+    g = _gradient("momentum", p, g, v)
     dt = p.dtype.type
     v *= dt(beta)
     v += dt(1 - beta) * g
@@ -61,6 +86,7 @@ def momentum(p: np.ndarray, g: np.ndarray, v: np.ndarray, *, lr: float, beta: fl
 def adagrad(p: np.ndarray, g: np.ndarray, s: np.ndarray, *, clr: float, weight_decay: float,
             eps: float, maximize: bool) -> None:
     """Adagrad: ``s += g²; θ -= clr·g/(√s + ε)``."""
+    g = _gradient("adagrad", p, g, s)
     dt = p.dtype.type
     d = _effective_grad(p, g, weight_decay, maximize)
     s += d * d
@@ -71,6 +97,8 @@ def rmsprop(p: np.ndarray, g: np.ndarray, sq: np.ndarray, gavg: np.ndarray | Non
             buf: np.ndarray | None, *, lr: float, alpha: float, eps: float,
             weight_decay: float, momentum: float, centered: bool, maximize: bool) -> None:
     """RMSprop, optionally centered and with momentum."""
+    g = _gradient("rmsprop", p, g, sq, gavg if centered else None,
+                  buf if momentum > 0 else None)
     dt = p.dtype.type
     d = _effective_grad(p, g, weight_decay, maximize)
     sq *= dt(alpha)
@@ -93,6 +121,7 @@ def adam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.nd
          *, lr: float, beta1: float, beta2: float, eps: float, weight_decay: float,
          decoupled: bool, maximize: bool, step_size: float, bc2_sqrt: float) -> None:
     """Adam / AdamW given ``step_size = lr/(1−β₁ᵗ)`` and ``bc2_sqrt = √(1−β₂ᵗ)``."""
+    g = _gradient("adam", p, g, m, v, vmax)
     dt = p.dtype.type
     if decoupled and weight_decay != 0:
         p *= dt(1 - lr * weight_decay)

@@ -229,6 +229,76 @@ def test_kernels_outside_the_compiled_set_use_the_reference(rng) -> None:
     np.testing.assert_array_equal(kernels.relu_backward(g, x), reference.relu_backward(g, x))
 
 
+def unusual_layouts(x: np.ndarray, file: Path) -> dict[str, np.ndarray]:
+    """Arrays holding x's values (1-D, size divisible by 4; the broadcast one repeats x[0])
+    in layouts the common tests skip: negative strides, a read-only array, a zero-stride
+    broadcast (also read-only) and a read-only memory map of ``file``."""
+    read_only = x.copy()
+    read_only.flags.writeable = False
+    np.save(file, x)
+    return {
+        "negative strides": x[::-1].copy()[::-1],
+        "2-D negative strides": x.reshape(4, -1)[::-1, ::-1].copy()[::-1, ::-1],
+        "read-only": read_only,
+        "broadcast": np.broadcast_to(x[:1], x.shape),
+        "memmap": np.load(file, mmap_mode="r"),
+    }
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("size", [8, 4096])  # below and at the ufunc kernels' COMPILED_MIN
+def test_unusual_layouts_give_the_contiguous_result(size, dtype, rng, tmp_path,
+                                                    monkeypatch) -> None:
+    # The kernels read any layout as its C-ordered copy: the same bits as on that copy,
+    # the input untouched, a new C-contiguous array of the input's dtype and shape.
+    monkeypatch.setattr(dispatch, "COMPILED_MIN", sizes.COMPILED_MIN)
+    xs = unusual_layouts(values(size, dtype, rng, "any"), tmp_path / "x.npy")
+    ys = unusual_layouts(values(size, dtype, rng, "modest"), tmp_path / "y.npy")
+    for layout, xl in xs.items():
+        yl = ys[layout]
+        xc, yc = np.array(xl), np.array(yl)
+        for name, _, params, tol in UNARY:
+            with np.errstate(all="ignore"):
+                out, want = getattr(kernels, name)(xl, *params), getattr(kernels, name)(xc, *params)
+            if layout == "memmap":  # not an ndarray itself: NumPy's reference runs
+                check(out, want, max(tol) + 2)
+            else:
+                assert out.dtype == dtype and out.flags.c_contiguous, (name, layout)
+                np.testing.assert_array_equal(out, want, err_msg=f"{name}, {layout}")
+            np.testing.assert_array_equal(xl, xc)
+        for name, params, tol in BINARY:
+            with np.errstate(all="ignore"):
+                out = getattr(kernels, name)(yl, xl, *params)
+                want = getattr(kernels, name)(yc, xc, *params)
+            if layout == "memmap":
+                check(out, want, max(tol) + 2)
+            else:
+                np.testing.assert_array_equal(out, want, err_msg=f"{name}, {layout}")
+
+
+def test_integer_and_bool_inputs_are_computed_in_floating_point() -> None:
+    # They run the references, which used to round sigmoid's and the slope's fractions
+    # back to the integer dtype: sigmoid(int) was all 0, leaky_relu's slope 0.01 became 0,
+    # sigmoid and softplus of bools raised.
+    ints = np.arange(-3, 3)
+    floats = ints.astype(np.float64)
+    for name, params in [("sigmoid", ()), ("softplus", ()), ("leaky_relu", (0.01,))]:
+        out = getattr(kernels, name)(ints, *params)
+        assert out.dtype == np.float64, name
+        np.testing.assert_array_equal(out, getattr(reference, name)(floats, *params))
+        flags = getattr(kernels, name)(np.array([True, False]), *params)
+        assert flags.dtype == np.float16, name  # as np.exp(bool) is
+        np.testing.assert_allclose(flags, getattr(reference, name)(np.array([1.0, 0.0]),
+                                                                   *params), rtol=1e-3)
+    assert kernels.leaky_relu(ints, 0.01)[0] == -0.03
+    grad = kernels.leaky_relu_backward(np.ones(6, np.int64), ints, 0.01)
+    assert grad.dtype == np.float64
+    np.testing.assert_array_equal(grad, [0.01, 0.01, 0.01, 0.01, 1.0, 1.0])
+    np.testing.assert_allclose(kernels.softplus_backward(np.ones(6, np.int64), ints),
+                               reference.sigmoid(floats))
+    np.testing.assert_array_equal(kernels.relu(ints), [0, 0, 0, 0, 1, 2])  # exact: stays int
+
+
 @pytest.mark.parametrize("name", sorted(sizes.COMPILED_MIN))
 def test_small_arrays_of_single_ufunc_kernels_run_numpy(name, monkeypatch, rng) -> None:
     monkeypatch.setattr(dispatch, "COMPILED_MIN", sizes.COMPILED_MIN)

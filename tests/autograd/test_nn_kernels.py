@@ -155,7 +155,7 @@ def test_batch_norm_shapes_outside_the_kernels_run_the_reference(shape, rng) -> 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 @pytest.mark.parametrize("layout", ["contiguous", "transposed", "strided"])
 @pytest.mark.parametrize("shape", SHAPES, ids=str)
-@pytest.mark.parametrize("keep_prob", [0.0, 0.3, 1.0])
+@pytest.mark.parametrize("keep_prob", [0.0, 0.3, 0.48, 1.0])  # 0.48: 1/keep_prob rounds twice
 def test_dropout_matches_reference_exactly(shape, layout, dtype, keep_prob, rng) -> None:
     x = rng.standard_normal(shape).astype(dtype)
     keep = kernels.keep_mask(shape, keep_prob, 99)
@@ -287,3 +287,178 @@ def test_dropout_mask_scale_rejects_draws_and_wrong_shapes(rng) -> None:
         kernels.dropout_mask_scale(x, rng.random((3, 4), dtype=np.float32), 0.5)
     with pytest.raises(ValueError, match=r"keep mask of shape \(4, 3\) does not match"):
         kernels.dropout_mask_scale(x, np.ones((4, 3), dtype=bool), 0.5)
+
+
+# ------------------------------------------------------------- inputs the tests above skip
+def unusual(x: np.ndarray) -> dict[str, np.ndarray]:
+    """x's values (2-D) with negative strides and read-only, and x's first row broadcast
+    down the rows (zero strides, read-only)."""
+    read_only = x.copy()
+    read_only.flags.writeable = False
+    return {"negative strides": x[::-1, ::-1].copy()[::-1, ::-1], "read-only": read_only,
+            "broadcast": np.broadcast_to(x[:1], x.shape)}
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_fused_kernels_read_unusual_layouts_as_their_contiguous_copy(dtype, rng) -> None:
+    z, a = logits_and_targets((33, 7), dtype, rng)
+    z[::4, 1] = 1e4
+    z[1::4, 2] = -1e4
+    x, gamma, beta, g = bn_inputs((33, 7), dtype, rng)
+    mean, var = reference.batch_norm_stats(x.astype(np.float64))
+    mean, inv_std = mean.astype(dtype), (1 / np.sqrt(var + 1e-5)).astype(dtype)
+    labels = rng.integers(0, 7, 33)
+    weight = rng.random(33).astype(dtype)
+    keep = kernels.keep_mask(z.shape, 0.6, 3)
+    calls = {  # input name -> kernels called with an unusual layout of it
+        "z": [lambda v: kernels.softmax_xent_forward(v, a),
+              lambda v: kernels.softmax_xent_labels_forward(v, labels, weight),
+              lambda v: (kernels.dropout_mask_scale(v, keep, 0.6),)],
+        "a": [lambda v: kernels.softmax_xent_forward(z, v)],
+        "x": [kernels.batch_norm_stats,
+              lambda v: (kernels.batch_norm_forward(v, mean, inv_std, gamma, beta),),
+              lambda v: kernels.batch_norm_backward(g, v, mean, inv_std, gamma)],
+        "g": [lambda v: kernels.batch_norm_backward(v, x, mean, inv_std, gamma)],
+    }
+    for name, value in {"z": z, "a": a, "x": x, "g": g}.items():
+        for kind, arr in unusual(value).items():
+            plain = np.array(arr)
+            for call in calls[name]:
+                for got, want in zip(call(arr), call(plain)):
+                    assert got.dtype == want.dtype
+                    np.testing.assert_array_equal(got, want, err_msg=f"{name} {kind}")
+            np.testing.assert_array_equal(arr, plain)  # inputs untouched
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_softmax_xent_of_logits_of_plus_minus_1e4(dtype) -> None:
+    z = np.array([[1e4, -1e4, 0.0], [-1e4, -1e4, -1e4], [1e4, 1e4, -1e4]], dtype)
+    a = np.array([[0.0, 1.0, 0.0], [0.2, 0.3, 0.5], [0.5, 0.5, 0.0]], dtype)
+    losses, probs, _ = kernels.softmax_xent_forward(z, a)
+    rtol = 2 * np.finfo(dtype).eps
+    np.testing.assert_allclose(losses, [2e4, np.log(3.0), np.log(2.0)], rtol=rtol)
+    np.testing.assert_allclose(probs, [[1, 0, 0], [1 / 3, 1 / 3, 1 / 3], [0.5, 0.5, 0]],
+                               rtol=rtol, atol=0)
+    labels_losses, _ = kernels.softmax_xent_labels_forward(z, np.array([1, 0, 2]),
+                                                           np.ones(3, dtype))
+    np.testing.assert_allclose(labels_losses, [2e4, np.log(3.0), 2e4 + np.log(2.0)], rtol=rtol)
+
+
+@pytest.mark.parametrize("keep_prob", [1e-6, 0.03, 0.12, 0.48, 0.52, 0.85, 0.96, 0.7, 1.0])
+def test_dropout_scales_by_one_over_keep_prob_in_the_inputs_dtype(keep_prob, monkeypatch,
+                                                                 rng) -> None:
+    # The compiled kernel scaled by 1/float32(keep_prob), the reference by the float32 of
+    # the float64 1/keep_prob, an ulp apart for these keep_probs; both now scale as
+    # PyTorch does (test below).
+    x = rng.standard_normal((64, 33)).astype(np.float32)
+    keep = kernels.keep_mask(x.shape, keep_prob, 5)
+    compiled = kernels.dropout_mask_scale(x, keep, keep_prob)
+    scale = np.float32(1) / np.float32(keep_prob)
+    np.testing.assert_array_equal(compiled, np.where(keep, x * scale, np.float32(0)))
+    monkeypatch.setattr(dispatch, "_COMPILED", False)
+    np.testing.assert_array_equal(kernels.dropout_mask_scale(x, keep, keep_prob), compiled)
+
+
+def test_dropout_scale_is_pytorchs() -> None:
+    torch = pytest.importorskip("torch")
+    torch.manual_seed(0)
+    for p in (0.97, 0.52, 0.15, 0.3):
+        theirs = torch.nn.functional.dropout(torch.ones(4000), p=p).unique().numpy()
+        ours = kernels.dropout_mask_scale(np.ones(2, np.float32), np.array([True, False]), 1 - p)
+        np.testing.assert_array_equal(theirs, np.unique(ours))
+
+
+def test_dropout_of_integers_scales_in_floating_point() -> None:
+    # The reference used to take 1/keep_prob in the integer dtype: 1/0.3 became 3.
+    out = kernels.dropout_mask_scale(np.arange(-3, 3), np.ones(6, dtype=bool), 0.3)
+    assert out.dtype == np.float64
+    np.testing.assert_array_equal(out, np.arange(-3.0, 3.0) * (1 / 0.3))
+
+
+@pytest.mark.parametrize("compiled", [True, False], ids=["numba", "numpy"])
+def test_batch_norm_vectors_of_another_length_are_refused(compiled, monkeypatch, rng) -> None:
+    # The compiled kernels read one value per channel without bounds checks: a weight of
+    # shape (1,) read past its end (garbage out), a (1, 4) one failed to compile; the
+    # references broadcast a length-1 vector. Both backends now say what is wrong.
+    monkeypatch.setattr(dispatch, "_COMPILED", compiled)
+    x = rng.standard_normal((8, 4)).astype(np.float32)
+    ok = np.ones(4, np.float32)
+    for bad in (np.ones(1, np.float32), np.ones(6, np.float32), np.ones((1, 4), np.float32)):
+        for name, args in [("mean", (bad, ok, ok, ok)), ("inv_std", (ok, bad, ok, ok)),
+                           ("gamma", (ok, ok, bad, None)), ("beta", (ok, ok, None, bad))]:
+            match = rf"batch_norm_forward: {name} must have one value per channel, shape \(4,\)"
+            with pytest.raises(ValueError, match=match):
+                kernels.batch_norm_forward(x, *args)
+        with pytest.raises(ValueError, match=r"backward: gamma must have one value per channel"):
+            kernels.batch_norm_backward(x, x, ok, ok, bad)
+    with pytest.raises(ValueError, match=r"x must be \(N, C\) or \(N, C, L\)"):
+        kernels.batch_norm_forward(np.ones(4, np.float32), ok, ok, None, None)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_batch_norm_of_one_row_and_of_a_constant_column(dtype, rng) -> None:
+    one = rng.standard_normal((1, 5)).astype(dtype)
+    mean, var = kernels.batch_norm_stats(one)
+    np.testing.assert_array_equal(mean, one[0])
+    np.testing.assert_array_equal(var, np.zeros(5, dtype))
+    x, gamma, beta, g = bn_inputs((64, 4), dtype, rng)
+    x[:, 1] = dtype(0.1)
+    mean, var = kernels.batch_norm_stats(x)
+    # zero up to the rounding of the mean's float64 sum of 64 terms (exactly 0 for float32)
+    assert 0.0 <= var[1] <= (64 * 0.1 * np.finfo(np.float64).eps) ** 2
+    inv_std = (1 / np.sqrt(var + dtype(1e-5))).astype(dtype)
+    out = kernels.batch_norm_forward(x, mean, inv_std, gamma, beta)
+    np.testing.assert_allclose(out[:, 1], beta[1], rtol=0, atol=1e-9)
+    grads = kernels.batch_norm_backward(g, x, mean, inv_std, gamma)
+    truths = reference.batch_norm_backward(g.astype(np.float64), x.astype(np.float64),
+                                           mean.astype(np.float64), inv_std.astype(np.float64),
+                                           gamma.astype(np.float64))
+    for result, truth, scale in zip(grads, truths, (3e3, 64.0, 64.0)):
+        assert np.all(np.isfinite(result))
+        close(result, truth, dtype, scale=scale)
+
+
+def test_softmax_xent_labels_must_be_integers() -> None:
+    # Bool labels used to reach the reference, where NumPy read them as a mask; float ones
+    # failed inside NumPy's indexing.
+    z = np.zeros((2, 3), np.float32)
+    for labels in (np.array([True, False]), np.array([0.0, 2.0])):
+        with pytest.raises(TypeError, match="labels must be integer class indices"):
+            kernels.softmax_xent_labels_forward(z, labels, np.ones(2, np.float32))
+        with pytest.raises(TypeError, match="labels must be integer class indices"):
+            kernels.softmax_xent_labels_backward(np.full((2, 3), 1 / 3, np.float32), labels,
+                                                 np.ones(2, np.float32), 1.0)
+
+
+@pytest.mark.parametrize("bad", [(4, 1), (1,), (5,)], ids=str)
+def test_softmax_xent_per_row_vectors_of_another_shape_are_refused(bad) -> None:
+    # The compiled kernels leave such calls to the references, which broadcast an (N, 1)
+    # weight into (N, N) losses and an (N, 3, ...) gradient.
+    z = np.zeros((4, 3), np.float32)
+    probs = np.full((4, 3), 1 / 3, np.float32)
+    labels, vector = np.array([0, 1, 2, 0]), np.ones(bad, np.float32)
+    match = r"weight must have one value per row, shape \(4,\) for a batch of shape \(4, 3\)"
+    with pytest.raises(ValueError, match=match):
+        kernels.softmax_xent_labels_forward(z, labels, vector)
+    with pytest.raises(ValueError, match=match):
+        kernels.softmax_xent_labels_backward(probs, labels, vector, 1.0)
+    with pytest.raises(ValueError, match=r"asum must have one value per row"):
+        kernels.softmax_xent_backward(probs, probs, vector, 1.0)
+    with pytest.raises(ValueError, match=r"labels must have one value per row"):
+        kernels.softmax_xent_labels_forward(z, np.zeros(bad, np.int64), np.ones(4, np.float32))
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_batch_norm_propagates_nan_and_inf_as_the_reference(dtype, rng) -> None:
+    x = rng.standard_normal((16, 4)).astype(dtype)
+    x[3, 0], x[4, 1], x[5, 2], x[6, 2] = np.nan, np.inf, np.inf, -np.inf
+    with np.errstate(invalid="ignore"):
+        mean, var = kernels.batch_norm_stats(x)
+        t_mean, t_var = reference.batch_norm_stats(x.astype(np.float64))
+        np.testing.assert_array_equal(np.isnan(mean), [True, False, True, False])
+        assert mean[1] == np.inf
+        np.testing.assert_array_equal(np.isnan(var), np.isnan(t_var))
+        close(mean[3:], t_mean[3:], dtype)
+        out = kernels.batch_norm_forward(x, mean, (1 / np.sqrt(var + 1e-5)).astype(dtype),
+                                         None, None)
+    assert np.isnan(out[:, :3]).all() and np.isfinite(out[:, 3]).all()

@@ -44,6 +44,8 @@ CASES = {
              maximize=True, amsgrad=True),
         dict(lr=1e-2, beta1=0.3, beta2=0.9, eps=1e-6, weight_decay=0.05, decoupled=True,
              maximize=False, amsgrad=False),
+        dict(lr=0.0, beta1=0.0, beta2=0.5, eps=0.0, weight_decay=0.5, decoupled=True,
+             maximize=True, amsgrad=True),
     ],
 }
 STATE = {"sgd": ["buf"], "momentum": ["v"], "adagrad": ["s"],
@@ -88,7 +90,7 @@ def test_fused_matches_reference_bitwise(name, case, dtype, size, rng, monkeypat
     fused_out = _run(getattr(kernels, name), name, opts, p_fused, grads)
     ref_out = _run(getattr(reference, name), name, opts, p0.copy(), grads)
     assert fused_out[0] is p_before
-    assert not np.array_equal(fused_out[0], p0)
+    assert not np.array_equal(fused_out[0], p0) or opts["lr"] == 0
     for got, want in zip(fused_out, ref_out):
         assert got.dtype == dtype
         np.testing.assert_array_equal(got, want)
@@ -156,3 +158,174 @@ def test_import_does_not_load_numba_for_optim():
     out = _python("import sys, optim; import optim.kernels; print('optim.kernels.fused' in "
                   "sys.modules)")
     assert out == "False"
+
+
+# -------------------------------------------------------- inputs the tests above skip
+def _opts(name: str) -> dict:
+    """A case of ``name`` with its options switched on (momentum, weight decay, amsgrad,
+    AdamW's decoupled decay)."""
+    if name == "adam":
+        return dict(CASES["adam"][1], decoupled=True)
+    return dict(CASES[name][0 if name == "momentum" else 1])
+
+
+def _update(fn, name: str, p: np.ndarray, g: np.ndarray, state: dict, opts: dict,
+            t: int = 2) -> None:
+    """Step ``t`` (not the first) of ``fn`` on p and the state arrays ``STATE[name]``."""
+    opts = dict(opts)
+    state = dict(state)
+    extra = {"first": False} if name == "sgd" else {}
+    if name == "adam":
+        if not opts.pop("amsgrad"):
+            state["vmax"] = None
+        extra = {"step_size": opts["lr"] / (1 - opts["beta1"] ** t),
+                 "bc2_sqrt": (1 - opts["beta2"] ** t) ** 0.5}
+    if name == "rmsprop":
+        state["gavg"] = state["gavg"] if opts["centered"] else None
+        state["buf"] = state["buf"] if opts["momentum"] > 0 else None
+    fn(p, g, *state.values(), **opts, **extra)
+
+
+def _state(name: str, like: np.ndarray) -> dict:
+    """State arrays mid-training (RMSprop's centered average below its root mean square)."""
+    values = np.linspace(0.5, 1.5, like.size).astype(like.dtype).reshape(like.shape)
+    return {k: values * like.dtype.type(0.1 if k == "gavg" else 1) for k in STATE[name]}
+
+
+NAMES = list(CASES)
+
+
+@pytest.mark.parametrize("grad_dtype", [np.float64, np.int64, np.float16])
+@pytest.mark.parametrize("name", NAMES)
+def test_a_gradient_of_another_dtype_is_read_in_the_parameters_dtype(name, grad_dtype, rng):
+    # The kernels cast it to p's dtype first; the reference computed in the wider dtype,
+    # so the two differed in the last bits.
+    p0 = rng.standard_normal(41).astype(np.float32)
+    g = (rng.standard_normal(41) * 3).astype(grad_dtype)
+    runs = []
+    for fn, grad in ((kernels, g), (reference, g), (reference, g.astype(np.float32))):
+        p, state = p0.copy(), _state(name, p0)
+        _update(getattr(fn, name), name, p, grad, state, _opts(name))
+        runs.append([p, *state.values()])
+    for fused, ref, cast in zip(*runs):
+        assert fused.dtype == np.float32
+        np.testing.assert_array_equal(fused, ref)
+        np.testing.assert_array_equal(fused, cast)
+
+
+@pytest.mark.parametrize("alias", ["the parameter", "a view of the parameter", "a state array",
+                                   "the parameter's memory shifted by one"])
+@pytest.mark.parametrize("name", NAMES)
+def test_a_gradient_sharing_memory_with_the_update_is_read_as_before_it(name, alias, rng):
+    # Both paths read g as it was before the step, as with a copy of it. The reference
+    # used to read it after its own first in-place writes (AdamW's decay when g is p,
+    # momentum's v when g is v); the kernels read elements they had already written when
+    # g overlapped p at another offset.
+    start = rng.standard_normal(42)
+
+    def run(fn, copy_grad: bool) -> list[np.ndarray]:
+        memory = start.copy()
+        p = memory[1:]
+        state = _state(name, p)
+        g = {"the parameter": p, "a view of the parameter": p[:],
+             "a state array": state[STATE[name][0]],
+             "the parameter's memory shifted by one": memory[:-1]}[alias]
+        _update(getattr(fn, name), name, p, g.copy() if copy_grad else g, state, _opts(name))
+        return [p, *state.values()]
+
+    want = run(reference, copy_grad=True)
+    for fn in (kernels, reference):
+        for got, expected in zip(run(fn, copy_grad=False), want):
+            np.testing.assert_array_equal(got, expected, err_msg=fn.__name__)
+
+
+@pytest.mark.parametrize("use_reference", [False, True], ids=["fused", "reference"])
+@pytest.mark.parametrize("name", NAMES)
+def test_read_only_arrays_and_integer_parameters_are_refused_before_any_change(
+        name, use_reference, monkeypatch, rng):
+    # A read-only parameter (np.broadcast_to, a memory map opened 'r', ag.from_numpy of
+    # either) used to reach Numba, which failed to compile a store into it.
+    monkeypatch.setattr(kernels, "USE_REFERENCE", use_reference)
+    for frozen in ["parameter", *STATE[name]]:
+        p = rng.standard_normal(12)
+        state = _state(name, p)
+        (p if frozen == "parameter" else state[frozen]).flags.writeable = False
+        before = [p.copy(), *[a.copy() for a in state.values()]]
+        what = "parameter" if frozen == "parameter" else "optimizer state"
+        with pytest.raises(ValueError, match=f"{name}: the {what} array is read-only"):
+            _update(getattr(kernels, name), name, p, np.ones(12), state, _opts(name))
+        for now, then in zip([p, *state.values()], before):
+            np.testing.assert_array_equal(now, then)
+    ints = np.arange(12)
+    with pytest.raises(TypeError, match=f"{name}: the parameter must be floating point"):
+        _update(getattr(kernels, name), name, ints, np.ones(12), _state(name, ints),
+                _opts(name))
+    np.testing.assert_array_equal(ints, np.arange(12))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_gradient_of_another_shape_is_never_read_past_its_end(name, rng):
+    # The kernels took the flat gradient as is: a (1,) gradient for 12 parameters was read
+    # 11 elements past its end. Now the reference runs: it broadcasts a (1,) gradient and
+    # refuses a gradient that cannot be broadcast.
+    p0 = rng.standard_normal((3, 4))
+    runs = []
+    for fn in (kernels, reference):
+        p, state = p0.copy(), _state(name, p0)
+        _update(getattr(fn, name), name, p, np.array([0.5]), state, _opts(name))
+        runs.append([p, *state.values()])
+    for fused, ref in zip(*runs):
+        np.testing.assert_array_equal(fused, ref)
+    with pytest.raises(ValueError, match="broadcast"):
+        _update(kernels.sgd, "sgd", p0.copy(), np.ones((4, 3)), _state("sgd", p0),
+                _opts("sgd"))
+
+
+def test_memory_mapped_parameter_is_updated_in_place(tmp_path, rng):
+    p0 = rng.standard_normal(300).astype(np.float32)
+    grads = [rng.standard_normal(300).astype(np.float32) for _ in range(3)]
+    np.save(tmp_path / "p.npy", p0)
+    mapped = np.load(tmp_path / "p.npy", mmap_mode="r+")
+    opts = CASES["adam"][1]
+    _run(kernels.adam, "adam", opts, mapped, grads)
+    want = _run(reference.adam, "adam", opts, p0.copy(), grads)[0]
+    np.testing.assert_array_equal(mapped, want)
+    mapped.flush()
+    np.testing.assert_array_equal(np.load(tmp_path / "p.npy"), want)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_late_in_training_matches_reference_bitwise(dtype, rng):
+    # Step 10**7: both bias corrections are 1 to the last bit.
+    p0 = rng.standard_normal(301).astype(dtype)
+    g = rng.standard_normal(301).astype(dtype)
+    for amsgrad in (False, True):
+        opts = dict(CASES["adam"][1], amsgrad=amsgrad)
+        runs = []
+        for fn in (kernels, reference):
+            p, state = p0.copy(), _state("adam", p0)
+            _update(fn.adam, "adam", p, g, state, opts, t=10**7)
+            runs.append([p, *state.values()])
+        for fused, ref in zip(*runs):
+            np.testing.assert_array_equal(fused, ref)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("name,case", [(n, i) for n, cs in CASES.items() for i in range(len(cs))])
+def test_fused_matches_reference_on_special_values(name, case, dtype, rng):
+    # nan, ±inf, ±0, the largest and the smallest numbers in parameters and gradients:
+    # the same values on both paths (a nan's sign and payload bits may differ).
+    p0 = rng.standard_normal(64).astype(dtype)
+    fi = np.finfo(dtype)
+    p0[:6] = [np.nan, np.inf, -np.inf, 0.0, -0.0, fi.max]
+    grads = []
+    for _ in range(3):
+        g = rng.standard_normal(64).astype(dtype)
+        g[6:16] = [np.nan, np.inf, -np.inf, 0.0, -0.0, fi.max, fi.tiny, fi.smallest_subnormal,
+                   1e30, -1e-30]
+        grads.append(g)
+    with np.errstate(all="ignore"):
+        fused = _run(getattr(kernels, name), name, CASES[name][case], p0.copy(), grads)
+        ref = _run(getattr(reference, name), name, CASES[name][case], p0.copy(), grads)
+    for got, want in zip(fused, ref):
+        np.testing.assert_array_equal(got, want)
