@@ -56,7 +56,8 @@ def dropout_mask(shape: tuple, p: float, dtype: np.dtype,
     if keep_prob == 0.0:
         return np.zeros(shape, dtype=dtype)
     kept = keep_mask(shape, keep_prob, rng)
-    return np.where(kept, dtype.type(1.0 / keep_prob), dtype.type(0.0))
+    # 1/keep_prob in the mask's dtype, as dropout scales: the same bits as F.dropout
+    return np.where(kept, dtype.type(1) / dtype.type(keep_prob), dtype.type(0.0))
 
 
 def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True,

@@ -371,15 +371,20 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
         w = np.ones(classes, dtype=input.dtype)
     if not label_smoothing:
         row_weight = _kept(valid, w[y])
-        return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, row_weight.sum()), y,
-                                         row_weight)
-    coeffs = np.zeros((n, classes), dtype=input.dtype)
-    rows = np.arange(n)
-    coeffs[rows, y] = (1.0 - label_smoothing) * w[y]
-    coeffs += (label_smoothing / classes) * w
-    if valid is not None:
-        coeffs[~valid] = 0.0
-    return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, _kept(valid, w[y]).sum()))
+        losses = SoftmaxCrossEntropy.apply(input, None, _scale(reduction, row_weight.sum()), y,
+                                           row_weight)
+    else:
+        coeffs = np.zeros((n, classes), dtype=input.dtype)
+        rows = np.arange(n)
+        coeffs[rows, y] = (1.0 - label_smoothing) * w[y]
+        coeffs += (label_smoothing / classes) * w
+        if valid is not None:
+            coeffs[~valid] = 0.0
+        losses = SoftmaxCrossEntropy.apply(input, coeffs,
+                                           _scale(reduction, _kept(valid, w[y]).sum()))
+    if valid is not None:  # 'none': an ignored row's loss is 0, also where its logits are
+        losses = ag.where(valid, losses, 0.0)  # inf or nan (0·inf would be nan), as PyTorch
+    return losses
 
 
 def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: int = -100,
@@ -402,4 +407,6 @@ def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: in
     n = input.shape[0]
     coeffs = _kept(valid, w[y])
     loss = -input[np.arange(n), y] * coeffs
+    if valid is not None:  # 'none': an ignored row's loss is 0, also where its input is nan
+        loss = ag.where(valid, loss, 0.0)
     return _reduce(loss, reduction, coeffs.sum())

@@ -106,6 +106,14 @@ def test_mask_comes_from_one_seed_of_the_generator():
     assert mask.dtype == np.bool_  # one byte per element kept for backward
 
 
+@pytest.mark.parametrize("p", [0.97, 0.88, 0.52, 0.48, 0.15, 0.04])
+def test_dropout_mask_scales_with_the_same_bits_as_dropout(p):
+    x = ag.ones(20, 50)
+    mask = F.dropout_mask((20, 50), p, np.dtype(np.float32), np.random.default_rng(3))
+    out = F.dropout(x, p, rng=np.random.default_rng(3)).data
+    np.testing.assert_array_equal(mask, out)  # keep_probs where 1/float32(kp) != float32(1/kp)
+
+
 def test_same_mask_on_either_kernel_backend(monkeypatch):
     x = ag.randn(33, 7)
     compiled = F.dropout(x, 0.4, rng=np.random.default_rng(5)).data

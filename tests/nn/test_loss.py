@@ -246,6 +246,20 @@ def test_every_row_ignored_matches_torch(torch):
         np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
 
 
+@pytest.mark.parametrize("loss,smoothing", [("cross_entropy", 0.0), ("cross_entropy", 0.1),
+                                            ("nll_loss", 0.0)])
+def test_ignored_rows_with_non_finite_scores_lose_nothing(loss, smoothing, torch):
+    z = np.array([[1.0, 2.0, 3.0], [np.inf, 0.0, 1.0], [np.nan, 1.0, 2.0]])
+    target = np.array([0, -100, -100])
+    kw = {"label_smoothing": smoothing} if smoothing else {}
+    with np.errstate(invalid="ignore"):
+        ours = getattr(F, loss)(ag.tensor(z), target, reduction="none", **kw).data
+    theirs = getattr(torch.nn.functional, loss)(torch.tensor(z), torch.tensor(target),
+                                                reduction="none", **kw).numpy()
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+    np.testing.assert_array_equal(ours[1:], [0.0, 0.0])
+
+
 def test_nll_matches_torch(rng, torch):
     lp = np.log(rng.dirichlet(np.ones(4), size=6)).astype(np.float32)
     y = np.array([0, 1, 2, 3, -1, 1])
