@@ -16,6 +16,8 @@ from . import tensor_methods as _tensor_methods  # noqa: F401  (attaches the ope
 from .creation import (
     arange,
     as_tensor,
+    empty,
+    empty_like,
     eye,
     from_numpy,
     full,
@@ -26,8 +28,10 @@ from .creation import (
     ones,
     ones_like,
     rand,
+    rand_like,
     randint,
     randn,
+    randn_like,
     tensor,
     zeros,
     zeros_like,
@@ -71,7 +75,8 @@ float64 = __import__("numpy").float64
 __all__ = [
     "Tensor", "Function", "Context", "GraphError", "ShapeError", "RemovableHandle",
     "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
-    "full_like", "arange", "linspace", "eye", "rand", "randn", "randint", "manual_seed",
+    "full_like", "empty", "empty_like", "arange", "linspace", "eye", "rand", "randn",
+    "rand_like", "randn_like", "randint", "manual_seed",
     "get_rng", "mark_modified", "gradcheck", "gradgradcheck", "GradcheckError", "judge_gradient",
     "GradcheckReport", "relative_difference", "verdict_for", "functional", "graph",  # noqa: F405  (lazy: __getattr__)
     "draw_graph", "checkpoint", "detect_anomaly",  # noqa: F405

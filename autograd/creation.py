@@ -127,23 +127,55 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
                  requires_grad, "full")
 
 
+def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor whose values are not set (whatever the memory held): fill it before use."""
+    return _make(np.empty(_shape(shape, "empty"), dtype=_dtype(dtype)), requires_grad, "empty")
+
+
+def _like(t: Any, dtype: Any) -> tuple[tuple, np.dtype]:
+    """The shape of ``t`` and ``dtype``, or t's dtype when it is None."""
+    a = np.asarray(t.data if isinstance(t, Tensor) else t)
+    return a.shape, np.dtype(dtype) if dtype is not None else a.dtype
+
+
 def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Zeros with the shape (and dtype, unless given) of ``t``."""
-    a = np.asarray(t.data if isinstance(t, Tensor) else t)
-    return _make(np.zeros(a.shape, dtype=dtype or a.dtype), requires_grad, "zeros_like")
+    shape, d = _like(t, dtype)
+    return _make(np.zeros(shape, dtype=d), requires_grad, "zeros_like")
 
 
 def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """Ones with the shape (and dtype, unless given) of ``t``."""
-    a = np.asarray(t.data if isinstance(t, Tensor) else t)
-    return _make(np.ones(a.shape, dtype=dtype or a.dtype), requires_grad, "ones_like")
+    shape, d = _like(t, dtype)
+    return _make(np.ones(shape, dtype=d), requires_grad, "ones_like")
 
 
 def full_like(t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """``fill_value`` everywhere, with the shape (and dtype) of ``t``."""
-    a = np.asarray(t.data if isinstance(t, Tensor) else t)
-    return _make(np.full(a.shape, fill_value, dtype=dtype or a.dtype), requires_grad,
-                 "full_like")
+    shape, d = _like(t, dtype)
+    return _make(np.full(shape, fill_value, dtype=d), requires_grad, "full_like")
+
+
+def empty_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ``t``'s shape (and dtype) whose values are not set: fill it before use."""
+    shape, d = _like(t, dtype)
+    return _make(np.empty(shape, dtype=d), requires_grad, "empty_like")
+
+
+def rand_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+              rng: np.random.Generator | int | None = None) -> Tensor:
+    """Uniform samples in [0, 1) with the shape (and floating dtype) of ``t``."""
+    shape, d = _like(t, dtype)
+    return rand(*shape, dtype=_float_dtype(d, "rand_like"), requires_grad=requires_grad,
+                rng=rng)
+
+
+def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+               rng: np.random.Generator | int | None = None) -> Tensor:
+    """Standard normal samples with the shape (and floating dtype) of ``t``."""
+    shape, d = _like(t, dtype)
+    return randn(*shape, dtype=_float_dtype(d, "randn_like"), requires_grad=requires_grad,
+                 rng=rng)
 
 
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None,

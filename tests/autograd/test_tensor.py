@@ -567,3 +567,24 @@ def test_manual_seed_reproduces_every_random_creation_whatever_the_shape_form() 
                       ag.randint(0, 9, (2, 3)).data])
     for first, second in zip(*draws):
         np.testing.assert_array_equal(first, second)
+
+
+def test_empty_and_the_like_constructors_follow_torch() -> None:
+    x = ag.ones(2, 3, dtype=np.float64)
+    assert ag.empty(2, 3).shape == (2, 3) and ag.empty(2, 3).dtype == np.float32
+    assert ag.empty((4,), dtype=np.int64).dtype == np.int64
+    assert ag.empty_like(x).shape == (2, 3) and ag.empty_like(x).dtype == np.float64
+    for make in (ag.rand_like, ag.randn_like):
+        out = make(x, rng=0)
+        assert out.shape == (2, 3) and out.dtype == np.float64
+        np.testing.assert_array_equal(out.data, make(x, rng=0).data)  # seeded
+        assert make(x, dtype=np.float32, requires_grad=True).requires_grad
+    assert ((ag.rand_like(x, rng=1).data >= 0) & (ag.rand_like(x, rng=1).data < 1)).all()
+    ag.manual_seed(5)
+    first = ag.randn_like(x).data
+    ag.manual_seed(5)
+    np.testing.assert_array_equal(ag.randn_like(x).data, first)
+    with pytest.raises(TypeError, match="rand_like.*not floating"):
+        ag.rand_like(ag.tensor([1, 2]))
+    with pytest.raises(ValueError, match="empty: sizes must be non-negative"):
+        ag.empty(-1)
