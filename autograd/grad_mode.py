@@ -84,12 +84,7 @@ def _decorate(fn: F, mode: bool) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        prev = _state.enabled
-        _state.enabled = mode
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            _state.enabled = prev
+        return _call_in_mode(mode, fn, *args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
