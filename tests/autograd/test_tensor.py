@@ -18,6 +18,22 @@ def test_python_floats_default_to_float32_and_arrays_keep_dtype() -> None:
     assert ag.get_default_dtype() == np.float32
 
 
+LISTS_OF_NUMPY_SCALARS = [
+    [np.float64(1.0)], [np.float32(1.0), 2.0], [1, np.float64(2.0)], [[np.float64(1.0)], [2.0]],
+    [True, np.float64(1.0)], [np.array([1.0]), np.array([2.0])], [np.int32(1), 2.0],
+    [np.int32(1)], [np.float16(1.0)], [1.0, 2.0], [],
+]
+
+
+@requires_torch
+@pytest.mark.filterwarnings("ignore:Creating a tensor from a list of numpy.ndarrays")
+@pytest.mark.parametrize("data", LISTS_OF_NUMPY_SCALARS, ids=repr)
+def test_lists_of_numpy_scalars_take_the_dtype_torch_gives_them(data) -> None:
+    expected = torch().tensor(data).numpy().dtype
+    assert ag.tensor(data).dtype == expected
+    assert ag.Tensor(data).dtype == expected
+
+
 def test_python_floats_with_a_dtype_convert_to_it_directly() -> None:
     assert ag.tensor([0.3], dtype=np.float64).data[0] == 0.3  # not float32's 0.30000001
     assert ag.tensor(0.1, dtype=np.float64).item() == 0.1
