@@ -79,7 +79,7 @@ class _Checkpoint(Function):
             if is_t:
                 original = next(saved)
                 a = Tensor._make(original.data, False, None, 0)
-                if original.requires_grad:
+                if original._requires_grad:
                     a.requires_grad_(True)
             call_args.append(a)
         rng = creation.get_rng()
@@ -92,10 +92,10 @@ class _Checkpoint(Function):
         finally:
             rng.bit_generator.state = current
         outs = (out,) if isinstance(out, Tensor) else tuple(out)
-        inputs = [a for a, is_t in zip(call_args, plan.is_tensor) if is_t and a.requires_grad]
+        inputs = [a for a, is_t in zip(call_args, plan.is_tensor) if is_t and a._requires_grad]
         wrt = inputs + plan.params
         _check_closure(outs, wrt)
-        pairs = [(o, g) for o, g in zip(outs, grads) if o.requires_grad]
+        pairs = [(o, g) for o, g in zip(outs, grads) if o._requires_grad]
         # The leaves' hooks (a parameter's) run once, in the outer pass these gradients
         # go on to, not here as well.
         got = iter(engine.captured_grads([o for o, _ in pairs], wrt, [g for _, g in pairs],
@@ -104,14 +104,14 @@ class _Checkpoint(Function):
                    if pairs and wrt else (None,) * len(wrt))
         result: list[Any] = [None]
         for a, is_t in zip(call_args, plan.is_tensor):
-            result.append(next(got) if is_t and a.requires_grad else None)
+            result.append(next(got) if is_t and a._requires_grad else None)
         result.extend(next(got) for _ in plan.params)
         return tuple(result)
 
 
 def _check_closure(outs: tuple, wrt: list[Tensor]) -> None:
     known = {id(t) for t in wrt}
-    hidden = [t for t in leaves([o for o in outs if o.requires_grad]) if id(t) not in known]
+    hidden = [t for t in leaves([o for o in outs if o._requires_grad]) if id(t) not in known]
     if hidden:
         shapes = ", ".join(str(t.shape) for t in hidden[:5])
         raise RuntimeError(
@@ -143,7 +143,7 @@ def checkpoint(fn: Callable[..., Any], *args: Any, params: Iterable[Tensor] | No
     """
     if params is None:
         params = fn.parameters() if hasattr(fn, "parameters") else ()
-    extra = [p for p in params if isinstance(p, Tensor) and p.requires_grad]
+    extra = [p for p in params if isinstance(p, Tensor) and p._requires_grad]
     for p in extra:
         if p.grad_fn is not None:
             raise ValueError("checkpoint: params must be leaf tensors (parameters); pass a "

@@ -39,7 +39,7 @@ def _make(data: np.ndarray, requires_grad: bool, op: str) -> Tensor:
         if not dtypes.is_floating(data.dtype):
             raise TypeError(f"{op}: requires_grad=True needs a floating point dtype, the result "
                             f"is {data.dtype}; pass dtype=np.float32 (or float values)")
-        t.requires_grad = True
+        t._requires_grad = True
     return t
 
 

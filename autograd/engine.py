@@ -228,7 +228,7 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> No
         grad = t.grad = Tensor._make(arr, False, None, 0)
         if copied:
             grad._owns_data = True
-    elif create_graph or grad.requires_grad:
+    elif create_graph or grad._requires_grad:
         t.grad = grad + g
     elif grad._owns_data:
         grad.data += g.data
@@ -254,7 +254,7 @@ def run_backward(roots: Sequence[Tensor], grads: Sequence[Tensor], retain_graph:
     start: list[Context] = []
     for root, g in zip(roots, grads):
         if root.grad_fn is None:
-            if root.requires_grad:
+            if root._requires_grad:
                 acc.owned.add(id(g.data))
                 acc.leaf(root, g)
             continue
@@ -405,7 +405,7 @@ def _check_inputs(ins: tuple, who: str, name: str) -> None:
         if not isinstance(t, Tensor):
             raise TypeError(f"{who}: {name} {i} has type {type(t).__name__}, not Tensor; pass "
                             "the tensors to differentiate with respect to")
-        if not t.requires_grad:
+        if not t._requires_grad:
             raise RuntimeError(
                 f"{who}: {name} {i} does not require grad, so it has no gradient; create it "
                 "with requires_grad=True (or leave it out)"
@@ -428,7 +428,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
             raise TypeError(f"backward(): element {i} of tensors has type "
                             f"{type(r).__name__}, not Tensor; pass the tensor(s) to "
                             "differentiate, e.g. the loss")
-        if not r.requires_grad:
+        if not r._requires_grad:
             raise RuntimeError(
                 f"element {i} of tensors does not require grad and does not have a grad_fn: "
                 "the tensor was not computed from any tensor with requires_grad=True (or it "
@@ -489,7 +489,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
         if not isinstance(o, Tensor):
             raise TypeError(f"grad(): output {i} has type {type(o).__name__}, not Tensor; pass "
                             "the tensors computed from the inputs (e.g. the loss)")
-        if not o.requires_grad:
+        if not o._requires_grad:
             raise RuntimeError(
                 f"grad(): output {i} does not require grad and has no grad_fn: it does not "
                 "depend on any input with requires_grad=True"
@@ -509,7 +509,7 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                 )
             if materialize_grads:
                 g = Tensor._make(np.zeros(t.shape, dtype=t.dtype), False, None, 0)
-        elif not create_graph and g.requires_grad:
+        elif not create_graph and g._requires_grad:
             g = g.detach()
         results.append(g)
     return tuple(results)

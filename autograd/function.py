@@ -202,7 +202,7 @@ class Context:
             what = "an input" if position is None else f"its input {position}"
             if which.name:
                 what += f" {which.name!r}"
-            if which.grad_fn is None and which.requires_grad:
+            if which.grad_fn is None and which._requires_grad:
                 hint = (" If it is a parameter an optimizer updated (step() under no_grad), "
                         "call backward() before the update.")
         from .graph import hooks  # only on this error: the records of anomaly mode
@@ -282,7 +282,7 @@ class Function:
         arrays = []
         for a in args:
             if isinstance(a, Tensor):
-                if a.requires_grad:
+                if a._requires_grad:
                     record = True
                 arrays.append(a.data)
             else:
@@ -322,7 +322,7 @@ class Function:
         if constants is not None and record:
             for i in constants:
                 t = results[i]
-                t.requires_grad, t.grad_fn, t._output_index = False, None, 0
+                t._requires_grad, t.grad_fn, t._output_index = False, None, 0
         return tuple(results)
 
 
@@ -364,7 +364,7 @@ def _record(ctx: Context, args: tuple, outs: tuple) -> list[int] | None:
     edges = []
     needs = []
     for t in args:
-        if isinstance(t, Tensor) and t.requires_grad:
+        if isinstance(t, Tensor) and t._requires_grad:
             fn = t.grad_fn
             edges.append((t, -1) if fn is None else (fn, t._output_index))
             needs.append(True)

@@ -48,7 +48,7 @@ def _prepare(inputs: tuple[Tensor, ...], create_graph: bool, fn: str) -> tuple[T
         if t.dtype.kind not in "fc":
             raise TypeError(f"{fn}: input {i} is {t.dtype}; only floating tensors can be "
                             "differentiated (convert it with .astype(np.float64))")
-        if create_graph and t.requires_grad:
+        if create_graph and t._requires_grad:
             with grad_mode.enable_grad():
                 out.append(t.reshape(t.shape))
         else:
@@ -67,7 +67,7 @@ def _check_outputs(outs: tuple[Tensor, ...], strict: bool, fn: str) -> None:
     if not strict:
         return
     for i, o in enumerate(outs):
-        if not o.requires_grad:
+        if not o._requires_grad:
             raise RuntimeError(
                 f"{fn}: output {i} of func does not require grad: it is not computed from "
                 "the inputs in a differentiable way (a constant, a detached or integer "
@@ -87,7 +87,7 @@ def _grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, create_graph: bool
     and ``create_graph``, a result that does not depend on the inputs (nothing to
     differentiate again) raises ``constant.format(i=...)`` when ``constant`` is given.
     """
-    pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o.requires_grad]
+    pairs = [(o, g) for o, g in zip(outputs, grad_outputs) if o._requires_grad]
     if pairs:
         grads = engine.grad([o for o, _ in pairs], inputs, [g for _, g in pairs],
                             retain_graph=True, create_graph=create_graph, allow_unused=True)
@@ -99,7 +99,7 @@ def _grad(outputs: tuple, inputs: tuple, grad_outputs: tuple, create_graph: bool
             if strict:
                 raise RuntimeError(unused.format(i=i))
             g = Tensor._make(np.zeros(t.shape, dtype=t.dtype), False, None, 0)
-        elif strict and create_graph and constant is not None and not g.requires_grad:
+        elif strict and create_graph and constant is not None and not g._requires_grad:
             raise RuntimeError(constant.format(i=i))
         result.append(g if create_graph else g.detach())
     return tuple(result)

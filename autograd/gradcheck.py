@@ -192,14 +192,14 @@ def _outputs(fn: Callable, inputs: Sequence[Any], kind: str) -> tuple[Tensor, ..
 
 def _differentiable(outs: tuple[Tensor, ...]) -> tuple[Tensor, ...]:
     """The outputs backward reaches: those that require grad (not integer, not constant)."""
-    return tuple(o for o in outs if o.requires_grad)
+    return tuple(o for o in outs if o._requires_grad)
 
 
 def _precision_note(outs: tuple[Tensor, ...], eps: float, kind: str, stacklevel: int) -> str:
     """A warning, also returned for the report, when an output is not float64: its
     rounding swamps the finite differences, so the numeric gradient is unreliable."""
     low = [(i, o.dtype) for i, o in enumerate(outs)
-           if o.requires_grad and o.dtype not in (np.float64, np.complex128)]
+           if o._requires_grad and o.dtype not in (np.float64, np.complex128)]
     if not low:
         return ""
     which = ", ".join(f"output {i} is {d}" for i, d in low)
@@ -214,7 +214,7 @@ def _checked_inputs(inputs: tuple, eps: float, kind: str) -> list[int]:
     if not np.isfinite(eps) or eps <= 0:
         raise ValueError(f"{kind}: eps must be a positive step (the finite differences divide "
                          f"by 2·eps), got {eps!r}; the default is 1e-7")
-    wrt = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
+    wrt = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t._requires_grad]
     if not wrt:
         raise ValueError(
             f"{kind}: no input requires grad, so there is no gradient to check; create the "
@@ -248,7 +248,7 @@ def _check(fn: Callable, inputs: tuple[Tensor, ...], wrt: list[int], eps: float,
             values = _outputs(fn, inputs, kind)
         return float(sum(np.sum(p * v.data) for p, v in zip(projections, values)))
 
-    diff_outs = [(o, p) for o, p in zip(outs, projections) if o.requires_grad]
+    diff_outs = [(o, p) for o, p in zip(outs, projections) if o._requires_grad]
     if diff_outs:
         grads = engine.grad([o for o, _ in diff_outs],
                             [inputs[i] for i in wrt],
@@ -344,7 +344,7 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
         outs = _differentiable(_outputs(fn, args, "gradgradcheck"))
         if not outs:
             return tuple(Tensor._wrap(np.zeros(t.shape)) for t in wrt)
-        gs = engine.grad(outs, [a for a in args if isinstance(a, Tensor) and a.requires_grad],
+        gs = engine.grad(outs, [a for a in args if isinstance(a, Tensor) and a._requires_grad],
                          vs, create_graph=True, allow_unused=True)
         return tuple(Tensor._wrap(np.zeros(t.shape)) if g is None else g
                      for g, t in zip(gs, wrt))

@@ -19,7 +19,7 @@ from .tensor import Tensor
 
 
 def _check(t: Tensor, op: str) -> None:
-    if t.requires_grad and grad_mode._state.enabled:
+    if t._requires_grad and grad_mode._state.enabled:
         if t.grad_fn is None:
             raise RuntimeError(
                 f"{op}: a leaf tensor that requires grad (shape {t.shape}) is being changed "
@@ -44,7 +44,7 @@ _OUT_OF_PLACE = "use the out-of-place form (x = x + y)"
 def _value(x: Any, op: str, fix: str = _OUT_OF_PLACE) -> Any:
     """The data of an operand; refuses one whose gradient the in-place change would drop."""
     if isinstance(x, Tensor):
-        if x.requires_grad and grad_mode._state.enabled:
+        if x._requires_grad and grad_mode._state.enabled:
             raise RuntimeError(
                 f"{op}: the operand requires grad, and an in-place change would drop its "
                 f"gradient; {fix}, or pass operand.detach() if its gradient is not wanted"

@@ -56,7 +56,7 @@ class Tensor:
     __slots__ = (
         "data",
         "grad",
-        "requires_grad",
+        "_requires_grad",
         "grad_fn",
         "_output_index",
         "__dict__",
@@ -82,7 +82,7 @@ class Tensor:
         self._output_index = 0
         if name is not None:
             self.name = name
-        self.requires_grad = False
+        self._requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
 
@@ -91,7 +91,7 @@ class Tensor:
         t = object.__new__(Tensor)
         t.data = data
         t.grad = None
-        t.requires_grad = requires_grad
+        t._requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._output_index = index
         return t
@@ -172,7 +172,7 @@ class Tensor:
     # ------------------------------------------------------------- conversions
     def numpy(self) -> np.ndarray:
         """The data as an ndarray (shares memory). Refuses tensors that require grad."""
-        if self.requires_grad:
+        if self._requires_grad:
             raise RuntimeError(
                 "Can't call numpy() on a tensor that requires grad: use "
                 "tensor.detach().numpy() (or tensor.data)."
@@ -241,19 +241,31 @@ class Tensor:
         return id(self)
 
     # --------------------------------------------------------------- autograd
+    @property
+    def requires_grad(self) -> bool:
+        """True if gradients are computed for this tensor: a leaf marked for it, or the
+        result of an op recorded on such tensors. Setting it is ``requires_grad_(flag)``:
+        leaves only, floating dtypes only (as in PyTorch)."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, requires_grad: bool) -> None:
+        self.requires_grad_(requires_grad)
+
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only) and return self."""
         if not requires_grad and self.grad_fn is not None:
             raise RuntimeError(
-                "requires_grad_(False) on a non-leaf tensor: use .detach() to get a "
-                "tensor outside the graph"
+                f"requires_grad can only be turned off on leaf tensors; this one was made "
+                f"by {self.grad_fn.name}Backward and its gradient flows back through it. "
+                f"Use t.detach() for a tensor outside the graph."
             )
         if requires_grad and not dtypes.is_floating(self.data.dtype):
             raise TypeError(
                 f"Only floating point tensors can require gradients; this one is "
                 f"{self.data.dtype}. Convert it first, e.g. t.astype(np.float32)."
             )
-        self.requires_grad = bool(requires_grad)
+        self._requires_grad = bool(requires_grad)
         return self
 
     def detach(self) -> Tensor:
@@ -266,12 +278,12 @@ class Tensor:
         """Detach in place: this tensor becomes a leaf that does not require grad."""
         self.grad_fn = None
         self._output_index = 0
-        self.requires_grad = False
+        self._requires_grad = False
         return self
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after backward (leaves always do)."""
-        if not self.requires_grad:
+        if not self._requires_grad:
             raise RuntimeError("retain_grad() on a tensor that does not require grad")
         if self.grad_fn is None or self._retains_grad:
             return
@@ -305,7 +317,7 @@ class Tensor:
 
         The hook may return a new gradient to use instead, or None.
         """
-        if not self.requires_grad:
+        if not self._requires_grad:
             raise RuntimeError(
                 "cannot register a hook on a tensor that doesn't require gradient"
             )
@@ -342,7 +354,7 @@ class Tensor:
             extras.append(f"dtype={self.data.dtype}")
         if self.grad_fn is not None:
             extras.append(f"grad_fn=<{self.grad_fn.name}Backward>")
-        elif self.requires_grad:
+        elif self._requires_grad:
             extras.append("requires_grad=True")
         if self.name:
             extras.append(f"name={self.name!r}")

@@ -26,17 +26,17 @@ def _iop(name: str, outplace: Any, inplace_fn: Any) -> Any:
         from .grad_mode import is_grad_enabled
 
         recording = is_grad_enabled() and (
-            self.requires_grad or (isinstance(other, Tensor) and other.requires_grad))
+            self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
         if not recording:
             return inplace_fn(self, other)
-        if self.requires_grad and self.grad_fn is None:
+        if self._requires_grad and self.grad_fn is None:
             raise RuntimeError(
                 f"{name}: a leaf tensor that requires grad can't be changed in place while "
                 "the graph is recorded; wrap updates in `with autograd.no_grad():`"
             )
         out = outplace(self, other)
         # only the other operand requires grad: self may be an integer tensor
-        if not self.requires_grad and out.dtype != self.dtype and self.dtype.kind in "iub":
+        if not self._requires_grad and out.dtype != self.dtype and self.dtype.kind in "iub":
             raise TypeError(
                 f"{name}: result type {out.dtype} can't be cast to {self.dtype} in place; "
                 f"use the out-of-place form (x = x {_SYMBOLS[name]} y gives a float tensor) "
@@ -53,7 +53,7 @@ _SYMBOLS = {"__iadd__": "+", "__isub__": "-", "__imul__": "*", "__itruediv__": "
 
 def clone(self: Tensor) -> Tensor:
     """A copy of the data that stays in the graph (the gradient flows back unchanged)."""
-    return ops.mul(self, 1.0) if self.requires_grad else Tensor._wrap(self.data.copy())
+    return ops.mul(self, 1.0) if self._requires_grad else Tensor._wrap(self.data.copy())
 
 
 def _reshape_method(self: Tensor, *shape: Any) -> Tensor:

@@ -52,7 +52,7 @@ def leaves(roots: Tensor | Iterable[Tensor]) -> list[Tensor]:
     found: dict[int, Tensor] = {}
     roots = _as_list(roots)
     for r in roots:
-        if r.grad_fn is None and r.requires_grad:
+        if r.grad_fn is None and r._requires_grad:
             found.setdefault(id(r), r)
     for node in nodes(roots):
         for edge in node.next_edges:

@@ -771,7 +771,7 @@ def astype(a: Any, dtype: Any) -> Tensor:
     dtype = np.dtype(dtype)
     if a.dtype == dtype:
         return a
-    if dtype.kind != "f" and a.requires_grad:
+    if dtype.kind != "f" and a._requires_grad:
         from ..grad_mode import no_grad
 
         with no_grad():

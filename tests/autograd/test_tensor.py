@@ -41,6 +41,25 @@ def test_python_floats_with_a_dtype_convert_to_it_directly() -> None:
     assert ag.tensor(2.5, dtype=np.int64).item() == 2
 
 
+def test_requires_grad_set_as_an_attribute_is_checked_as_requires_grad_() -> None:
+    x = ag.tensor([1.0, 2.0], requires_grad=True)
+    h = x * 2
+    h.requires_grad = True  # already true: allowed, as in torch
+    with pytest.raises(RuntimeError, match="only be turned off on leaf tensors; this one "
+                                           "was made by MulBackward.*t.detach"):
+        h.requires_grad = False  # would have halved x.grad silently
+    (h * x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [4.0, 8.0])
+    i = ag.tensor([1, 2])
+    with pytest.raises(TypeError, match="Only floating point tensors can require gradients"):
+        i.requires_grad = True
+    assert not i.requires_grad
+    x.requires_grad = False
+    assert not x.requires_grad and x.is_leaf
+    x.requires_grad = 1
+    assert x.requires_grad is True
+
+
 def test_set_default_dtype() -> None:
     ag.set_default_dtype(np.float64)
     try:
