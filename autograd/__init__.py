@@ -40,7 +40,14 @@ from .dtypes import get_default_dtype, set_default_dtype
 from .engine import backward, grad
 from .errors import GraphError, ShapeError
 from .function import Context, Function
-from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .grad_mode import (
+    enable_grad,
+    inference_mode,
+    is_grad_enabled,
+    is_inference_mode_enabled,
+    no_grad,
+    set_grad_enabled,
+)
 from .gradcheck import (
     GradcheckError,
     GradcheckReport,
@@ -82,6 +89,7 @@ __all__ = [
     "draw_graph", "checkpoint", "detect_anomaly",  # noqa: F405
     "set_detect_anomaly", "is_anomaly_enabled", "AnomalyError",
     "get_default_dtype", "set_default_dtype", "backward", "grad", "no_grad",
-    "enable_grad", "set_grad_enabled", "is_grad_enabled", "float32", "float64",
+    "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
+    "is_inference_mode_enabled", "float32", "float64",
     *_ops_all,
 ]

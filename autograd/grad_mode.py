@@ -17,6 +17,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 class _GradState(threading.local):
     enabled = True
+    inference = False
 
 
 _state = _GradState()
@@ -25,6 +26,11 @@ _state = _GradState()
 def is_grad_enabled() -> bool:
     """Return True when new operations are recorded in the graph."""
     return _state.enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    """Return True inside ``inference_mode()`` (PyTorch's name)."""
+    return _state.inference
 
 
 class set_grad_enabled:
@@ -50,11 +56,13 @@ class set_grad_enabled:
 
     def __call__(self, fn: F) -> F:
         _state.enabled = self.prev
-        return _decorate(fn, self.mode)
+        mode = self.mode
+        return _decorate(fn, lambda: set_grad_enabled(mode))
 
 
-def _decorate(fn: F, mode: bool) -> F:
-    """``fn`` run with grad mode ``mode``, the caller's mode restored after each call.
+def _decorate(fn: F, mode: Callable[[], Any]) -> F:
+    """``fn`` run inside the context manager ``mode()`` makes, the caller's mode restored
+    after each call.
 
     A generator function's body runs under ``mode`` at every step (``next``, ``send``,
     ``throw``, ``close``) and the caller's mode is back in between, as PyTorch's
@@ -89,13 +97,10 @@ def _decorate(fn: F, mode: bool) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _call_in_mode(mode: bool, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    prev = _state.enabled
-    _state.enabled = mode
-    try:
+def _call_in_mode(mode: Callable[[], Any], fn: Callable[..., Any], *args: Any,
+                  **kwargs: Any) -> Any:
+    with mode():
         return fn(*args, **kwargs)
-    finally:
-        _state.enabled = prev
 
 
 class _GradModeContext:
@@ -123,7 +128,7 @@ class _GradModeContext:
         _state.enabled = self.prev
 
     def __call__(self, fn: F) -> F:
-        return _decorate(fn, self.mode)
+        return _decorate(fn, type(self))
 
 
 class no_grad(_GradModeContext):
@@ -141,3 +146,44 @@ class enable_grad(_GradModeContext):
 
     mode = True
     __slots__ = ()
+
+
+class inference_mode:
+    """Context manager / decorator: PyTorch's ``inference_mode(mode=True)``.
+
+    ``inference_mode()`` records no graph, as ``no_grad()``; ``inference_mode(False)``
+    turns recording back on inside it, as in PyTorch. ``is_inference_mode_enabled()``
+    reports it. Unlike PyTorch, graphgrad has no separate "inference tensors": what is
+    made inside is an ordinary tensor that does not require grad, so using it in a
+    recorded computation later is allowed (PyTorch raises), and nothing is faster than
+    under ``no_grad()``. Both ``@inference_mode`` and ``@inference_mode()`` decorate a
+    function.
+    """
+
+    __slots__ = ("mode", "prev")
+
+    def __new__(cls, mode: Any = True) -> Any:
+        self = super().__new__(cls)
+        if callable(mode):
+            self.mode = True
+            return self(mode)
+        return self
+
+    def __init__(self, mode: Any = True) -> None:
+        if callable(mode):
+            return
+        if not isinstance(mode, (bool, int)):
+            raise TypeError(f"inference_mode takes a bool or a function, got {type(mode).__name__}")
+        self.mode = bool(mode)
+
+    def __enter__(self) -> inference_mode:
+        self.prev = (_state.enabled, _state.inference)
+        _state.enabled, _state.inference = not self.mode, self.mode
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled, _state.inference = self.prev
+
+    def __call__(self, fn: F) -> F:
+        mode = self.mode
+        return _decorate(fn, lambda: inference_mode(mode))

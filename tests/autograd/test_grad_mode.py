@@ -12,7 +12,10 @@ import autograd as ag
 # Factories: set_grad_enabled(False) takes effect when made, until it decorates something.
 _DECORATORS = {"no_grad()": (lambda: ag.no_grad(), False), "no_grad": (lambda: ag.no_grad, False),
                "enable_grad()": (lambda: ag.enable_grad(), True),
-               "set_grad_enabled(False)": (lambda: ag.set_grad_enabled(False), False)}
+               "set_grad_enabled(False)": (lambda: ag.set_grad_enabled(False), False),
+               "inference_mode()": (lambda: ag.inference_mode(), False),
+               "inference_mode": (lambda: ag.inference_mode, False),
+               "inference_mode(False)": (lambda: ag.inference_mode(False), True)}
 
 
 @pytest.mark.parametrize("name", _DECORATORS)
@@ -106,3 +109,51 @@ def test_no_grad_in_one_thread_does_not_stop_recording_in_another() -> None:
         release.set()
         thread.join()
     assert inside == [False]
+
+
+def _modes() -> tuple[bool, bool]:
+    return ag.is_grad_enabled(), ag.is_inference_mode_enabled()
+
+
+def test_inference_mode_nests_with_the_grad_modes_as_torchs() -> None:
+    # the pairs (grad enabled, inference mode) that torch 2.13 reports in each nesting
+    assert _modes() == (True, False)
+    with ag.inference_mode():
+        assert _modes() == (False, True)
+        assert not (ag.tensor([1.0], requires_grad=True) * 2.0).requires_grad
+        with ag.inference_mode(False):
+            assert _modes() == (True, False)
+        with ag.enable_grad():
+            assert _modes() == (True, True)
+        with ag.no_grad():
+            assert _modes() == (False, True)
+        assert _modes() == (False, True)
+    with ag.no_grad(), ag.inference_mode(False):
+        assert _modes() == (True, False)
+    assert _modes() == (True, False)
+
+
+def test_inference_mode_decorates_and_restores_through_exceptions() -> None:
+    @ag.inference_mode
+    def bare():
+        return _modes()
+
+    @ag.inference_mode()
+    def called():
+        raise ValueError("boom")
+
+    assert bare() == (False, True) and bare.__name__ == "bare"
+    with pytest.raises(ValueError, match="boom"):
+        called()
+    assert _modes() == (True, False)
+    with pytest.raises(TypeError, match="inference_mode takes a bool or a function, got str"):
+        ag.inference_mode("yes")
+
+
+def test_a_tensor_made_in_inference_mode_is_an_ordinary_constant_later() -> None:
+    w = ag.tensor([3.0], requires_grad=True)
+    with ag.inference_mode():
+        c = w * 2.0
+    assert c.is_leaf and not c.requires_grad
+    (c * w).sum().backward()  # torch refuses its inference tensors here; graphgrad allows it
+    assert w.grad.item() == 6.0
