@@ -205,7 +205,7 @@ class _Accumulator:
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> None:
-    """Add ``g`` into ``t.grad``.
+    """Add ``g`` into ``t._grad``.
 
     The first gradient is stored without a copy unless another tensor of this pass was
     handed the same array (``owned``), so a training step copies nothing. Such a stored
@@ -214,10 +214,10 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> No
     into in place. The next gradient is summed into a new array, which ``.grad`` then
     owns (``_owns_data``), and later ones are added into that in place.
     """
-    grad = t.grad
+    grad = t._grad
     if grad is None:
         if create_graph:
-            t.grad = g
+            t._grad = g
             return
         arr = g.data
         flags = arr.flags
@@ -225,11 +225,11 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> No
         if copied:
             arr = arr.copy()
         owned.add(id(arr))
-        grad = t.grad = Tensor._make(arr, False, None, 0)
+        grad = t._grad = Tensor._make(arr, False, None, 0)
         if copied:
             grad._owns_data = True
     elif create_graph or grad._requires_grad:
-        t.grad = grad + g
+        t._grad = grad + g
     elif grad._owns_data:
         grad.data += g.data
     else:

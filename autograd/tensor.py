@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes, grad_mode
+from .errors import ShapeError
 
 
 class _VersionCounter:
@@ -55,7 +56,7 @@ class Tensor:
     # defaults that an instance overrides in its own ``__dict__`` (so ``_make`` sets five).
     __slots__ = (
         "data",
-        "grad",
+        "_grad",
         "_requires_grad",
         "grad_fn",
         "_output_index",
@@ -77,7 +78,7 @@ class Tensor:
         self.data = dtypes.to_array(data, dtype)
         if source is not None and self.data is source.data:
             self._vc = source._version  # the same memory: one version counter, as torch's
-        self.grad = None
+        self._grad = None
         self.grad_fn = None
         self._output_index = 0
         if name is not None:
@@ -90,7 +91,7 @@ class Tensor:
     def _make(data: np.ndarray, requires_grad: bool, grad_fn: Any, index: int) -> Tensor:
         t = object.__new__(Tensor)
         t.data = data
-        t.grad = None
+        t._grad = None
         t._requires_grad = requires_grad
         t.grad_fn = grad_fn
         t._output_index = index
@@ -242,6 +243,18 @@ class Tensor:
 
     # --------------------------------------------------------------- autograd
     @property
+    def grad(self) -> Tensor | None:
+        """The gradient accumulated by ``backward()``: a Tensor of this tensor's shape and
+        dtype, or None. Assigning checks both, as in PyTorch."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, grad: Tensor | None) -> None:
+        if grad is not None:
+            _check_assigned_grad(self, grad)
+        self._grad = grad
+
+    @property
     def requires_grad(self) -> bool:
         """True if gradients are computed for this tensor: a leaf marked for it, or the
         result of an op recorded on such tensors. Setting it is ``requires_grad_(flag)``:
@@ -294,15 +307,15 @@ class Tensor:
             t = ref()
             if t is None:
                 return
-            if t.grad is None:
+            if t._grad is None:
                 # A copy, as PyTorch's: the gradient may be an array the caller still
                 # holds (``y.backward(g)`` hands ``g`` to y's node unchanged).
                 if grad_mode.is_grad_enabled():
-                    t.grad = grad.clone()
+                    t._grad = grad.clone()
                 else:
-                    t.grad = Tensor._make(grad.data.copy(), False, None, 0)
+                    t._grad = Tensor._make(grad.data.copy(), False, None, 0)
             else:
-                t.grad = t.grad + grad
+                t._grad = t._grad + grad
 
         keep._retain_grad = True  # type: ignore[attr-defined]
         self.grad_fn.register_hook(self._output_index, keep)
@@ -359,3 +372,18 @@ class Tensor:
         if self.name:
             extras.append(f"name={self.name!r}")
         return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+
+def _check_assigned_grad(t: Tensor, grad: Any) -> None:
+    """PyTorch's checks on ``t.grad = grad``: a Tensor, not ``t``, same dtype and shape."""
+    if not isinstance(grad, Tensor):
+        raise TypeError(f"assigned grad must be a Tensor or None, got {type(grad).__name__}; "
+                        f"wrap an array with autograd.tensor(array)")
+    if grad is t:
+        raise RuntimeError("can't assign a tensor as its own grad")
+    if grad.data.dtype != t.data.dtype:
+        raise TypeError(f"assigned grad has dtype {grad.data.dtype} but the tensor is "
+                        f"{t.data.dtype}; convert it first, e.g. g.astype(t.dtype)")
+    if grad.data.shape != t.data.shape:
+        raise ShapeError(f"assigned grad has shape {grad.data.shape} but the tensor has "
+                         f"shape {t.data.shape}")

@@ -60,6 +60,27 @@ def test_requires_grad_set_as_an_attribute_is_checked_as_requires_grad_() -> Non
     assert x.requires_grad is True
 
 
+def test_an_assigned_grad_is_checked_as_torch_checks_it() -> None:
+    w = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(ag.ShapeError, match=r"assigned grad has shape \(1,\) but the tensor "
+                                            r"has shape \(3,\)"):
+        w.grad = ag.tensor([1.0])
+    with pytest.raises(TypeError, match="assigned grad has dtype float64 but the tensor is "
+                                        "float32; convert it first"):
+        w.grad = ag.tensor([1.0, 2.0, 3.0], dtype=np.float64)
+    with pytest.raises(TypeError, match="must be a Tensor or None, got ndarray"):
+        w.grad = np.ones(3, np.float32)
+    with pytest.raises(RuntimeError, match="own grad"):
+        w.grad = w
+    assert w.grad is None
+    g = ag.tensor([1.0, 1.0, 1.0])
+    w.grad = g
+    (w * 2.0).sum().backward()  # accumulates into the assigned grad, as torch
+    np.testing.assert_array_equal(w.grad.data, [3.0, 3.0, 3.0])
+    w.grad = None
+    assert w.grad is None
+
+
 def test_set_default_dtype() -> None:
     ag.set_default_dtype(np.float64)
     try:
