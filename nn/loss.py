@@ -62,7 +62,8 @@ class BCEWithLogitsLoss(_Loss):
 class CrossEntropyLoss(_Loss):
     """Softmax + cross-entropy on logits ``(N, C)`` as one fused op (gradient ``ŷ − y``,
     course §12); targets are class indices ``(N,)`` or probabilities ``(N, C)``. Supports
-    ``weight``, ``ignore_index`` and ``label_smoothing``; see ``F.cross_entropy``."""
+    ``weight``, ``ignore_index``, ``label_smoothing`` and PyTorch's ``(C,)`` and
+    ``(N, C, d1, ..., dk)`` layouts; see ``F.cross_entropy``."""
 
     def __init__(self, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
                  label_smoothing: float = 0.0) -> None:
@@ -81,7 +82,8 @@ class CrossEntropyLoss(_Loss):
 
 class NLLLoss(_Loss):
     """Negative log-likelihood on log-probabilities ``(N, C)`` with class indices ``(N,)``;
-    ``NLLLoss()(LogSoftmax()(z), y) == CrossEntropyLoss()(z, y)``. See ``F.nll_loss``."""
+    ``NLLLoss()(LogSoftmax()(z), y) == CrossEntropyLoss()(z, y)``; PyTorch's ``(C,)`` and
+    ``(N, C, d1, ..., dk)`` layouts too. See ``F.nll_loss``."""
 
     def __init__(self, weight: Any = None, ignore_index: int = -100,
                  reduction: str = "mean") -> None:

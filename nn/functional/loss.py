@@ -133,10 +133,45 @@ def _drop_ignored(input: ag.Tensor, y: np.ndarray, valid: np.ndarray | None,
     return input[rows], y[rows], None
 
 
-def _check_logits(input: ag.Tensor, name: str) -> None:
-    if input.ndim != 2:
-        raise ValueError(f"{name}: input must be (N, C) scores, one row per example, got shape "
-                         f"{tuple(input.shape)}. Data in the course's (C, m) layout needs .T")
+def _as_rows(input: ag.Tensor, target: Any,
+             name: str) -> tuple[ag.Tensor, Any, tuple[int, ...] | None]:
+    """PyTorch's other layouts of class scores as rows ``(M, C)``, one per example.
+
+    ``(C,)`` with a 0-d class index (or ``(C,)`` probabilities) is one example.
+    ``(N, C, d1, ..., dk)``, a score per class at every position (per pixel, per time
+    step), with class indices ``(N, d1, ..., dk)`` or probabilities of the input's shape,
+    has its class axis moved last and the rest flattened: every position is an example,
+    as in PyTorch. Returns the rows, the target in the same layout and the shape of a
+    ``reduction='none'`` result (None for ``(N, C)`` input, which needs no change).
+    """
+    shape = tuple(input.shape)
+    if input.ndim == 2:
+        return input, target, None
+    if input.ndim == 0:
+        raise ValueError(f"{name}: input must hold class scores, (N, C), (C,) or "
+                         f"(N, C, d1, ..., dk), got a 0-d tensor")
+    classes = shape[1] if input.ndim > 2 else shape[0]
+    per_position = (shape[0], *shape[2:]) if input.ndim > 2 else ()
+    target_data = target.data if isinstance(target, ag.Tensor) else np.asarray(target)
+    if target_data.shape == shape and target_data.dtype.kind == "f":
+        target = _tensor(target)
+        if input.ndim > 2:
+            target = target.permute(0, *range(2, input.ndim), 1)
+        target = target.reshape(-1, classes)
+    elif target_data.shape == per_position:
+        target = target_data.reshape(-1)
+    else:
+        raise ValueError(f"{name}: for input of shape {shape} the target must be class "
+                         f"indices of shape {per_position} or class probabilities of shape "
+                         f"{shape}, got shape {target_data.shape}")
+    if input.ndim > 2:
+        input = input.permute(0, *range(2, input.ndim), 1)
+    return input.reshape(-1, classes), target, per_position
+
+
+def _unrows(loss: ag.Tensor, reduction: str, shape: tuple[int, ...] | None) -> ag.Tensor:
+    """A per-row loss back in the input's layout (see ``_as_rows``)."""
+    return loss.reshape(shape) if shape is not None and reduction == "none" else loss
 
 
 # -------------------------------------------------------------- fused ops
@@ -336,6 +371,10 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
 
     ``target`` is either class indices ``(N,)`` (integers in ``[0, C)``; rows equal
     to ``ignore_index`` are skipped) or class probabilities ``(N, C)`` (floats).
+    PyTorch's other layouts work too: one example ``(C,)`` with a 0-d target, and
+    ``(N, C, d1, ..., dk)`` with targets ``(N, d1, ..., dk)`` (or probabilities of the
+    input's shape), where every position is an example; 'none' then gives
+    ``(N, d1, ..., dk)``.
     Per example (course §4, §12): ``L_i = −Σ_c y_ic log softmax(z_i)_c``, where with
     ``label_smoothing`` ε the target becomes ``(1 − ε)·y + ε/C``, and ``weight``
     ``(C,)`` scales class c's terms. 'mean' divides by N for probability targets
@@ -349,8 +388,14 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
     _check_reduction(reduction, name)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
-    input = _float_input(input, name)
-    _check_logits(input, name)
+    input, target, layout = _as_rows(_float_input(input, name), target, name)
+    return _unrows(_cross_entropy_rows(input, target, weight, ignore_index, reduction,
+                                       label_smoothing, name), reduction, layout)
+
+
+def _cross_entropy_rows(input: ag.Tensor, target: Any, weight: Any, ignore_index: int,
+                        reduction: str, label_smoothing: float, name: str) -> ag.Tensor:
+    """``cross_entropy`` of logits ``(N, C)``."""
     n, classes = input.shape
     w = None if weight is None else _class_weight(weight, classes, input.dtype, name)
     target_t = target if isinstance(target, ag.Tensor) else None
@@ -394,12 +439,26 @@ def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: in
     ``input`` is ``(N, C)`` log-probabilities (e.g. ``log_softmax``'s output) and
     ``target`` ``(N,)`` class indices; ``nll_loss(log_softmax(z), y)`` equals
     ``cross_entropy(z, y)``. 'mean' divides by ``Σ weight[y_i]`` over the kept rows,
-    as PyTorch does (N without weights).
+    as PyTorch does (N without weights). ``(C,)`` input with a 0-d target and
+    ``(N, C, d1, ..., dk)`` input with targets ``(N, d1, ..., dk)`` work as in
+    ``cross_entropy``.
     """
     name = "nll_loss"
     _check_reduction(reduction, name)
     input = _float_input(input, name)
-    _check_logits(input, name)
+    if input.ndim not in (0, 2):
+        index_shape = (input.shape[0], *input.shape[2:]) if input.ndim > 2 else ()
+        if np.shape(target.data if isinstance(target, ag.Tensor) else target) != index_shape:
+            raise ValueError(f"{name}: for input of shape {tuple(input.shape)} the target "
+                             f"must be class indices of shape {index_shape}")
+    input, target, layout = _as_rows(input, target, name)
+    return _unrows(_nll_loss_rows(input, target, weight, ignore_index, reduction, name),
+                   reduction, layout)
+
+
+def _nll_loss_rows(input: ag.Tensor, target: Any, weight: Any, ignore_index: int,
+                   reduction: str, name: str) -> ag.Tensor:
+    """``nll_loss`` of log-probabilities ``(N, C)``."""
     n, classes = input.shape
     w = _class_weight(weight, classes, input.dtype, name)
     y, valid = _class_indices(target, input, ignore_index, name)

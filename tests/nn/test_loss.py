@@ -286,6 +286,46 @@ def test_loss_modules_match_torch_modules(rng, torch):
                                    rtol=1e-5, err_msg=type(ours).__name__)
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # empty: mean
+@pytest.mark.filterwarnings("ignore:divide by zero:RuntimeWarning")  # of nothing is nan, as torch
+@pytest.mark.parametrize("shape", [(4,), (3, 4, 5), (2, 4, 3, 2), (0, 4, 3)], ids=str)
+@pytest.mark.parametrize("weight", [None, np.array([1.0, 2.0, 0.5, 1.5], dtype=np.float32)])
+@pytest.mark.parametrize("smoothing", [0.0, 0.2])
+def test_cross_entropy_and_nll_of_torchs_other_layouts_match_torch(shape, weight, smoothing,
+                                                                    rng, torch):
+    # (C,) with a 0-d target; (N, C, d1, ..., dk) with targets (N, d1, ..., dk)
+    z = (rng.standard_normal(shape) * 3).astype(np.float32)
+    index_shape = (shape[0], *shape[2:]) if len(shape) > 1 else ()
+    y = rng.integers(0, 4, index_shape)
+    if y.size > 2:
+        y.reshape(-1)[1] = -100
+    tw = None if weight is None else torch.from_numpy(weight)
+    _parity(lambda a, b, reduction: F.cross_entropy(a, b, weight, -100, reduction, smoothing),
+            lambda a, b, reduction: torch.nn.functional.cross_entropy(
+                a, b, tw, ignore_index=-100, reduction=reduction, label_smoothing=smoothing),
+            [(z, True), (y, False)], torch)
+    probs = rng.random(shape).astype(np.float32)
+    _parity(lambda a, b, reduction: F.cross_entropy(a, b, weight, reduction=reduction,
+                                                    label_smoothing=smoothing),
+            lambda a, b, reduction: torch.nn.functional.cross_entropy(
+                a, b, tw, reduction=reduction, label_smoothing=smoothing),
+            [(z, True), (probs, True)], torch)
+    if not smoothing:
+        _parity(lambda a, b, reduction: nn.NLLLoss(weight, reduction=reduction)(a, b),
+                lambda a, b, reduction: torch.nn.functional.nll_loss(
+                    a, b, tw, reduction=reduction),
+                [(z, True), (y, False)], torch)
+
+
+def test_cross_entropy_over_positions_passes_gradcheck(rng):
+    z = _t(rng.standard_normal((2, 3, 4)), grad=True)
+    probs = _t(rng.random((2, 3, 4)), grad=True)
+    y = np.array([[0, 2, 1, -100], [1, 1, 0, 2]])
+    assert ag.gradcheck(lambda a: F.cross_entropy(a, y, reduction="none"), (z,))
+    assert ag.gradcheck(lambda a, b: F.cross_entropy(a, b, label_smoothing=0.1), (z, probs))
+    assert ag.gradgradcheck(lambda a: F.cross_entropy(a, y), (z,))
+
+
 # -------------------------------------------------------------------- errors
 def test_cross_entropy_label_errors():
     z = ag.zeros(3, 4)
@@ -297,8 +337,14 @@ def test_cross_entropy_label_errors():
         F.cross_entropy(z, np.array([0, 4, 1]))
     with pytest.raises(IndexError, match="class -2"):
         nn.NLLLoss()(z, np.array([0, -2, 1]))
-    with pytest.raises(ValueError, match=r"\(N, C\) scores.*\.T"):
+    with pytest.raises(ValueError, match=r"for input of shape \(4,\) the target must be class "
+                                         r"indices of shape \(\) or class probabilities of "
+                                         r"shape \(4,\), got shape \(1,\)"):
         F.cross_entropy(ag.zeros(4), np.array([1]))
+    with pytest.raises(ValueError, match=r"target must be class indices of shape \(2, 5\)"):
+        F.nll_loss(ag.zeros(2, 3, 5), np.zeros((2, 3, 5)))
+    with pytest.raises(ValueError, match="got a 0-d tensor"):
+        F.cross_entropy(ag.tensor(1.0), np.array(0))
     with pytest.raises(ValueError, match=r"weight must have one entry per class, shape \(4,\)"):
         F.cross_entropy(z, np.array([0, 1, 2]), weight=np.ones(3))
     with pytest.raises(ValueError, match="label_smoothing"):
