@@ -22,7 +22,7 @@ from typing import Any
 
 import numpy as np
 
-from .errors import GraphError
+from .errors import GraphError, ShapeError
 from .function import Context
 from .grad_mode import _state as _grad_state
 from .tensor import Tensor
@@ -196,9 +196,7 @@ class _Accumulator:
         for leaf, g in self.hooked.values():
             for hook in leaf._hooks:
                 self.owned.add(id(g.data))  # the hook may keep it
-                new = hook(g)
-                if new is not None:
-                    g = new
+                g = _call_hook(hook, g)
             self.owned.add(id(g.data))
             self._deliver(leaf, g)
         self.hooked.clear()
@@ -347,11 +345,28 @@ def _run_hooks(node: Context, buf: list, acc: _Accumulator) -> None:
         if buf[index] is None:
             continue
         for hook in hooks:
-            new = hook(buf[index])
-            if new is not None:
-                buf[index] = new
+            buf[index] = _call_hook(hook, buf[index])
         # retain_grad or the hook may keep it: a leaf's .grad must not share it
         acc.owned.add(id(buf[index].data))
+
+
+def _call_hook(hook: Any, grad: Tensor) -> Tensor:
+    """``hook(grad)``, or ``grad`` where it returns None. A replacement must be a Tensor
+    of the gradient's shape and dtype, as PyTorch checks."""
+    new = hook(grad)
+    if new is None:
+        return grad
+    name = getattr(hook, "__qualname__", repr(hook))
+    if not isinstance(new, Tensor):
+        raise TypeError(f"hook {name} returned a {type(new).__name__}; a hook returns a "
+                        f"Tensor (the gradient to use instead) or None")
+    if new.data.shape != grad.data.shape:
+        raise ShapeError(f"hook {name} changed the gradient's shape from {grad.data.shape} to "
+                         f"{new.data.shape}; a hook must return a gradient of the same shape")
+    if new.data.dtype != grad.data.dtype:
+        raise TypeError(f"hook {name} changed the gradient's dtype from {grad.data.dtype} to "
+                        f"{new.data.dtype}; a hook must return a gradient of the same dtype")
+    return new
 
 
 def _capture(node: Context, buf: list, capture_nodes: dict) -> None:

@@ -178,6 +178,21 @@ def test_hooks_on_leaf_and_intermediate() -> None:
     assert len(seen) == 1
 
 
+@pytest.mark.parametrize("leaf", [True, False], ids=["leaf", "intermediate"])
+def test_a_hook_that_changes_the_gradients_shape_or_dtype_is_refused(leaf) -> None:
+    cases = [(lambda g: g.sum(), ag.ShapeError, r"changed the gradient's shape from \(2,\) "
+                                                r"to \(\)"),
+             (lambda g: g.astype(np.float64), TypeError, "changed the gradient's dtype from "
+                                                        "float32 to float64"),
+             (lambda g: g.data * 2, TypeError, "returned a ndarray; a hook returns a Tensor")]
+    for hook, error, message in cases:
+        x = ag.tensor([1.0, 2.0], requires_grad=True)
+        t = x if leaf else x * 1.0
+        t.register_hook(hook)
+        with pytest.raises(error, match="hook .*<lambda> " + message):
+            (t * 3.0).sum().backward()
+
+
 def test_a_leaf_hook_runs_once_on_the_total_gradient() -> None:
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     calls = []
