@@ -22,10 +22,10 @@ from typing import Any
 
 import numpy as np
 
-from .errors import GraphError, ShapeError
+from .errors import GraphError
 from .function import Context
 from .grad_mode import _state as _grad_state
-from .tensor import Tensor
+from .tensor import Tensor, check_gradient_like
 
 # Debugging hook: None, or a callable ``observer(node, grad_outputs, grad_inputs)`` run after
 # each node's backward while anomaly detection or graph recording is on (installed by
@@ -357,15 +357,7 @@ def _call_hook(hook: Any, grad: Tensor) -> Tensor:
     if new is None:
         return grad
     name = getattr(hook, "__qualname__", repr(hook))
-    if not isinstance(new, Tensor):
-        raise TypeError(f"hook {name} returned a {type(new).__name__}; a hook returns a "
-                        f"Tensor (the gradient to use instead) or None")
-    if new.data.shape != grad.data.shape:
-        raise ShapeError(f"hook {name} changed the gradient's shape from {grad.data.shape} to "
-                         f"{new.data.shape}; a hook must return a gradient of the same shape")
-    if new.data.dtype != grad.data.dtype:
-        raise TypeError(f"hook {name} changed the gradient's dtype from {grad.data.dtype} to "
-                        f"{new.data.dtype}; a hook must return a gradient of the same dtype")
+    check_gradient_like(new, grad, f"the gradient returned by hook {name}", "the incoming")
     return new
 
 

@@ -376,14 +376,20 @@ class Tensor:
 
 def _check_assigned_grad(t: Tensor, grad: Any) -> None:
     """PyTorch's checks on ``t.grad = grad``: a Tensor, not ``t``, same dtype and shape."""
-    if not isinstance(grad, Tensor):
-        raise TypeError(f"assigned grad must be a Tensor or None, got {type(grad).__name__}; "
-                        f"wrap an array with autograd.tensor(array)")
     if grad is t:
         raise RuntimeError("can't assign a tensor as its own grad")
-    if grad.data.dtype != t.data.dtype:
-        raise TypeError(f"assigned grad has dtype {grad.data.dtype} but the tensor is "
-                        f"{t.data.dtype}; convert it first, e.g. g.astype(t.dtype)")
-    if grad.data.shape != t.data.shape:
-        raise ShapeError(f"assigned grad has shape {grad.data.shape} but the tensor has "
-                         f"shape {t.data.shape}")
+    check_gradient_like(grad, t, "the assigned grad", "the tensor's")
+
+
+def check_gradient_like(grad: Any, like: Tensor, what: str, whose: str) -> None:
+    """Raise unless ``grad`` is a Tensor of ``like``'s shape and dtype (``what`` names the
+    gradient in the message, ``whose`` the tensor it must match)."""
+    if not isinstance(grad, Tensor):
+        raise TypeError(f"{what} must be a Tensor (or None), got {type(grad).__name__}; wrap "
+                        f"an array with autograd.tensor(array)")
+    if grad.data.shape != like.data.shape:
+        raise ShapeError(f"{what} has shape {grad.data.shape} instead of {whose} "
+                         f"{like.data.shape}")
+    if grad.data.dtype != like.data.dtype:
+        raise TypeError(f"{what} has dtype {grad.data.dtype} instead of {whose} "
+                        f"{like.data.dtype}; convert it, e.g. g.astype(np.{like.data.dtype})")
