@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import inplace, ops
+from . import grad_mode, inplace, ops
 from .errors import ShapeError
 from .ops.shape import contiguous, view
 from .tensor import Tensor
@@ -223,6 +223,55 @@ _METHODS = {
     "copy_": inplace.copy_,
     "clamp_": inplace.clamp_,
 }
+
+# NumPy ufuncs that are autograd ops: ``np.exp(x)`` records as ``ag.exp(x)`` does.
+_UFUNCS = {
+    np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.true_divide: ops.div,
+    np.power: ops.pow, np.negative: ops.neg, np.matmul: ops.matmul, np.exp: ops.exp,
+    np.log: ops.log, np.log1p: ops.log1p, np.sqrt: ops.sqrt, np.absolute: ops.abs,
+    np.sin: ops.sin, np.cos: ops.cos, np.tanh: ops.tanh, np.maximum: ops.maximum,
+    np.minimum: ops.minimum, np.sign: ops.sign, np.less: ops.lt, np.less_equal: ops.le,
+    np.greater: ops.gt, np.greater_equal: ops.ge, np.equal: ops.eq, np.not_equal: ops.ne,
+}
+
+_UFUNC_NAMES = ", ".join(f"np.{u.__name__}" for u in _UFUNCS)
+
+
+def _array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any,
+                 **kwargs: Any) -> Any:
+    """NumPy's ufunc protocol: ``np.exp(x)``, ``np.maximum(x, 0)``, ``array * x``.
+
+    A plain call of a ufunc that is an autograd op (``_UFUNCS``) runs that op, so the
+    result is a Tensor in the graph. Any other ufunc, method (``np.add.reduce``) or
+    keyword (``out=``, ``where=``) computes on the arrays and returns arrays; where
+    that would give floats from a tensor that requires grad while recording, it raises
+    instead of silently dropping the gradient, as PyTorch refuses NumPy on such tensors
+    (``np.isnan(x)`` is fine).
+    """
+    op = _UFUNCS.get(ufunc)
+    if op is not None and method == "__call__" and not kwargs:
+        return op(*inputs)
+    call = f"np.{ufunc.__name__}" + ("" if method == "__call__" else f".{method}")
+    outs = kwargs.get("out") or ()
+    if any(isinstance(t, Tensor) for t in outs):
+        raise TypeError(f"{call}(..., out=tensor): NumPy cannot write into a tensor; use the "
+                        f"tensor's in-place methods (add_, mul_, copy_, ...) or write into "
+                        f"tensor.data outside the graph")
+    arrays = [t.data if isinstance(t, Tensor) else t for t in inputs]
+    result = getattr(ufunc, method)(*arrays, **kwargs)
+    if grad_mode._state.enabled and any(isinstance(t, Tensor) and t._requires_grad
+                                        for t in inputs) and any(
+            np.asarray(r).dtype.kind in "fc" for r in (result if ufunc.nout > 1 else (result,))):
+        raise TypeError(
+            f"{call} on a tensor that requires grad would drop its gradient (NumPy sees only "
+            f"the data). Use autograd's ops, as functions (ag.exp, ag.sum, ...), methods or "
+            f"the ufuncs that run them ({_UFUNC_NAMES}); pass tensor.detach() to NumPy when "
+            f"no gradient is wanted"
+        )
+    return result
+
+
+_METHODS["__array_ufunc__"] = _array_ufunc
 
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)
