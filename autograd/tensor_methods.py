@@ -56,8 +56,8 @@ def clone(self: Tensor) -> Tensor:
     return ops.mul(self, 1.0) if self._requires_grad else Tensor._wrap(self.data.copy())
 
 
-def _reshape_method(self: Tensor, *shape: Any) -> Tensor:
-    return ops.reshape(self, *shape)
+def _reshape_method(self: Tensor, *shape: Any, order: str = "C") -> Tensor:
+    return ops.reshape(self, *shape, order=order)
 
 
 def to(self: Tensor, *args: Any, dtype: Any = None, device: Any = None,
@@ -234,9 +234,6 @@ _UFUNCS = {
     np.greater: ops.gt, np.greater_equal: ops.ge, np.equal: ops.eq, np.not_equal: ops.ne,
 }
 
-_UFUNC_NAMES = ", ".join(f"np.{u.__name__}" for u in _UFUNCS)
-
-
 def _array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any,
                  **kwargs: Any) -> Any:
     """NumPy's ufunc protocol: ``np.exp(x)``, ``np.maximum(x, 0)``, ``array * x``.
@@ -259,19 +256,95 @@ def _array_ufunc(self: Tensor, ufunc: np.ufunc, method: str, *inputs: Any,
                         f"tensor.data outside the graph")
     arrays = [t.data if isinstance(t, Tensor) else t for t in inputs]
     result = getattr(ufunc, method)(*arrays, **kwargs)
-    if grad_mode._state.enabled and any(isinstance(t, Tensor) and t._requires_grad
-                                        for t in inputs) and any(
-            np.asarray(r).dtype.kind in "fc" for r in (result if ufunc.nout > 1 else (result,))):
-        raise TypeError(
-            f"{call} on a tensor that requires grad would drop its gradient (NumPy sees only "
-            f"the data). Use autograd's ops, as functions (ag.exp, ag.sum, ...), methods or "
-            f"the ufuncs that run them ({_UFUNC_NAMES}); pass tensor.detach() to NumPy when "
-            f"no gradient is wanted"
-        )
+    _refuse_dropped_gradient(call, inputs, result)
+    return result
+
+
+def _refuse_dropped_gradient(call: str, args: Any, result: Any) -> None:
+    """Raise if NumPy made floating arrays (``result``) from a tensor among ``args`` (nested
+    in lists, tuples and dicts) that requires grad while the graph is recorded."""
+    if not grad_mode._state.enabled or not _floating_arrays(result) or not any(
+            t._requires_grad for t in _tensors_in(args)):
+        return
+    raise TypeError(
+        f"{call} on a tensor that requires grad would drop its gradient (NumPy sees only "
+        f"the data). Use autograd's ops, as functions (ag.exp, ag.sum, ag.cat, ...), methods "
+        f"or the NumPy functions that run them ({_NUMPY_NAMES}); pass tensor.detach() to "
+        f"NumPy when no gradient is wanted")
+
+
+def _floating_arrays(result: Any) -> bool:
+    if isinstance(result, (tuple, list)):
+        return any(_floating_arrays(r) for r in result)
+    return isinstance(result, (np.ndarray, np.generic)) and result.dtype.kind in "fc"
+
+
+def _tensors_in(args: Any) -> list[Tensor]:
+    if isinstance(args, Tensor):
+        return [args]
+    if isinstance(args, dict):
+        args = list(args.values())
+    if isinstance(args, (tuple, list)):
+        return [t for a in args for t in _tensors_in(a)]
+    return []
+
+
+def _dot(a: Any, b: Any) -> Any:
+    if np.ndim(a) in (1, 2) and np.ndim(b) in (1, 2):
+        return ops.matmul(a, b)
+    return NotImplemented
+
+
+def _where(*args: Any) -> Any:
+    return ops.where(*args) if len(args) == 3 else NotImplemented
+
+
+def _expand_dims(a: Any, axis: Any) -> Any:
+    return ops.unsqueeze(a, axis) if isinstance(axis, (int, np.integer)) else NotImplemented
+
+
+# NumPy functions (beyond the ones that call the tensor's methods, as np.sum(x) calls
+# x.sum()) that are autograd ops; NotImplemented from one means "not this form".
+_FUNCTIONS = {
+    np.concatenate: lambda arrays, axis=0: ops.concatenate(arrays, axis=axis),
+    np.stack: lambda arrays, axis=0: ops.stack(arrays, axis=axis),
+    np.where: _where,
+    np.ravel: lambda a: ops.reshape(a, -1),
+    np.dot: _dot,
+    np.expand_dims: _expand_dims,
+    np.size: lambda a, axis=None: int(np.size(a.data, axis)),  # a.size is torch's method
+}
+_NUMPY_NAMES = ", ".join([*(f"np.{u.__name__}" for u in _UFUNCS),
+                          *(f"np.{f.__name__}" for f in _FUNCTIONS if f is not np.size),
+                          "np.sum", "np.mean", "np.max", "np.min", "np.var", "np.std",
+                          "np.clip", "np.reshape", "np.transpose"])
+
+
+def _array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: dict) -> Any:
+    """NumPy's function protocol: ``np.concatenate([x, y])``, ``np.where(c, x, 0)``.
+
+    A function that is an autograd op (``_FUNCTIONS``) runs it; any other runs NumPy's
+    own implementation, which calls the tensor's methods where it has them (``np.sum``,
+    ``np.clip``, ``np.reshape``: Tensors in the graph) and otherwise reads the data; a
+    floating array made from a tensor that requires grad while recording is refused
+    (see ``_array_ufunc``).
+    """
+    op = _FUNCTIONS.get(func)
+    if op is not None:
+        try:
+            result = op(*args, **kwargs)
+        except TypeError:  # a keyword NumPy has and the op has not (out=, dtype=, ...)
+            result = NotImplemented
+        if result is not NotImplemented:
+            return result
+    result = func._implementation(*args, **kwargs)
+    module = func.__module__.replace("numpy", "np", 1).replace("._core", "")
+    _refuse_dropped_gradient(f"{module}.{func.__name__}", (args, kwargs), result)
     return result
 
 
 _METHODS["__array_ufunc__"] = _array_ufunc
+_METHODS["__array_function__"] = _array_function
 
 for _name, _fn in _METHODS.items():
     setattr(Tensor, _name, _fn)

@@ -128,6 +128,13 @@ def reduction_axes(axis: Any, ndim: int, op: str) -> tuple[int, ...] | None:
     return None if ndim == 0 else axes
 
 
+def refuse_out(out: Any, name: str) -> None:
+    """NumPy's ``out=``, which ``np.sum(t)`` and the like pass to the method: only None."""
+    if out is not None:
+        raise TypeError(f"{name}: out= is not supported; autograd ops return a new tensor, so "
+                        f"assign the result (or copy_ it into a tensor)")
+
+
 def resolve_axis(axis: Any = None, dim: Any = None, keepdims: Any = None,
                  keepdim: Any = None) -> tuple[Any, bool]:
     """Merge NumPy's ``axis``/``keepdims`` and PyTorch's ``dim``/``keepdim`` aliases."""

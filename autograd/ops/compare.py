@@ -13,6 +13,7 @@ from ._util import (
     normalize_axis,
     operand,
     raise_if_not_numbers,
+    refuse_out,
     resolve_axis,
     shape_of,
 )
@@ -76,14 +77,16 @@ def _arg(fn: Any, a: Any, axis: Any, dim: Any, keepdims: Any, keepdim: Any) -> T
 
 
 def argmax(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
-           keepdim: Any = None) -> Tensor:
+           keepdim: Any = None, out: Any = None) -> Tensor:
     """Index of the largest value (over the flattened tensor when axis is None)."""
+    refuse_out(out, "argmax")
     return _arg(np.argmax, a, axis, dim, keepdims, keepdim)
 
 
 def argmin(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
-           keepdim: Any = None) -> Tensor:
+           keepdim: Any = None, out: Any = None) -> Tensor:
     """Index of the smallest value."""
+    refuse_out(out, "argmin")
     return _arg(np.argmin, a, axis, dim, keepdims, keepdim)
 
 

@@ -24,6 +24,7 @@ from ._util import (
     floating,
     operand,
     raise_if_not_numbers,
+    refuse_out,
     shape_of,
     unbroadcast,
     wrap_grads,
@@ -642,10 +643,12 @@ class Clip(Function):
         return ga, glo, ghi
 
 
-def clip(a: Any, lo: Any = None, hi: Any = None, *, min: Any = None, max: Any = None) -> Tensor:
+def clip(a: Any, lo: Any = None, hi: Any = None, *, min: Any = None, max: Any = None,
+         out: Any = None) -> Tensor:
     """Limit values to ``[lo, hi]`` (either bound may be None; numbers, arrays or tensors,
     broadcast against ``a``). ``min=``/``max=`` are PyTorch's names for the bounds. An
     integer tensor clipped to float bounds becomes the default float dtype, as PyTorch's."""
+    refuse_out(out, "clip")
     if min is not None or max is not None:
         if lo is not None or hi is not None:
             raise TypeError("clip: give the bounds either as lo/hi or as min=/max=, not both")

@@ -14,8 +14,16 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
-from ._util import as_tensor, floating, kept_shape, normalize_axis, reduction_axes, resolve_axis
-from .elementwise import exp
+from ._util import (
+    as_tensor,
+    floating,
+    kept_shape,
+    normalize_axis,
+    reduction_axes,
+    refuse_out,
+    resolve_axis,
+)
+from .elementwise import astype, exp
 
 
 def _expand_back(g: Tensor, in_shape: tuple, axes: tuple | None, keepdims: bool) -> Tensor:
@@ -219,7 +227,10 @@ class LogSoftmax(Function):
 
 
 def _reduce(fn: type[Function], name: str, a: Any, axis: Any, dim: Any, keepdims: Any,
-            keepdim: Any, *extra: Any) -> Tensor:
+            keepdim: Any, *extra: Any, dtype: Any = None, out: Any = None) -> Tensor:
+    refuse_out(out, name)
+    if dtype is not None:  # as torch's and NumPy's dtype=: computed in, and giving, dtype
+        a = astype(as_tensor(a), dtype)
     a = floating(a) if fn in _FLOAT_RESULTS else as_tensor(a)
     axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
     axes = reduction_axes(axis, a.ndim, name)
@@ -231,15 +242,18 @@ _FLOAT_RESULTS = (Mean, Var, Std, LogSumExp)
 
 
 def sum(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
-        keepdim: Any = None) -> Tensor:
-    """``Σ a`` over ``axis`` (all axes when None)."""
-    return _reduce(Sum, "sum", a, axis, dim, keepdims, keepdim)
+        keepdim: Any = None, dtype: Any = None, out: Any = None) -> Tensor:
+    """``Σ a`` over ``axis`` (all axes when None), in ``dtype`` when given.
+
+    ``out`` is NumPy's, for ``np.sum(t)``: only None is accepted (as for every reduction).
+    """
+    return _reduce(Sum, "sum", a, axis, dim, keepdims, keepdim, dtype=dtype, out=out)
 
 
 def mean(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
-         keepdim: Any = None) -> Tensor:
-    """Arithmetic mean over ``axis``."""
-    return _reduce(Mean, "mean", a, axis, dim, keepdims, keepdim)
+         keepdim: Any = None, dtype: Any = None, out: Any = None) -> Tensor:
+    """Arithmetic mean over ``axis``, in ``dtype`` when given."""
+    return _reduce(Mean, "mean", a, axis, dim, keepdims, keepdim, dtype=dtype, out=out)
 
 
 def _check_nonempty(a: Tensor, axes: Any, name: str) -> None:
@@ -248,8 +262,9 @@ def _check_nonempty(a: Tensor, axes: Any, name: str) -> None:
 
 
 def max(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
-        keepdim: Any = None) -> Tensor:
+        keepdim: Any = None, out: Any = None) -> Tensor:
     """Largest value over ``axis`` (values, not indices: see ``argmax``)."""
+    refuse_out(out, "max")
     a = as_tensor(a)
     axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
     axes = reduction_axes(axis, a.ndim, "max")
@@ -258,8 +273,9 @@ def max(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
 
 
 def min(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
-        keepdim: Any = None) -> Tensor:
+        keepdim: Any = None, out: Any = None) -> Tensor:
     """Smallest value over ``axis`` (values, not indices: see ``argmin``)."""
+    refuse_out(out, "min")
     a = as_tensor(a)
     axis, keep = resolve_axis(axis, dim, keepdims, keepdim)
     axes = reduction_axes(axis, a.ndim, "min")
@@ -268,12 +284,14 @@ def min(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
 
 
 def var(a: Any, axis: Any = None, keepdims: Any = None, ddof: int | None = None, *,
-        dim: Any = None, keepdim: Any = None, correction: int | None = None) -> Tensor:
+        dim: Any = None, keepdim: Any = None, correction: int | None = None, dtype: Any = None,
+        out: Any = None) -> Tensor:
     """Variance over ``axis``: biased (``ddof=0``, NumPy's and the course's) by default.
 
     ``correction`` is PyTorch's name for ``ddof``.
     """
-    return _reduce(Var, "var", a, axis, dim, keepdims, keepdim, _ddof(ddof, correction))
+    return _reduce(Var, "var", a, axis, dim, keepdims, keepdim, _ddof(ddof, correction),
+                   dtype=dtype, out=out)
 
 
 def _ddof(ddof: int | None, correction: int | None) -> int:
@@ -285,10 +303,12 @@ def _ddof(ddof: int | None, correction: int | None) -> int:
 
 
 def std(a: Any, axis: Any = None, keepdims: Any = None, ddof: int | None = None, *,
-        dim: Any = None, keepdim: Any = None, correction: int | None = None) -> Tensor:
+        dim: Any = None, keepdim: Any = None, correction: int | None = None, dtype: Any = None,
+        out: Any = None) -> Tensor:
     """Standard deviation ``√var`` over ``axis`` (biased, ``ddof=0``, by default, as ``var``);
     its gradient is 0 where the deviation is 0."""
-    return _reduce(Std, "std", a, axis, dim, keepdims, keepdim, _ddof(ddof, correction))
+    return _reduce(Std, "std", a, axis, dim, keepdims, keepdim, _ddof(ddof, correction),
+                   dtype=dtype, out=out)
 
 
 def logsumexp(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,

@@ -69,9 +69,12 @@ def _sizes(shape: tuple, op: str) -> tuple:
                         f"{shape!r}") from None
 
 
-def reshape(a: Any, *shape: Any) -> Tensor:
+def reshape(a: Any, *shape: Any, order: str = "C") -> Tensor:
     """The same data with a new shape (one entry may be -1): a view when the layout allows,
-    else a copy (as NumPy's and PyTorch's ``reshape``)."""
+    else a copy (as NumPy's and PyTorch's ``reshape``). Only NumPy's row-major ``order``."""
+    if order != "C":
+        raise ValueError(f"reshape: only order='C' (row-major, as PyTorch) is supported, got "
+                         f"{order!r}")
     a = as_tensor(a)
     shape = _shape_arg(shape)
     try:
@@ -142,7 +145,7 @@ def transpose(a: Any, *axes: Any) -> Tensor:
     (NumPy); ``transpose(d0, d1)`` on a tensor of more than two dims swaps two (PyTorch)."""
     a = as_tensor(a)
     axes = _shape_arg(axes)
-    if len(axes) == 0:
+    if len(axes) == 0 or axes == (None,):  # (None,): np.transpose(t) passes axes=None
         return Permute.apply(a, None)
     if len(axes) == 2 and a.ndim != 2:
         return _swap(a, axes[0], axes[1], "transpose")

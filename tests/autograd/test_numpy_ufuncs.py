@@ -1,5 +1,5 @@
-"""NumPy's ufuncs on tensors: the ones that are autograd ops record; the others compute on
-the data and refuse to drop a gradient silently."""
+"""NumPy's ufuncs and functions on tensors: the ones that are autograd ops record; the others
+compute on the data and refuse to drop a gradient silently."""
 
 from __future__ import annotations
 
@@ -78,7 +78,7 @@ def test_other_ufuncs_refuse_to_drop_a_gradient_and_compute_otherwise() -> None:
                                                             "np.add.reduce"),
                        (lambda: np.exp(x, where=True), "np.exp")]:
         with pytest.raises(TypeError, match=f"^{name} on a tensor that requires grad would drop "
-                                            f"its gradient.*ag.exp.*np.maximum.*detach"):
+                                            f"its gradient.*ag.exp.*np.maximum.*np.sum.*detach"):
             call()
     np.testing.assert_array_equal(np.isnan(x), [False, True, False])  # no gradient to lose
     with ag.no_grad():
@@ -87,3 +87,64 @@ def test_other_ufuncs_refuse_to_drop_a_gradient_and_compute_otherwise() -> None:
     np.testing.assert_array_equal(np.square(plain), [9.0])
     with pytest.raises(TypeError, match=r"out=tensor\): NumPy cannot write into a tensor"):
         np.exp(np.ones(1, np.float32), out=plain)
+
+
+FUNCTIONS = {
+    "sum": (lambda x: np.sum(x, axis=0), lambda x: ag.sum(x, axis=0)),
+    "sum dtype": (lambda x: np.sum(x, dtype=np.float64), lambda x: ag.sum(x.astype(np.float64))),
+    "mean": (np.mean, ag.mean),
+    "max": (lambda x: np.max(x, axis=1, keepdims=True), lambda x: ag.max(x, 1, keepdims=True)),
+    "min": (np.min, ag.min),
+    "var": (lambda x: np.var(x, ddof=1), lambda x: ag.var(x, ddof=1)),
+    "std": (np.std, ag.std),
+    "clip": (lambda x: np.clip(x, 1.0, 3.0), lambda x: ag.clip(x, 1.0, 3.0)),
+    "reshape": (lambda x: np.reshape(x, (3, 2)), lambda x: ag.reshape(x, (3, 2))),
+    "transpose": (np.transpose, ag.transpose),
+    "ravel": (np.ravel, lambda x: x.reshape(-1)),
+    "concatenate": (lambda x: np.concatenate([x, x * 2.0], axis=1),
+                    lambda x: ag.cat([x, x * 2.0], axis=1)),
+    "stack": (lambda x: np.stack([x, x]), lambda x: ag.stack([x, x])),
+    "where": (lambda x: np.where(x > 1.5, x, 0.0), lambda x: ag.where(x > 1.5, x, 0.0)),
+    "dot": (lambda x: np.dot(x, x.T), lambda x: x @ x.T),
+    "expand_dims": (lambda x: np.expand_dims(x, 1), lambda x: x.unsqueeze(1)),
+}
+
+
+@pytest.mark.parametrize("name", FUNCTIONS)
+def test_numpy_functions_that_are_ops_record_as_the_ops(name) -> None:
+    ours, op = FUNCTIONS[name]
+    x = ag.tensor([[0.5, 1.5, 2.0], [3.0, 0.25, 1.0]], requires_grad=True)
+    out = ours(x)
+    assert isinstance(out, ag.Tensor) and out.grad_fn is not None
+    expected = op(x)
+    np.testing.assert_array_equal(out.data, expected.data)
+    assert out.dtype == expected.dtype
+    seed = ag.tensor(np.arange(out.data.size, dtype=out.dtype).reshape(out.shape))
+    out.backward(seed)
+    got = x.grad.data
+    x.grad = None
+    expected.backward(seed)
+    np.testing.assert_array_equal(got, x.grad.data)
+
+
+def test_other_numpy_functions_refuse_to_drop_a_gradient_and_read_the_data_otherwise() -> None:
+    x = ag.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    for call, name in [(np.cumsum, "np.cumsum"), (np.round, "np.round"), (np.copy, "np.copy"),
+                       (np.linalg.norm, "np.linalg.norm"),
+                       (lambda t: np.concatenate([t, t], out=np.empty((4, 2), np.float32)),
+                        "np.concatenate")]:
+        with pytest.raises(TypeError, match=f"^{name} on a tensor that requires grad would "
+                                            f"drop its gradient"):
+            call(x)
+    # results that carry no gradient: shapes, bools, indices
+    assert np.shape(x) == (2, 2) and np.ndim(x) == 2 and np.size(x) == 4
+    assert np.allclose(x, x.data) and np.array_equal(x, x)
+    np.testing.assert_array_equal(np.argwhere(x > 2.0), [[1, 0], [1, 1]])
+    np.testing.assert_array_equal(np.asarray(x), x.data)  # the API's promise
+    with ag.no_grad():
+        np.testing.assert_array_equal(np.cumsum(x), [1.0, 3.0, 6.0, 10.0])
+    np.testing.assert_array_equal(np.cumsum(x.detach()), [1.0, 3.0, 6.0, 10.0])
+    with pytest.raises(TypeError, match="sum: out= is not supported"):
+        np.sum(x, out=np.empty((), np.float32))
+    with pytest.raises(ValueError, match="only order='C'"):
+        np.reshape(x, 4, order="F")
