@@ -37,6 +37,7 @@ from .creation import (
     zeros_like,
 )
 from .dtypes import get_default_dtype, set_default_dtype
+from .device import device
 from .engine import backward, grad
 from .errors import GraphError, ShapeError
 from .function import Context, Function
@@ -88,7 +89,7 @@ __all__ = [
     "GradcheckReport", "relative_difference", "verdict_for", "functional", "graph",  # noqa: F405  (lazy: __getattr__)
     "draw_graph", "checkpoint", "detect_anomaly",  # noqa: F405
     "set_detect_anomaly", "is_anomaly_enabled", "AnomalyError",
-    "get_default_dtype", "set_default_dtype", "backward", "grad", "no_grad",
+    "get_default_dtype", "set_default_dtype", "device", "backward", "grad", "no_grad",
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
     "is_inference_mode_enabled", "float32", "float64",
     *_ops_all,

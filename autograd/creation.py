@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from . import dtypes
+from .device import device as check_device
 from .tensor import Tensor
 
 _rng = np.random.default_rng()
@@ -33,7 +34,9 @@ def get_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator
                     f"{type(rng).__name__}")
 
 
-def _make(data: np.ndarray, requires_grad: bool, op: str) -> Tensor:
+def _make(data: np.ndarray, requires_grad: bool, op: str, device: Any = None) -> Tensor:
+    if device is not None:
+        check_device(device)
     t = Tensor._make(data, False, None, 0)
     if requires_grad:
         if not dtypes.is_floating(data.dtype):
@@ -73,7 +76,8 @@ def _size_arg(shape: Any, op: str) -> tuple:
     return _shape(tuple(shape) if isinstance(shape, (tuple, list)) else (shape,), op)
 
 
-def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False,
+           device: Any = None) -> Tensor:
     """A new leaf Tensor holding a copy of ``data``.
 
     Python floats become the default dtype (float32), Python ints int64; NumPy
@@ -87,7 +91,7 @@ def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
                         f"{type(data).__name__} giving a {arr.dtype} array")
     if arr is data or (isinstance(data, np.ndarray) and np.shares_memory(arr, data)):
         arr = arr.copy()
-    return _make(arr, requires_grad, "tensor")
+    return _make(arr, requires_grad, "tensor", device)
 
 
 def from_numpy(a: np.ndarray) -> Tensor:
@@ -97,25 +101,31 @@ def from_numpy(a: np.ndarray) -> Tensor:
     return Tensor._make(a, False, None, 0)
 
 
-def as_tensor(data: Any, dtype: Any = None) -> Tensor:
+def as_tensor(data: Any, dtype: Any = None, device: Any = None) -> Tensor:
     """A Tensor for ``data``, without copying when it already is an array of that dtype."""
+    if device is not None:
+        check_device(device)
     if isinstance(data, Tensor) and (dtype is None or data.dtype == np.dtype(dtype)):
         return data
     return Tensor._make(dtypes.to_array(np.asarray(data) if isinstance(data, Tensor) else data,
                                         dtype), False, None, 0)
 
 
-def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros(*shape: Any, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None) -> Tensor:
     """A tensor of zeros."""
-    return _make(np.zeros(_shape(shape, "zeros"), dtype=_dtype(dtype)), requires_grad, "zeros")
+    return _make(np.zeros(_shape(shape, "zeros"), dtype=_dtype(dtype)), requires_grad, "zeros",
+                 device)
 
 
-def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*shape: Any, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:
     """A tensor of ones."""
-    return _make(np.ones(_shape(shape, "ones"), dtype=_dtype(dtype)), requires_grad, "ones")
+    return _make(np.ones(_shape(shape, "ones"), dtype=_dtype(dtype)), requires_grad, "ones", device)
 
 
-def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+         device: Any = None) -> Tensor:
     """A tensor filled with ``fill_value``. Without ``dtype`` the fill value decides, as in
     PyTorch: a bool gives bool, an int int64, a float the default float dtype."""
     if dtype is None:
@@ -124,12 +134,14 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = F
         elif isinstance(fill_value, (int, np.integer)):
             dtype = np.int64
     return _make(np.full(_size_arg(shape, "full"), fill_value, dtype=_dtype(dtype)),
-                 requires_grad, "full")
+                 requires_grad, "full", device)
 
 
-def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty(*shape: Any, dtype: Any = None, requires_grad: bool = False,
+          device: Any = None) -> Tensor:
     """A tensor whose values are not set (whatever the memory held): fill it before use."""
-    return _make(np.empty(_shape(shape, "empty"), dtype=_dtype(dtype)), requires_grad, "empty")
+    return _make(np.empty(_shape(shape, "empty"), dtype=_dtype(dtype)), requires_grad, "empty",
+                 device)
 
 
 def _like(t: Any, dtype: Any) -> tuple[tuple, np.dtype]:
@@ -138,48 +150,53 @@ def _like(t: Any, dtype: Any) -> tuple[tuple, np.dtype]:
     return a.shape, np.dtype(dtype) if dtype is not None else a.dtype
 
 
-def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+               device: Any = None) -> Tensor:
     """Zeros with the shape (and dtype, unless given) of ``t``."""
     shape, d = _like(t, dtype)
-    return _make(np.zeros(shape, dtype=d), requires_grad, "zeros_like")
+    return _make(np.zeros(shape, dtype=d), requires_grad, "zeros_like", device)
 
 
-def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None) -> Tensor:
     """Ones with the shape (and dtype, unless given) of ``t``."""
     shape, d = _like(t, dtype)
-    return _make(np.ones(shape, dtype=d), requires_grad, "ones_like")
+    return _make(np.ones(shape, dtype=d), requires_grad, "ones_like", device)
 
 
-def full_like(t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def full_like(t: Any, fill_value: Any, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None) -> Tensor:
     """``fill_value`` everywhere, with the shape (and dtype) of ``t``."""
     shape, d = _like(t, dtype)
-    return _make(np.full(shape, fill_value, dtype=d), requires_grad, "full_like")
+    return _make(np.full(shape, fill_value, dtype=d), requires_grad, "full_like", device)
 
 
-def empty_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def empty_like(t: Any, dtype: Any = None, requires_grad: bool = False,
+               device: Any = None) -> Tensor:
     """A tensor of ``t``'s shape (and dtype) whose values are not set: fill it before use."""
     shape, d = _like(t, dtype)
-    return _make(np.empty(shape, dtype=d), requires_grad, "empty_like")
+    return _make(np.empty(shape, dtype=d), requires_grad, "empty_like", device)
 
 
 def rand_like(t: Any, dtype: Any = None, requires_grad: bool = False,
-              rng: np.random.Generator | int | None = None) -> Tensor:
+              device: Any = None, rng: np.random.Generator | int | None = None) -> Tensor:
     """Uniform samples in [0, 1) with the shape (and floating dtype) of ``t``."""
     shape, d = _like(t, dtype)
     return rand(*shape, dtype=_float_dtype(d, "rand_like"), requires_grad=requires_grad,
-                rng=rng)
+                device=device, rng=rng)
 
 
 def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False,
-               rng: np.random.Generator | int | None = None) -> Tensor:
+               device: Any = None, rng: np.random.Generator | int | None = None) -> Tensor:
     """Standard normal samples with the shape (and floating dtype) of ``t``."""
     shape, d = _like(t, dtype)
     return randn(*shape, dtype=_float_dtype(d, "randn_like"), requires_grad=requires_grad,
-                 rng=rng)
+                 device=device, rng=rng)
 
 
 def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None,
-           requires_grad: bool = False) -> Tensor:
+           requires_grad: bool = False,
+           device: Any = None) -> Tensor:
     """Evenly spaced values in ``[start, stop)``: int64 for ints, else the default float.
 
     Floating values are ``start + i·step`` computed in float64, then rounded to the dtype
@@ -196,41 +213,44 @@ def arange(start: Any, stop: Any = None, step: Any = 1, dtype: Any = None,
         data = np.arange(start, stop, step, dtype=np.float64).astype(d)
     else:
         data = np.arange(start, stop, step, dtype=d)
-    return _make(data, requires_grad, "arange")
+    return _make(data, requires_grad, "arange", device)
 
 
 def linspace(start: float, stop: float, num: int = 50, dtype: Any = None,
-             requires_grad: bool = False) -> Tensor:
+             requires_grad: bool = False,
+             device: Any = None) -> Tensor:
     """``num`` evenly spaced values from ``start`` to ``stop`` inclusive."""
-    return _make(np.linspace(start, stop, num, dtype=_dtype(dtype)), requires_grad, "linspace")
+    return _make(np.linspace(start, stop, num, dtype=_dtype(dtype)), requires_grad,
+                 "linspace", device)
 
 
-def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False,
+        device: Any = None) -> Tensor:
     """The identity matrix (n × m)."""
     n, m = _shape((n, n if m is None else m), "eye")
-    return _make(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, "eye")
+    return _make(np.eye(n, m, dtype=_dtype(dtype)), requires_grad, "eye", device)
 
 
 def rand(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-         rng: np.random.Generator | int | None = None) -> Tensor:
+         device: Any = None, rng: np.random.Generator | int | None = None) -> Tensor:
     """Uniform samples in [0, 1) (course: ``np.random.rand`` for dropout masks)."""
     d = _float_dtype(dtype, "rand")
     data = get_rng(rng).random(_shape(shape, "rand"), dtype=d if d.itemsize in (4, 8)
                                else np.float64).astype(d, copy=False)
-    return _make(data, requires_grad, "rand")
+    return _make(data, requires_grad, "rand", device)
 
 
 def randn(*shape: Any, dtype: Any = None, requires_grad: bool = False,
-          rng: np.random.Generator | int | None = None) -> Tensor:
+          device: Any = None, rng: np.random.Generator | int | None = None) -> Tensor:
     """Standard normal samples (course: ``np.random.randn``)."""
     d = _float_dtype(dtype, "randn")
     data = get_rng(rng).standard_normal(_shape(shape, "randn"),
                                         dtype=d if d.itemsize in (4, 8) else np.float64)
-    return _make(data.astype(d, copy=False), requires_grad, "randn")
+    return _make(data.astype(d, copy=False), requires_grad, "randn", device)
 
 
 def randint(low: int, high: Any = None, shape: Any = None, rng: np.random.Generator | None = None,
-            *, size: Any = None, dtype: Any = None) -> Tensor:
+            *, size: Any = None, dtype: Any = None, device: Any = None) -> Tensor:
     """Integers drawn uniformly from ``[low, high)`` (int64 unless ``dtype``).
 
     PyTorch's forms work too: ``randint(high, size)`` draws from ``[0, high)``, and the
@@ -248,4 +268,4 @@ def randint(low: int, high: Any = None, shape: Any = None, rng: np.random.Genera
     if low >= high:
         raise ValueError(f"randint: low must be below high, got low={low}, high={high}")
     data = get_rng(rng).integers(low, high, _size_arg(shape, "randint"), dtype=np.int64)
-    return _make(data if dtype is None else data.astype(dtype), False, "randint")
+    return _make(data if dtype is None else data.astype(dtype), False, "randint", device)

@@ -138,6 +138,11 @@ class Tensor:
         """Always ``'cpu'``: the data is a NumPy array in main memory."""
         return "cpu"
 
+    @property
+    def is_cuda(self) -> bool:
+        """Always False (PyTorch's flag): graphgrad computes on the CPU only."""
+        return False
+
     def size(self, dim: int | None = None) -> Any:
         """The shape, or the size of one dimension (PyTorch's ``size``)."""
         shape = self.data.shape

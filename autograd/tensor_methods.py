@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from . import grad_mode, inplace, ops
+from .device import device as check_device
 from .errors import ShapeError
 from .ops.shape import contiguous, view
 from .tensor import Tensor
@@ -70,15 +71,25 @@ def to(self: Tensor, *args: Any, dtype: Any = None, device: Any = None,
     for arg in args:
         if isinstance(arg, Tensor):
             dtype = arg.dtype
-        elif isinstance(arg, str):
+        elif isinstance(arg, str) or type(arg).__name__ == "device":  # torch.device
             device = arg
         else:
             dtype = arg
-    if device is not None and not str(device).startswith("cpu"):
-        raise ValueError(f"to: graphgrad computes on the CPU only (NumPy arrays), got "
-                         f"device={device!r}; use 'cpu' or leave the device out")
+    if device is not None:
+        check_device(device)
     out = self if dtype is None else ops.astype(self, dtype)
     return clone(out) if copy and out is self else out
+
+
+def cpu(self: Tensor) -> Tensor:
+    """The tensor itself: graphgrad's tensors always live on the CPU."""
+    return self
+
+
+def cuda(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """Refused: graphgrad computes on the CPU only."""
+    check_device("cuda")
+    return self
 
 
 def _converter(dtype: Any, name: str) -> Any:
@@ -204,6 +215,8 @@ _METHODS = {
     "chunk": ops.chunk,
     "astype": ops.astype,
     "to": to,
+    "cpu": cpu,
+    "cuda": cuda,
     "float": _converter(np.float32, "float"),
     "double": _converter(np.float64, "double"),
     "long": _converter(np.int64, "long"),

@@ -309,12 +309,25 @@ class Module:
         return self
 
     # ---------------------------------------------------------------- dtype
-    def to(self, dtype: Any) -> Module:
+    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
         """Cast every floating parameter and buffer (and gradient) to ``dtype`` in place.
 
+        PyTorch's forms: ``to(np.float64)``, ``to(tensor)`` (its dtype), ``to('cpu')`` or
+        ``to(device, dtype)``; a device other than the CPU is refused (``ag.device``).
         The Parameter objects stay the same (optimizers keep working); only their
         arrays change. ``double()`` before ``autograd.gradcheck``, which needs float64.
         """
+        for arg in args:
+            if isinstance(arg, ag.Tensor):
+                dtype = arg.dtype
+            elif isinstance(arg, str) or type(arg).__name__ == "device":
+                device = arg
+            else:
+                dtype = arg
+        if device is not None:
+            ag.device(device)
+        if dtype is None:
+            return self
         dt = np.dtype(dtype)
         if dt.kind != "f":
             raise TypeError(f"Module.to: dtype must be floating point, got {dt}")
@@ -324,6 +337,15 @@ class Module:
                 ag.mark_modified(t)
                 if t.grad is not None:
                     t.grad = ag.tensor(t.grad.data.astype(dt))
+        return self
+
+    def cpu(self) -> Module:
+        """The module itself: its parameters always live on the CPU."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Refused: graphgrad computes on the CPU only."""
+        ag.device("cuda")
         return self
 
     def double(self) -> Module:

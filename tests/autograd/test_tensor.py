@@ -437,10 +437,54 @@ def test_dtype_conversion_methods() -> None:
     assert x.to("cpu") is x and x.to("cpu", np.float64).dtype == np.float64
     copy = x.to(np.float32, copy=True)
     assert copy is not x and not np.shares_memory(copy.data, x.data)
-    with pytest.raises(ValueError, match="^to: graphgrad computes on the CPU only"):
+    with pytest.raises(ValueError, match="^graphgrad computes on the CPU only"):
         x.to("cuda")
     y = ag.tensor([1.0], requires_grad=True)
     assert not y.long().requires_grad and y.double().requires_grad
+
+
+CREATORS = {
+    "tensor": lambda d: ag.tensor([1.0], device=d), "as_tensor": lambda d: ag.as_tensor(
+        [1.0], device=d),
+    "zeros": lambda d: ag.zeros(2, device=d), "ones": lambda d: ag.ones(2, device=d),
+    "full": lambda d: ag.full((2,), 3.0, device=d), "empty": lambda d: ag.empty(2, device=d),
+    "zeros_like": lambda d: ag.zeros_like(ag.ones(2), device=d),
+    "ones_like": lambda d: ag.ones_like(ag.ones(2), device=d),
+    "full_like": lambda d: ag.full_like(ag.ones(2), 2.0, device=d),
+    "empty_like": lambda d: ag.empty_like(ag.ones(2), device=d),
+    "rand_like": lambda d: ag.rand_like(ag.ones(2), device=d),
+    "randn_like": lambda d: ag.randn_like(ag.ones(2), device=d),
+    "arange": lambda d: ag.arange(3, device=d),
+    "linspace": lambda d: ag.linspace(0, 1, 3, device=d),
+    "eye": lambda d: ag.eye(2, device=d), "rand": lambda d: ag.rand(2, device=d),
+    "randn": lambda d: ag.randn(2, device=d), "randint": lambda d: ag.randint(0, 3, (2,), device=d),
+}
+
+
+@pytest.mark.parametrize("name", CREATORS)
+def test_creation_takes_a_cpu_device_and_refuses_others_as_a_cpu_only_torch(name) -> None:
+    for cpu in ("cpu", "cpu:0", ag.device("cpu"), None):
+        assert CREATORS[name](cpu).device == "cpu"
+    with pytest.raises(ValueError, match=r"CPU only \(NumPy arrays\), got device='cuda'"):
+        CREATORS[name]("cuda")
+
+
+def test_tensors_and_modules_move_to_the_cpu_and_refuse_cuda() -> None:
+    import nn
+
+    x = ag.tensor([1.0, 2.0])
+    assert x.cpu() is x and x.to("cpu") is x and not x.is_cuda
+    assert x.device == ag.device("cpu") == "cpu"
+    m = nn.Linear(2, 3)
+    weight = m.weight
+    assert m.cpu() is m and m.to("cpu") is m and m.weight is weight
+    assert m.to("cpu", np.float64).weight.dtype == np.float64 and m.weight is weight
+    assert m.to(ag.zeros(1)).weight.dtype == np.float32  # another tensor's dtype
+    assert m.to(dtype=np.float64, device="cpu").bias.dtype == np.float64
+    for move in (x.cuda, m.cuda, lambda: m.to("cuda:1"), lambda: x.to(device="mps"),
+                 lambda: ag.device("cuda")):
+        with pytest.raises(ValueError, match="^graphgrad computes on the CPU only"):
+            move()
 
 
 @requires_torch
