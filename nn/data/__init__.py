@@ -8,13 +8,13 @@ mini-batches, one-hot labels and image augmentation.
 """
 
 from .encoding import one_hot
-from .loader import ArrayDataset, DataLoader, Dataset, TensorDataset
-from .split import split_sizes, train_dev_test_split
+from .loader import ArrayDataset, DataLoader, Dataset, Subset, TensorDataset
+from .split import random_split, split_sizes, train_dev_test_split
 from .standardize import Standardizer
 from .transforms import Compose, GaussianNoise, RandomHorizontalFlip, RandomShift
 
 __all__ = [
     "train_dev_test_split", "split_sizes", "Standardizer", "Dataset", "ArrayDataset",
     "TensorDataset", "DataLoader", "one_hot", "Compose", "RandomHorizontalFlip", "RandomShift",
-    "GaussianNoise",
+    "GaussianNoise", "Subset", "random_split",
 ]

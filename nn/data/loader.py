@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -25,6 +26,32 @@ class Dataset:
 
     def __getitem__(self, index: int) -> Any:
         raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+
+
+class Subset(Dataset):
+    """The examples of ``dataset`` at ``indices``, in that order (PyTorch's ``Subset``):
+    ``Subset(ds, idx)[i] == ds[idx[i]]``. ``random_split`` makes them."""
+
+    def __init__(self, dataset: Any, indices: Any) -> None:
+        if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
+            raise TypeError(f"Subset: a dataset needs __len__ and __getitem__; got "
+                            f"{type(dataset).__name__}")
+        idx = np.asarray(indices)
+        if idx.ndim != 1 or (idx.size and idx.dtype.kind not in "iu"):
+            raise TypeError(f"Subset: indices must be a 1-D sequence of integers, got "
+                            f"{idx.dtype} of shape {idx.shape}")
+        n = len(dataset)
+        if idx.size and (idx.min() < -n or idx.max() >= n):
+            raise IndexError(f"Subset: indices must lie in [-{n}, {n}) for a dataset of {n} "
+                             f"examples, got {idx.min()} to {idx.max()}")
+        self.dataset = dataset
+        self.indices = idx.astype(np.int64) % n if n else idx.astype(np.int64)
+
+    def __len__(self) -> int:
+        return len(self.indices)
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.dataset[int(self.indices[index])]
 
 
 class ArrayDataset(Dataset):
@@ -144,14 +171,31 @@ class DataLoader:
 
     Defaults follow PyTorch (``batch_size=1``, ``shuffle=False``), and every option is a
     keyword (positional arguments are the data). The course's sizes are 32, 64, 128, 256,
-    512 (§7.3). Unlike PyTorch's, an empty dataset, or ``drop_last=True`` with fewer
-    examples than ``batch_size``, is an error (an epoch without batches), and
-    ``batch_size=None`` (unbatched loading) is not offered.
+    512 (§7.3). ``generator`` is PyTorch's name for ``seed``; ``pin_memory=True`` only
+    warns (nothing to pin without a GPU); ``num_workers`` other than 0 is refused, since
+    batches are built in the main process. Unlike PyTorch's, an empty dataset, or
+    ``drop_last=True`` with fewer examples than ``batch_size``, is an error (an epoch
+    without batches), and ``batch_size=None`` (unbatched loading) is not offered.
     """
 
     def __init__(self, *data: Any, batch_size: int = 1, shuffle: bool = False,
                  seed: Seed = None, drop_last: bool = False, as_numpy: bool = False,
-                 transform: Callable[[np.ndarray], np.ndarray] | None = None) -> None:
+                 transform: Callable[[np.ndarray], np.ndarray] | None = None,
+                 generator: Seed = None, num_workers: int = 0,
+                 pin_memory: bool = False) -> None:
+        if generator is not None:  # PyTorch's name for the shuffling seed
+            if seed is not None:
+                raise TypeError("DataLoader: give the shuffling seed once, as seed= or "
+                                "generator=")
+            seed = generator
+        if num_workers != 0:
+            raise ValueError(f"DataLoader: num_workers={num_workers!r} is not offered: batches "
+                             "are built in the main process (array datasets are sliced in "
+                             "one step, with no per-example work to spread). Leave it out")
+        if pin_memory:
+            warnings.warn("DataLoader: pin_memory=True has no effect: pinned memory speeds "
+                          "copies to a GPU, and graphgrad computes on the CPU only",
+                          stacklevel=2)
         if not data:
             raise TypeError("DataLoader: give the data, e.g. DataLoader(X, y, batch_size=64) "
                             "or DataLoader(dataset, batch_size=64)")
@@ -213,6 +257,8 @@ class DataLoader:
 
     def _fetch(self, idx: np.ndarray) -> Any:
         ds = self.dataset
+        while type(ds) is Subset:  # to the rows of the dataset underneath
+            idx, ds = ds.indices[idx], ds.dataset
         if type(ds).__getitem__ in (ArrayDataset.__getitem__, TensorDataset.__getitem__):
             parts = tuple(a[idx] for a in ds.arrays)  # rows at once, no per-example stacking
             return parts if len(parts) > 1 or isinstance(ds, TensorDataset) else parts[0]

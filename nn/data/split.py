@@ -106,3 +106,37 @@ def train_dev_test_split(X: Any, y: Any = None, ratios: Sequence[float] = (0.6, 
     if y is None:
         return tuple(like(X, Xa[p]) for p in parts)
     return tuple((like(X, Xa[p]), like(y, arrays["y"][p])) for p in parts)
+
+
+def random_split(dataset: Any, lengths: Sequence[float], generator: Seed = None) -> list:
+    """PyTorch's ``random_split``: ``dataset`` cut at random into ``Subset``s of ``lengths``.
+
+    ``lengths`` are counts summing to ``len(dataset)``, or fractions summing to 1: each
+    gets ``floor(fraction · n)`` and the examples left over go one each to the first
+    subsets, round-robin (PyTorch's rule). ``generator`` is a seed or a numpy Generator
+    (autograd's global one, ``ag.manual_seed``, when None). For the course's
+    train/dev/test split of arrays see ``train_dev_test_split``.
+    """
+    from .loader import Subset
+
+    n = len(dataset)
+    lengths = list(lengths)
+    if not lengths or any(isinstance(x, bool) or not isinstance(x, int | float | np.number)
+                          or x < 0 for x in lengths):
+        raise ValueError(f"random_split: lengths must be non-negative counts or fractions, "
+                         f"got {lengths!r}")
+    if all(isinstance(x, int | np.integer) for x in lengths):
+        sizes = [int(x) for x in lengths]
+    else:
+        if not np.isclose(sum(lengths), 1.0) or any(x > 1 for x in lengths):
+            raise ValueError(f"random_split: fractions must lie in [0, 1] and sum to 1, got "
+                             f"{lengths!r} (sum {sum(lengths):g})")
+        sizes = [int(np.floor(n * f)) for f in lengths]
+        for i in range(n - sum(sizes)):
+            sizes[i % len(sizes)] += 1
+    if sum(sizes) != n:
+        raise ValueError(f"random_split: the lengths {sizes} sum to {sum(sizes)}, but the "
+                         f"dataset has {n} examples")
+    order = make_rng(generator, "random_split").permutation(n)
+    ends = np.cumsum(sizes)
+    return [Subset(dataset, order[end - size:end]) for size, end in zip(sizes, ends)]

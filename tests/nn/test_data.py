@@ -12,8 +12,10 @@ from nn.data import (
     RandomHorizontalFlip,
     RandomShift,
     Standardizer,
+    Subset,
     TensorDataset,
     one_hot,
+    random_split,
     split_sizes,
     train_dev_test_split,
 )
@@ -466,3 +468,67 @@ def test_augmentation_bad_input():
         RandomHorizontalFlip(p=1.5)
     with pytest.raises(TypeError, match="callable"):
         Compose([3])
+
+
+# --- random_split, Subset and PyTorch's DataLoader keywords -----------------------------
+
+@pytest.mark.filterwarnings("ignore:Length of split")
+@pytest.mark.parametrize("n, lengths", [(10, [0.33, 0.33, 0.34]), (7, [0.5, 0.5]),
+                                        (5, [0.1, 0.1, 0.8]), (10, [7, 3]), (3, [0, 3])])
+def test_random_split_sizes_follow_torch_and_partition_the_dataset(n, lengths):
+    parts = random_split(list(range(n)), lengths, generator=0)
+    torch = pytest.importorskip("torch")
+    assert [len(p) for p in parts] == [len(p) for p in torch.utils.data.random_split(
+        range(n), lengths)]
+    taken = [p[i] for p in parts for i in range(len(p))]
+    assert sorted(taken) == list(range(n))  # disjoint, and every example once
+    again = random_split(list(range(n)), lengths, generator=0)
+    assert all(np.array_equal(a.indices, b.indices) for a, b in zip(parts, again))
+
+
+def test_random_split_refuses_lengths_that_do_not_fit():
+    for lengths, message in [([5, 4], r"sum to 9, but the dataset has 10"),
+                             ([0.5, 0.6], "sum to 1"), ([-1, 11], "non-negative"),
+                             ([], "non-negative")]:
+        with pytest.raises(ValueError, match=message):
+            random_split(list(range(10)), lengths)
+
+
+def test_a_loader_over_subsets_gives_their_rows():
+    X = np.arange(20, dtype=np.float32).reshape(10, 2)
+    y = np.arange(10)
+    base = TensorDataset(X, y)
+    inner = Subset(Subset(base, [9, 7, 5, 3, 1, 0]), [1, -1, 2])  # -> rows 7, 0, 5
+    assert len(inner) == 3 and inner[0][1].item() == 7
+    xb, yb = next(iter(DataLoader(inner, batch_size=3)))
+    np.testing.assert_array_equal(yb.data, [7, 0, 5])
+    np.testing.assert_array_equal(xb.data, X[[7, 0, 5]])
+
+    class Squares:
+        def __len__(self):
+            return 6
+
+        def __getitem__(self, i):
+            return np.float32(i * i)
+
+    np.testing.assert_array_equal(next(iter(DataLoader(Subset(Squares(), [5, 2]),
+                                                       batch_size=2))).data, [25.0, 4.0])
+    with pytest.raises(IndexError, match=r"indices must lie in \[-10, 10\)"):
+        Subset(base, [10])
+    with pytest.raises(TypeError, match="1-D sequence of integers"):
+        Subset(base, [0.5])
+
+
+def test_loader_takes_torchs_generator_pin_memory_and_num_workers_zero():
+    X = np.arange(12, dtype=np.float32).reshape(6, 2)
+    by_seed = [b.data for b in DataLoader(X, batch_size=2, shuffle=True, seed=3)]
+    by_generator = [b.data for b in DataLoader(X, batch_size=2, shuffle=True, generator=3)]
+    assert all(np.array_equal(a, b) for a, b in zip(by_seed, by_generator))
+    with pytest.raises(TypeError, match="once, as seed= or generator="):
+        DataLoader(X, seed=1, generator=2)
+    assert len(DataLoader(X, batch_size=4, num_workers=0)) == 2
+    with pytest.raises(ValueError, match="num_workers=2 is not offered: batches are built in "
+                                         "the main process"):
+        DataLoader(X, num_workers=2)
+    with pytest.warns(UserWarning, match="pin_memory=True has no effect"):
+        DataLoader(X, pin_memory=True)
