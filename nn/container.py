@@ -75,13 +75,14 @@ class _IndexedModules(Module):
             self.append(m)
         return self
 
-    def insert(self, index: int, module: Module) -> None:
-        """Insert ``module`` before position ``index``."""
+    def insert(self, index: int, module: Module) -> _IndexedModules:
+        """Insert ``module`` before position ``index``. Returns self."""
         items = list(self._modules.values())
         items.insert(index, _check_module(module, f"{type(self).__name__}.insert"))
         self._modules.clear()
         for i, m in enumerate(items):
             self._modules[str(i)] = m
+        return self
 
 
 class Sequential(_IndexedModules):

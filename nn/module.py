@@ -229,6 +229,35 @@ class Module:
         for _, child in self.named_children():
             yield child
 
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at the dotted path ``target`` (``''`` is this module), as
+        PyTorch's: ``model.get_submodule('encoder.0')``."""
+        module = self
+        for name in target.split(".") if target else []:
+            child = module._modules.get(name)
+            if child is None:
+                raise AttributeError(f"{type(module).__name__} has no submodule {name!r} "
+                                     f"(looking up {target!r})")
+            module = child
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The parameter at the dotted path ``target``, e.g. ``'0.weight'``."""
+        return self._get_member(target, "_parameters", "parameter")
+
+    def get_buffer(self, target: str) -> ag.Tensor:
+        """The buffer at the dotted path ``target``, e.g. ``'bn.running_mean'``."""
+        return self._get_member(target, "_buffers", "buffer")
+
+    def _get_member(self, target: str, registry: str, kind: str) -> Any:
+        path, _, name = target.rpartition(".")
+        owner = self.get_submodule(path)
+        members = getattr(owner, registry)
+        if members.get(name) is None:
+            raise AttributeError(f"{type(owner).__name__} has no {kind} {name!r} (looking up "
+                                 f"{target!r})")
+        return members[name]
+
     def _named_members(self, registry: str, prefix: str, recurse: bool,
                        remove_duplicate: bool = True) -> Iterator[tuple[str, Any]]:
         seen: set[int] = set()

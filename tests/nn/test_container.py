@@ -119,3 +119,11 @@ def test_module_dict_registers_by_key():
         heads["missing"]
     with pytest.raises(TypeError, match="not a Module"):
         heads["d"] = 3
+
+
+def test_insert_returns_the_container_as_append_and_extend_do():
+    seq = nn.Sequential(nn.ReLU())
+    assert seq.insert(0, nn.Tanh()) is seq
+    assert [type(m).__name__ for m in seq] == ["Tanh", "ReLU"]
+    listed = nn.ModuleList([nn.ReLU()])
+    assert listed.insert(1, nn.Sigmoid()) is listed and len(listed) == 2

@@ -309,3 +309,20 @@ def test_requires_grad_and_apply():
     visited = []
     model.apply(lambda m: visited.append(type(m).__name__))
     assert visited == ["Linear", "ReLU", "Linear", "TwoLayer"]
+
+
+def test_get_submodule_parameter_and_buffer_by_dotted_path_as_torch():
+    model = nn.Sequential(nn.Linear(2, 3), nn.Sequential(nn.BatchNorm1d(3)))
+    assert model.get_submodule("") is model
+    assert model.get_submodule("1.0") is model[1][0]
+    assert model.get_parameter("0.weight") is model[0].weight
+    assert model.get_buffer("1.0.running_var") is model[1][0].running_var
+    for lookup, message in [
+            (lambda: model.get_submodule("2"), "Sequential has no submodule '2'"),
+            (lambda: model.get_submodule("0.x"),
+             r"Linear has no submodule 'x' \(looking up '0.x'\)"),
+            (lambda: model.get_parameter("0.running_mean"),
+             "Linear has no parameter 'running_mean'"),
+            (lambda: model.get_buffer("1.0.weight"), "BatchNorm1d has no buffer 'weight'")]:
+        with pytest.raises(AttributeError, match=message):
+            lookup()
