@@ -133,7 +133,10 @@ def _rmsprop_elem(pi, gi, si, ai, bi, c, sign, has_wd, centered, has_mom, w_smal
     si = si * c[1] + c[2] * d * d
     if centered:
         ai = _lerp(ai, d, c[2], w_small, c[7])
-        avg = np.sqrt(si + c[6] * ai * ai)
+        var = si + c[6] * ai * ai
+        if si == np.inf:  # ai² overflowed too (inf − inf); torch's fused multiply-add: inf
+            var = si
+        avg = np.sqrt(var)
     else:
         avg = np.sqrt(si)
     avg = avg + c[3]

@@ -105,7 +105,10 @@ def rmsprop(p: np.ndarray, g: np.ndarray, sq: np.ndarray, gavg: np.ndarray | Non
     sq += dt(1 - alpha) * d * d
     if centered:
         _lerp_into(gavg, d, 1 - alpha)
-        avg = np.sqrt(sq + dt(-1) * gavg * gavg)
+        # where sq is inf, gavg² may overflow too: inf − inf would be nan; torch's fused
+        # multiply-add gives inf (so a zero step), as here
+        with np.errstate(over="ignore", invalid="ignore"):
+            avg = np.sqrt(np.where(np.isposinf(sq), sq, sq + dt(-1) * gavg * gavg))
     else:
         avg = np.sqrt(sq)
     avg += dt(eps)

@@ -11,6 +11,7 @@ import pytest
 
 import autograd as ag
 import optim
+from optim import kernels
 
 torch = pytest.importorskip("torch")
 
@@ -129,6 +130,28 @@ def test_optimizer_api_mid_training_matches_torch(name, opts, rng):
     for o, t, s in zip(ours, theirs, start):
         assert np.abs(o.data - s).max() > 1e-3
         np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # the reference
+@pytest.mark.parametrize("use_reference", [False, True], ids=["numba", "numpy"])
+@pytest.mark.parametrize("opts", [dict(centered=True), dict(centered=True, momentum=0.5),
+                                  dict(centered=False)], ids=str)
+def test_rmsprop_stays_finite_as_torch_where_float32_squares_overflow(opts, use_reference,
+                                                                      monkeypatch):
+    # |g| ~ 1e21: g² overflows float32, and so does the centered mean's square; torch's
+    # fused multiply-add keeps the variance inf (a zero step) where inf − inf was nan
+    monkeypatch.setattr(kernels, "USE_REFERENCE", use_reference)
+    ours = ag.tensor(np.ones(9, np.float32), requires_grad=True)
+    theirs = torch.ones(9, requires_grad=True)
+    opt, topt = optim.RMSprop([ours], lr=0.01, **opts), torch.optim.RMSprop([theirs], lr=0.01,
+                                                                            **opts)
+    for k, scale in enumerate([1e19, 1e20, 1e21, 3e21, 1e25, 1.0]):
+        g = np.linspace(-1, 1, 9).astype(np.float32) * np.float32(scale * (k + 1))
+        ours.grad, theirs.grad = ag.tensor(g), torch.from_numpy(g.copy())
+        opt.step()
+        topt.step()
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=3e-7)  # ulps
+    assert np.isfinite(ours.data).all()
 
 
 BAD_OPTIONS = [
