@@ -40,7 +40,7 @@ from .dtypes import get_default_dtype, set_default_dtype
 from .device import device
 from .engine import backward, grad
 from .errors import GraphError, ShapeError
-from .function import Context, Function
+from .function import Context, Function, once_differentiable
 from .grad_mode import (
     enable_grad,
     inference_mode,
@@ -81,7 +81,8 @@ float32 = __import__("numpy").float32
 float64 = __import__("numpy").float64
 
 __all__ = [
-    "Tensor", "Function", "Context", "GraphError", "ShapeError", "RemovableHandle",
+    "Tensor", "Function", "Context", "once_differentiable", "GraphError", "ShapeError",
+    "RemovableHandle",
     "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
     "full_like", "empty", "empty_like", "arange", "linspace", "eye", "rand", "randn",
     "rand_like", "randn_like", "randint", "manual_seed",

@@ -383,10 +383,12 @@ def _call_backward(node: Context, buf: list) -> tuple:
         )
     if single:
         result = node.fn.backward(node, buf[0])
-    else:
+    elif node._materialize_grads:
         result = node.fn.backward(node, *[
             Tensor._wrap(np.zeros(shape, dtype=dtype)) if g is None else g
             for (shape, dtype), g in zip(node.out_meta, buf)])
+    else:
+        result = node.fn.backward(node, *buf)
     return _checked_result(node, result)
 
 

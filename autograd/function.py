@@ -22,6 +22,7 @@ the graph holds no reference cycle.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -89,10 +90,24 @@ class Context:
         "__dict__",
         "__weakref__",
     )
+    # Set by the rarely used PyTorch calls below, in the instance's __dict__.
+    _non_differentiable: tuple | None = None
+    _materialize_grads = True
 
     def __init__(self, fn: type[Function]) -> None:
         self.fn = fn
         self._to_save = None
+
+    def mark_non_differentiable(self, *outputs: Any) -> None:
+        """Mark outputs of ``forward`` (the arrays it returns) as not differentiable, as
+        PyTorch's: they come out not requiring grad, and ``backward`` still receives a
+        gradient for each, zeros. (Integer and bool outputs never are differentiable.)"""
+        self._non_differentiable = outputs
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """``False``: ``backward`` of a forward with several outputs receives None, not
+        zeros, for the outputs no gradient reached (PyTorch's option; zeros by default)."""
+        self._materialize_grads = bool(value)
 
     @property
     def name(self) -> str:
@@ -326,6 +341,12 @@ class Function:
         return tuple(results)
 
 
+def _marked(ctx: Context, out: np.ndarray) -> bool:
+    """Whether ``forward`` passed ``out`` to ``ctx.mark_non_differentiable``."""
+    return any(out is o or (isinstance(o, Tensor) and o.data is out)
+               for o in ctx._non_differentiable)
+
+
 def _constant(raw: np.ndarray, args: tuple) -> Tensor:
     """An output that is not recorded: no ``grad_fn``, no ``requires_grad``."""
     out = _make(raw, False, None, 0)
@@ -351,15 +372,20 @@ def _record(ctx: Context, args: tuple, outs: tuple) -> list[int] | None:
         dtype = out.dtype
         if dtype is not _F32 and dtype is not _F64 and dtype.kind != "f":
             return [0]
+        if ctx._non_differentiable is not None and _marked(ctx, out):
+            return [0]
         ctx.out_meta = ((out.shape, dtype),)
     else:
         meta = tuple([(o.shape, o.dtype) for o in outs])
         for _, dtype in meta:
             if dtype is not _F32 and dtype is not _F64 and dtype.kind != "f":
                 constants = [i for i, (_, d) in enumerate(meta) if d.kind != "f"]
-                if len(constants) == len(outs):
-                    return constants
                 break
+        if ctx._non_differentiable is not None:
+            constants = sorted({*(constants or ()),
+                                *(i for i, o in enumerate(outs) if _marked(ctx, o))}) or None
+        if constants is not None and len(constants) == len(outs):
+            return constants
         ctx.out_meta = meta
     edges = []
     needs = []
@@ -380,3 +406,56 @@ def _record(ctx: Context, args: tuple, outs: tuple) -> list[int] | None:
     if ctx._to_save is not None:
         ctx._resolve_saved(args, outs)
     return constants
+
+
+class _DelayedError(Function):
+    """Identity whose backward raises: what ``once_differentiable`` leaves in a recorded
+    backward pass, so differentiating it again fails instead of giving 0."""
+
+    @staticmethod
+    def forward(ctx, value, name):
+        ctx.op = name
+        return value
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise GraphError(f"trying to differentiate twice a function that was marked with "
+                         f"@once_differentiable ({ctx.op}.backward): its gradient was "
+                         f"computed outside the graph. Write that backward with Tensor ops "
+                         f"to differentiate it again")
+
+
+def once_differentiable(backward: Any) -> Any:
+    """Decorator for a ``Function.backward`` computed outside the graph (with NumPy on
+    ``.data``, say), as PyTorch's: it runs under ``no_grad``, and in a recorded backward
+    pass (``create_graph=True``) its gradients come out as nodes whose own backward
+    raises, so a gradient of them fails loudly instead of silently missing the part that
+    went through NumPy.
+
+    >>> class Cube(Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     @once_differentiable
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return Tensor(3 * x.data ** 2 * grad.data)
+    """
+    @functools.wraps(backward)
+    def wrapper(ctx: Context, *grads: Any) -> Any:
+        recording = _grad_state.enabled
+        _grad_state.enabled = False
+        try:
+            result = backward(ctx, *grads)
+        finally:
+            _grad_state.enabled = recording
+        if not recording or not any(isinstance(g, Tensor) and g._requires_grad for g in grads):
+            return result
+        results = result if isinstance(result, tuple) else (result,)
+        guarded = tuple(r if not isinstance(r, Tensor) else _DelayedError.apply(
+            Tensor._make(r.data, True, None, 0), ctx.name) for r in results)
+        return guarded if isinstance(result, tuple) else guarded[0]
+
+    return wrapper
