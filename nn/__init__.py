@@ -9,21 +9,44 @@
 import autograd  # noqa: F401, I001  (first: it picks the BLAS kernels before NumPy loads)
 
 from . import data, datasets, functional, init, metrics, utils
-from .activation import LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .activation import (
+    CELU,
+    ELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    Mish,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    Softplus,
+    Softsign,
+    Tanh,
+)
 from .batchnorm import BatchNorm1d
-from .container import ModuleDict, ModuleList, Sequential
+from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .dropout import Dropout
-from .linear import Flatten, Identity, Linear
+from .linear import Flatten, Identity, Linear, Unflatten
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
 from .module import IncompatibleKeys, Module
+from .normalization import LayerNorm
 from .parameter import Parameter
 from .serialization import StateDictFileError, load, save
+from .sparse import Embedding
 from .training import EarlyStopping, History, TrainingDiverged, evaluate, fit, predict
 
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "ModuleDict",
+    "ParameterList", "ParameterDict",
     "Linear", "Identity", "Flatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
-    "LogSoftmax", "Dropout", "BatchNorm1d", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
+    "LogSoftmax", "ELU", "SELU", "CELU", "SiLU", "Mish", "Softplus", "Hardtanh", "ReLU6",
+    "Softsign", "Hardsigmoid", "Hardswish", "Unflatten", "LayerNorm", "Embedding",
+    "Dropout", "BatchNorm1d", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
     "CrossEntropyLoss", "NLLLoss", "functional", "init", "utils", "save", "load",
     "StateDictFileError", "fit", "evaluate", "predict", "History", "EarlyStopping",
     "TrainingDiverged", "data", "datasets", "metrics",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import autograd as ag
 
 from . import functional as F
+from .functional.activation import _refuse_inplace
 from .module import Module
 
 
@@ -67,3 +68,139 @@ class LogSoftmax(_AlongDim):
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
         return F.log_softmax(x, self.dim)
+
+
+# ------------------------------------------------------- more activations
+# PyTorch's modules of the same names. Each maps ``(*)`` to the same shape; the formulas,
+# and the gradients at the kinks, are documented on the ``nn.functional`` forms.
+# ``inplace=`` is accepted as False only (graphgrad's activations are out of place).
+
+
+class _OutOfPlace(Module):
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        _refuse_inplace(type(self).__name__, inplace)
+        self.inplace = False
+
+
+class ELU(_OutOfPlace):
+    """``x`` for x > 0, ``alpha·(e^x − 1)`` for x <= 0 (``F.elu``)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        self.alpha = alpha
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class SELU(_OutOfPlace):
+    """``scale·x`` for x > 0, ``scale·alpha·(e^x − 1)`` for x <= 0, with PyTorch's fixed
+    alpha ≈ 1.6733 and scale ≈ 1.0507 (``F.selu``)."""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.selu(x)
+
+
+class CELU(_OutOfPlace):
+    """``max(0, x) + min(0, alpha·(e^{x/alpha} − 1))`` (``F.celu``)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        self.alpha = alpha
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.celu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class SiLU(_OutOfPlace):
+    """``x·σ(x)``, the swish (``F.silu``)."""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.silu(x)
+
+
+class Mish(_OutOfPlace):
+    """``x·tanh(softplus(x))`` (``F.mish``)."""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.mish(x)
+
+
+class Softplus(Module):
+    """``log(1 + e^{beta·x}) / beta``, linear (``x``) where ``beta·x > threshold``
+    (``F.softplus``)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Hardtanh(_OutOfPlace):
+    """``clip(x, min_val, max_val)``, gradient 0 at the bounds (``F.hardtanh``); PyTorch's
+    module requires ``max_val > min_val``."""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0,
+                 inplace: bool = False) -> None:
+        super().__init__(inplace)
+        if not max_val > min_val:
+            raise ValueError(f"{type(self).__name__}: max_val ({max_val}) must be greater than "
+                             f"min_val ({min_val})")
+        self.min_val = min_val
+        self.max_val = max_val
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class ReLU6(Hardtanh):
+    """``min(max(0, x), 6)``: ``Hardtanh(0, 6)``, as in PyTorch (``F.relu6``)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__(0.0, 6.0, inplace)
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.relu6(x)
+
+    def extra_repr(self) -> str:
+        return ""
+
+
+class Softsign(Module):
+    """``x / (1 + |x|)`` (``F.softsign``)."""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.softsign(x)
+
+
+class Hardsigmoid(_OutOfPlace):
+    """``relu6(x + 3)/6``: 0 below −3, 1 above 3, linear between (``F.hardsigmoid``)."""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.hardsigmoid(x)
+
+
+class Hardswish(_OutOfPlace):
+    """``x·relu6(x + 3)/6`` (``F.hardswish``)."""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.hardswish(x)
+
+
+# ------------------------------------------------------------- reshaping

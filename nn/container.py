@@ -1,4 +1,5 @@
-"""Containers of modules: ``Sequential``, ``ModuleList``, ``ModuleDict`` (as PyTorch's)."""
+"""Containers: ``Sequential``, ``ModuleList``, ``ModuleDict``, ``ParameterList`` and
+``ParameterDict`` (as PyTorch's)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
+import autograd as ag
+
 from .module import Module
+from .parameter import Parameter
 
 
 def _check_module(value: Any, where: str) -> Module:
@@ -135,51 +139,127 @@ class ModuleList(_IndexedModules):
                                   "parent module's forward")
 
 
-class ModuleDict(Module):
-    """A dict of modules whose parameters are registered, keeping insertion order."""
+class _NamedMembers(Module):
+    """Dict-style access to one of a Module's registries (``_registry``): shared by
+    ModuleDict and ParameterDict, whose ``__setitem__`` checks and registers a value."""
 
-    def __init__(self, modules: Mapping[str, Module] | None = None) -> None:
+    _registry = "_modules"
+    _kind = "module"
+
+    def __init__(self, members: Mapping[str, Any] | None = None) -> None:
         super().__init__()
-        if modules is not None:
-            self.update(modules)
+        if members is not None:
+            self.update(members)
 
-    def __getitem__(self, key: str) -> Module:
+    def _members(self) -> OrderedDict:
+        return getattr(self, self._registry)
+
+    def __getitem__(self, key: str) -> Any:
         try:
-            return self._modules[key]
+            return self._members()[key]
         except KeyError:
-            raise KeyError(f"ModuleDict has no module {key!r}; its keys are "
-                           f"{list(self._modules)}") from None
+            raise KeyError(f"{type(self).__name__} has no {self._kind} {key!r}; its keys are "
+                           f"{list(self._members())}") from None
+
+    def __delitem__(self, key: str) -> None:
+        del self._members()[key]
+
+    def __len__(self) -> int:
+        return len(self._members())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._members()))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._members()
+
+    def keys(self) -> list[str]:
+        return list(self._members().keys())
+
+    def values(self) -> list[Any]:
+        return list(self._members().values())
+
+    def items(self) -> list[tuple[str, Any]]:
+        return list(self._members().items())
+
+    def update(self, members: Mapping[str, Any] | Iterable[tuple[str, Any]]) -> None:
+        """Add or replace entries from a mapping or ``(name, value)`` pairs."""
+        pairs = members.items() if isinstance(members, Mapping) else members
+        for key, value in OrderedDict(pairs).items():
+            self[key] = value
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} has no forward(): index it in the "
+                                  f"parent module's forward")
+
+
+class ModuleDict(_NamedMembers):
+    """A dict of modules whose parameters are registered, keeping insertion order."""
 
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, _check_module(module, f"ModuleDict[{key!r}]"))
 
-    def __delitem__(self, key: str) -> None:
-        del self._modules[key]
+def _as_parameter(value: Any, where: str) -> Parameter:
+    """``value`` as a Parameter: a plain Tensor is wrapped (sharing its array), as torch's
+    ParameterList and ParameterDict do."""
+    if isinstance(value, Parameter):
+        return value
+    if isinstance(value, ag.Tensor):
+        return Parameter(value)
+    raise TypeError(f"{where}: {type(value).__name__} is not a Parameter or Tensor")
+
+
+class ParameterList(Module):
+    """A list of parameters that a Module registers (a plain list's are not), named
+    '0', '1', ... in ``named_parameters()``; Tensors are made Parameters, as PyTorch's."""
+
+    def __init__(self, values: Iterable[Any] | None = None) -> None:
+        super().__init__()
+        if values is not None:
+            self.extend(values)
+
+    def _key(self, idx: int) -> str:
+        n = len(self._parameters)
+        if not isinstance(idx, int) or not -n <= idx < n:
+            raise IndexError(f"ParameterList index {idx!r} is out of range for {n} parameters")
+        return str(idx % n)
+
+    def __getitem__(self, idx: int | slice) -> Any:
+        if isinstance(idx, slice):
+            return ParameterList(list(self)[idx])
+        return self._parameters[self._key(idx)]
+
+    def __setitem__(self, idx: int, value: Any) -> None:
+        self.register_parameter(self._key(idx), _as_parameter(value, "ParameterList"))
 
     def __len__(self) -> int:
-        return len(self._modules)
+        return len(self._parameters)
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(list(self._modules))
+    def __iter__(self) -> Iterator[Parameter]:
+        return iter(list(self._parameters.values()))
 
-    def __contains__(self, key: object) -> bool:
-        return key in self._modules
+    def append(self, value: Any) -> ParameterList:
+        """Add ``value`` (a Parameter, or a Tensor made one) at the end. Returns self."""
+        self.register_parameter(str(len(self)), _as_parameter(value, "ParameterList.append"))
+        return self
 
-    def keys(self) -> list[str]:
-        return list(self._modules.keys())
-
-    def values(self) -> list[Module]:
-        return list(self._modules.values())
-
-    def items(self) -> list[tuple[str, Module]]:
-        return list(self._modules.items())
-
-    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
-        """Add or replace modules from a mapping or ``(name, module)`` pairs."""
-        pairs = modules.items() if isinstance(modules, Mapping) else modules
-        for key, m in OrderedDict(pairs).items():
-            self[key] = m
+    def extend(self, values: Iterable[Any]) -> ParameterList:
+        """Append each of ``values``. Returns self."""
+        for value in values:
+            self.append(value)
+        return self
 
     def forward(self, *args: Any) -> Any:
-        raise NotImplementedError("ModuleDict has no forward(): index it in the parent "
-                                  "module's forward")
+        raise NotImplementedError("ParameterList has no forward(): use its parameters in the "
+                                  "parent module's forward")
+
+
+class ParameterDict(_NamedMembers):
+    """A dict of parameters that a Module registers, in insertion order; Tensors are made
+    Parameters, as PyTorch's."""
+
+    _registry = "_parameters"
+    _kind = "parameter"
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.register_parameter(key, _as_parameter(value, f"ParameterDict[{key!r}]"))

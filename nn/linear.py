@@ -1,4 +1,4 @@
-"""``Linear``, ``Identity`` and ``Flatten``."""
+"""``Linear``, ``Identity``, ``Flatten`` and ``Unflatten``."""
 
 from __future__ import annotations
 
@@ -83,3 +83,51 @@ class Flatten(Module):
 
     def extra_repr(self) -> str:
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Unflatten(Module):
+    """Split dimension ``dim`` into ``unflattened_size`` (PyTorch's ``nn.Unflatten``, the
+    inverse of ``Flatten``): ``Unflatten(1, (C, H, W))`` maps ``(N, C·H·W)`` to
+    ``(N, C, H, W)``.
+
+    ``unflattened_size`` is a tuple or list of ints (kept as given, as PyTorch's repr shows
+    it) whose product is the size of ``dim``; one entry may be −1, inferred. The result
+    is a differentiable reshape of the input.
+    """
+
+    def __init__(self, dim: int, unflattened_size: tuple[int, ...] | list[int]) -> None:
+        super().__init__()
+        if not isinstance(dim, int) or isinstance(dim, bool):
+            raise TypeError(f"Unflatten: dim must be an int, got {dim!r}")
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError("Unflatten: unflattened_size must be a tuple of ints, but found "
+                            f"type {type(unflattened_size).__name__}")
+        for pos, size in enumerate(unflattened_size):
+            if not isinstance(size, int):
+                raise TypeError("Unflatten: unflattened_size must be tuple of ints, but found "
+                                f"element of type {type(size).__name__} at pos {pos}")
+        sizes = tuple(unflattened_size)
+        if sizes.count(-1) > 1 or any(s < -1 for s in sizes):
+            raise ValueError(f"Unflatten: unflattened_size {unflattened_size} may hold "
+                             "non-negative sizes and at most one -1 (inferred)")
+        self.dim = dim
+        self.unflattened_size = unflattened_size
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        shape = tuple(x.shape)
+        name = f"{type(self).__name__}({self.extra_repr()})"
+        if not shape or not -len(shape) <= self.dim < len(shape):
+            raise IndexError(f"{name}: dim {self.dim} is out of range for input of shape "
+                             f"{shape} (expected a dim in [{-len(shape)}, {len(shape) - 1}])")
+        dim = self.dim % len(shape)
+        sizes = tuple(self.unflattened_size)
+        known = math.prod(s for s in sizes if s != -1)
+        n = shape[dim]
+        if (n != known) if -1 not in sizes else (known == 0 or n % known):
+            raise ag.ShapeError(f"{name}: sizes {sizes} don't multiply up to the size of dim "
+                                f"{dim} ({n}) of the input of shape {shape}")
+        sizes = tuple(n // known if s == -1 else s for s in sizes)  # (0 elements can't infer)
+        return ag.reshape(x, shape[:dim] + sizes + shape[dim + 1:])
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

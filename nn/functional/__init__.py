@@ -5,13 +5,24 @@ course's regularization term.
 """
 
 from .activation import (
+    celu,
+    elu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
     leaky_relu,
     linear,
     log_softmax,
+    mish,
     one_hot,
     relu,
+    relu6,
+    selu,
     sigmoid,
+    silu,
     softmax,
+    softplus,
+    softsign,
     tanh,
 )
 from .batch_norm import BatchNormTrain, batch_norm
@@ -26,10 +37,14 @@ from .loss import (
     mse_loss,
     nll_loss,
 )
+from .normalization import layer_norm
 from .regularization import l2_penalty
+from .sparse import embedding
 
 __all__ = [
     "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot",
+    "elu", "selu", "celu", "silu", "mish", "softplus", "hardtanh", "relu6", "softsign",
+    "hardsigmoid", "hardswish", "layer_norm", "embedding",
     "dropout", "dropout_mask", "keep_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "l2_penalty",
     "BatchNormTrain", "DropoutMaskScale", "SoftmaxCrossEntropy", "SigmoidBinaryCrossEntropy",

@@ -74,3 +74,196 @@ def one_hot(labels: Any, num_classes: int = -1, dtype: Any = np.int64) -> ag.Ten
     out = np.zeros(arr.shape + (num_classes,), dtype=dtype)
     np.put_along_axis(out, arr[..., None], 1, axis=-1)
     return ag.tensor(out)
+
+
+# --------------------------------------------------------- more activations
+# PyTorch's formulas, composed from engine ops so that the gradient and its own gradient
+# come from the engine. Each takes any shape and returns the same shape.
+
+
+def _refuse_inplace(name: str, inplace: bool) -> None:
+    """The one check behind every ``inplace=`` argument: only ``False`` is accepted."""
+    if inplace:
+        raise ValueError(
+            f"{name}: inplace=True is not supported: graphgrad's activations are out of place "
+            "(they return a new tensor and leave the input as it is, which backward may "
+            "still need); drop inplace=True and use the returned tensor"
+        )
+
+
+def _floating(x: Any, name: str) -> ag.Tensor:
+    """``x`` as a Tensor, which must be floating point (PyTorch has no integer kernel for
+    these functions either)."""
+    x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name}: input must be floating point, got {x.dtype} (as in "
+                        "PyTorch); convert it first, e.g. x.astype(np.float32)")
+    return x
+
+
+def _scaled(x: ag.Tensor, c: float) -> ag.Tensor:
+    return x if c == 1 else x * c
+
+
+def _expm1(u: ag.Tensor) -> ag.Tensor:
+    """``e^u − 1`` for ``u <= 0``, as accurate as ``np.expm1`` (which PyTorch's ELU uses), with
+    the gradient ``e^u`` from the engine.
+
+    ``e^u − 1`` loses the digits of small ``u`` to cancellation (at u = −1e-10 only about 6
+    are right), so the constant ``np.expm1(u) − (e^u − 1)``, the rounding error of that
+    subtraction, is added back: the value is ``expm1``'s, and being a constant it changes
+    no derivative.
+    """
+    e = ag.exp(u)
+    rounding = np.expm1(u.data) - (e.data - 1)
+    return (e - 1.0) + rounding
+
+
+def _elu(x: ag.Tensor, negcoef: float, poscoef: float, input_scale: float) -> ag.Tensor:
+    """PyTorch's ELU kernel: ``poscoef·x`` for x > 0, else ``negcoef·expm1(input_scale·x)``.
+
+    The exponential is taken of ``where(x < 0, input_scale·x, 0)``, so the branch the last
+    ``where`` discards never overflows (no ``inf·0 = nan`` in backward). At x = 0 the
+    negative branch is its tangent ``negcoef·input_scale·x`` instead, so there the gradient
+    is ``negcoef·input_scale`` and the second derivative 0, both as PyTorch's.
+    """
+    xs = _scaled(x, input_scale)
+    negative = x < 0
+    curve = _expm1(ag.where(negative, xs, 0.0))
+    tangent = ag.where(negative, 0.0, xs)  # 0 for x < 0; only used at x = 0
+    return ag.where(x > 0, _scaled(x, poscoef), _scaled(curve + tangent, negcoef))
+
+
+def elu(input: ag.Tensor, alpha: float = 1.0, inplace: bool = False) -> ag.Tensor:
+    """``x`` for x > 0, ``alpha·(e^x − 1)`` for x <= 0 (Clevert et al., 2015).
+
+    ``elu'(0) = alpha`` (the left-hand slope) and ``elu''(0) = 0``, as PyTorch's. Shape
+    ``(*)`` → ``(*)``; floating-point input only.
+    """
+    _refuse_inplace("elu", inplace)
+    return _elu(_floating(input, "elu"), float(alpha), 1.0, 1.0)
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717
+_SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
+    """``scale·x`` for x > 0, ``scale·alpha·(e^x − 1)`` for x <= 0, with PyTorch's constants
+    alpha = 1.6732632423543772848170429916717 and scale = 1.0507009873554804934193349852946
+    (Klambauer et al., 2017: self-normalizing).
+
+    ``selu'(0) = scale·alpha`` and ``selu''(0) = 0``, as PyTorch's. Shape ``(*)`` → ``(*)``.
+    """
+    _refuse_inplace("selu", inplace)
+    return _elu(_floating(input, "selu"), _SELU_ALPHA * _SELU_SCALE, _SELU_SCALE, 1.0)
+
+
+def celu(input: ag.Tensor, alpha: float = 1.0, inplace: bool = False) -> ag.Tensor:
+    """``max(0, x) + min(0, alpha·(e^{x/alpha} − 1))`` (Barron, 2017), continuously
+    differentiable for any alpha ≠ 0.
+
+    ``x/alpha`` is computed as ``x·(1/alpha)``, as PyTorch does; ``celu'(0) = 1`` and
+    ``celu''(0) = 0``, as PyTorch's. Shape ``(*)`` → ``(*)``.
+    """
+    _refuse_inplace("celu", inplace)
+    if alpha == 0:
+        raise ValueError("celu: alpha cannot be 0 (the input is divided by it)")
+    return _elu(_floating(input, "celu"), float(alpha), 1.0, 1.0 / float(alpha))
+
+
+def silu(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
+    """``x·σ(x)`` (the swish); gradient ``σ(x)·(1 + x·(1 − σ(x)))``. Shape ``(*)`` → ``(*)``."""
+    _refuse_inplace("silu", inplace)
+    x = _floating(input, "silu")
+    return x * ag.sigmoid(x)
+
+
+def mish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
+    """``x·tanh(softplus(x))`` (Misra, 2019), finite for any input. Shape ``(*)`` → ``(*)``."""
+    _refuse_inplace("mish", inplace)
+    x = _floating(input, "mish")
+    return x * ag.tanh(ag.softplus(x))
+
+
+def softplus(input: ag.Tensor, beta: float = 1.0, threshold: float = 20.0) -> ag.Tensor:
+    """``log(1 + e^{beta·x}) / beta``, and ``x`` itself where ``beta·x > threshold`` (PyTorch's
+    switch to the linear function, where the two agree to float precision).
+
+    A smooth ReLU; its gradient is ``σ(beta·x)`` (1 above the threshold). At ``beta·x =
+    threshold`` exactly, the value, gradient and second derivative are the smooth branch's;
+    PyTorch's second derivative there is the linear branch's 0 (its double backward tests
+    ``beta·x < threshold``), the one point where they differ. Shape ``(*)`` → ``(*)``.
+    """
+    x = _floating(input, "softplus")
+    bx = _scaled(x, beta)
+    smooth = ag.softplus(bx)
+    if beta != 1:
+        smooth = smooth / float(beta)
+    return ag.where(bx > threshold, x, smooth)
+
+
+def hardtanh(input: ag.Tensor, min_val: float = -1.0, max_val: float = 1.0,
+             inplace: bool = False) -> ag.Tensor:
+    """``min_val`` below it, ``max_val`` above it, ``x`` between: ``clip(x, min_val, max_val)``.
+
+    The gradient is 1 strictly inside ``(min_val, max_val)`` and 0 elsewhere, *including at
+    the bounds*, as PyTorch's ``hardtanh`` (``ag.clip``/``torch.clamp`` pass it at the
+    bounds, so this is written with ``where``). Integer input stays integer, clipped to the
+    bounds truncated to integers, as PyTorch's. Shape ``(*)`` → ``(*)``.
+    """
+    return _hardtanh(input, min_val, max_val, inplace, "hardtanh")
+
+
+def _hardtanh(x: Any, min_val: float, max_val: float, inplace: bool, name: str) -> ag.Tensor:
+    _refuse_inplace(name, inplace)
+    if min_val > max_val:
+        raise ValueError(f"{name}: min_val cannot be greater than max_val, got "
+                         f"min_val={min_val} and max_val={max_val}")
+    x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
+    if x.dtype.kind in "iu":
+        return ag.clip(x, int(min_val), int(max_val))
+    x = _floating(x, name)
+    lo, hi = float(min_val), float(max_val)
+    return ag.where(x <= lo, lo, ag.where(x >= hi, hi, x))
+
+
+def relu6(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
+    """``min(max(0, x), 6)``: ``hardtanh(x, 0, 6)``, so the gradient is 0 at 0 and at 6, as
+    PyTorch's. Shape ``(*)`` → ``(*)``."""
+    return _hardtanh(input, 0.0, 6.0, inplace, "relu6")
+
+
+def softsign(input: ag.Tensor) -> ag.Tensor:
+    """``x / (1 + |x|)``; gradient ``1 / (1 + |x|)²``. Integer input gives the default float
+    dtype, as PyTorch's. Shape ``(*)`` → ``(*)``."""
+    x = input if isinstance(input, ag.Tensor) else ag.as_tensor(input)
+    if x.dtype.kind in "iub":
+        x = ag.astype(x, ag.get_default_dtype())
+    return x / (ag.abs(x) + 1.0)
+
+
+def hardsigmoid(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
+    """``0`` for x <= −3, ``1`` for x >= 3, ``(x + 3)/6`` between: ``relu6(x + 3)/6``.
+
+    The gradient is 1/6 strictly inside (−3, 3) and 0 at ±3, as PyTorch's; unlike PyTorch's
+    it can be differentiated again (its derivative is 0). PyTorch's float64 gradient uses the
+    float32 constant ``1.0f/6.0f`` (3e-8 off); this one is ``1/6`` in the input's dtype.
+    Shape ``(*)`` → ``(*)``.
+    """
+    _refuse_inplace("hardsigmoid", inplace)
+    x = _floating(input, "hardsigmoid")
+    return ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, 1.0, (x + 3.0) / 6.0))
+
+
+def hardswish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
+    """``x·relu6(x + 3)/6`` (Howard et al., 2019): 0 for x < −3, ``x`` for x > 3,
+    ``x·(x + 3)/6`` between.
+
+    The gradient is ``(2x + 3)/6`` strictly inside (−3, 3), 0 at x <= −3 and 1 at x >= 3
+    (so 0 at −3 and 1 at 3), and the second derivative 1/3 strictly inside, 0 elsewhere:
+    PyTorch's values at the kinks. Shape ``(*)`` → ``(*)``.
+    """
+    _refuse_inplace("hardswish", inplace)
+    x = _floating(input, "hardswish")
+    return ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, x, x * (x + 3.0) / 6.0))

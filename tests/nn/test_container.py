@@ -127,3 +127,40 @@ def test_insert_returns_the_container_as_append_and_extend_do():
     assert [type(m).__name__ for m in seq] == ["Tanh", "ReLU"]
     listed = nn.ModuleList([nn.ReLU()])
     assert listed.insert(1, nn.Sigmoid()) is listed and len(listed) == 2
+
+
+def test_parameter_list_registers_and_wraps_tensors_as_torch():
+    class Mixture(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.weights = nn.ParameterList([nn.Parameter(ag.zeros(2)), ag.ones(3)])
+
+        def forward(self, x):
+            return sum((w.sum() for w in self.weights), x)
+
+    model = Mixture()
+    assert [n for n, _ in model.named_parameters()] == ["weights.0", "weights.1"]
+    assert isinstance(model.weights[1], nn.Parameter) and model.weights[-1].shape == (3,)
+    assert model.weights.append(ag.zeros(1)) is model.weights and len(model.weights) == 3
+    model.weights[0] = ag.full((2,), 2.0)
+    model(ag.tensor(1.0)).backward()
+    assert all(p.grad is not None for p in model.parameters())
+    assert len(model.weights[1:]) == 2
+    with pytest.raises(IndexError, match="index 3 is out of range for 3 parameters"):
+        model.weights[3]
+    with pytest.raises(TypeError, match="ParameterList.append: ndarray is not a Parameter"):
+        model.weights.append(np.zeros(2))
+
+
+def test_parameter_dict_registers_by_key_as_torch():
+    scales = nn.ParameterDict({"a": ag.ones(2), "b": nn.Parameter(ag.zeros(1))})
+    assert [n for n, _ in scales.named_parameters()] == ["a", "b"]
+    assert isinstance(scales["a"], nn.Parameter) and "b" in scales and len(scales) == 2
+    scales.update([("c", ag.ones(3))])
+    assert scales.keys() == ["a", "b", "c"]
+    del scales["a"]
+    assert list(scales) == ["b", "c"] and list(scales.state_dict()) == ["b", "c"]
+    with pytest.raises(KeyError, match="ParameterDict has no parameter 'z'; its keys are"):
+        scales["z"]
+    with pytest.raises(NotImplementedError, match="ParameterDict has no forward"):
+        scales()

@@ -1,0 +1,81 @@
+"""Layer normalization (PyTorch's ``F.layer_norm``), composed from engine ops."""
+
+from __future__ import annotations
+
+import numbers
+from typing import Any
+
+import autograd as ag
+
+
+def _normalized_shape(normalized_shape: Any, name: str) -> tuple[int, ...]:
+    """``normalized_shape`` (an int or a sequence of ints) as a non-empty tuple of ints."""
+    if isinstance(normalized_shape, numbers.Integral):
+        normalized_shape = (normalized_shape,)
+    try:
+        shape = tuple(int(s) for s in normalized_shape)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name}: normalized_shape must be an int or a sequence of ints, got "
+                        f"{normalized_shape!r}") from None
+    if not shape:
+        raise ValueError(f"{name}: normalized_shape must have at least one dimension, got ()")
+    if any(s < 0 for s in shape):
+        raise ValueError(f"{name}: normalized_shape must not have negative sizes, got {shape}")
+    return shape
+
+
+def _check_affine(t: ag.Tensor | None, role: str, shape: tuple, x: ag.Tensor, name: str) -> None:
+    if t is None:
+        return
+    if tuple(t.shape) != shape:
+        raise ag.ShapeError(f"{name}: {role} of shape {tuple(t.shape)} does not match "
+                            f"normalized_shape {shape}")
+    if t.dtype != x.dtype:
+        raise TypeError(f"{name}: input is {x.dtype} but {role} is {t.dtype}; they must share "
+                        "one dtype (as in PyTorch): convert the input, or the module with "
+                        ".float() / .double()")
+
+
+def _layer_norm(x: Any, normalized_shape: Any, weight: ag.Tensor | None, bias: ag.Tensor | None,
+                eps: float, name: str) -> ag.Tensor:
+    """``layer_norm`` whose errors are prefixed with ``name`` (the layer that called it)."""
+    x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
+    shape = _normalized_shape(normalized_shape, name)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name}: input must be floating point, got {x.dtype} (as in PyTorch); "
+                        "convert it first, e.g. x.astype(np.float32)")
+    k = len(shape)
+    if x.ndim < k or tuple(x.shape[x.ndim - k:]) != shape:
+        star = ", ".join(["*", *map(str, shape)])
+        raise ag.ShapeError(f"{name}: normalized_shape {shape} needs input of shape ({star}), "
+                            f"got input of shape {tuple(x.shape)}")
+    _check_affine(weight, "weight", shape, x, name)
+    _check_affine(bias, "bias", shape, x, name)
+    axes = tuple(range(x.ndim - k, x.ndim))
+    mean = ag.mean(x, axis=axes, keepdims=True)
+    var = ag.var(x, axis=axes, keepdims=True)  # biased: 1/n, as PyTorch's
+    out = (x - mean) / ag.sqrt(var + float(eps))
+    if weight is not None:
+        out = out * weight
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+def layer_norm(input: ag.Tensor, normalized_shape: Any, weight: ag.Tensor | None = None,
+               bias: ag.Tensor | None = None, eps: float = 1e-5) -> ag.Tensor:
+    """Normalize over the last ``len(normalized_shape)`` dimensions, per example (Ba et al.,
+    2016; PyTorch's ``F.layer_norm``):
+
+        y = (x − E[x]) / sqrt(Var[x] + eps) · weight + bias
+
+    with the mean and the *biased* (1/n) variance over those dimensions, ``eps`` inside the
+    square root. Unlike batch norm the statistics are per example, so training and
+    evaluation compute the same thing and a batch of 1 is fine.
+
+    Shapes: input ``(*, *normalized_shape)`` → the same shape; ``weight`` and ``bias``
+    (optional) of shape ``normalized_shape`` and of the input's dtype. The gradients wrt the
+    input, weight and bias (and their own gradients) come from the engine ops it is
+    written with: ``mean``, ``var``, ``sqrt``, ``/``, ``*``, ``+``.
+    """
+    return _layer_norm(input, normalized_shape, weight, bias, eps, "layer_norm")
