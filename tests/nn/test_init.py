@@ -138,7 +138,7 @@ def test_trunc_normal_stays_in_its_bounds_with_the_truncated_std():
         assert lo <= w.data.min() and w.data.max() <= hi
         assert w.data.mean() == pytest.approx(mean, rel=0.01)
         assert w.data.std() == pytest.approx(std, rel=0.03)
-    with pytest.raises(ValueError, match="hold 0 of the normal"):
+    with pytest.raises(ValueError, match="hold 0 of the normal"), pytest.warns(UserWarning):
         init.trunc_normal_(w, 100.0, 1.0)
     init.trunc_normal_(w, 0.25, 0.0)
     assert np.all(w.data == 0.25)
