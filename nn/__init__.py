@@ -32,7 +32,17 @@ from .batchnorm import BatchNorm1d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .dropout import Dropout
 from .linear import Flatten, Identity, Linear, Unflatten
-from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, MSELoss, NLLLoss
+from .loss import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HuberLoss,
+    KLDivLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+    SmoothL1Loss,
+)
 from .module import IncompatibleKeys, Module
 from .normalization import LayerNorm
 from .parameter import Parameter
@@ -47,7 +57,8 @@ __all__ = [
     "LogSoftmax", "ELU", "SELU", "CELU", "SiLU", "Mish", "Softplus", "Hardtanh", "ReLU6",
     "Softsign", "Hardsigmoid", "Hardswish", "Unflatten", "LayerNorm", "Embedding",
     "Dropout", "BatchNorm1d", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
-    "CrossEntropyLoss", "NLLLoss", "functional", "init", "utils", "save", "load",
+    "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "KLDivLoss",
+    "functional", "init", "utils", "save", "load",
     "StateDictFileError", "fit", "evaluate", "predict", "History", "EarlyStopping",
     "TrainingDiverged", "data", "datasets", "metrics",
 ]

@@ -37,6 +37,7 @@ from .loss import (
     mse_loss,
     nll_loss,
 )
+from .more_losses import huber_loss, kl_div, l1_loss, smooth_l1_loss
 from .normalization import layer_norm
 from .regularization import l2_penalty
 from .sparse import embedding
@@ -47,6 +48,7 @@ __all__ = [
     "hardsigmoid", "hardswish", "layer_norm", "embedding",
     "dropout", "dropout_mask", "keep_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "l2_penalty",
+    "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
     "BatchNormTrain", "DropoutMaskScale", "SoftmaxCrossEntropy", "SigmoidBinaryCrossEntropy",
     "ClampedBinaryCrossEntropy",
 ]

@@ -368,3 +368,65 @@ def test_reduction_shape_dtype_and_range_errors():
 def test_integer_binary_labels_are_accepted():
     loss = F.binary_cross_entropy_with_logits(ag.zeros(3), np.array([0, 1, 1]))
     assert loss.dtype == np.float32 and loss.item() == pytest.approx(np.log(2))
+
+
+# ---------------------------------------- PyTorch's other pointwise losses
+POINTWISE = {
+    "l1": (F.l1_loss, "l1_loss", {}),
+    "smooth_l1": (F.smooth_l1_loss, "smooth_l1_loss", {"beta": 0.7}),
+    "smooth_l1 beta=0": (F.smooth_l1_loss, "smooth_l1_loss", {"beta": 0.0}),
+    "huber": (F.huber_loss, "huber_loss", {"delta": 0.7}),
+}
+
+
+@pytest.mark.parametrize("name", POINTWISE)
+def test_regression_losses_match_torch(name, rng, torch):
+    ours, theirs, opts = POINTWISE[name]
+    a = rng.standard_normal((6, 3)).astype(np.float32)
+    b = (a + rng.standard_normal((6, 3)) * 0.6).astype(np.float32)
+    b[0, 0] = a[0, 0]  # d = 0: the gradient there is 0 in both
+    b[1, 1] = a[1, 1] - np.float32(0.7)  # |d| = beta on the boundary
+    _parity(lambda x, y, reduction: ours(x, y, reduction, **opts),
+            lambda x, y, reduction: getattr(torch.nn.functional, theirs)(
+                x, y, reduction=reduction, **opts),
+            [(a, True), (b, True)], torch)
+
+
+@pytest.mark.filterwarnings("ignore:reduction. 'mean' divides the total loss")  # torch's
+@pytest.mark.parametrize("log_target", [False, True])
+def test_kl_div_matches_torch_with_every_reduction(log_target, rng, torch):
+    logp = np.log(rng.dirichlet(np.ones(4), 5)).astype(np.float32)
+    q = rng.dirichlet(np.ones(4), 5).astype(np.float32)
+    q[0, 1] = 0.0  # a zero target adds 0
+    target = np.log(q + 1e-3).astype(np.float32) if log_target else q
+    with pytest.warns(UserWarning, match="reduction='mean'"):
+        _parity(lambda x, y, reduction: F.kl_div(x, y, reduction, log_target),
+                lambda x, y, reduction: torch.nn.functional.kl_div(
+                    x, y, reduction=reduction, log_target=log_target),
+                [(logp, True), (target, log_target)], torch)
+    for reduction in ("batchmean",):
+        ours = F.kl_div(ag.tensor(logp), target, reduction, log_target)
+        theirs = torch.nn.functional.kl_div(torch.from_numpy(logp), torch.from_numpy(target),
+                                            reduction=reduction, log_target=log_target)
+        assert ours.item() == pytest.approx(theirs.item(), rel=1e-5)
+
+
+def test_pointwise_losses_pass_gradcheck_and_their_modules_work(rng):
+    a, b = _t(rng.standard_normal((3, 4)), grad=True), _t(rng.standard_normal((3, 4)), grad=True)
+    for fn in (F.l1_loss, lambda x, y: F.smooth_l1_loss(x, y, beta=0.5),
+               lambda x, y: F.huber_loss(x, y, delta=2.0)):
+        assert ag.gradcheck(fn, (a, b))
+    p = _t(rng.dirichlet(np.ones(4), 3), grad=True)
+    assert ag.gradcheck(lambda x, y: F.kl_div(ag.log_softmax(x, -1), y, "batchmean"), (a, p))
+    assert ag.gradgradcheck(lambda x, y: F.huber_loss(x, y, delta=2.0), (a, b))
+    x, y = ag.tensor([[0.0, 3.0]]), ag.tensor([[1.0, 1.0]])
+    assert nn.L1Loss()(x, y).item() == 1.5
+    assert nn.SmoothL1Loss(beta=1.0)(x, y).item() == pytest.approx((0.5 + 1.5) / 2)
+    assert nn.HuberLoss(delta=2.0)(x, y).item() == pytest.approx((0.5 + 2.0) / 2)
+    assert repr(nn.KLDivLoss("batchmean")) == "KLDivLoss(reduction='batchmean', log_target=False)"
+    with pytest.raises(ValueError, match="beta must be >= 0"):
+        nn.SmoothL1Loss(beta=-1.0)
+    with pytest.raises(ValueError, match="delta must be > 0"):
+        F.huber_loss(x, y, delta=0.0)
+    with pytest.raises(ValueError, match="target shape"):
+        F.l1_loss(x, ag.tensor([1.0]))
