@@ -151,14 +151,26 @@ def _header(record: np.ndarray, path: str) -> dict[str, Any]:
     return header
 
 
-def load(path: str | os.PathLike) -> dict[str, Any]:
+def load(path: str | os.PathLike, map_location: Any = None,
+         weights_only: bool | None = None) -> dict[str, Any]:
     """Read a file written by ``save`` and return the state dict (arrays as ``np.ndarray``).
 
     A plain ``.npz`` of arrays (without graphgrad's structure member) loads as a
     flat dict of its arrays. Anything else — another format, a truncated or
     corrupted archive, arrays that would need pickle — raises
     ``StateDictFileError`` naming the file.
+
+    ``map_location`` and ``weights_only`` are PyTorch's, for scripts that pass them:
+    the file holds only arrays, which load on the CPU (a device other than the CPU is
+    refused, as ``ag.device``), and never code, so loading is always weights-only
+    (``weights_only=False`` changes nothing).
     """
+    if callable(map_location) or isinstance(map_location, dict):
+        raise TypeError("nn.load: map_location as a function or dict remaps torch storages; "
+                        "graphgrad's files hold NumPy arrays, which load on the CPU: pass "
+                        "'cpu' or leave it out")
+    if map_location is not None:
+        ag.device(map_location)
     path = os.fspath(path)
     try:
         archive = np.load(path, allow_pickle=False)

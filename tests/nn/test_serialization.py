@@ -178,3 +178,15 @@ def test_a_header_that_is_not_an_object_or_of_another_version_is_refused(tmp_pat
     _with_header(path, '{"format": "graphgrad.state_dict", "layout": {"dict": []}}')
     with pytest.raises(nn.StateDictFileError, match="format version None"):
         nn.load(path)
+
+
+def test_load_takes_torchs_map_location_and_weights_only(tmp_path):
+    path = tmp_path / "model.npz"
+    nn.save(nn.Linear(2, 3).state_dict(), path)
+    for kwargs in ({"map_location": "cpu"}, {"map_location": "cpu:0", "weights_only": True},
+                   {"weights_only": False}):
+        assert list(nn.load(path, **kwargs)) == ["weight", "bias"]
+    with pytest.raises(ValueError, match="CPU only"):
+        nn.load(path, map_location="cuda:0")
+    with pytest.raises(TypeError, match="map_location as a function or dict"):
+        nn.load(path, map_location=lambda storage, loc: storage)
