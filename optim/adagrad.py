@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from . import kernels
-from .optimizer import Optimizer, ParamsT, check_nonnegative
+from .optimizer import Optimizer, ParamsT, check_implementation, check_nonnegative
 
 
 class Adagrad(Optimizer):
@@ -26,7 +26,9 @@ class Adagrad(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-2, lr_decay: float = 0.0,
                  weight_decay: float = 0.0, initial_accumulator_value: float = 0.0,
-                 eps: float = 1e-10, *, maximize: bool = False) -> None:
+                 eps: float = 1e-10, *, maximize: bool = False, foreach: bool | None = None,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
+        check_implementation("Adagrad", foreach, fused, False, differentiable)
         defaults = {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value, "eps": eps,
                     "maximize": maximize}

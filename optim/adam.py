@@ -7,7 +7,13 @@ from typing import Any
 import numpy as np
 
 from . import kernels
-from .optimizer import Optimizer, ParamsT, check_nonnegative, check_unit_interval
+from .optimizer import (
+    Optimizer,
+    ParamsT,
+    check_implementation,
+    check_nonnegative,
+    check_unit_interval,
+)
 
 
 class Adam(Optimizer):
@@ -33,7 +39,12 @@ class Adam(Optimizer):
     def __init__(self, params: ParamsT, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 0.0, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, foreach: bool | None = None,
+                 capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
+        check_implementation(type(self).__name__, foreach, fused, capturable, differentiable)
+        if decoupled_weight_decay:  # torch's Adam(decoupled_weight_decay=True) is AdamW
+            self._decoupled = True
         defaults = {"lr": lr, "betas": tuple(betas), "eps": eps, "weight_decay": weight_decay,
                     "amsgrad": amsgrad, "maximize": maximize}
         super().__init__(params, defaults)
@@ -90,6 +101,9 @@ class AdamW(Adam):
     def __init__(self, params: ParamsT, lr: float = 1e-3,
                  betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
                  weight_decay: float = 1e-2, amsgrad: bool = False, *,
-                 maximize: bool = False) -> None:
+                 maximize: bool = False, foreach: bool | None = None,
+                 capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
-                         amsgrad=amsgrad, maximize=maximize)
+                         amsgrad=amsgrad, maximize=maximize, foreach=foreach,
+                         capturable=capturable, differentiable=differentiable, fused=fused)

@@ -30,6 +30,21 @@ class _Required:
 required = _Required()
 
 
+def check_implementation(owner: str, foreach: bool | None = None, fused: bool | None = None,
+                         capturable: bool = False, differentiable: bool = False) -> None:
+    """PyTorch's implementation options, accepted so its scripts port: ``foreach`` and
+    ``fused`` choose how torch loops over the parameters, with the same result; graphgrad
+    always runs one fused pass per parameter, so they change nothing. ``capturable``
+    (CUDA graphs) and ``differentiable`` (a recorded step) are refused when True."""
+    if capturable:
+        raise ValueError(f"{owner}: capturable=True is for CUDA graphs; graphgrad computes on "
+                         "the CPU only")
+    if differentiable:
+        raise ValueError(f"{owner}: differentiable=True is not offered: step() updates the "
+                         "parameters in place under no_grad; to differentiate through an "
+                         "update, write it with tensor ops")
+
+
 def check_nonnegative(name: str, value: Any, owner: str) -> None:
     """Raise a ValueError naming ``owner`` unless ``value >= 0``."""
     if not isinstance(value, (int, float, np.floating, np.integer)) or not value >= 0:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from . import kernels
-from .optimizer import Optimizer, ParamsT, check_nonnegative
+from .optimizer import Optimizer, ParamsT, check_implementation, check_nonnegative
 
 
 class SGD(Optimizer):
@@ -27,7 +27,9 @@ class SGD(Optimizer):
 
     def __init__(self, params: ParamsT, lr: float = 1e-3, momentum: float = 0.0,
                  dampening: float = 0.0, weight_decay: float = 0.0, nesterov: bool = False,
-                 *, maximize: bool = False) -> None:
+                 *, maximize: bool = False, foreach: bool | None = None,
+                 differentiable: bool = False, fused: bool | None = None) -> None:
+        check_implementation("SGD", foreach, fused, False, differentiable)
         defaults = {"lr": lr, "momentum": momentum, "dampening": dampening,
                     "weight_decay": weight_decay, "nesterov": nesterov, "maximize": maximize}
         super().__init__(params, defaults)

@@ -339,3 +339,31 @@ def test_load_state_dict_is_all_or_nothing_with_clear_errors(rng):
         fresh.load_state_dict({**sd, "param_groups": [sd["param_groups"][0],
                                                       {**sd["param_groups"][1],
                                                        "params": [1, 2]}]})
+
+
+def test_torchs_implementation_options_are_taken_or_refused_with_the_reason():
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    for make in (lambda **k: optim.SGD([w], lr=0.1, **k), lambda **k: optim.Adam([w], **k),
+                 lambda **k: optim.AdamW([w], **k), lambda **k: optim.Adagrad([w], **k)):
+        make(foreach=False)
+        make(fused=True)
+        with pytest.raises(ValueError, match="differentiable=True is not offered"):
+            make(differentiable=True)
+    optim.RMSprop([w], foreach=True)
+    with pytest.raises(ValueError, match="capturable=True is for CUDA graphs"):
+        optim.Adam([w], capturable=True)
+
+
+def test_adam_with_decoupled_weight_decay_is_adamw():
+    start = np.array([1.0, -2.0, 3.0])
+    results = []
+    for make in (lambda p: optim.Adam([p], lr=0.1, weight_decay=0.1,
+                                      decoupled_weight_decay=True),
+                 lambda p: optim.AdamW([p], lr=0.1, weight_decay=0.1)):
+        p = ag.tensor(start.copy(), requires_grad=True)
+        opt = make(p)
+        for _ in range(5):
+            p.grad = ag.tensor(np.array([0.5, 0.5, -1.0]))
+            opt.step()
+        results.append(p.data.copy())
+    np.testing.assert_array_equal(*results)
