@@ -32,8 +32,9 @@ def _norm_order(norm_type: float | str) -> float:
 
 
 def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float | str = 2.0,
-                    error_if_nonfinite: bool = False) -> ag.Tensor:
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> ag.Tensor:
     """Rescale the gradients in place so that their joint norm is at most ``max_norm``.
+    (``foreach``, PyTorch's choice of loop, gives the same result and is ignored.)
 
     The total norm is the ``norm_type``-norm of all gradients taken together, as
     if concatenated into one vector (``inf`` or ``'inf'`` for the largest absolute
@@ -65,8 +66,10 @@ def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float | 
     return ag.tensor(total, dtype=grads[0].dtype)
 
 
-def clip_grad_value_(parameters: Parameters, clip_value: float) -> None:
-    """Clamp every gradient element to ``[-clip_value, clip_value]`` in place."""
+def clip_grad_value_(parameters: Parameters, clip_value: float,
+                     foreach: bool | None = None) -> None:
+    """Clamp every gradient element to ``[-clip_value, clip_value]`` in place (``foreach``,
+    PyTorch's choice of loop, gives the same result and is ignored)."""
     if clip_value < 0:
         raise ValueError(f"clip_grad_value_: clip_value must be >= 0, got {clip_value}")
     with ag.no_grad():
