@@ -121,3 +121,13 @@ def test_vector_to_parameters_errors():
         vector_to_parameters(np.zeros((2, 3)), model.parameters())
     with pytest.raises(ValueError, match="no parameters"):
         parameters_to_vector([])
+
+
+def test_clipping_takes_torchs_foreach_with_the_same_result():
+    for foreach in (None, True, False):
+        w = nn.Parameter(ag.ones(3))
+        w.grad = ag.full((3,), 4.0)
+        total = nn.utils.clip_grad_norm_([w], 1.0, foreach=foreach)
+        assert total.item() == pytest.approx(48 ** 0.5)
+        nn.utils.clip_grad_value_([w], 0.1, foreach=foreach)
+        np.testing.assert_allclose(w.grad.data, [0.1, 0.1, 0.1])
