@@ -17,6 +17,7 @@ import numpy as np
 
 import autograd as ag
 
+from .hooks import HookedCall
 from .parameter import Parameter
 
 
@@ -55,6 +56,8 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_hooks", [])
         object.__setattr__(self, "_forward_pre_hooks", [])
+        object.__setattr__(self, "_backward_hooks", [])
+        object.__setattr__(self, "_backward_pre_hooks", [])
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -67,12 +70,16 @@ class Module:
             result = hook(self, args)
             if result is not None:
                 args = result if isinstance(result, tuple) else (result,)
+        hooked = None
+        if (self._backward_hooks or self._backward_pre_hooks) and ag.is_grad_enabled():
+            hooked = HookedCall(self, args)
+            args = hooked.wrap_inputs(args)
         out = self.forward(*args, **kwargs)
         for hook in list(self._forward_hooks):
             result = hook(self, args, out)
             if result is not None:
                 out = result
-        return out
+        return out if hooked is None else hooked.wrap_outputs(out)
 
     # ---------------------------------------------------------- registration
     def _registries(self) -> tuple[dict, dict, dict]:
@@ -474,6 +481,24 @@ class Module:
         """
         self._forward_hooks.append(hook)
         return ag.RemovableHandle(self._forward_hooks, hook)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` when the gradients of this
+        module's inputs are computed, as PyTorch's: ``grad_input`` has one entry per
+        positional argument (None for non-tensors and inputs without gradient),
+        ``grad_output`` one per tensor output; it may return a new ``grad_input``. If no
+        input requires grad it fires with the outputs' gradients and ``grad_input`` all
+        None, with PyTorch's warning. Handy to watch gradients vanish or explode layer by
+        layer (course §5)."""
+        self._backward_hooks.append(hook)
+        return ag.RemovableHandle(self._backward_hooks, hook)
+
+    def register_full_backward_pre_hook(self,
+                                        hook: Callable[..., Any]) -> ag.RemovableHandle:
+        """Call ``hook(module, grad_output)`` when the gradients of this module's outputs
+        are known, before they flow into it; it may return a new ``grad_output``."""
+        self._backward_pre_hooks.append(hook)
+        return ag.RemovableHandle(self._backward_pre_hooks, hook)
 
     # ------------------------------------------------------------------ repr
     def extra_repr(self) -> str:

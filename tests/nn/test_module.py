@@ -326,3 +326,78 @@ def test_get_submodule_parameter_and_buffer_by_dotted_path_as_torch():
             (lambda: model.get_buffer("1.0.weight"), "BatchNorm1d has no buffer 'weight'")]:
         with pytest.raises(AttributeError, match=message):
             lookup()
+
+
+# ------------------------------------------------------------- backward hooks
+def _record_hooks(module_list, log):
+    handles = []
+    for name, layer in module_list:
+        handles.append(layer.register_full_backward_pre_hook(
+            lambda m, go, name=name: log.append(("pre", name, [np.asarray(g) for g in go]))))
+        handles.append(layer.register_full_backward_hook(
+            lambda m, gi, go, name=name: log.append(
+                ("full", name, [None if g is None else np.asarray(g) for g in gi],
+                 [np.asarray(g) for g in go]))))
+    return handles
+
+
+def test_full_backward_hooks_see_what_torchs_see_layer_by_layer(rng):
+    torch = pytest.importorskip("torch")
+    w1, b1 = rng.standard_normal((4, 3)), rng.standard_normal(4)
+    w2, b2 = rng.standard_normal((2, 4)), rng.standard_normal(2)
+    x = rng.standard_normal((5, 3))
+    ours = nn.Sequential(nn.Linear(3, 4), nn.Tanh(), nn.Linear(4, 2)).double()
+    theirs = torch.nn.Sequential(torch.nn.Linear(3, 4), torch.nn.Tanh(),
+                                 torch.nn.Linear(4, 2)).double()
+    for m, (w, b) in ((ours[0], (w1, b1)), (ours[2], (w2, b2))):
+        m.weight.data[...], m.bias.data[...] = w, b
+    with torch.no_grad():
+        for m, (w, b) in ((theirs[0], (w1, b1)), (theirs[2], (w2, b2))):
+            m.weight.copy_(torch.from_numpy(w))
+            m.bias.copy_(torch.from_numpy(b))
+    log_ours, log_theirs = [], []
+    _record_hooks(list(ours.named_children()) + [("all", ours)], log_ours)
+    _record_hooks(list(theirs.named_children()) + [("all", theirs)], log_theirs)
+    (ours(ag.tensor(x, requires_grad=True)) ** 2).sum().backward()
+    (theirs(torch.tensor(x, requires_grad=True)) ** 2).sum().backward()
+    assert [entry[:2] for entry in log_ours] == [entry[:2] for entry in log_theirs]
+    for mine, other in zip(log_ours, log_theirs):
+        for a_list, b_list in zip(mine[2:], other[2:]):
+            for a, b in zip(a_list, b_list):
+                assert (a is None) == (b is None)
+                if a is not None:
+                    np.testing.assert_allclose(a, b.detach().numpy() if hasattr(b, "detach")
+                                               else b, rtol=1e-12)
+
+
+def test_backward_hooks_replace_gradients_fire_once_per_call_and_can_be_removed():
+    layer = nn.Linear(3, 2)
+    calls = []
+    handle = layer.register_full_backward_hook(lambda m, gi, go: (gi[0] * 0,))
+    pre = layer.register_full_backward_pre_hook(lambda m, go: calls.append(len(go)))
+    x = ag.randn(4, 3, requires_grad=True)
+    (layer(x) + layer(x)).sum().backward()  # two calls, two firings
+    assert calls == [1, 1] and np.all(x.grad.data == 0) and layer.weight.grad is not None
+    handle.remove()
+    pre.remove()
+    x.grad = None
+    layer(x).sum().backward()
+    assert np.any(x.grad.data != 0) and calls == [1, 1]
+    with ag.no_grad():
+        layer.register_full_backward_hook(lambda m, gi, go: calls.append("no"))
+        layer(x)
+    with pytest.warns(UserWarning, match="no input requires grad"):
+        layer(ag.randn(4, 3)).sum().backward()
+    assert calls[-1] == "no"  # fired from the outputs, with grad_input (None,)
+    bad = nn.Linear(3, 2)
+    bad.register_full_backward_hook(lambda m, gi, go: (gi[0], gi[0]))
+    with pytest.raises(ValueError, match="returned 2 values for 1 positional inputs"):
+        bad(x).sum().backward()
+
+
+def test_a_hooked_module_keeps_second_derivatives():
+    layer = nn.Sequential(nn.Linear(2, 3), nn.Tanh()).double()
+    layer.register_full_backward_hook(lambda m, gi, go: None)
+    layer[0].register_full_backward_pre_hook(lambda m, go: None)
+    x = ag.tensor(np.array([[0.3, -0.2]]), requires_grad=True)
+    assert ag.gradgradcheck(lambda t: layer(t), (x,))
