@@ -393,16 +393,21 @@ class Module:
         return self.to(np.float32)
 
     # ------------------------------------------------------------ state dict
-    def state_dict(self, prefix: str = "") -> OrderedDict[str, np.ndarray]:
+    def state_dict(self, prefix: str = "", *, destination: dict | None = None,
+                   keep_vars: bool = False) -> OrderedDict[str, Any]:
         """Every parameter and persistent buffer as a copied ``np.ndarray``, by dotted name.
 
         The arrays are copies, so the dict is a snapshot that later training does
-        not change (e.g. the best weights kept by early stopping). As in PyTorch, a
-        submodule shared under two names is saved under both, and ``prefix`` is put
-        before every key as it is (``prefix='encoder.'`` gives ``'encoder.weight'``).
+        not change (e.g. the best weights kept by early stopping; PyTorch's share the
+        parameters' memory). As in PyTorch, a submodule shared under two names is saved
+        under both, and ``prefix`` is put before every key as it is (``prefix='encoder.'``
+        gives ``'encoder.weight'``); ``keep_vars=True`` gives the Parameters and buffer
+        Tensors themselves, and ``destination`` is a dict to fill and return.
         """
-        return OrderedDict((prefix + k, t.data.copy())
-                           for k, t in self._state_tensors().items())
+        out = OrderedDict() if destination is None else destination
+        for k, t in self._state_tensors().items():
+            out[prefix + k] = t if keep_vars else t.data.copy()
+        return out
 
     def _state_tensors(self) -> OrderedDict[str, ag.Tensor]:
         out: OrderedDict[str, ag.Tensor] = OrderedDict()
@@ -416,7 +421,8 @@ class Module:
                     out[dotted + name] = b
         return out
 
-    def load_state_dict(self, state_dict: Any, strict: bool = True) -> IncompatibleKeys:
+    def load_state_dict(self, state_dict: Any, strict: bool = True,
+                        assign: bool = False) -> IncompatibleKeys:
         """Copy the values of ``state_dict`` into the parameters and buffers, in place.
 
         Every key and shape is checked before anything is copied, so a failed
@@ -424,7 +430,9 @@ class Module:
         and unexpected keys raise a ``KeyError`` that lists them; with
         ``strict=False`` they are returned. A shape mismatch always raises a
         ``ValueError``. Values may be arrays or Tensors; they are cast to the
-        destination's dtype. Returns ``(missing_keys, unexpected_keys)``.
+        destination's dtype. ``assign=True`` (PyTorch's) instead makes each parameter
+        and buffer hold the given array itself, with its dtype (the Parameter objects
+        stay, so optimizers keep working). Returns ``(missing_keys, unexpected_keys)``.
         """
         if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
             raise TypeError(
@@ -461,7 +469,10 @@ class Module:
             values[key] = arr
         for key, arr in values.items():
             target = own[key]
-            np.copyto(target.data, arr, casting="unsafe")
+            if assign:
+                target.data = arr
+            else:
+                np.copyto(target.data, arr, casting="unsafe")
             ag.mark_modified(target)
         return IncompatibleKeys(missing, unexpected)
 

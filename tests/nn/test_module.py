@@ -401,3 +401,21 @@ def test_a_hooked_module_keeps_second_derivatives():
     layer[0].register_full_backward_pre_hook(lambda m, go: None)
     x = ag.tensor(np.array([[0.3, -0.2]]), requires_grad=True)
     assert ag.gradgradcheck(lambda t: layer(t), (x,))
+
+
+def test_state_dict_keep_vars_destination_and_load_assign_as_torch():
+    model = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    kept = model.state_dict(keep_vars=True)
+    assert kept["0.weight"] is model[0].weight and kept["1.running_mean"] is model[1].running_mean
+    into = {"extra": 1}
+    assert model.state_dict(prefix="m.", destination=into) is into
+    assert list(into)[:2] == ["extra", "m.0.weight"]
+    source = {k: np.full_like(v, 0.5, dtype=np.float64)
+              for k, v in model.state_dict().items() if k != "1.num_batches_tracked"}
+    source["1.num_batches_tracked"] = np.array(3)
+    weight = model[0].weight
+    model.load_state_dict(source, assign=True)
+    assert model[0].weight is weight and weight.data is source["0.weight"]
+    assert weight.dtype == np.float64  # assign keeps the given array, dtype and all
+    model.load_state_dict({k: v.astype(np.float32) for k, v in source.items()})
+    assert weight.data is source["0.weight"] and np.all(weight.data == 0.5)  # copied in
