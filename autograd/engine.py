@@ -468,6 +468,7 @@ def backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None =
 
 def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
          create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False,
          materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """Return the gradients of ``outputs`` with respect to ``inputs`` as a tuple.
 
@@ -479,7 +480,9 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
     depend on is an error unless ``allow_unused=True`` (it then gets None) or
     ``materialize_grads=True`` (it gets zeros; ``allow_unused`` then defaults to
     True). ``only_inputs`` is accepted and ignored, as in PyTorch, where it is
-    deprecated.
+    deprecated. With ``is_grads_batched=True`` each ``grad_outputs`` entry has a leading
+    batch dimension and each result gets one too: the vector-Jacobian product of every
+    row (PyTorch vectorizes it with vmap; this runs the rows one after another).
     """
     if not only_inputs:
         warnings.warn("grad(): only_inputs is deprecated and ignored (as in PyTorch); to "
@@ -503,9 +506,12 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
                 f"grad(): output {i} does not require grad and has no grad_fn: it does not "
                 "depend on any input with requires_grad=True"
             )
-    grads = [_root_gradient(o, g, "grad()", i) for i, (o, g) in enumerate(zip(outs, gos))]
     if retain_graph is None:
         retain_graph = create_graph
+    if is_grads_batched:
+        return _batched_grad(outs, ins, gos, retain_graph, create_graph, allow_unused,
+                             materialize_grads)
+    grads = [_root_gradient(o, g, "grad()", i) for i, (o, g) in enumerate(zip(outs, gos))]
     results = []
     for i, (t, g) in enumerate(zip(ins, captured_grads(outs, ins, grads, retain_graph,
                                                        create_graph))):
@@ -522,6 +528,32 @@ def grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool
             g = g.detach()
         results.append(g)
     return tuple(results)
+
+
+def _batched_grad(outs: tuple, ins: tuple, gos: tuple, retain_graph: bool,
+                  create_graph: bool, allow_unused: bool,
+                  materialize_grads: bool) -> tuple[Tensor | None, ...]:
+    """``grad(is_grads_batched=True)``: one ``grad()`` per row of the batched
+    ``grad_outputs``, the results stacked along a new first dimension."""
+    rows = set()
+    for i, (o, g) in enumerate(zip(outs, gos)):
+        shape = None if g is None else np.shape(g.data if isinstance(g, Tensor) else g)
+        if shape is None or len(shape) != o.ndim + 1 or tuple(shape[1:]) != o.shape:
+            raise ValueError(f"grad(is_grads_batched=True): grad_outputs[{i}] must have a "
+                             f"batch dimension before output {i}'s shape {o.shape}, got "
+                             f"{'None' if shape is None else tuple(shape)}")
+        rows.add(shape[0])
+    if len(rows) != 1 or 0 in rows:
+        raise ValueError(f"grad(is_grads_batched=True): the grad_outputs need one common, "
+                         f"non-zero batch size, got {sorted(rows)}")
+    n = rows.pop()
+    per_row = [grad(outs, ins, [g[b] for g in gos], retain_graph=retain_graph or b < n - 1,
+                    create_graph=create_graph, allow_unused=allow_unused,
+                    materialize_grads=materialize_grads) for b in range(n)]
+    from .ops import stack  # the ops are built on this module
+
+    return tuple(None if column[0] is None else stack(list(column), axis=0)
+                 for column in zip(*per_row))
 
 
 def captured_grads(outs: Sequence[Tensor], ins: Sequence[Tensor], grads: Sequence[Tensor],

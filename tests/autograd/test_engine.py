@@ -740,3 +740,27 @@ def test_hooks_retain_grad_and_create_graph_match_torch() -> None:
     assert [tag for tag, _ in our_calls] == [tag for tag, _ in their_calls]
     for (_, a), (_, b) in zip(our_calls, their_calls):
         np.testing.assert_allclose(a, b, rtol=1e-12)
+
+
+def test_is_grads_batched_gives_every_rows_vjp_as_torch() -> None:
+    t = pytest.importorskip("torch")
+    x = ag.tensor([1.0, 2.0, 3.0], dtype=np.float64, requires_grad=True)
+    w = ag.tensor([0.5, -1.0], dtype=np.float64, requires_grad=True)
+    y = ag.stack([x ** 2, x.sin()]) * w.reshape(2, 1)  # (2, 3)
+    seeds = np.random.default_rng(0).standard_normal((4, 2, 3))
+    jx, jw = ag.grad(y, [x, w], ag.tensor(seeds), is_grads_batched=True, retain_graph=True)
+    tx = t.tensor([1.0, 2.0, 3.0], dtype=t.float64, requires_grad=True)
+    tw = t.tensor([0.5, -1.0], dtype=t.float64, requires_grad=True)
+    ty = t.stack([tx ** 2, tx.sin()]) * tw.reshape(2, 1)
+    tjx, tjw = t.autograd.grad(ty, [tx, tw], t.tensor(seeds), is_grads_batched=True)
+    np.testing.assert_allclose(jx.data, tjx.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(jw.data, tjw.numpy(), rtol=1e-12)
+    assert jx.shape == (4, 3) and not jx.requires_grad
+    (row,) = ag.grad(y, x, ag.tensor(seeds[:1]), is_grads_batched=True, create_graph=True)
+    (second,) = ag.grad(row.sum(), x)  # d/dx of Σ_j seed·∂y/∂x: the Hessian-vector part
+    expected = 2 * seeds[0, 0] * 0.5 - np.sin(x.data) * seeds[0, 1] * -1.0
+    np.testing.assert_allclose(second.data, expected, rtol=1e-12)
+    with pytest.raises(ValueError, match=r"grad_outputs\[0\] must have a batch dimension"):
+        ag.grad(y, x, ag.tensor(seeds[0]), is_grads_batched=True)
+    with pytest.raises(ValueError, match="batch dimension"):
+        ag.grad(y, x, is_grads_batched=True)
