@@ -309,7 +309,7 @@ class Function:
             _observer(ctx, raw, record)
         if type(raw) is not tuple:
             if type(raw) is not np.ndarray:
-                raw = np.asarray(raw)
+                raw = _as_array_output(ctx, raw)
             if not record:
                 out = _make(raw, False, None, 0)
                 if raw.base is not None:
@@ -323,7 +323,7 @@ class Function:
             elif raw.base is not None:
                 out._vc = _input_version(raw, args)
             return out
-        outs = tuple(o if type(o) is np.ndarray else np.asarray(o) for o in raw)
+        outs = tuple(o if type(o) is np.ndarray else _as_array_output(ctx, o) for o in raw)
         constants = _record(ctx, args, outs) if record else None
         if constants is not None and len(constants) == len(outs):
             record = False
@@ -339,6 +339,18 @@ class Function:
                 t = results[i]
                 t._requires_grad, t.grad_fn, t._output_index = False, None, 0
         return tuple(results)
+
+
+def _as_array_output(ctx: Context, value: Any) -> np.ndarray:
+    """A forward's output that is not an ndarray (NumPy gives scalars for 0-d results:
+    ``np.exp`` of a 0-d array is an ``np.float64``) as a 0-d array; where the forward
+    saved that very object, the array is saved instead, so it is still recognised as
+    the output (its history kept for gradients of gradients)."""
+    arr = np.asarray(value)
+    saved = ctx._to_save
+    if saved is not None and any(item is value for item in saved):
+        ctx._to_save = tuple(arr if item is value else item for item in saved)
+    return arr
 
 
 def _marked(ctx: Context, out: np.ndarray) -> bool:

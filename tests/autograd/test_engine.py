@@ -764,3 +764,14 @@ def test_is_grads_batched_gives_every_rows_vjp_as_torch() -> None:
         ag.grad(y, x, ag.tensor(seeds[0]), is_grads_batched=True)
     with pytest.raises(ValueError, match="batch dimension"):
         ag.grad(y, x, is_grads_batched=True)
+
+
+@pytest.mark.parametrize("op", [ag.exp, ag.sqrt, ag.tanh, ag.sigmoid, ag.log, ag.sin,
+                                lambda t: 1.0 / t, lambda t: t ** 3, lambda t: t * t])
+def test_ops_on_0d_results_keep_their_second_derivatives(op) -> None:
+    # NumPy returns scalars for 0-d results; the output an op saved must still be known as
+    # its output, or the second derivative through it is silently lost
+    x = ag.tensor([0.3, 0.5], dtype=np.float64, requires_grad=True)
+    assert ag.gradgradcheck(lambda a: op(a.sum()), [x])
+    (g,) = ag.grad(op(x.sum()), x, create_graph=True)
+    assert g.requires_grad
