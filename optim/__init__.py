@@ -9,13 +9,17 @@ selects their NumPy references), and Numba is imported on the first ``step()``.
 import autograd  # noqa: F401, I001  (first: it picks the BLAS kernels before NumPy loads)
 
 from . import lr_scheduler, search
+from .adadelta import Adadelta
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
+from .adamax import Adamax
 from .ewa import EWA
 from .momentum import Momentum
+from .nadam import NAdam
 from .optimizer import Optimizer
+from .radam import RAdam
 from .rmsprop import RMSprop
 from .sgd import SGD
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "RMSprop", "Adam", "AdamW", "EWA",
-           "lr_scheduler", "search"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW",
+           "NAdam", "RAdam", "Adamax", "EWA", "lr_scheduler", "search"]

@@ -10,9 +10,9 @@ from . import kernels
 from .optimizer import (
     Optimizer,
     ParamsT,
+    check_betas,
     check_implementation,
     check_nonnegative,
-    check_unit_interval,
 )
 
 
@@ -53,12 +53,7 @@ class Adam(Optimizer):
         name = type(self).__name__
         for key in ("lr", "eps", "weight_decay"):
             check_nonnegative(key, group[key], name)
-        betas = group["betas"]
-        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-            raise ValueError(f"{name}: betas must be a pair (beta1, beta2), got {betas!r}")
-        group["betas"] = tuple(betas)
-        check_unit_interval("betas[0]", betas[0], name)
-        check_unit_interval("betas[1]", betas[1], name)
+        check_betas(group, name)
 
     def _state_arrays(self) -> tuple[str, ...]:
         return ("exp_avg", "exp_avg_sq", "max_exp_avg_sq")

@@ -45,6 +45,16 @@ def check_implementation(owner: str, foreach: bool | None = None, fused: bool | 
                          "update, write it with tensor ops")
 
 
+def check_betas(group: dict[str, Any], owner: str) -> None:
+    """``group['betas']`` must be a pair in [0, 1); it is stored as a tuple."""
+    betas = group["betas"]
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise ValueError(f"{owner}: betas must be a pair (beta1, beta2), got {betas!r}")
+    group["betas"] = tuple(betas)
+    check_unit_interval("betas[0]", betas[0], owner)
+    check_unit_interval("betas[1]", betas[1], owner)
+
+
 def check_nonnegative(name: str, value: Any, owner: str) -> None:
     """Raise a ValueError naming ``owner`` unless ``value >= 0``."""
     if not isinstance(value, (int, float, np.floating, np.integer)) or not value >= 0:

@@ -182,3 +182,68 @@ def adam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.nd
     _loop("adam", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
                           decoupled and weight_decay != 0, vmax is not None, abs(w) < 0.5)
     return None
+
+
+def nadam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, *, lr: float,
+          beta1: float, beta2: float, eps: float, weight_decay: float, decoupled: bool,
+          maximize: bool, grad_step: float, avg_step: float, bias_correction2: float) -> None:
+    """NAdam's update (see ``optim.NAdam``), in place."""
+    flat = _flat(p, g, m, v)
+    if flat is None:
+        return reference.nadam(p, g, m, v, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                               weight_decay=weight_decay, decoupled=decoupled,
+                               maximize=maximize, grad_step=grad_step, avg_step=avg_step,
+                               bias_correction2=bias_correction2)
+    w = 1 - beta1
+    c = _constants(p.dtype, -grad_step, -avg_step, bias_correction2, eps, weight_decay,
+                   1 - lr * weight_decay, w, 1 - w, beta2, 1 - beta2)
+    _loop("nadam", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+                           decoupled and weight_decay != 0, abs(w) < 0.5)
+    return None
+
+
+def radam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, *, lr: float,
+          beta1: float, beta2: float, eps: float, weight_decay: float, decoupled: bool,
+          maximize: bool, bias_correction1: float, bc2_sqrt: float,
+          rect: float | None) -> None:
+    """RAdam's update (see ``optim.RAdam``), in place; ``rect`` None while ρₜ ≤ 5."""
+    flat = _flat(p, g, m, v)
+    if flat is None:
+        return reference.radam(p, g, m, v, lr=lr, beta1=beta1, beta2=beta2, eps=eps,
+                               weight_decay=weight_decay, decoupled=decoupled,
+                               maximize=maximize, bias_correction1=bias_correction1,
+                               bc2_sqrt=bc2_sqrt, rect=rect)
+    w = 1 - beta1
+    c = _constants(p.dtype, bias_correction1, lr, bc2_sqrt, 0.0 if rect is None else rect, eps,
+                   weight_decay, 1 - lr * weight_decay, w, 1 - w, beta2, 1 - beta2, 1)
+    _loop("radam", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+                           decoupled and weight_decay != 0, rect is not None, abs(w) < 0.5)
+    return None
+
+
+def adamax(p: np.ndarray, g: np.ndarray, m: np.ndarray, u: np.ndarray, *, beta1: float,
+           beta2: float, eps: float, weight_decay: float, maximize: bool, clr: float) -> None:
+    """Adamax's update (see ``optim.Adamax``) with ``clr = lr/(1−β₁ᵗ)``, in place."""
+    flat = _flat(p, g, m, u)
+    if flat is None:
+        return reference.adamax(p, g, m, u, beta1=beta1, beta2=beta2, eps=eps,
+                                weight_decay=weight_decay, maximize=maximize, clr=clr)
+    w = 1 - beta1
+    # padded to the 8 scalars fused._registers8 loads
+    c = _constants(p.dtype, -clr, eps, weight_decay, w, 1 - w, beta2, 0, 0)
+    _loop("adamax", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+                            abs(w) < 0.5)
+    return None
+
+
+def adadelta(p: np.ndarray, g: np.ndarray, sq: np.ndarray, acc: np.ndarray, *, lr: float,
+             rho: float, eps: float, weight_decay: float, maximize: bool) -> None:
+    """Adadelta's update (see ``optim.Adadelta``), in place."""
+    flat = _flat(p, g, sq, acc)
+    if flat is None:
+        return reference.adadelta(p, g, sq, acc, lr=lr, rho=rho, eps=eps,
+                                  weight_decay=weight_decay, maximize=maximize)
+    # padded to the 8 scalars fused._registers8 loads
+    c = _constants(p.dtype, -lr, rho, 1 - rho, eps, weight_decay, 0, 0, 0)
+    _loop("adadelta", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0)
+    return None

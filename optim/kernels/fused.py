@@ -231,3 +231,119 @@ def adam_parallel(p, g, m, v, vmax, consts, sign, has_wd, decoupled, amsgrad, w_
         for i in prange(p.size):
             p[i], m[i], v[i], _ = _adam_elem(p[i], g[i], m[i], v[i], p[i], c, sign, has_wd,
                                              decoupled, False, w_small)
+
+
+# -------------------------------------------------------------------------- NAdam
+@njit(inline="always", **_JIT)
+def _nadam_elem(pi, gi, mi, vi, c, sign, has_wd, decoupled, w_small):
+    # c = (-grad_step, -avg_step, bias_correction2, eps, wd, decay, 1-beta1, 1-(1-beta1),
+    #      beta2, 1-beta2)
+    if decoupled:
+        pi = pi * c[5]
+        d = sign * gi
+    else:
+        d = _grad(pi, gi, sign, c[4], has_wd)
+    mi = _lerp(mi, d, c[6], w_small, c[7])
+    vi = vi * c[8] + c[9] * d * d
+    denom = np.sqrt(vi / c[2]) + c[3]
+    pi = pi + c[0] * d / denom
+    return pi + c[1] * mi / denom, mi, vi
+
+
+@njit(**_JIT)
+def nadam_serial(p, g, m, v, consts, sign, has_wd, decoupled, w_small):
+    c = _registers8(consts) + (consts[8], consts[9])
+    for i in range(p.size):
+        p[i], m[i], v[i] = _nadam_elem(p[i], g[i], m[i], v[i], c, sign, has_wd, decoupled,
+                                       w_small)
+
+
+@njit(parallel=True, **_JIT)
+def nadam_parallel(p, g, m, v, consts, sign, has_wd, decoupled, w_small):
+    c = _registers8(consts) + (consts[8], consts[9])
+    for i in prange(p.size):
+        p[i], m[i], v[i] = _nadam_elem(p[i], g[i], m[i], v[i], c, sign, has_wd, decoupled,
+                                       w_small)
+
+
+# -------------------------------------------------------------------------- RAdam
+@njit(inline="always", **_JIT)
+def _radam_elem(pi, gi, mi, vi, c, sign, has_wd, decoupled, rectify, w_small):
+    # c = (bias_correction1, lr, bc2_sqrt, rect, eps, wd, decay, 1-beta1, 1-(1-beta1), beta2,
+    #      1-beta2, 1), the 1 typed (a literal 1 would divide in float64)
+    if decoupled:
+        pi = pi * c[6]
+        d = sign * gi
+    else:
+        d = _grad(pi, gi, sign, c[5], has_wd)
+    mi = _lerp(mi, d, c[7], w_small, c[8])
+    vi = vi * c[9] + c[10] * d * d
+    step = mi / c[0] * c[1]
+    if rectify:
+        step = step * (c[11] / (np.sqrt(vi) + c[4]) * c[2]) * c[3]
+    return pi - step, mi, vi
+
+
+@njit(**_JIT)
+def radam_serial(p, g, m, v, consts, sign, has_wd, decoupled, rectify, w_small):
+    c = _registers8(consts) + (consts[8], consts[9], consts[10], consts[11])
+    for i in range(p.size):
+        p[i], m[i], v[i] = _radam_elem(p[i], g[i], m[i], v[i], c, sign, has_wd, decoupled,
+                                       rectify, w_small)
+
+
+@njit(parallel=True, **_JIT)
+def radam_parallel(p, g, m, v, consts, sign, has_wd, decoupled, rectify, w_small):
+    c = _registers8(consts) + (consts[8], consts[9], consts[10], consts[11])
+    for i in prange(p.size):
+        p[i], m[i], v[i] = _radam_elem(p[i], g[i], m[i], v[i], c, sign, has_wd, decoupled,
+                                       rectify, w_small)
+
+
+# ------------------------------------------------------------------------- Adamax
+@njit(inline="always", **_JIT)
+def _adamax_elem(pi, gi, mi, ui, c, sign, has_wd, w_small):
+    # c = (neg_clr, eps, wd, 1-beta1, 1-(1-beta1), beta2, unused, unused)
+    d = _grad(pi, gi, sign, c[2], has_wd)
+    mi = _lerp(mi, d, c[3], w_small, c[4])
+    ui = np.maximum(ui * c[5], np.abs(d) + c[1])
+    return pi + c[0] * mi / ui, mi, ui
+
+
+@njit(**_JIT)
+def adamax_serial(p, g, m, u, consts, sign, has_wd, w_small):
+    c = _registers8(consts)
+    for i in range(p.size):
+        p[i], m[i], u[i] = _adamax_elem(p[i], g[i], m[i], u[i], c, sign, has_wd, w_small)
+
+
+@njit(parallel=True, **_JIT)
+def adamax_parallel(p, g, m, u, consts, sign, has_wd, w_small):
+    c = _registers8(consts)
+    for i in prange(p.size):
+        p[i], m[i], u[i] = _adamax_elem(p[i], g[i], m[i], u[i], c, sign, has_wd, w_small)
+
+
+# ----------------------------------------------------------------------- Adadelta
+@njit(inline="always", **_JIT)
+def _adadelta_elem(pi, gi, si, ai, c, sign, has_wd):
+    # c = (neg_lr, rho, 1-rho, eps, wd, unused, unused, unused)
+    d = _grad(pi, gi, sign, c[4], has_wd)
+    si = si * c[1] + c[2] * d * d
+    delta = np.sqrt(ai + c[3]) / np.sqrt(si + c[3]) * d
+    ai = ai * c[1] + c[2] * delta * delta
+    return pi + c[0] * delta, si, ai
+
+
+@njit(**_JIT)
+def adadelta_serial(p, g, sq, acc, consts, sign, has_wd):
+    c = _registers8(consts)
+    for i in range(p.size):
+        p[i], sq[i], acc[i] = _adadelta_elem(p[i], g[i], sq[i], acc[i], c, sign, has_wd)
+
+
+@njit(parallel=True, **_JIT)
+def adadelta_parallel(p, g, sq, acc, consts, sign, has_wd):
+    c = _registers8(consts)
+    for i in prange(p.size):
+        p[i], sq[i], acc[i] = _adadelta_elem(p[i], g[i], sq[i], acc[i], c, sign, has_wd)

@@ -139,3 +139,73 @@ def adam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.nd
         v = vmax
     denom = np.sqrt(v) / dt(bc2_sqrt) + dt(eps)
     p += dt(-step_size) * m / denom
+
+
+def _decayed_grad(p: np.ndarray, g: np.ndarray, lr: float, weight_decay: float,
+                  decoupled: bool, maximize: bool) -> np.ndarray:
+    """The gradient with weight decay: ``θ`` shrunk in place by ``1 − lr·weight_decay``
+    when ``decoupled`` (AdamW's form), else the L2 term folded into the gradient."""
+    if decoupled and weight_decay != 0:
+        p *= p.dtype.type(1 - lr * weight_decay)
+        return -g if maximize else g
+    return _effective_grad(p, g, weight_decay, maximize)
+
+
+def nadam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, *, lr: float,
+          beta1: float, beta2: float, eps: float, weight_decay: float, decoupled: bool,
+          maximize: bool, grad_step: float, avg_step: float, bias_correction2: float) -> None:
+    """NAdam given ``grad_step = lr(1−μₜ)/(1−Πₜ)``, ``avg_step = lr·μₜ₊₁/(1−Πₜμₜ₊₁)`` and
+    ``bias_correction2 = 1−β₂ᵗ``."""
+    g = _gradient("nadam", p, g, m, v)
+    dt = p.dtype.type
+    d = _decayed_grad(p, g, lr, weight_decay, decoupled, maximize)
+    _lerp_into(m, d, 1 - beta1)
+    v *= dt(beta2)
+    v += dt(1 - beta2) * d * d
+    denom = np.sqrt(v / dt(bias_correction2)) + dt(eps)
+    p += dt(-grad_step) * d / denom
+    p += dt(-avg_step) * m / denom
+
+
+def radam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, *, lr: float,
+          beta1: float, beta2: float, eps: float, weight_decay: float, decoupled: bool,
+          maximize: bool, bias_correction1: float, bc2_sqrt: float,
+          rect: float | None) -> None:
+    """RAdam given ``bias_correction1 = 1−β₁ᵗ``, ``bc2_sqrt = √(1−β₂ᵗ)`` and the
+    rectification ``rect`` (None while ρₜ ≤ 5: the unadapted step)."""
+    g = _gradient("radam", p, g, m, v)
+    dt = p.dtype.type
+    d = _decayed_grad(p, g, lr, weight_decay, decoupled, maximize)
+    _lerp_into(m, d, 1 - beta1)
+    v *= dt(beta2)
+    v += dt(1 - beta2) * d * d
+    step = m / dt(bias_correction1) * dt(lr)
+    if rect is not None:
+        step = step * (dt(1) / (np.sqrt(v) + dt(eps)) * dt(bc2_sqrt)) * dt(rect)
+    p -= step
+
+
+def adamax(p: np.ndarray, g: np.ndarray, m: np.ndarray, u: np.ndarray, *, beta1: float,
+           beta2: float, eps: float, weight_decay: float, maximize: bool, clr: float) -> None:
+    """Adamax given ``clr = lr/(1−β₁ᵗ)``: ``u = max(β₂u, |g| + ε); θ -= clr·m/u``."""
+    g = _gradient("adamax", p, g, m, u)
+    dt = p.dtype.type
+    d = _effective_grad(p, g, weight_decay, maximize)
+    _lerp_into(m, d, 1 - beta1)
+    u *= dt(beta2)
+    np.maximum(u, np.abs(d) + dt(eps), out=u)
+    p += dt(-clr) * m / u
+
+
+def adadelta(p: np.ndarray, g: np.ndarray, sq: np.ndarray, acc: np.ndarray, *, lr: float,
+             rho: float, eps: float, weight_decay: float, maximize: bool) -> None:
+    """Adadelta: ``s = ρs + (1−ρ)g²; Δ = √(a+ε)/√(s+ε)·g; a = ρa + (1−ρ)Δ²; θ -= lr·Δ``."""
+    g = _gradient("adadelta", p, g, sq, acc)
+    dt = p.dtype.type
+    d = _effective_grad(p, g, weight_decay, maximize)
+    sq *= dt(rho)
+    sq += dt(1 - rho) * d * d
+    delta = np.sqrt(acc + dt(eps)) / np.sqrt(sq + dt(eps)) * d
+    acc *= dt(rho)
+    acc += dt(1 - rho) * delta * delta
+    p += dt(-lr) * delta

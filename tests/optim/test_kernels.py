@@ -12,6 +12,7 @@ import pytest
 
 from optim import kernels
 from optim.kernels import reference
+from optim.radam import rectification
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -47,9 +48,64 @@ CASES = {
         dict(lr=0.0, beta1=0.0, beta2=0.5, eps=0.0, weight_decay=0.5, decoupled=True,
              maximize=True, amsgrad=True),
     ],
+    "nadam": [
+        dict(lr=2e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, decoupled=False,
+             maximize=False),
+        dict(lr=1e-2, beta1=0.8, beta2=0.99, eps=1e-8, weight_decay=0.1, decoupled=False,
+             maximize=True),
+        dict(lr=1e-2, beta1=0.3, beta2=0.9, eps=1e-6, weight_decay=0.05, decoupled=True,
+             maximize=False),
+        dict(lr=0.0, beta1=0.0, beta2=0.5, eps=0.0, weight_decay=0.5, decoupled=True,
+             maximize=True),
+    ],
+    "radam": [  # rectified but for the last (β₂ = 0.5: ρ∞ = 3, never above 5)
+        dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, decoupled=False,
+             maximize=False),
+        dict(lr=1e-2, beta1=0.8, beta2=0.99, eps=1e-8, weight_decay=0.1, decoupled=False,
+             maximize=True),
+        dict(lr=1e-2, beta1=0.3, beta2=0.9, eps=1e-6, weight_decay=0.05, decoupled=True,
+             maximize=False),
+        dict(lr=1e-2, beta1=0.0, beta2=0.5, eps=0.0, weight_decay=0.5, decoupled=True,
+             maximize=True),
+    ],
+    "adamax": [
+        dict(beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, maximize=False),
+        dict(beta1=0.8, beta2=0.99, eps=1e-8, weight_decay=0.1, maximize=True),
+        dict(beta1=0.3, beta2=0.0, eps=0.0, weight_decay=0.0, maximize=False),
+    ],
+    "adadelta": [
+        dict(lr=1.0, rho=0.9, eps=1e-6, weight_decay=0.0, maximize=False),
+        dict(lr=0.5, rho=0.95, eps=1e-4, weight_decay=0.1, maximize=True),
+        dict(lr=2.0, rho=0.0, eps=1e-8, weight_decay=0.0, maximize=False),
+    ],
 }
 STATE = {"sgd": ["buf"], "momentum": ["v"], "adagrad": ["s"],
-         "rmsprop": ["sq", "gavg", "buf"], "adam": ["m", "v", "vmax"]}
+         "rmsprop": ["sq", "gavg", "buf"], "adam": ["m", "v", "vmax"], "nadam": ["m", "v"],
+         "radam": ["m", "v"], "adamax": ["m", "u"], "adadelta": ["sq", "acc"]}
+
+
+def _nadam_steps(opts: dict, t: int) -> dict:
+    """NAdam's step sizes at step ``t`` with the default momentum_decay (the product of
+    the μ in float64: ``optim.NAdam`` keeps it in float32, as torch does)."""
+    def mu(s: int) -> float:
+        return opts["beta1"] * (1.0 - 0.5 * 0.96 ** (s * 4e-3))
+
+    product = float(np.prod([mu(s) for s in range(1, t + 1)]))
+    return {"grad_step": opts["lr"] * (1.0 - mu(t)) / (1.0 - product),
+            "avg_step": opts["lr"] * mu(t + 1) / (1.0 - product * mu(t + 1)),
+            "bias_correction2": 1 - opts["beta2"] ** t}
+
+
+def _radam_steps(opts: dict, t: int) -> dict:
+    """RAdam's scalars at step ``t + 10``: late enough that β₂ ≥ 0.9 is rectified."""
+    t += 10
+    return {"bias_correction1": 1 - opts["beta1"] ** t,
+            "bc2_sqrt": (1 - opts["beta2"] ** t) ** 0.5, "rect": rectification(opts["beta2"], t)}
+
+
+# the arguments an update takes besides its options: the step's scalars
+SCHEDULES = {"nadam": _nadam_steps, "radam": _radam_steps,
+             "adamax": lambda opts, t: {"clr": 2e-3 / (1 - opts["beta1"] ** t)}}
 
 
 def _run(fn, name: str, opts: dict, p: np.ndarray, grads: list[np.ndarray]) -> list[np.ndarray]:
@@ -70,6 +126,8 @@ def _run(fn, name: str, opts: dict, p: np.ndarray, grads: list[np.ndarray]) -> l
         if name == "adam":
             extra = {"step_size": opts["lr"] / (1 - opts["beta1"] ** t),
                      "bc2_sqrt": (1 - opts["beta2"] ** t) ** 0.5}
+        if name in SCHEDULES:
+            extra = SCHEDULES[name](opts, t)
         fn(p, g, *state.values(), **opts, **extra)
     return [p] + [a for a in state.values() if a is not None]
 
@@ -164,8 +222,8 @@ def test_import_does_not_load_numba_for_optim():
 def _opts(name: str) -> dict:
     """A case of ``name`` with its options switched on (momentum, weight decay, amsgrad,
     AdamW's decoupled decay)."""
-    if name == "adam":
-        return dict(CASES["adam"][1], decoupled=True)
+    if name in ("adam", "nadam", "radam"):
+        return dict(CASES[name][1], decoupled=True)
     return dict(CASES[name][0 if name == "momentum" else 1])
 
 
@@ -180,6 +238,8 @@ def _update(fn, name: str, p: np.ndarray, g: np.ndarray, state: dict, opts: dict
             state["vmax"] = None
         extra = {"step_size": opts["lr"] / (1 - opts["beta1"] ** t),
                  "bc2_sqrt": (1 - opts["beta2"] ** t) ** 0.5}
+    if name in SCHEDULES:
+        extra = SCHEDULES[name](opts, t)
     if name == "rmsprop":
         state["gavg"] = state["gavg"] if opts["centered"] else None
         state["buf"] = state["buf"] if opts["momentum"] > 0 else None

@@ -15,6 +15,10 @@ ALL = [
     (optim.RMSprop, dict(lr=0.01, momentum=0.5, centered=True)),
     (optim.Adam, dict(lr=0.01, amsgrad=True)),
     (optim.AdamW, dict(lr=0.01)),
+    (optim.NAdam, dict(lr=0.01, weight_decay=0.01, decoupled_weight_decay=True)),
+    (optim.RAdam, dict(lr=0.01, weight_decay=0.01)),
+    (optim.Adamax, dict(lr=0.05)),
+    (optim.Adadelta, dict(lr=10.0, weight_decay=0.01)),
 ]
 IDS = [cls.__name__ for cls, _ in ALL]
 
@@ -352,6 +356,12 @@ def test_torchs_implementation_options_are_taken_or_refused_with_the_reason():
     optim.RMSprop([w], foreach=True)
     with pytest.raises(ValueError, match="capturable=True is for CUDA graphs"):
         optim.Adam([w], capturable=True)
+    # torch offers these no fused implementation
+    for cls in (optim.NAdam, optim.RAdam, optim.Adamax, optim.Adadelta):
+        cls([w], foreach=True)
+        for option in ("capturable", "differentiable"):
+            with pytest.raises(ValueError, match=rf"^{cls.__name__}: {option}=True"):
+                cls([w], **{option: True})
 
 
 def test_adam_with_decoupled_weight_decay_is_adamw():

@@ -33,6 +33,20 @@ CONFIGS = [
     ("Adam", dict(lr=0.01, betas=(0.3, 0.9), eps=1e-6, maximize=True)),
     ("AdamW", dict(lr=0.01)),
     ("AdamW", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("NAdam", dict(lr=0.01)),
+    ("NAdam", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.01, momentum_decay=0.01)),
+    ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("NAdam", dict(lr=0.01, betas=(0.3, 0.9), eps=1e-6, maximize=True)),
+    ("RAdam", dict(lr=0.01)),
+    ("RAdam", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.01)),
+    ("RAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.01, betas=(0.3, 0.9), eps=1e-6, maximize=True)),
+    ("Adamax", dict(lr=0.01)),
+    ("Adamax", dict(lr=0.01, betas=(0.8, 0.99), eps=1e-6, weight_decay=0.01)),
+    ("Adamax", dict(lr=0.01, betas=(0.3, 0.9), weight_decay=0.1, maximize=True)),
+    ("Adadelta", dict()),
+    ("Adadelta", dict(lr=5.0, rho=0.5, eps=1e-4, weight_decay=0.01)),
+    ("Adadelta", dict(lr=2.0, rho=0.95, weight_decay=0.1, maximize=True)),
 ]
 
 
@@ -88,6 +102,10 @@ API_CONFIGS = [
     ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True)),
     ("Adam", dict(lr=0.02, amsgrad=True, weight_decay=0.1)),
     ("AdamW", dict(lr=0.02)),
+    ("NAdam", dict(lr=0.02, weight_decay=0.1, decoupled_weight_decay=True)),
+    ("RAdam", dict(lr=0.02, weight_decay=0.1)),
+    ("Adamax", dict(lr=0.02, weight_decay=0.1)),
+    ("Adadelta", dict(lr=5.0, rho=0.8, eps=1e-3, weight_decay=0.1)),
 ]
 
 
@@ -132,6 +150,33 @@ def test_optimizer_api_mid_training_matches_torch(name, opts, rng):
         np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
+STATE_NAMES = [n for n, _ in API_CONFIGS]
+
+
+@pytest.mark.parametrize("name", STATE_NAMES)
+def test_state_dict_names_and_scalars_are_torchs(name, rng):
+    # the per-parameter state has torch's entries (so a state moves between the two by
+    # name), and its scalars (step, NAdam's float32 mu_product) torch's values
+    torch.set_num_threads(1)
+    opts = dict(API_CONFIGS)[name]
+    start = rng.standard_normal((4, 3))
+    ours, theirs = ag.tensor(start.copy(), requires_grad=True), torch.tensor(start.copy(),
+                                                                           requires_grad=True)
+    opt, topt = getattr(optim, name)([ours], **opts), getattr(torch.optim, name)([theirs], **opts)
+    for _ in range(7):
+        for w, o in ((ours, opt), (theirs, topt)):
+            o.zero_grad()
+            (w**2).sum().backward()
+            o.step()
+    state, tstate = opt.state_dict()["state"][0], topt.state_dict()["state"][0]
+    assert set(state) == set(tstate)
+    for key, value in tstate.items():
+        if value.ndim == 0:
+            assert state[key] == value.item(), key
+        else:
+            np.testing.assert_allclose(state[key], value.numpy(), rtol=1e-12, err_msg=key)
+
+
 @pytest.mark.filterwarnings("ignore:overflow encountered:RuntimeWarning")  # the reference
 @pytest.mark.parametrize("use_reference", [False, True], ids=["numba", "numpy"])
 @pytest.mark.parametrize("opts", [dict(centered=True), dict(centered=True, momentum=0.5),
@@ -168,6 +213,22 @@ BAD_OPTIONS = [
     ("Adam", dict(betas=(0.9, -0.1)), r"betas\[1\]"),
     ("Adam", dict(weight_decay=-1.0), "weight_decay"),
     ("AdamW", dict(betas=(0.9, 1.0)), r"betas\[1\]"),
+    ("NAdam", dict(lr=-1e-3), "lr"), ("NAdam", dict(eps=-1.0), "eps"),
+    ("NAdam", dict(betas=(1.0, 0.999)), r"betas\[0\]"),
+    ("NAdam", dict(betas=(0.9, 1.5)), r"betas\[1\]"),
+    ("NAdam", dict(weight_decay=-1.0), "weight_decay"),
+    ("NAdam", dict(momentum_decay=-1.0), "momentum_decay"),
+    ("RAdam", dict(lr=-1e-3), "lr"), ("RAdam", dict(eps=-1.0), "eps"),
+    ("RAdam", dict(betas=(-0.1, 0.999)), r"betas\[0\]"),
+    ("RAdam", dict(betas=(0.9, 1.0)), r"betas\[1\]"),
+    ("RAdam", dict(weight_decay=-1.0), "weight_decay"),
+    ("Adamax", dict(lr=-1e-3), "lr"), ("Adamax", dict(eps=-1.0), "eps"),
+    ("Adamax", dict(betas=(1.0, 0.999)), r"betas\[0\]"),
+    ("Adamax", dict(betas=(0.9, 1.0)), r"betas\[1\]"),
+    ("Adamax", dict(weight_decay=-1.0), "weight_decay"),
+    ("Adadelta", dict(lr=-1.0), "lr"), ("Adadelta", dict(rho=-0.1), "rho"),
+    ("Adadelta", dict(rho=1.5), "rho"), ("Adadelta", dict(eps=-1.0), "eps"),
+    ("Adadelta", dict(weight_decay=-1.0), "weight_decay"),
 ]
 
 
