@@ -49,6 +49,7 @@ from .grad_mode import (
     no_grad,
     set_grad_enabled,
 )
+from .checkpoint import checkpoint
 from .gradcheck import (
     GradcheckError,
     GradcheckReport,
@@ -58,23 +59,40 @@ from .gradcheck import (
     relative_difference,
     verdict_for,
 )
-from . import functional  # noqa: I001  (after the engine it builds on)
-from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled, set_detect_anomaly
-from .checkpoint import checkpoint
 from .inplace import mark_modified
+from . import ops as _ops
 from .ops import *  # noqa: F403
 from .ops import __all__ as _ops_all
 from .tensor import RemovableHandle, Tensor
 
 
 
-def __getattr__(name: str):
-    # The drawing needs the graphviz package, whose import costs ~0.1 s: load it on first use.
-    if name in ("graph", "draw_graph"):
-        from . import graph as _graph
+# Loaded on first use, to keep ``import autograd`` fast: the drawing needs the graphviz
+# package (~0.1 s); the functional transforms and anomaly detection are not on the path
+# of a training step. (Only names that are not also submodules: importing
+# ``autograd.gradcheck`` would rebind ``autograd.gradcheck`` to the module.)
+_LAZY = {
+    "graph": ("graph", None), "draw_graph": ("graph", "draw_graph"),
+    "functional": ("functional", None),
+    **{name: ("anomaly", name) for name in (
+        "AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly")},
+}
 
-        return _graph if name == "graph" else _graph.draw_graph
-    raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+
+def __getattr__(name: str):
+    if name in _ops.DEFERRED:  # ops whose family loads on first use (autograd/ops/__init__)
+        value = getattr(_ops, name)
+        globals()[name] = value
+        return value
+    if name not in _LAZY:
+        raise AttributeError(f"module 'autograd' has no attribute {name!r}")
+    import importlib
+
+    module_name, attribute = _LAZY[name]
+    module = importlib.import_module(f".{module_name}", __name__)
+    value = module if attribute is None else getattr(module, attribute)
+    globals()[name] = value  # later lookups skip this function
+    return value
 
 
 float32 = __import__("numpy").float32
@@ -85,13 +103,13 @@ __all__ = [
     "RemovableHandle",
     "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
     "full_like", "empty", "empty_like", "arange", "linspace", "eye", "rand", "randn",
-    "rand_like", "randn_like", "randint", "manual_seed",
-    "get_rng", "mark_modified", "gradcheck", "gradgradcheck", "GradcheckError", "judge_gradient",
-    "GradcheckReport", "relative_difference", "verdict_for", "functional", "graph",  # noqa: F405  (lazy: __getattr__)
-    "draw_graph", "checkpoint", "detect_anomaly",  # noqa: F405
-    "set_detect_anomaly", "is_anomaly_enabled", "AnomalyError",
+    "rand_like", "randn_like", "randint", "manual_seed", "get_rng", "mark_modified",
     "get_default_dtype", "set_default_dtype", "device", "backward", "grad", "no_grad",
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
-    "is_inference_mode_enabled", "float32", "float64",
+    "is_inference_mode_enabled", "float32", "float64", "checkpoint", "gradcheck",
+    "gradgradcheck", "GradcheckError", "GradcheckReport", "judge_gradient",
+    "relative_difference", "verdict_for",
+    *_LAZY,
     *_ops_all,
+    *_ops.DEFERRED,
 ]

@@ -180,6 +180,38 @@ def fill_(t: Tensor, value: Any) -> Tensor:
     return _bump(t)
 
 
+def _draw(t: Tensor, op: str, generator: Any, sample: Any) -> Tensor:
+    """Write ``sample(rng, shape, dtype)`` into ``t`` in place (floating tensors only)."""
+    from .creation import get_rng
+
+    _check(t, op)
+    if t.data.dtype.kind != "f":
+        raise TypeError(f"{op}: fills with floating point samples; the tensor has dtype "
+                        f"{t.dtype} (shape {t.shape})")
+    rng = get_rng(generator)
+    dtype = t.data.dtype if t.data.dtype.itemsize in (4, 8) else np.float64
+    t.data[...] = sample(rng, t.shape, dtype)
+    return _bump(t)
+
+
+def normal_(t: Tensor, mean: float = 0.0, std: float = 1.0, *, generator: Any = None) -> Tensor:
+    """Fill with samples of the normal distribution ``N(mean, std²)`` in place, drawn from
+    ``generator`` (a numpy Generator or an int seed) or autograd's global generator."""
+    if std < 0:
+        raise ValueError(f"normal_: std must be >= 0, got {std}")
+    return _draw(t, "normal_", generator,
+                 lambda rng, shape, dt: rng.standard_normal(shape, dtype=dt) * std + mean)
+
+
+def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None) -> Tensor:
+    """Fill with samples of the uniform distribution on ``[a, b)`` in place, drawn from
+    ``generator`` (a numpy Generator or an int seed) or autograd's global generator."""
+    if a > b:
+        raise ValueError(f"uniform_: expects a <= b, got a={a} and b={b}")
+    return _draw(t, "uniform_", generator,
+                 lambda rng, shape, dt: rng.random(shape, dtype=dt) * (b - a) + a)
+
+
 def copy_(t: Tensor, src: Any) -> Tensor:
     """Copy ``src`` (broadcast to t's shape) into t in place."""
     _check(t, "copy_")

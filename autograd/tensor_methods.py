@@ -15,6 +15,7 @@ from .device import device as check_device
 from .errors import ShapeError
 from .ops.shape import contiguous, view
 from .tensor import Tensor
+from .tensor_more import MORE_METHODS, MORE_PROPERTIES
 
 
 def _iop(name: str, outplace: Any, inplace_fn: Any) -> Any:
@@ -235,6 +236,68 @@ _METHODS = {
     "fill_": inplace.fill_,
     "copy_": inplace.copy_,
     "clamp_": inplace.clamp_,
+    "normal_": inplace.normal_,
+    "uniform_": inplace.uniform_,
+    "t": "t",
+    "mm": "mm",
+    "bmm": "bmm",
+    "mv": "mv",
+    "dot": "dot",
+    "square": "square",
+    "reciprocal": "reciprocal",
+    "rsqrt": "rsqrt",
+    "lerp": "lerp",
+    "nan_to_num": "nan_to_num",
+    "norm": "norm",
+    "masked_fill": "masked_fill",
+    "unbind": "unbind",
+    "select": "select",
+    "flip": "flip",
+    "roll": "roll",
+    "repeat": "repeat",
+    "tile": "tile",
+    "tril": "tril",
+    "triu": "triu",
+    "index_select": "index_select",
+    "gather": "gather",
+    "eq": ops.eq,
+    "ne": ops.ne,
+    "lt": ops.lt,
+    "le": ops.le,
+    "gt": ops.gt,
+    "ge": ops.ge,
+    "isnan": "isnan",
+    "isinf": "isinf",
+    "isfinite": "isfinite",
+    "logical_and": "logical_and",
+    "logical_or": "logical_or",
+    "logical_xor": "logical_xor",
+    "logical_not": "logical_not",
+    "equal": "equal",
+    "allclose": "allclose",
+    "argsort": "argsort",
+    "sort": "sort",
+    "topk": "topk",
+    "expm1": "expm1",
+    "log2": "log2",
+    "log10": "log10",
+    "sinh": "sinh",
+    "cosh": "cosh",
+    "asin": "asin",
+    "acos": "acos",
+    "atan": "atan",
+    "floor": "floor",
+    "ceil": "ceil",
+    "round": "round",
+    "trunc": "trunc",
+    "cumsum": "cumsum",
+    "cumprod": "cumprod",
+    "prod": "prod",
+    "fmod": "fmod",
+    "remainder": "remainder",
+    "__mod__": "remainder",
+    "__rmod__": lambda s, o: ops.remainder(o, s),
+    **MORE_METHODS,
 }
 
 # NumPy ufuncs that are autograd ops: ``np.exp(x)`` records as ``ag.exp(x)`` does.
@@ -359,8 +422,27 @@ def _array_function(self: Tensor, func: Any, types: Any, args: tuple, kwargs: di
 _METHODS["__array_ufunc__"] = _array_ufunc
 _METHODS["__array_function__"] = _array_function
 
+def _deferred(method_name: str, op_name: str) -> Any:
+    """The method of an op whose module loads on first use (``ops.DEFERRED``): its first
+    call imports the module and puts the op itself in the method's place."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        op = getattr(ops, op_name)
+        setattr(Tensor, method_name, op)
+        return op(self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = method_name
+    method.__doc__ = f"``autograd.{op_name}`` as a method (its module loads on first use)."
+    return method
+
+
 for _name, _fn in _METHODS.items():
+    if isinstance(_fn, str):  # the name of a deferred op
+        _fn = _deferred(_name, _fn)
     setattr(Tensor, _name, _fn)
+
+for _name, _prop in MORE_PROPERTIES.items():
+    setattr(Tensor, _name, _prop)
 
 Tensor.T = property(lambda self: ops.transpose(self), doc="The tensor with its axes reversed.")
 Tensor.mT = property(_mT, doc="The last two axes swapped (batched matrix transpose).")

@@ -1,4 +1,9 @@
-"""The differentiable ops, one family per module, re-exported as functions."""
+"""The differentiable ops, one family per module, re-exported as functions.
+
+The families a training step never uses (PyTorch's further tensor functions: ``mm``,
+``gather``, ``cumsum``, ``sort``, ...) are imported on first use, which keeps
+``import autograd`` fast; ``DEFERRED`` maps each of their names to its module.
+"""
 
 from .compare import argmax, argmin, eq, ge, gt, le, lt, ne, sign
 from .elementwise import (
@@ -56,3 +61,28 @@ __all__ = [
     "stack", "std", "sub", "sum", "swapaxes", "tanh", "transpose", "unsqueeze", "var", "view",
     "where",
 ]
+
+# The deferred families: module -> the names it defines.
+_FAMILIES = {
+    "logical": "allclose equal isfinite isinf isnan logical_and logical_not logical_or logical_xor",
+    "matrix": "bmm dot mm mv t tril triu",
+    "modulo": "fmod remainder",
+    "norm": "norm",
+    "pointwise": "lerp nan_to_num reciprocal rsqrt square",
+    "rearrange": "flip gather index_select masked_fill repeat roll select tile unbind",
+    "scan": "cumprod cumsum prod",
+    "sorting": "argsort sort topk",
+    "unary": "acos asin atan ceil cosh expm1 floor log10 log2 round sinh trunc",
+}
+DEFERRED: dict[str, str] = {name: module for module, names in _FAMILIES.items()
+                            for name in names.split()}
+
+
+def __getattr__(name: str):
+    if name not in DEFERRED:
+        raise AttributeError(f"module 'autograd.ops' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(f".{DEFERRED[name]}", __name__), name)
+    globals()[name] = value
+    return value

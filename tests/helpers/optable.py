@@ -166,4 +166,125 @@ OPS: list[OpSpec] = [
     OpSpec("std", lambda a: a.std(axis=-1), [((3, 4),)], lambda a: a.std(dim=-1, unbiased=False)),
 ]
 
+
+
+def _torch() -> Any:
+    return __import__("torch")
+
+
+def _gather_index(shape: tuple) -> np.ndarray:
+    """A fixed index for gather along dim 1 (repeats included) for an input of ``shape``."""
+    return np.random.default_rng(0).integers(0, shape[1], size=(shape[0], 5) + shape[2:])
+
+
+OPS += [
+    OpSpec("t", lambda a: a.t(), [((2, 3),), ((4,),)], lambda a: a.t()),
+    OpSpec("mm", ag.mm, [((3, 4), (4, 2))], lambda a, b: a.mm(b), empty_ok=False),
+    OpSpec("bmm", ag.bmm, [((2, 3, 4), (2, 4, 5))], lambda a, b: a.bmm(b)),
+    OpSpec("mv", lambda a, v: a.mv(v), [((3, 4), (4,))], lambda a, v: a.mv(v)),
+    OpSpec("dot", lambda a, b: a.dot(b), [((4,), (4,))], lambda a, b: a.dot(b)),
+    OpSpec("expand_as", lambda a: a.expand_as(ag.zeros((2,) + a.shape)), UNARY,
+           lambda a: a.expand_as(_torch().zeros((2,) + tuple(a.shape), dtype=a.dtype))),
+    OpSpec("reshape_as", lambda a: a.reshape_as(ag.zeros(a.data.size)), UNARY,
+           lambda a: a.reshape_as(_torch().zeros(a.numel()))),
+    OpSpec("square", ag.square, UNARY, lambda a: a.square()),
+    OpSpec("reciprocal", lambda a: a.reciprocal(), UNARY, lambda a: a.reciprocal(),
+           domain="positive"),
+    OpSpec("rsqrt", lambda a: a.rsqrt(), UNARY, lambda a: a.rsqrt(), domain="positive"),
+    OpSpec("masked_fill", lambda a: a.masked_fill(a.data > 0, 0.5), UNARY,
+           lambda a: a.masked_fill(a > 0, 0.5), domain="away"),
+    OpSpec("masked_fill_tensor", lambda a, v: a.masked_fill(a.data > 0, v), [((2, 3), ())],
+           lambda a, v: a.masked_fill(a > 0, v), domain="away"),
+    OpSpec("where_method", lambda a, b: a.where(a.data > 0, b), BINARY,
+           lambda a, b: a.where(a > 0, b), domain="away"),
+    OpSpec("unbind", lambda a: ag.stack([u * (i + 1.0) for i, u in enumerate(a.unbind(1))]),
+           [((2, 3),), ((2, 3, 4),)],
+           lambda a: _torch().stack([u * (i + 1.0) for i, u in enumerate(a.unbind(1))])),
+    OpSpec("select", lambda a: a.select(1, -1), [((2, 3),), ((2, 3, 4),)],
+           lambda a: a.select(1, -1)),
+    OpSpec("norm", lambda a: a.norm(), REDUCE, lambda a: a.norm()),
+    OpSpec("norm_dim", lambda a: a.norm(dim=-1, keepdim=True), REDUCE,
+           lambda a: a.norm(dim=-1, keepdim=True)),
+    OpSpec("norm_p3", lambda a: a.norm(p=3, dim=0), REDUCE, lambda a: a.norm(p=3, dim=0),
+           domain="away"),
+    OpSpec("norm_p1", lambda a: ag.norm(a, 1, dim=(0, -1) if a.ndim > 1 else 0), REDUCE,
+           lambda a: a.norm(p=1, dim=(0, -1) if a.ndim > 1 else 0), domain="away"),
+    OpSpec("norm_inf", lambda a: a.norm(p=float("inf"), dim=-1), REDUCE,
+           lambda a: a.norm(p=float("inf"), dim=-1), domain="away", empty_ok=False),
+    OpSpec("lerp", lambda a, b, w: a.lerp(b, w), [((2, 3), (2, 3), (2, 3)), ((2, 3), (3,), ())],
+           lambda a, b, w: a.lerp(b, w)),
+    OpSpec("lerp_scalar", lambda a, b: ag.lerp(a, b, 0.3), BINARY,
+           lambda a, b: _torch().lerp(*_torch().broadcast_tensors(a, b), 0.3)),
+    OpSpec("nan_to_num", lambda a: a.nan_to_num(), UNARY, lambda a: a.nan_to_num()),
+    OpSpec("flip", lambda a: a.flip(0, -1), [((2, 3),), ((2, 3, 4),)],
+           lambda a: a.flip((0, -1))),
+    OpSpec("roll", lambda a: a.roll((1, -2), (0, 1)), [((3, 4),), ((2, 3, 4),)],
+           lambda a: a.roll((1, -2), (0, 1))),
+    OpSpec("roll_flat", lambda a: a.roll(2), UNARY, lambda a: a.roll(2)),
+    OpSpec("repeat", lambda a: a.repeat(2, 1, 3), [((2, 3),), ((3,),), ((),)],
+           lambda a: a.repeat(2, 1, 3)),
+    OpSpec("tile", lambda a: a.tile((2,)), [((2, 3),), ((3,),)], lambda a: a.tile((2,))),
+    OpSpec("tril", lambda a: a.tril(-1), [((3, 4),), ((2, 3, 3),)], lambda a: a.tril(-1)),
+    OpSpec("triu", lambda a: ag.triu(a, 1), [((3, 4),), ((2, 4, 3),)], lambda a: a.triu(1)),
+    OpSpec("index_select", lambda a: a.index_select(1, ag.tensor([2, 0, 2])),
+           [((3, 4),), ((2, 3, 4),)],
+           lambda a: a.index_select(1, _torch().tensor([2, 0, 2]))),
+    OpSpec("gather", lambda a: a.gather(1, ag.tensor(_gather_index(a.shape))),
+           [((3, 4),), ((2, 3, 4),)],
+           lambda a: a.gather(1, _torch().tensor(_gather_index(tuple(a.shape))))),
+]
+
+
+def _with_zeros(a: Any) -> Any:
+    """``a`` with some entries set to exactly 0 (two in a row of the first column), as a
+    differentiable function of ``a`` (multiplied by a fixed 0/1 mask)."""
+    mask = np.ones(a.shape)
+    mask.reshape(-1)[::3] = 0.0
+    if isinstance(a, ag.Tensor):
+        return a * ag.tensor(mask, dtype=a.dtype)
+    return a * _torch().tensor(mask, dtype=a.dtype)
+
+
+OPS += [
+    OpSpec("expm1", ag.expm1, UNARY, lambda a: a.expm1()),
+    OpSpec("log2", lambda a: a.log2(), UNARY, lambda a: a.log2(), domain="positive"),
+    OpSpec("log10", ag.log10, UNARY, lambda a: a.log10(), domain="positive"),
+    OpSpec("sinh", lambda a: a.sinh(), UNARY, lambda a: a.sinh()),
+    OpSpec("cosh", ag.cosh, UNARY, lambda a: a.cosh()),
+    OpSpec("asin", lambda a: a.asin(), UNARY, lambda a: a.asin(), domain="unit"),
+    OpSpec("acos", ag.acos, UNARY, lambda a: a.acos(), domain="unit"),
+    OpSpec("atan", lambda a: a.atan(), UNARY, lambda a: a.atan()),
+    OpSpec("floor", lambda a: a.floor() * a, UNARY, lambda a: a.floor() * a, domain="away"),
+    OpSpec("ceil", lambda a: ag.ceil(a) + a, UNARY, lambda a: a.ceil() + a, domain="away"),
+    OpSpec("trunc", lambda a: a.trunc() * a, UNARY, lambda a: a.trunc() * a, domain="away"),
+    OpSpec("round", lambda a: (a * 3.0).round() * a, UNARY, lambda a: (a * 3.0).round() * a,
+           domain="away"),
+    OpSpec("round_decimals", lambda a: a.round(decimals=1) + a * a, UNARY,
+           lambda a: a.round(decimals=1) + a * a, domain="away"),
+    OpSpec("cumsum", lambda a: a.cumsum(dim=-1), REDUCE + [((),)], lambda a: a.cumsum(dim=-1)),
+    OpSpec("cumsum_0", lambda a: ag.cumsum(a, 0), REDUCE, lambda a: a.cumsum(0)),
+    OpSpec("cumprod", lambda a: a.cumprod(dim=-1), REDUCE + [((),)],
+           lambda a: a.cumprod(dim=-1)),
+    OpSpec("cumprod_zeros", lambda a: _with_zeros(a).cumprod(0), REDUCE,
+           lambda a: _with_zeros(a).cumprod(0)),
+    OpSpec("prod_all", lambda a: a.prod(), REDUCE, lambda a: a.prod()),
+    OpSpec("prod_dim", lambda a: a.prod(dim=-1, keepdim=True), REDUCE,
+           lambda a: a.prod(dim=-1, keepdim=True)),
+    OpSpec("prod_zeros", lambda a: _with_zeros(a).prod(0), REDUCE,
+           lambda a: _with_zeros(a).prod(0)),
+    OpSpec("sort", lambda a: a.sort(dim=-1)[0], REDUCE, lambda a: a.sort(dim=-1)[0],
+           domain="away"),
+    OpSpec("sort_desc", lambda a: ag.sort(a, 0, descending=True).values, REDUCE,
+           lambda a: a.sort(dim=0, descending=True).values, domain="away"),
+    OpSpec("topk", lambda a: a.topk(2, dim=0).values, [((3, 4),), ((5,),)],
+           lambda a: a.topk(2, dim=0).values, domain="away", empty_ok=False),
+    OpSpec("topk_smallest", lambda a: ag.topk(a, 3, largest=False)[0], REDUCE,
+           lambda a: a.topk(3, largest=False)[0], domain="away", empty_ok=False),
+    OpSpec("fmod", lambda a, b: a.fmod(b), BINARY, lambda a, b: a.fmod(b), domain="positive"),
+    OpSpec("remainder", lambda a, b: a.remainder(-b), BINARY, lambda a, b: a.remainder(-b),
+           domain="positive"),
+    OpSpec("mod_scalar", lambda a: (a * 3.0) % 1.5, UNARY, lambda a: (a * 3.0) % 1.5,
+           domain="away"),
+]
+
 OPS_BY_NAME = {op.name: op for op in OPS}

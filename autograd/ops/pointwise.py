@@ -1,0 +1,63 @@
+"""Elementwise compositions PyTorch names: ``square``, ``reciprocal``, ``rsqrt``, ``lerp``
+and ``nan_to_num``. Built from the elementwise ops, so their gradients of any order are
+those ops'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._util import as_tensor, floating
+from .elementwise import add, div, mul, pow, sqrt, sub, where
+
+
+def _on_1d(fn: Any, a: Tensor) -> Tensor:
+    """``fn(a)``, with a 0-d ``a`` computed as shape (1,): NumPy returns scalars, not arrays,
+    for 0-d ufunc results, and a saved output must be an array to keep its graph (so the
+    second derivative is right)."""
+    return fn(a) if a.ndim else fn(a.reshape(1)).reshape(())
+
+
+def square(a: Any) -> Tensor:
+    """``a²`` elementwise (integers stay integers); d/da = 2a."""
+    return pow(as_tensor(a), 2)
+
+
+def reciprocal(a: Any) -> Tensor:
+    """``1/a`` elementwise (a floating result, ±inf at 0); d/da = -1/a²."""
+    with np.errstate(divide="ignore"):
+        return _on_1d(lambda x: div(1.0, x), floating(a))
+
+
+def rsqrt(a: Any) -> Tensor:
+    """``1/√a`` elementwise (a floating result); d/da = -1/(2·a^(3/2))."""
+    with np.errstate(divide="ignore"):
+        return _on_1d(lambda x: div(1.0, sqrt(x)), floating(a))
+
+
+def lerp(start: Any, end: Any, weight: Any) -> Tensor:
+    """Linear interpolation ``start + weight·(end - start)`` (all broadcast together);
+    d/dstart = 1 - weight, d/dend = weight, d/dweight = end - start."""
+    start = as_tensor(start)
+    return add(start, mul(weight, sub(end, start)))
+
+
+def nan_to_num(a: Any, nan: float = 0.0, posinf: float | None = None,
+               neginf: float | None = None) -> Tensor:
+    """``a`` with nan replaced by ``nan``, +inf by ``posinf`` and -inf by ``neginf`` (the
+    largest and lowest finite values of a's dtype by default); same shape and dtype. The
+    gradient flows where ``a`` is finite and is 0 at the replaced elements."""
+    a = as_tensor(a)
+    if a.dtype.kind != "f":
+        return Tensor._wrap(a.data.copy())
+    info = np.finfo(a.dtype)
+    x = a.data
+    out = a
+    for bad, value in ((np.isnan(x), nan), (np.isposinf(x), info.max if posinf is None else
+                                            posinf), (np.isneginf(x), info.min if neginf is None
+                                                      else neginf)):
+        if bad.any():
+            out = where(bad, Tensor._wrap(np.asarray(value, dtype=a.dtype)), out)
+    return out if out is not a else mul(a, 1.0)

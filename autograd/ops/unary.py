@@ -1,0 +1,233 @@
+"""More elementwise math: ``expm1``, ``log2``, ``log10``, ``sinh``, ``cosh``, ``asin``,
+``acos``, ``atan`` and the roundings ``floor``, ``ceil``, ``round``, ``trunc``.
+
+Forwards run NumPy's ufunc on the array; backwards are Tensor ops, so each can be
+differentiated again. The roundings are piecewise constant: their gradient is 0 (as
+PyTorch's), and an integer input comes back unchanged (a copy).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import Tensor
+from ._util import as_tensor, floating
+from .elementwise import sqrt
+
+_LN2, _LN10 = float(np.log(2.0)), float(np.log(10.0))
+
+
+class Expm1(Function):
+    """``e^a - 1``, accurate for small a; d/da = e^a = out + 1."""
+
+    @staticmethod
+    def forward(ctx, a):
+        out = np.asarray(np.expm1(a))  # an array, so it is saved as the output
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        (out,) = ctx.saved_tensors
+        return g * (out + 1.0)
+
+
+class Log2(Function):
+    """``log₂ a``; d/da = 1/(a·ln 2)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log2(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g / (a * _LN2)
+
+
+class Log10(Function):
+    """``log₁₀ a``; d/da = 1/(a·ln 10)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.log10(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g / (a * _LN10)
+
+
+class Sinh(Function):
+    """``sinh a = (e^a - e^-a)/2``; d/da = cosh a."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(over="ignore"):
+            return np.sinh(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * cosh(a)
+
+
+class Cosh(Function):
+    """``cosh a = (e^a + e^-a)/2``; d/da = sinh a."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(over="ignore"):
+            return np.cosh(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g * sinh(a)
+
+
+class Asin(Function):
+    """``arcsin a`` (nan outside [-1, 1]); d/da = 1/√(1 - a²)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(invalid="ignore"):
+            return np.arcsin(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g / sqrt(1.0 - a * a)
+
+
+class Acos(Function):
+    """``arccos a`` (nan outside [-1, 1]); d/da = -1/√(1 - a²)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(invalid="ignore"):
+            return np.arccos(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return -(g / sqrt(1.0 - a * a))
+
+
+class Atan(Function):
+    """``arctan a``; d/da = 1/(1 + a²)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return np.arctan(a)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        return g / (a * a + 1.0)
+
+
+class _Rounding(Function):
+    """A piecewise constant map (``rule`` on the array); its gradient is 0 everywhere."""
+
+    @staticmethod
+    def forward(ctx, a, rule):
+        return np.asarray(rule(a))
+
+    @staticmethod
+    def backward(ctx, g):
+        return Tensor._wrap(np.zeros(g.shape, g.dtype)), None
+
+
+def expm1(a: Any) -> Tensor:
+    """``e^a - 1`` elementwise, accurate near 0."""
+    return Expm1.apply(floating(a))
+
+
+def log2(a: Any) -> Tensor:
+    """Base-2 logarithm elementwise (``-inf`` at 0)."""
+    return Log2.apply(floating(a))
+
+
+def log10(a: Any) -> Tensor:
+    """Base-10 logarithm elementwise (``-inf`` at 0)."""
+    return Log10.apply(floating(a))
+
+
+def sinh(a: Any) -> Tensor:
+    """Hyperbolic sine elementwise."""
+    return Sinh.apply(floating(a))
+
+
+def cosh(a: Any) -> Tensor:
+    """Hyperbolic cosine elementwise."""
+    return Cosh.apply(floating(a))
+
+
+def asin(a: Any) -> Tensor:
+    """Arcsine elementwise, in [-π/2, π/2]; nan outside [-1, 1]."""
+    return Asin.apply(floating(a))
+
+
+def acos(a: Any) -> Tensor:
+    """Arccosine elementwise, in [0, π]; nan outside [-1, 1]."""
+    return Acos.apply(floating(a))
+
+
+def atan(a: Any) -> Tensor:
+    """Arctangent elementwise, in (-π/2, π/2)."""
+    return Atan.apply(floating(a))
+
+
+def _round_with(a: Any, rule: Any) -> Tensor:
+    a = as_tensor(a)
+    if a.dtype.kind in "iub":
+        return Tensor._wrap(a.data.copy())
+    return _Rounding.apply(a, rule)
+
+
+def floor(a: Any) -> Tensor:
+    """The largest integer ``<= a`` elementwise (same dtype); gradient 0."""
+    return _round_with(a, np.floor)
+
+
+def ceil(a: Any) -> Tensor:
+    """The smallest integer ``>= a`` elementwise (same dtype); gradient 0."""
+    return _round_with(a, np.ceil)
+
+
+def trunc(a: Any) -> Tensor:
+    """``a`` rounded toward zero elementwise (same dtype); gradient 0."""
+    return _round_with(a, np.trunc)
+
+
+def round(a: Any, decimals: int = 0) -> Tensor:
+    """``a`` rounded to ``decimals`` decimal places, halves to even (as PyTorch's:
+    ``rint(a·10^d)/10^d``, or ``rint(a/10^-d)·10^-d`` for negative d); gradient 0."""
+    d = int(decimals)
+    if d != 0 and as_tensor(a).dtype.kind in "iub":
+        raise TypeError(f"round: decimals={d} needs a floating point tensor, got dtype "
+                        f"{as_tensor(a).dtype}")
+    if d == 0:
+        return _round_with(a, np.rint)
+    scale = 10.0 ** abs(d)
+
+    def rule(x: np.ndarray) -> np.ndarray:
+        s = x.dtype.type(scale)
+        return np.rint(x * s) / s if d > 0 else np.rint(x / s) * s
+
+    return _round_with(a, rule)

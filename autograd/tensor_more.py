@@ -1,0 +1,143 @@
+"""Tensor methods that are not ops of their own: PyTorch's ``*_as`` forms, the
+``new_*`` factories and metadata queries. ``tensor_methods`` attaches them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import ops
+from .creation import tensor as _tensor
+from .device import device as _check_device
+from .ops.shape import view
+from .tensor import Tensor
+
+
+def _other(other: Any, op: str) -> Tensor:
+    if not isinstance(other, Tensor):
+        raise TypeError(f"{op}: expects a Tensor, got {type(other).__name__}")
+    return other
+
+
+def expand_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.expand(other.shape)``: broadcast to the shape of ``other``."""
+    return ops.expand(self, _other(other, "expand_as").shape)
+
+
+def reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.reshape(other.shape)``."""
+    return ops.reshape(self, _other(other, "reshape_as").shape)
+
+
+def view_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self.view(other.shape)`` (shares the data; raises when that needs a copy)."""
+    return view(self, _other(other, "view_as").shape)
+
+
+def type_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` in the dtype of ``other`` (``self`` itself when it already has it)."""
+    return ops.astype(self, _other(other, "type_as").dtype)
+
+
+def where_method(self: Tensor, condition: Any, other: Any) -> Tensor:
+    """``x.where(condition, y)`` is ``where(condition, x, y)``: x where true, y elsewhere."""
+    return ops.where(condition, self, other)
+
+
+def is_floating_point(self: Tensor) -> bool:
+    """True when the dtype is a floating point one."""
+    return self.dtype.kind == "f"
+
+
+def element_size(self: Tensor) -> int:
+    """Bytes per element (``itemsize``)."""
+    return int(self.dtype.itemsize)
+
+
+def ndimension(self: Tensor) -> int:
+    """The number of dims (``dim()``)."""
+    return self.ndim
+
+
+def nelement(self: Tensor) -> int:
+    """The number of elements (``numel()``)."""
+    return int(self.data.size)
+
+
+def _new_shape(size: tuple, op: str) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = tuple(size[0])
+    try:
+        return tuple(int(s) for s in size)
+    except TypeError:
+        raise TypeError(f"{op}: size must be ints or a tuple of ints, got {size!r}") from None
+
+
+def _new(self: Tensor, make: Any, size: tuple, op: str, dtype: Any, requires_grad: bool,
+         device: Any, *fill: Any) -> Tensor:
+    """``make(shape, *fill, dtype)`` (a NumPy constructor) in self's dtype unless given."""
+    if device is not None:
+        _check_device(device)
+    data = make(_new_shape(size, op), *fill, self.dtype if dtype is None else dtype)
+    return _tensor(data, requires_grad=True) if requires_grad else Tensor._wrap(data)
+
+
+def new_zeros(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None) -> Tensor:
+    """Zeros of ``size``, in self's dtype unless ``dtype`` is given."""
+    return _new(self, np.zeros, size, "new_zeros", dtype, requires_grad, device)
+
+
+def new_ones(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False,
+             device: Any = None) -> Tensor:
+    """Ones of ``size``, in self's dtype unless ``dtype`` is given."""
+    return _new(self, np.ones, size, "new_ones", dtype, requires_grad, device)
+
+
+def new_empty(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False,
+              device: Any = None) -> Tensor:
+    """A tensor of ``size`` whose values are not set, in self's dtype unless given."""
+    return _new(self, np.empty, size, "new_empty", dtype, requires_grad, device)
+
+
+def new_full(self: Tensor, size: Any, fill_value: Any, *, dtype: Any = None,
+             requires_grad: bool = False, device: Any = None) -> Tensor:
+    """``fill_value`` in every element of ``size``, in self's dtype unless given."""
+    return _new(self, np.full, (size,), "new_full", dtype, requires_grad, device, fill_value)
+
+
+def new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: bool = False,
+               device: Any = None) -> Tensor:
+    """A new leaf tensor holding a copy of ``data``, in self's dtype unless given."""
+    if device is not None:
+        _check_device(device)
+    if isinstance(data, Tensor):
+        data = data.data
+    data = np.array(data, dtype=self.dtype if dtype is None else dtype)
+    return _tensor(data, requires_grad=requires_grad)
+
+
+MORE_METHODS = {
+    "expand_as": expand_as,
+    "reshape_as": reshape_as,
+    "view_as": view_as,
+    "type_as": type_as,
+    "where": where_method,
+    "is_floating_point": is_floating_point,
+    "element_size": element_size,
+    "ndimension": ndimension,
+    "nelement": nelement,
+    "new_zeros": new_zeros,
+    "new_ones": new_ones,
+    "new_empty": new_empty,
+    "new_full": new_full,
+    "new_tensor": new_tensor,
+}
+
+MORE_PROPERTIES = {
+    "nbytes": property(lambda self: int(self.data.nbytes),
+                       doc="The bytes the elements take (numel·element_size)."),
+    "itemsize": property(lambda self: int(self.dtype.itemsize),
+                         doc="Bytes per element (element_size())."),
+}
