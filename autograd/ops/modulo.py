@@ -22,6 +22,9 @@ class _Modulo(Function):
 
     @classmethod
     def forward(cls, ctx, a, b):
+        if np.result_type(a, b).kind in "iu" and np.any(np.asarray(b) == 0):
+            raise ZeroDivisionError(f"{cls.__name__.lower()}: integer division by zero (as in "
+                                    "PyTorch; floats give nan)")
         ctx.save_for_backward(a, b)
         ctx.shapes = (shape_of(a), shape_of(b))
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -410,3 +410,11 @@ def test_second_derivatives_of_0d_inputs(name) -> None:
     x = ag.tensor(0.7, dtype=np.float64, requires_grad=True)
     fn = {"cumprod": lambda a: a.cumprod(0)}.get(name, getattr(ag, name))
     assert ag.gradgradcheck(fn, [x])
+
+
+@pytest.mark.parametrize("op", ["fmod", "remainder"])
+def test_integer_modulo_by_zero_raises_as_torch_floats_give_nan(op) -> None:
+    with pytest.raises(ZeroDivisionError, match=f"{op}: integer division by zero"):
+        getattr(ag, op)(ag.tensor([5, 3]), ag.tensor([2, 0]))
+    out = getattr(ag, op)(ag.tensor([5.0, 3.0]), ag.tensor([2.0, 0.0]))
+    assert out.data[0] == 1.0 and np.isnan(out.data[1])
