@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from .errors import GraphError
+from .grad_mode import _call_in_mode, no_grad
 from .grad_mode import _state as _grad_state
 from .tensor import Tensor, _VersionCounter
 
@@ -458,11 +459,7 @@ def once_differentiable(backward: Any) -> Any:
     @functools.wraps(backward)
     def wrapper(ctx: Context, *grads: Any) -> Any:
         recording = _grad_state.enabled
-        _grad_state.enabled = False
-        try:
-            result = backward(ctx, *grads)
-        finally:
-            _grad_state.enabled = recording
+        result = _call_in_mode(no_grad, backward, ctx, *grads)
         if not recording or not any(isinstance(g, Tensor) and g._requires_grad for g in grads):
             return result
         results = result if isinstance(result, tuple) else (result,)

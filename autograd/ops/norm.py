@@ -44,8 +44,6 @@ def norm(a: Any, p: Any = "fro", dim: Any = None, keepdim: Any = None, *, axis: 
                          "is not supported)")
     p = float(p)
     axes = reduction_axes(axis, a.ndim, "norm")
-    if a.ndim == 0:  # as shape (1,): a 0-d root's output would be a NumPy scalar, not saved
-        return norm(a.reshape(1), p).reshape(())  # as the output (losing 2nd derivatives)
     if p == np.inf:
         return max(abs(a), axes, keep)
     if p == -np.inf:
@@ -55,8 +53,4 @@ def norm(a: Any, p: Any = "fro", dim: Any = None, keepdim: Any = None, *, axis: 
     if p == 1:
         return sum(abs(a), axes, keep)
     mag = a * a if p == 2 else pow(abs(a), p)
-    # reduced with kept dims, so the root's saved output is an array (a 0-d NumPy scalar
-    # would not be recorded as the output, and the second derivative would be lost)
-    out = _safe_root(sum(mag, axes, True), p)
-    return out if keep else out.reshape(tuple(s for i, s in enumerate(a.shape)
-                                              if axes is not None and i not in axes))
+    return _safe_root(sum(mag, axes, keep), p)

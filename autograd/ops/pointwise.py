@@ -13,13 +13,6 @@ from ._util import as_tensor, floating
 from .elementwise import add, div, mul, pow, sqrt, sub, where
 
 
-def _on_1d(fn: Any, a: Tensor) -> Tensor:
-    """``fn(a)``, with a 0-d ``a`` computed as shape (1,): NumPy returns scalars, not arrays,
-    for 0-d ufunc results, and a saved output must be an array to keep its graph (so the
-    second derivative is right)."""
-    return fn(a) if a.ndim else fn(a.reshape(1)).reshape(())
-
-
 def square(a: Any) -> Tensor:
     """``a²`` elementwise (integers stay integers); d/da = 2a."""
     return pow(as_tensor(a), 2)
@@ -28,13 +21,13 @@ def square(a: Any) -> Tensor:
 def reciprocal(a: Any) -> Tensor:
     """``1/a`` elementwise (a floating result, ±inf at 0); d/da = -1/a²."""
     with np.errstate(divide="ignore"):
-        return _on_1d(lambda x: div(1.0, x), floating(a))
+        return div(1.0, floating(a))
 
 
 def rsqrt(a: Any) -> Tensor:
     """``1/√a`` elementwise (a floating result); d/da = -1/(2·a^(3/2))."""
     with np.errstate(divide="ignore"):
-        return _on_1d(lambda x: div(1.0, sqrt(x)), floating(a))
+        return div(1.0, sqrt(floating(a)))
 
 
 def lerp(start: Any, end: Any, weight: Any) -> Tensor:

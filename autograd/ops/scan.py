@@ -47,7 +47,7 @@ class CumProd(Function):
 
     @staticmethod
     def forward(ctx, a, axis):
-        out = np.asarray(np.cumprod(a, axis=axis))
+        out = np.cumprod(a, axis=axis)
         ctx.save_for_backward(a, out)
         ctx.axis = axis
         return out
@@ -118,7 +118,7 @@ class Prod(Function):
     def forward(ctx, a, axes, keepdims):
         ctx.save_for_backward(a)
         ctx.meta = (a.shape, axes, keepdims)
-        return np.asarray(np.prod(a, axis=axes, keepdims=keepdims))
+        return np.prod(a, axis=axes, keepdims=keepdims)
 
     @staticmethod
     def backward(ctx, g):

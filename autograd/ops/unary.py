@@ -25,7 +25,7 @@ class Expm1(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = np.asarray(np.expm1(a))  # an array, so it is saved as the output
+        out = np.expm1(a)
         ctx.save_for_backward(out)
         return out
 
@@ -146,7 +146,7 @@ class _Rounding(Function):
 
     @staticmethod
     def forward(ctx, a, rule):
-        return np.asarray(rule(a))
+        return rule(a)
 
     @staticmethod
     def backward(ctx, g):

@@ -13,6 +13,8 @@ import numpy as np
 
 import autograd as ag
 
+from ._inputs import floating_input
+
 
 def linear(x: ag.Tensor, weight: ag.Tensor, bias: ag.Tensor | None = None) -> ag.Tensor:
     """``x @ weight.T + bias``: x ``(N, in)``, weight ``(out, in)``, bias ``(out,)`` → ``(N, out)``.
@@ -91,16 +93,6 @@ def _refuse_inplace(name: str, inplace: bool) -> None:
         )
 
 
-def _floating(x: Any, name: str) -> ag.Tensor:
-    """``x`` as a Tensor, which must be floating point (PyTorch has no integer kernel for
-    these functions either)."""
-    x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
-    if x.dtype.kind != "f":
-        raise TypeError(f"{name}: input must be floating point, got {x.dtype} (as in "
-                        "PyTorch); convert it first, e.g. x.astype(np.float32)")
-    return x
-
-
 def _scaled(x: ag.Tensor, c: float) -> ag.Tensor:
     return x if c == 1 else x * c
 
@@ -141,7 +133,7 @@ def elu(input: ag.Tensor, alpha: float = 1.0, inplace: bool = False) -> ag.Tenso
     ``(*)`` → ``(*)``; floating-point input only.
     """
     _refuse_inplace("elu", inplace)
-    return _elu(_floating(input, "elu"), float(alpha), 1.0, 1.0)
+    return _elu(floating_input(input, "elu"), float(alpha), 1.0, 1.0)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -156,7 +148,7 @@ def selu(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     ``selu'(0) = scale·alpha`` and ``selu''(0) = 0``, as PyTorch's. Shape ``(*)`` → ``(*)``.
     """
     _refuse_inplace("selu", inplace)
-    return _elu(_floating(input, "selu"), _SELU_ALPHA * _SELU_SCALE, _SELU_SCALE, 1.0)
+    return _elu(floating_input(input, "selu"), _SELU_ALPHA * _SELU_SCALE, _SELU_SCALE, 1.0)
 
 
 def celu(input: ag.Tensor, alpha: float = 1.0, inplace: bool = False) -> ag.Tensor:
@@ -169,20 +161,20 @@ def celu(input: ag.Tensor, alpha: float = 1.0, inplace: bool = False) -> ag.Tens
     _refuse_inplace("celu", inplace)
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (the input is divided by it)")
-    return _elu(_floating(input, "celu"), float(alpha), 1.0, 1.0 / float(alpha))
+    return _elu(floating_input(input, "celu"), float(alpha), 1.0, 1.0 / float(alpha))
 
 
 def silu(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     """``x·σ(x)`` (the swish); gradient ``σ(x)·(1 + x·(1 − σ(x)))``. Shape ``(*)`` → ``(*)``."""
     _refuse_inplace("silu", inplace)
-    x = _floating(input, "silu")
+    x = floating_input(input, "silu")
     return x * ag.sigmoid(x)
 
 
 def mish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     """``x·tanh(softplus(x))`` (Misra, 2019), finite for any input. Shape ``(*)`` → ``(*)``."""
     _refuse_inplace("mish", inplace)
-    x = _floating(input, "mish")
+    x = floating_input(input, "mish")
     return x * ag.tanh(ag.softplus(x))
 
 
@@ -195,7 +187,7 @@ def softplus(input: ag.Tensor, beta: float = 1.0, threshold: float = 20.0) -> ag
     PyTorch's second derivative there is the linear branch's 0 (its double backward tests
     ``beta·x < threshold``), the one point where they differ. Shape ``(*)`` → ``(*)``.
     """
-    x = _floating(input, "softplus")
+    x = floating_input(input, "softplus")
     bx = _scaled(x, beta)
     smooth = ag.softplus(bx)
     if beta != 1:
@@ -223,7 +215,7 @@ def _hardtanh(x: Any, min_val: float, max_val: float, inplace: bool, name: str) 
     x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
     if x.dtype.kind in "iu":
         return ag.clip(x, int(min_val), int(max_val))
-    x = _floating(x, name)
+    x = floating_input(x, name)
     lo, hi = float(min_val), float(max_val)
     return ag.where(x <= lo, lo, ag.where(x >= hi, hi, x))
 
@@ -252,7 +244,7 @@ def hardsigmoid(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     Shape ``(*)`` → ``(*)``.
     """
     _refuse_inplace("hardsigmoid", inplace)
-    x = _floating(input, "hardsigmoid")
+    x = floating_input(input, "hardsigmoid")
     return ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, 1.0, (x + 3.0) / 6.0))
 
 
@@ -265,5 +257,5 @@ def hardswish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     PyTorch's values at the kinks. Shape ``(*)`` → ``(*)``.
     """
     _refuse_inplace("hardswish", inplace)
-    x = _floating(input, "hardswish")
+    x = floating_input(input, "hardswish")
     return ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, x, x * (x + 3.0) / 6.0))

@@ -7,6 +7,8 @@ import numpy as np
 import autograd as ag
 from autograd import kernels
 
+from ._inputs import floating_input
+
 
 class DropoutMaskScale(ag.Function):
     """``x · keep / keep_prob``, in one pass.
@@ -75,8 +77,5 @@ def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True,
                          f"(p is the drop probability: keep_prob = 1 - p)")
     if not training or p == 0.0:
         return x
-    if not isinstance(x, ag.Tensor):
-        x = ag.as_tensor(x)
-    if x.dtype.kind != "f":
-        raise TypeError(f"dropout: input must be floating point, got {x.dtype}")
+    x = floating_input(x, "dropout")
     return DropoutMaskScale.apply(x, keep_mask(x.shape, 1.0 - p, rng), 1.0 - p)

@@ -18,6 +18,8 @@ import numpy as np
 import autograd as ag
 from autograd import kernels
 
+from ._inputs import floating_input
+
 _REDUCTIONS = ("mean", "sum", "none")
 
 
@@ -67,14 +69,6 @@ def _float_target(target: Any, input: ag.Tensor, name: str) -> ag.Tensor:
     if target.dtype != input.dtype and not target.requires_grad:
         target = ag.from_numpy(target.data.astype(input.dtype))
     return target
-
-
-def _float_input(input: Any, name: str) -> ag.Tensor:
-    input = _tensor(input)
-    if input.dtype.kind != "f":
-        raise TypeError(f"{name}: input must be floating point (predictions or logits), got "
-                        f"{input.dtype}")
-    return input
 
 
 def _class_weight(weight: Any, classes: int, dtype: np.dtype, name: str) -> np.ndarray:
@@ -302,7 +296,7 @@ def mse_loss(input: ag.Tensor, target: Any, reduction: str = "mean") -> ag.Tenso
     only warns, shapes must match exactly.
     """
     _check_reduction(reduction, "mse_loss")
-    input = _float_input(input, "mse_loss")
+    input = floating_input(input, "mse_loss")
     target = _float_target(target, input, "mse_loss")
     diff = input - target
     return _reduce(diff * diff, reduction)
@@ -320,7 +314,7 @@ def binary_cross_entropy(input: ag.Tensor, target: Any, weight: Any = None,
     """
     name = "binary_cross_entropy"
     _check_reduction(reduction, name)
-    input = _float_input(input, name)
+    input = floating_input(input, name)
     target = _float_target(target, input, name)
     p = input.data
     if p.size and not (np.all(p >= 0.0) and np.all(p <= 1.0)):
@@ -349,7 +343,7 @@ def binary_cross_entropy_with_logits(input: ag.Tensor, target: Any, weight: Any 
     """
     name = "binary_cross_entropy_with_logits"
     _check_reduction(reduction, name)
-    input = _float_input(input, name)
+    input = floating_input(input, name)
     target = _float_target(target, input, name)
     if pos_weight is not None:
         pos_weight = ag.as_tensor(pos_weight, dtype=input.dtype)
@@ -388,7 +382,7 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
     _check_reduction(reduction, name)
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"{name}: label_smoothing must be in [0, 1], got {label_smoothing}")
-    input, target, layout = _as_rows(_float_input(input, name), target, name)
+    input, target, layout = _as_rows(floating_input(input, name), target, name)
     return _unrows(_cross_entropy_rows(input, target, weight, ignore_index, reduction,
                                        label_smoothing, name), reduction, layout)
 
@@ -445,7 +439,7 @@ def nll_loss(input: ag.Tensor, target: Any, weight: Any = None, ignore_index: in
     """
     name = "nll_loss"
     _check_reduction(reduction, name)
-    input = _float_input(input, name)
+    input = floating_input(input, name)
     if input.ndim not in (0, 2):
         index_shape = (input.shape[0], *input.shape[2:]) if input.ndim > 2 else ()
         if np.shape(target.data if isinstance(target, ag.Tensor) else target) != index_shape:

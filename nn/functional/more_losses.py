@@ -9,12 +9,13 @@ from typing import Any
 
 import autograd as ag
 
-from .loss import _check_reduction, _float_input, _float_target, _reduce
+from ._inputs import floating_input
+from .loss import _check_reduction, _float_target, _reduce
 
 
 def _difference(input: Any, target: Any, reduction: str, name: str) -> ag.Tensor:
     _check_reduction(reduction, name)
-    input = _float_input(input, name)
+    input = floating_input(input, name)
     return input - _float_target(target, input, name)
 
 
@@ -78,7 +79,7 @@ def kl_div(input: ag.Tensor, target: Any, reduction: str = "mean",
 def _kl_pointwise(input: Any, target: Any, log_target: bool, reduction: str,
                   name: str) -> ag.Tensor:
     _check_reduction(reduction, name)
-    input = _float_input(input, name)
+    input = floating_input(input, name)
     target = _float_target(target, input, name)
     if log_target:
         return ag.exp(target) * (target - input)

@@ -7,6 +7,8 @@ from typing import Any
 
 import autograd as ag
 
+from ._inputs import floating_input
+
 
 def _normalized_shape(normalized_shape: Any, name: str) -> tuple[int, ...]:
     """``normalized_shape`` (an int or a sequence of ints) as a non-empty tuple of ints."""
@@ -39,11 +41,8 @@ def _check_affine(t: ag.Tensor | None, role: str, shape: tuple, x: ag.Tensor, na
 def _layer_norm(x: Any, normalized_shape: Any, weight: ag.Tensor | None, bias: ag.Tensor | None,
                 eps: float, name: str) -> ag.Tensor:
     """``layer_norm`` whose errors are prefixed with ``name`` (the layer that called it)."""
-    x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
+    x = floating_input(x, name)
     shape = _normalized_shape(normalized_shape, name)
-    if x.dtype.kind != "f":
-        raise TypeError(f"{name}: input must be floating point, got {x.dtype} (as in PyTorch); "
-                        "convert it first, e.g. x.astype(np.float32)")
     k = len(shape)
     if x.ndim < k or tuple(x.shape[x.ndim - k:]) != shape:
         star = ", ".join(["*", *map(str, shape)])

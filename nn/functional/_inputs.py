@@ -1,0 +1,17 @@
+"""The input check the functional layers and losses share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import autograd as ag
+
+
+def floating_input(x: Any, name: str) -> ag.Tensor:
+    """``x`` as a Tensor, which must be floating point (PyTorch has no integer kernels for
+    these functions either); ``name`` (the function or layer) starts the error."""
+    x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
+    if x.dtype.kind != "f":
+        raise TypeError(f"{name}: input must be floating point, got {x.dtype} (as in "
+                        "PyTorch); convert it first, e.g. x.astype(np.float32)")
+    return x
