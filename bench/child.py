@@ -28,7 +28,7 @@ def first_step(batch_size: int, steady: int) -> dict[str, Any]:
     step = C.make_graphgrad(C.make_data(batch_size))
     setup = time.perf_counter() - start
     first = time_calls(step, 0, 1)[0]
-    return {"setup_s": setup, "first_step_s": first,
+    return {"setup_s": setup, "first_step_s": first, "imported_numba": "numba" in sys.modules,
             "steady_step_s": median_seconds(step, 3, steady)}
 
 

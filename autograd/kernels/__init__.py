@@ -10,7 +10,9 @@ of ``fastmath.py``); other inputs, and every input when the environment has
 references of ``reference.py``. ``dispatch.py`` makes that choice; ``backend()``
 says which is active. The two agree within a few ulp (tests/autograd/test_kernels.py).
 The fused nn kernels are ``nn_fused.py``, dispatched by ``fused.py`` the same way
-(tests/autograd/test_nn_kernels.py).
+(tests/autograd/test_nn_kernels.py). ``Kernel`` (``aot.py``) runs a Numba kernel from
+its ahead-of-time build, so that a fresh process need not start Numba; ``optim``'s
+updates use it too.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import math
 import numpy as np
 
 from . import fused
+from .aot import Kernel as Kernel
 from .dispatch import BACKEND, binary, unary
 
 

@@ -14,18 +14,20 @@ flat kernel took 1.1 ms and a strided 2-D kernel (which LLVM does not
 vectorize) 2.8 ms.
 
 Numba is imported, and each kernel compiled for its dtype, on first use, never
-when ``autograd`` is imported: ``import numba`` alone costs ~0.17 s. Compiled
-code is cached on disk (``cache=True``), so later processes load it in ms.
+when ``autograd`` is imported: ``import numba`` alone costs ~0.17 s. Serial calls
+run the kernel's ahead-of-time build (``aot.py``), which later processes import in
+~1 ms without Numba; parallel calls run the JIT kernel, cached on disk
+(``cache=True``).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import numpy as np
 
 from . import reference, sizes
+from .aot import Kernel
 from .sizes import COMPILED_MIN
 
 _ENV = "GRAPHGRAD_KERNELS"
@@ -46,17 +48,15 @@ BACKEND = _backend_from_env()
 _COMPILED = BACKEND == "numba"
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _F64 = np.dtype(np.float64)
-_kernels: dict[str, Any] = {}
+_kernels: dict[str, Kernel] = {}
 
 
-def _kernel(name: str) -> Any:
-    """The compiled kernel called ``name`` (imports Numba on the first call)."""
+def _kernel(name: str) -> Kernel:
+    """The compiled kernel called ``name`` (Numba is imported only to build or JIT it)."""
     kernel = _kernels.get(name)
     if kernel is None:
-        from . import activation_grads, activations
-
-        module = activation_grads if name.endswith("_backward") else activations
-        kernel = _kernels[name] = getattr(module, name)
+        module = "activation_grads" if name.endswith("_backward") else "activations"
+        kernel = _kernels[name] = Kernel(f"{__package__}.{module}", name, parallel_flag=True)
     return kernel
 
 
@@ -66,8 +66,9 @@ def unary(name: str, x: np.ndarray, *params: float) -> np.ndarray:
             and x.size >= COMPILED_MIN.get(name, 0)):
         out = np.empty(x.shape, x.dtype)
         typed = [x.dtype.type(p) for p in params]
-        _kernel(name)(np.ascontiguousarray(x).reshape(-1), *typed, out.reshape(-1),
-                      x.size >= sizes.PARALLEL_MIN)
+        flat = np.ascontiguousarray(x).reshape(-1)
+        _kernel(name).run(x.dtype.char, x.size >= sizes.PARALLEL_MIN, flat, *typed,
+                          out.reshape(-1))
         return out
     return getattr(reference, name)(x, *params)
 
@@ -80,8 +81,8 @@ def binary(name: str, grad: np.ndarray, y: np.ndarray, *params: float) -> np.nda
         dt = grad.dtype if grad.dtype == y.dtype else _F64
         out = np.empty(grad.shape, dt)
         typed = [dt.type(p) for p in params]
-        _kernel(name)(np.ascontiguousarray(grad, dt).reshape(-1),
-                      np.ascontiguousarray(y, dt).reshape(-1), *typed, out.reshape(-1),
-                      grad.size >= sizes.PARALLEL_MIN)
+        args = (np.ascontiguousarray(grad, dt).reshape(-1),
+                np.ascontiguousarray(y, dt).reshape(-1), *typed, out.reshape(-1))
+        _kernel(name).run(dt.char, grad.size >= sizes.PARALLEL_MIN, *args)
         return out
     return getattr(reference, name)(grad, y, *params)

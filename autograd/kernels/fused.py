@@ -15,19 +15,18 @@ from typing import Any
 import numpy as np
 
 from . import dispatch, reference, sizes
+from .aot import Kernel
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-_module: Any = None
+_kernels: dict[str, Kernel] = {}
 
 
-def _nn() -> Any:
-    """The compiled module (imports Numba on first use)."""
-    global _module
-    if _module is None:
-        from . import nn_fused
-
-        _module = nn_fused
-    return _module
+def _nn(name: str) -> Kernel:
+    """The compiled kernel ``name`` of ``nn_fused.py`` (see ``aot.py``)."""
+    kernel = _kernels.get(name)
+    if kernel is None:
+        kernel = _kernels[name] = Kernel(f"{__package__}.nn_fused", name, parallel_flag=True)
+    return kernel
 
 
 def _compiled(*arrays: np.ndarray | None) -> bool:
@@ -46,8 +45,9 @@ def softmax_xent_forward(z: np.ndarray, a: np.ndarray) -> tuple[np.ndarray, ...]
     n = z.shape[0]
     p = np.empty(z.shape, z.dtype)
     losses, asum = np.empty(n, z.dtype), np.empty(n, z.dtype)
-    _nn().softmax_xent_forward(np.ascontiguousarray(z), np.ascontiguousarray(a), p, losses, asum,
-                               z.size >= sizes.PARALLEL_MIN)
+    _nn("softmax_xent_forward").run(z.dtype.char, z.size >= sizes.PARALLEL_MIN,
+                                    np.ascontiguousarray(z), np.ascontiguousarray(a), p, losses,
+                                    asum)
     return losses, p, asum
 
 
@@ -60,9 +60,10 @@ def softmax_xent_backward(p: np.ndarray, a: np.ndarray, asum: np.ndarray, g: Any
             _check_rows("softmax_xent_backward", p, asum=asum)
         return reference.softmax_xent_backward(p, a, asum, g)
     out = np.empty(p.shape, p.dtype)
-    _nn().softmax_xent_backward(np.ascontiguousarray(p), np.ascontiguousarray(a),
-                                np.ascontiguousarray(asum), np.ascontiguousarray(g).reshape(-1),
-                                int(g.size > 1), out, p.size >= sizes.PARALLEL_MIN)
+    _nn("softmax_xent_backward").run(
+        p.dtype.char, p.size >= sizes.PARALLEL_MIN, np.ascontiguousarray(p),
+        np.ascontiguousarray(a), np.ascontiguousarray(asum), np.ascontiguousarray(g).reshape(-1),
+        int(g.size > 1), out)
     return out
 
 
@@ -99,9 +100,10 @@ def softmax_xent_labels_forward(z: np.ndarray, labels: np.ndarray,
         return reference.softmax_xent_labels_forward(z, labels, weight)
     p = np.empty(z.shape, z.dtype)
     losses = np.empty(z.shape[0], z.dtype)
-    if _nn().softmax_xent_labels_forward(np.ascontiguousarray(z), np.ascontiguousarray(labels),
-                                         np.ascontiguousarray(weight), p, losses,
-                                         z.size >= sizes.PARALLEL_MIN):
+    if _nn("softmax_xent_labels_forward").run(
+            z.dtype.char + labels.dtype.char, z.size >= sizes.PARALLEL_MIN,
+            np.ascontiguousarray(z), np.ascontiguousarray(labels), np.ascontiguousarray(weight),
+            p, losses):
         _bad_labels(labels, z.shape[1])
     return losses, p
 
@@ -117,10 +119,10 @@ def softmax_xent_labels_backward(p: np.ndarray, labels: np.ndarray, weight: np.n
             _check_labels(labels, p.shape[1])
         return reference.softmax_xent_labels_backward(p, labels, weight, g)
     out = np.empty(p.shape, p.dtype)
-    if _nn().softmax_xent_labels_backward(np.ascontiguousarray(p), np.ascontiguousarray(labels),
-                                          np.ascontiguousarray(weight),
-                                          np.ascontiguousarray(g).reshape(-1), int(g.size > 1),
-                                          out, p.size >= sizes.PARALLEL_MIN):
+    if _nn("softmax_xent_labels_backward").run(
+            p.dtype.char + labels.dtype.char, p.size >= sizes.PARALLEL_MIN,
+            np.ascontiguousarray(p), np.ascontiguousarray(labels), np.ascontiguousarray(weight),
+            np.ascontiguousarray(g).reshape(-1), int(g.size > 1), out):
         _bad_labels(labels, p.shape[1])
     return out
 
@@ -134,7 +136,8 @@ def batch_norm_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if not _bn_compiled(x):
         return reference.batch_norm_stats(x)
     mean, var = np.empty(x.shape[1], x.dtype), np.empty(x.shape[1], x.dtype)
-    _nn().batch_norm_stats(np.ascontiguousarray(x), mean, var, x.size >= sizes.PARALLEL_MIN)
+    _nn("batch_norm_stats").run(x.dtype.char, x.size >= sizes.PARALLEL_MIN,
+                                np.ascontiguousarray(x), mean, var)
     return mean, var
 
 
@@ -148,9 +151,10 @@ def batch_norm_forward(x: np.ndarray, mean: np.ndarray, inv_std: np.ndarray,
     if not _bn_compiled(x, mean, inv_std, gamma, beta):
         return reference.batch_norm_forward(x, mean, inv_std, gamma, beta)
     out = np.empty(x.shape, x.dtype)
-    _nn().batch_norm_forward(np.ascontiguousarray(x), np.ascontiguousarray(mean),
-                             np.ascontiguousarray(inv_std), _ones(gamma, x, 1.0),
-                             _ones(beta, x, 0.0), out, x.size >= sizes.PARALLEL_MIN)
+    _nn("batch_norm_forward").run(x.dtype.char, x.size >= sizes.PARALLEL_MIN,
+                                  np.ascontiguousarray(x), np.ascontiguousarray(mean),
+                                  np.ascontiguousarray(inv_std), _ones(gamma, x, 1.0),
+                                  _ones(beta, x, 0.0), out)
     return out
 
 
@@ -162,10 +166,10 @@ def batch_norm_backward(g: np.ndarray, x: np.ndarray, mean: np.ndarray, inv_std:
     cols = x.shape[1]
     out = np.empty(x.shape, x.dtype)
     grad_gamma, grad_beta = np.empty(cols, x.dtype), np.empty(cols, x.dtype)
-    _nn().batch_norm_backward(np.ascontiguousarray(g), np.ascontiguousarray(x),
-                              np.ascontiguousarray(mean), np.ascontiguousarray(inv_std),
-                              _ones(gamma, x, 1.0), out, grad_gamma, grad_beta,
-                              x.size >= sizes.PARALLEL_MIN)
+    _nn("batch_norm_backward").run(x.dtype.char, x.size >= sizes.PARALLEL_MIN,
+                                   np.ascontiguousarray(g), np.ascontiguousarray(x),
+                                   np.ascontiguousarray(mean), np.ascontiguousarray(inv_std),
+                                   _ones(gamma, x, 1.0), out, grad_gamma, grad_beta)
     return out, grad_gamma, grad_beta
 
 
@@ -174,7 +178,8 @@ def keep_mask(size: int, seed: int, threshold: int) -> np.ndarray:
     if not dispatch._COMPILED:
         return reference.keep_mask(size, seed, threshold)
     keep = np.empty(size, dtype=np.bool_)
-    _nn().keep_mask(np.uint64(seed), np.uint64(threshold), keep, size >= sizes.PARALLEL_MIN)
+    _nn("keep_mask").run("", size >= sizes.PARALLEL_MIN, np.uint64(seed), np.uint64(threshold),
+                         keep)
     return keep
 
 
@@ -183,7 +188,8 @@ def dropout_mask_scale(x: np.ndarray, keep: np.ndarray, keep_prob: float) -> np.
     if not (_compiled(x) and x.ndim and keep_prob > 0.0):  # keep: checked by the caller
         return reference.dropout_mask_scale(x, keep, keep_prob)
     out = np.empty(x.shape, x.dtype)
-    _nn().dropout_mask_scale(np.ascontiguousarray(x).reshape(-1),
-                             np.ascontiguousarray(keep).reshape(-1), x.dtype.type(keep_prob),
-                             out.reshape(-1), x.size >= sizes.PARALLEL_MIN)
+    _nn("dropout_mask_scale").run(x.dtype.char, x.size >= sizes.PARALLEL_MIN,
+                                  np.ascontiguousarray(x).reshape(-1),
+                                  np.ascontiguousarray(keep).reshape(-1),
+                                  x.dtype.type(keep_prob), out.reshape(-1))
     return out

@@ -10,16 +10,22 @@ another shape (the reference broadcasts it or says why not) or a read-only array
 reference refuses it before changing anything). The gradient is read as it was before
 the update even when it shares memory with the parameter or a state array.
 ``GRAPHGRAD_KERNELS=numpy`` in the environment selects the references everywhere.
-Numba is imported on the first update, not when ``optim`` is imported.
+Numba is imported on the first update that builds or JITs a kernel, never when ``optim``
+is imported; a process that finds the serial kernels built ahead of time does not
+import it at all.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+from collections.abc import Callable
 from types import ModuleType
 
 import numpy as np
+
+from autograd.kernels import Kernel
 
 from . import reference
 
@@ -29,6 +35,8 @@ PARALLEL_THRESHOLD = int(os.environ.get("GRAPHGRAD_PARALLEL_MIN", "").strip() or
 USE_REFERENCE = os.environ.get("GRAPHGRAD_KERNELS", "").strip().lower() == "numpy"
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _fused: ModuleType | None = None
+_serial_kernels: dict[str, Kernel] = {}
+_serial_runs: dict[tuple[str, str], Callable[..., None]] = {}
 
 
 def load_fused() -> ModuleType:
@@ -107,9 +115,20 @@ def _constants(dtype: np.dtype, *values: float) -> np.ndarray:
     return np.array(values, dtype=dtype)
 
 
-def _loop(name: str, n: int):  # noqa: ANN202  (returns a Numba dispatcher)
-    kernels = load_fused()
-    return getattr(kernels, f"{name}_parallel" if n >= PARALLEL_THRESHOLD else f"{name}_serial")
+def _loop(name: str, p: np.ndarray) -> Callable[..., None]:
+    """The update ``name`` for parameter ``p``: from ``PARALLEL_THRESHOLD`` elements the
+    parallel JIT kernel, below it the serial kernel's ahead-of-time build (see
+    ``autograd.kernels.Kernel``: a fresh process runs it without starting Numba)."""
+    if p.size >= PARALLEL_THRESHOLD:
+        return getattr(load_fused(), f"{name}_parallel")
+    run = _serial_runs.get((name, p.dtype.char))
+    if run is None:
+        kernel = _serial_kernels.get(name)
+        if kernel is None:
+            kernel = _serial_kernels[name] = Kernel(f"{__package__}.fused", f"{name}_serial",
+                                                    parallel_flag=False)
+        run = _serial_runs[name, p.dtype.char] = functools.partial(kernel, p.dtype.char)
+    return run
 
 
 def sgd(p: np.ndarray, g: np.ndarray, buf: np.ndarray | None, *, lr: float, momentum: float,
@@ -122,7 +141,7 @@ def sgd(p: np.ndarray, g: np.ndarray, buf: np.ndarray | None, *, lr: float, mome
                              weight_decay=weight_decay, nesterov=nesterov, maximize=maximize,
                              first=first)
     dt = p.dtype.type
-    _loop("sgd", p.size)(*flat, dt(-lr), dt(momentum), dt(1 - dampening), dt(weight_decay),
+    _loop("sgd", p)(*flat, dt(-lr), dt(momentum), dt(1 - dampening), dt(weight_decay),
                          dt(-1 if maximize else 1), weight_decay != 0, momentum != 0,
                          bool(nesterov), bool(first))
     return None
@@ -134,7 +153,7 @@ def momentum(p: np.ndarray, g: np.ndarray, v: np.ndarray, *, lr: float, beta: fl
     if flat is None:
         return reference.momentum(p, g, v, lr=lr, beta=beta)
     dt = p.dtype.type
-    _loop("momentum", p.size)(*flat, dt(lr), dt(beta), dt(1 - beta))
+    _loop("momentum", p)(*flat, dt(lr), dt(beta), dt(1 - beta))
     return None
 
 
@@ -146,7 +165,7 @@ def adagrad(p: np.ndarray, g: np.ndarray, s: np.ndarray, *, clr: float, weight_d
         return reference.adagrad(p, g, s, clr=clr, weight_decay=weight_decay, eps=eps,
                                  maximize=maximize)
     dt = p.dtype.type
-    _loop("adagrad", p.size)(*flat, dt(-clr), dt(weight_decay), dt(eps),
+    _loop("adagrad", p)(*flat, dt(-clr), dt(weight_decay), dt(eps),
                              dt(-1 if maximize else 1), weight_decay != 0)
     return None
 
@@ -162,7 +181,7 @@ def rmsprop(p: np.ndarray, g: np.ndarray, sq: np.ndarray, gavg: np.ndarray | Non
                                  centered=centered, maximize=maximize)
     w = 1 - alpha
     c = _constants(p.dtype, -lr, alpha, w, eps, weight_decay, momentum, -1, 1 - w)
-    _loop("rmsprop", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+    _loop("rmsprop", p)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
                              bool(centered), momentum > 0, abs(w) < 0.5)
     return None
 
@@ -179,7 +198,7 @@ def adam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.nd
     w = 1 - beta1
     c = _constants(p.dtype, -step_size, bc2_sqrt, eps, weight_decay, 1 - lr * weight_decay, w,
                    1 - w, beta2, 1 - beta2)
-    _loop("adam", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+    _loop("adam", p)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
                           decoupled and weight_decay != 0, vmax is not None, abs(w) < 0.5)
     return None
 
@@ -197,7 +216,7 @@ def nadam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, *, lr: flo
     w = 1 - beta1
     c = _constants(p.dtype, -grad_step, -avg_step, bias_correction2, eps, weight_decay,
                    1 - lr * weight_decay, w, 1 - w, beta2, 1 - beta2)
-    _loop("nadam", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+    _loop("nadam", p)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
                            decoupled and weight_decay != 0, abs(w) < 0.5)
     return None
 
@@ -216,7 +235,7 @@ def radam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, *, lr: flo
     w = 1 - beta1
     c = _constants(p.dtype, bias_correction1, lr, bc2_sqrt, 0.0 if rect is None else rect, eps,
                    weight_decay, 1 - lr * weight_decay, w, 1 - w, beta2, 1 - beta2, 1)
-    _loop("radam", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+    _loop("radam", p)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
                            decoupled and weight_decay != 0, rect is not None, abs(w) < 0.5)
     return None
 
@@ -231,7 +250,7 @@ def adamax(p: np.ndarray, g: np.ndarray, m: np.ndarray, u: np.ndarray, *, beta1:
     w = 1 - beta1
     # padded to the 8 scalars fused._registers8 loads
     c = _constants(p.dtype, -clr, eps, weight_decay, w, 1 - w, beta2, 0, 0)
-    _loop("adamax", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
+    _loop("adamax", p)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0,
                             abs(w) < 0.5)
     return None
 
@@ -245,5 +264,5 @@ def adadelta(p: np.ndarray, g: np.ndarray, sq: np.ndarray, acc: np.ndarray, *, l
                                   weight_decay=weight_decay, maximize=maximize)
     # padded to the 8 scalars fused._registers8 loads
     c = _constants(p.dtype, -lr, rho, 1 - rho, eps, weight_decay, 0, 0, 0)
-    _loop("adadelta", p.size)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0)
+    _loop("adadelta", p)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0)
     return None

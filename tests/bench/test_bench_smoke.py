@@ -64,6 +64,7 @@ def test_quick_run_writes_every_section_as_json(quick_run):
     cold = results["sections"]["cold"]
     assert cold["import_autograd_s"] > 0
     assert cold["cold_cache"]["first_step_s"] > 0 and cold["warm_cache"]["first_step_s"] > 0
+    assert cold["cold_cache"]["imported_numba"] and not cold["warm_cache"]["imported_numba"]
     floor = cold["numba_floor"]
     assert floor["import_numba_s"] > 0 and floor["first_cached_call_s"] > 0
     assert cold["numba_floor_s"] in cold["numba_floor_samples_s"]

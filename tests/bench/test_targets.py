@@ -113,9 +113,16 @@ def test_cold_start_and_memory_targets():
     r["sections"]["memory"]["rss"]["graphgrad"]["flat"] = False
     by_name = verdicts(r)
     assert by_name["`import autograd`"].met is False
-    first = by_name["Warm Numba cache"]
+    first = by_name["Warm kernel cache"]
     assert first.met is False and "Numba's own start-up: 0.550 s" in first.measured
     assert by_name["Memory"].met is False
+
+
+def test_a_warm_first_step_without_numba_says_so():
+    r = results(cold={"import_autograd_s": 0.25, "warm_first_step_extra_s": 0.01,
+                      "numba_floor_s": 0.55, "warm_cache": {"imported_numba": False}})
+    first = verdicts(r)["Warm kernel cache"]
+    assert first.met is True and "Numba not imported" in first.measured
 
 
 @pytest.mark.parametrize("section", ["step", "ops", "cold", "memory"])

@@ -206,10 +206,11 @@ def test_environment_selects_the_numpy_references():
         "print(kernels.USE_REFERENCE, loaded, repr(w.data.tolist()))\n"
     )
     ref = _python(code, GRAPHGRAD_KERNELS="numpy")
-    fused = _python(code, GRAPHGRAD_KERNELS="numba")
+    fused = _python(code, GRAPHGRAD_KERNELS="numba", GRAPHGRAD_AOT="0")  # the JIT kernels
+    built = _python(code, GRAPHGRAD_KERNELS="numba")  # their ahead-of-time builds
     assert ref.startswith("True False ")
     assert fused.startswith("False True ")
-    assert ref.split(" ", 2)[2] == fused.split(" ", 2)[2]
+    assert ref.split(" ", 2)[2] == fused.split(" ", 2)[2] == built.split(" ", 2)[2]
 
 
 def test_import_does_not_load_numba_for_optim():

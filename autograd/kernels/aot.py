@@ -1,0 +1,288 @@
+"""Ahead-of-time builds of the compiled kernels: a fresh process runs them without Numba.
+
+Starting Numba costs every process 0.5–0.7 s on the AVX2 bench machine (``import numba``
+and the set-up of its CPU target on the first call of any kernel, cached or not:
+bench/README findings 7 and 14), more than a training step's whole start-up budget. So
+the first process that runs a kernel serially on some argument types also builds it,
+with Numba's ahead-of-time compiler (``numba.pycc``), into a CPython extension module of
+its own in the kernel cache; every later process imports that module (~1 ms) and never
+imports Numba for it. A call then costs ~0.35 µs of argument unboxing, less than the
+JIT dispatcher's type dispatch.
+
+The machine code is Numba's, from the kernel's own Python function and its own options
+(error model, fastmath), for this CPU and the features the JIT would use; only
+``parallel`` is dropped, so a ``prange`` loop runs serially, as it does below
+``sizes.PARALLEL_MIN``. Parallel calls, and every call in a process where a build
+fails (no C compiler, a Numba without ``pycc``: one warning says why) or where the
+environment has ``GRAPHGRAD_AOT=0``, run the JIT kernel (``cache=True``) as before.
+
+Where the modules go: ``GRAPHGRAD_AOT_DIR`` if set; else ``graphgrad-aot`` in
+``NUMBA_CACHE_DIR`` if that is set; else ``__pycache__/graphgrad-aot`` beside these
+sources when writable, else ``~/.cache/graphgrad/aot``. Inside, one directory per
+fingerprint of everything the machine code depends on (the kernel sources, the Python,
+NumPy and Numba versions, the CPU and its flags), so a change to any of them builds
+anew. A build writes to a temporary file and renames it into place, so processes that
+build the same kernel at once (pytest-xdist workers) never load a half-written module.
+
+The wrapped function's arguments must have, for a given ``key``, always the same Numba
+types (dtypes, dimensions, C-contiguous layout, scalar kinds): the extension module
+checks only each array's item size. The dispatchers in this package and in
+``optim.kernels`` pass arrays they made contiguous and scalars they cast, and use as
+key the dtypes that vary (``tests/autograd/test_aot.py`` runs every kernel both ways).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import importlib.machinery
+import importlib.util
+import os
+import platform
+import shutil
+import sys
+import tempfile
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+_KERNELS_DIR = Path(__file__).resolve().parent
+_MIXIN_NAME = "graphgrad_aot_mixin"
+_state: dict[str, Any] = {"fingerprint": None, "failure": None}
+
+
+def enabled() -> bool:
+    """Whether kernels are built ahead of time (``GRAPHGRAD_AOT`` unset or not ``0``)."""
+    return os.environ.get("GRAPHGRAD_AOT", "1").strip() not in ("0", "off", "false", "no")
+
+
+def cache_dir() -> Path:
+    """The directory of the built modules (see the module docstring for the order)."""
+    if os.environ.get("GRAPHGRAD_AOT_DIR"):
+        return Path(os.environ["GRAPHGRAD_AOT_DIR"])
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return Path(os.environ["NUMBA_CACHE_DIR"]) / "graphgrad-aot"
+    beside = _KERNELS_DIR / "__pycache__"
+    if os.access(beside if beside.exists() else _KERNELS_DIR, os.W_OK):
+        return beside / "graphgrad-aot"
+    return Path.home() / ".cache" / "graphgrad" / "aot"
+
+
+def _cpu_description() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
+            lines = [line for line in f.read().split("\n\n")[0].splitlines()
+                     if line.startswith(("model name", "flags", "Features", "CPU part"))]
+        return "\n".join(lines)
+    except OSError:
+        return platform.processor()
+
+
+def _installed(package: str) -> str:
+    """The package's installed version as its ``*.dist-info`` directory names it (without
+    importing it, or reading metadata: ``importlib.metadata`` takes ~35 ms here), else
+    its location and modification time."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or spec.origin is None:
+        return "absent"
+    where = Path(spec.origin).parent
+    infos = sorted(p.name for p in where.parent.glob(f"{package}-*.dist-info"))
+    return " ".join(infos) or f"{where} {where.stat().st_mtime_ns}"
+
+
+def fingerprint() -> str:
+    """A hash of everything besides a kernel's own source that its machine code depends on."""
+    if _state["fingerprint"] is None:
+        import numpy
+
+        h = hashlib.sha256()
+        for part in (sys.version, numpy.__version__, _installed("numba"), _installed("llvmlite"),
+                     platform.machine(), _cpu_description(), os.environ.get("NUMBA_OPT", ""),
+                     os.environ.get("NUMBA_CPU_NAME", ""),
+                     os.environ.get("NUMBA_CPU_FEATURES", "")):
+            h.update(part.encode() + b"\0")
+        for source in sorted(_KERNELS_DIR.glob("*.py")):
+            h.update(source.read_bytes())
+        _state["fingerprint"] = h.hexdigest()[:16]
+    return _state["fingerprint"]
+
+
+class Kernel:
+    """A Numba kernel, run serially from its ahead-of-time module when there is one.
+
+    ``module`` and ``name`` say where the ``@njit`` function is (the module is imported,
+    and Numba with it, only when the JIT kernel or a build is needed). When
+    ``parallel_flag`` is true the function takes a last ``parallel`` argument, which
+    the serial calls here pass as False.
+
+    ``kernel(key, *args)`` runs it serially; ``key`` (a string) must determine the
+    Numba types of ``args`` (see the module docstring). ``kernel.jit()`` is the JIT
+    dispatcher, for parallel calls.
+    """
+
+    __slots__ = ("module", "name", "parallel_flag", "_jit", "_runs")
+
+    def __init__(self, module: str, name: str, parallel_flag: bool) -> None:
+        self.module = module
+        self.name = name
+        self.parallel_flag = parallel_flag
+        self._jit: Any = None
+        self._runs: dict[str, Callable[..., Any]] = {}
+
+    def __repr__(self) -> str:
+        return f"Kernel({self.module}.{self.name})"
+
+    def jit(self) -> Any:
+        """The JIT-compiled dispatcher (imports the kernel's module, and Numba)."""
+        if self._jit is None:
+            self._jit = getattr(importlib.import_module(self.module), self.name)
+        return self._jit
+
+    def __call__(self, key: str, *args: Any) -> Any:
+        run = self._runs.get(key)
+        if run is None:
+            run = self._runs[key] = self._resolve(key, args)
+        return run(*args)
+
+    def run(self, key: str, parallel: bool, *args: Any) -> Any:
+        """``self(key, *args)``, or when ``parallel`` (a kernel with ``parallel_flag``) the
+        JIT kernel with its ``prange`` loops on Numba's threads."""
+        if parallel:
+            return self.jit()(*args, True)
+        return self(key, *args)
+
+    def module_path(self, key: str) -> Path:
+        """Where the ahead-of-time module for ``key`` is (or will be) stored."""
+        return cache_dir() / fingerprint() / (self._module_name(key) + _extension_suffix())
+
+    def _module_name(self, key: str) -> str:
+        source = importlib.util.find_spec(self.module).origin or ""
+        h = hashlib.sha256(f"{self.module}.{self.name}:{key}\0".encode())
+        h.update(Path(source).read_bytes())
+        return f"gg_{self.name}_{h.hexdigest()[:16]}"
+
+    def _resolve(self, key: str, args: tuple) -> Callable[..., Any]:
+        if enabled() and _state["failure"] is None:
+            try:
+                path = self.module_path(key)
+                if not path.exists():
+                    _build(self, self._module_name(key), args, path)
+                return _load(self._module_name(key), path).kernel
+            except Exception as error:  # any failure of the build: the JIT still works
+                _state["failure"] = error
+                warnings.warn(f"graphgrad: building kernel {self.name} ahead of time failed "
+                              f"({type(error).__name__}: {error}); this process runs Numba's "
+                              "JIT kernels instead (slower start-up only). Set "
+                              "GRAPHGRAD_AOT=0 to skip the attempt.", RuntimeWarning,
+                              stacklevel=4)
+        jit = self.jit()
+        if self.parallel_flag:
+            return lambda *a: jit(*a, False)
+        return jit
+
+
+def _extension_suffix() -> str:
+    return importlib.machinery.EXTENSION_SUFFIXES[0]
+
+
+def _load(module_name: str, path: Path) -> Any:
+    loaded = sys.modules.get(module_name)
+    if loaded is not None:
+        return loaded
+    spec = importlib.util.spec_from_file_location(module_name, path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load the kernel module {path}")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[module_name] = module
+    return module
+
+
+def _build(kernel: Kernel, module_name: str, args: tuple, path: Path) -> None:
+    """Compile ``kernel`` for the Numba types of ``args`` into the module at ``path``."""
+    from numba import njit, typeof, types
+
+    jit = kernel.jit()
+    options = {k: v for k, v in jit.targetoptions.items()
+               if k not in ("parallel", "cache", "nopython")}
+    serial = njit(**options)(jit.py_func)
+    arg_types = tuple(typeof(a) for a in args)
+    call_types = arg_types + ((types.boolean,) if kernel.parallel_flag else ())
+    serial.compile(call_types)
+    return_type = serial.overloads[call_types].signature.return_type
+    params = ", ".join(f"a{i}" for i in range(len(args)))
+    flag = ", False" if kernel.parallel_flag else ""
+    namespace: dict[str, Any] = {"serial": serial}
+    exec(f"def kernel({params}):\n    return serial({params}{flag})\n", namespace)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=path.parent, prefix=".build-") as build:
+        compiler = _compiler_class()(module_name, Path(build), path.parent / "mixin")
+        compiler.export("kernel", return_type(*arg_types))(namespace["kernel"])
+        compiler.compile()
+        os.replace(Path(build) / (module_name + _extension_suffix()), path)
+
+
+def _compiler_class() -> type:
+    """numba.pycc's ``CC`` with three changes: the JIT's CPU features instead of the
+    CPU model's (a VM may hide some of the model's), the C support code (Numba's helper
+    library and runtime, ~5 s of gcc) compiled once per cache directory and linked into
+    every module, and the output in a given directory."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pycc's pending-deprecation warning
+        from numba.core import codegen
+        from numba.core.compiler_lock import global_compiler_lock
+        from numba.core.registry import cpu_target
+        from numba.pycc import CC
+        from numba.pycc.compiler import ModuleCompiler
+
+    class HostCodegen(codegen.AOTCPUCodegen):
+        def __init__(self, module_name: str) -> None:
+            super().__init__(module_name, cpu_name="host")
+
+        def _customize_tm_features(self) -> str:
+            return self._get_host_cpu_features()
+
+    class KernelModuleCompiler(CC):
+        def __init__(self, module_name: str, output_dir: Path, mixin_dir: Path) -> None:
+            super().__init__(module_name, source_module=__name__)
+            self.output_dir = str(output_dir)
+            self.target_cpu = "host"
+            self._mixin_dir = mixin_dir
+            self._init_function = "pycc_init_" + _MIXIN_NAME
+
+        def _get_mixin_defines(self) -> list:
+            return [(k, _MIXIN_NAME if k == "PYCC_MODULE_NAME" else v)
+                    for k, v in super()._get_mixin_defines()]
+
+        def _compile_mixins(self, build_dir: str) -> list[str]:
+            done = self._mixin_dir / "objects.txt"
+            if not done.exists():
+                objects = super()._compile_mixins(build_dir)
+                self._mixin_dir.mkdir(parents=True, exist_ok=True)
+                names = []
+                for i, obj in enumerate(objects):
+                    name = f"{i}-{Path(obj).name}"
+                    shutil.copyfile(obj, self._mixin_dir / f".{name}.{os.getpid()}")
+                    os.replace(self._mixin_dir / f".{name}.{os.getpid()}",
+                               self._mixin_dir / name)
+                    names.append(name)
+                tmp = self._mixin_dir / f".objects.{os.getpid()}"
+                tmp.write_text("\n".join(names))
+                os.replace(tmp, done)
+            return [str(self._mixin_dir / n) for n in done.read_text().split("\n")]
+
+        def _compile_object_files(self, build_dir: str) -> tuple[list[str], list[str]]:
+            with global_compiler_lock:
+                compiler = ModuleCompiler(self._export_entries, self._basename, self._use_nrt,
+                                          cpu_name="host")
+                compiler.context = cpu_target.target_context.subtarget(
+                    _internal_codegen=HostCodegen(self._basename), aot_mode=True)
+                compiler.external_init_function = self._init_function
+                obj = os.path.join(build_dir, self._basename + ".o")
+                compiler.write_native_object(obj, wrap=True)
+                return [obj], compiler.dll_exports
+
+    return KernelModuleCompiler
+

@@ -1,0 +1,218 @@
+"""The kernels' ahead-of-time builds (``autograd/kernels/aot.py``).
+
+A serial kernel call runs the kernel's ahead-of-time module; these tests check that
+every kernel gives the same bits that way as through Numba's JIT, that a fresh process
+with the modules built runs a training step without importing Numba, and that a failed
+or disabled build falls back to the JIT with the same results.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import autograd as ag
+import nn
+import optim
+from autograd import kernels as K
+from autograd.kernels import aot, dispatch, fused
+from optim import kernels as optim_kernels
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(K.backend() != "numba", reason="GRAPHGRAD_KERNELS=numpy")
+
+
+def _forget_resolved_kernels() -> None:
+    for registry in (dispatch._kernels, fused._kernels, optim_kernels._serial_kernels):
+        for kernel in registry.values():
+            kernel._runs.clear()
+
+
+@pytest.fixture
+def jit_only(monkeypatch):
+    """Run the block with the ahead-of-time builds switched off (and forget what the
+    kernels resolved before and after, so the rest of the session builds as usual)."""
+    monkeypatch.setenv("GRAPHGRAD_AOT", "0")
+    _forget_resolved_kernels()
+    yield
+    monkeypatch.delenv("GRAPHGRAD_AOT")
+    _forget_resolved_kernels()
+
+
+def _kernel_outputs(dtype: type) -> dict[str, np.ndarray]:
+    """Every kernel of ``autograd.kernels`` on float ``dtype`` data, serially."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(5000).astype(dtype) * 3
+    g = rng.standard_normal(5000).astype(dtype)
+    pos = np.abs(x) + dtype(0.1)
+    out = {name: getattr(K, name)(pos if name == "log" else x)
+           for name in ("exp", "log", "tanh", "sigmoid", "relu", "softplus")}
+    out["leaky_relu"] = K.leaky_relu(x, 0.1)
+    for name in ("tanh", "sigmoid", "relu", "softplus"):
+        y = out[name] if name in ("tanh", "sigmoid") else x
+        out[name + "_backward"] = getattr(K, name + "_backward")(g, y)
+    out["leaky_relu_backward"] = K.leaky_relu_backward(g, x, 0.1)
+
+    z = rng.standard_normal((64, 10)).astype(dtype)
+    targets = rng.random((64, 10)).astype(dtype)
+    losses, probs, asum = K.softmax_xent_forward(z, targets)
+    out |= {"xent_losses": losses, "xent_probs": probs,
+            "xent_backward": K.softmax_xent_backward(probs, targets, asum, 1.0),
+            "xent_backward_rows": K.softmax_xent_backward(probs, targets, asum, g[:64])}
+    weight = rng.random(64).astype(dtype)
+    for label_dtype in (np.int64, np.int32):
+        labels = rng.integers(0, 10, 64).astype(label_dtype)
+        losses, probs = K.softmax_xent_labels_forward(z, labels, weight)
+        out[f"labels_{label_dtype.__name__}"] = losses
+        out[f"labels_backward_{label_dtype.__name__}"] = K.softmax_xent_labels_backward(
+            probs, labels, weight, g[:64])
+
+    xb = rng.standard_normal((32, 16)).astype(dtype)
+    mean, var = K.batch_norm_stats(xb)
+    inv_std = (1 / np.sqrt(var + dtype(1e-5))).astype(dtype)
+    gamma, beta = rng.random(16).astype(dtype), rng.random(16).astype(dtype)
+    out |= {"bn_mean": mean, "bn_var": var,
+            "bn_forward": K.batch_norm_forward(xb, mean, inv_std, gamma, beta),
+            "bn_forward_plain": K.batch_norm_forward(xb, mean, inv_std, None, None)}
+    for i, part in enumerate(K.batch_norm_backward(g[:512].reshape(32, 16), xb, mean, inv_std,
+                                                   gamma)):
+        out[f"bn_backward_{i}"] = part
+    keep = K.keep_mask(x.shape, 0.8, 2**64 - 5)
+    out |= {"keep": keep, "dropout": K.dropout_mask_scale(x, keep, 0.8)}
+    return out
+
+
+def _optimizer_params(dtype: type) -> dict[str, np.ndarray]:
+    """Parameters after three steps of every optimizer (and option that picks another
+    loop) on float ``dtype`` parameters."""
+    settings = {
+        "sgd": (optim.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
+        "sgd_plain": (optim.SGD, {"lr": 0.1}),
+        "momentum": (optim.Momentum, {"lr": 0.1}),
+        "adagrad": (optim.Adagrad, {"lr": 0.1, "weight_decay": 0.01}),
+        "rmsprop": (optim.RMSprop, {"lr": 0.01, "centered": True, "momentum": 0.9}),
+        "adam": (optim.Adam, {"lr": 0.01, "amsgrad": True, "weight_decay": 0.01}),
+        "adamw": (optim.AdamW, {"lr": 0.01}),
+        "nadam": (optim.NAdam, {"lr": 0.01}),
+        "radam": (optim.RAdam, {"lr": 0.01}),
+        "adamax": (optim.Adamax, {"lr": 0.01}),
+        "adadelta": (optim.Adadelta, {}),
+    }
+    rng = np.random.default_rng(3)
+    start = rng.standard_normal(300).astype(dtype)
+    grads = [rng.standard_normal(300).astype(dtype) for _ in range(3)]
+    out = {}
+    for name, (cls, options) in settings.items():
+        p = nn.Parameter(ag.from_numpy(start.copy()))
+        opt = cls([p], **options)
+        for grad in grads:
+            p.grad = ag.from_numpy(grad.copy())
+            opt.step()
+        out[name] = p.data.copy()
+    return out
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_every_kernel_gives_the_jits_bits(dtype, jit_only, monkeypatch):
+    jit = _kernel_outputs(dtype) | _optimizer_params(dtype)
+    monkeypatch.setenv("GRAPHGRAD_AOT", "1")
+    _forget_resolved_kernels()
+    built = _kernel_outputs(dtype) | _optimizer_params(dtype)
+    assert all(k._runs for k in fused._kernels.values())  # each resolved through aot
+    for name, expected in jit.items():
+        np.testing.assert_array_equal(built[name], expected, err_msg=name)
+        assert built[name].dtype == expected.dtype, name
+
+
+STEP = """
+import json, sys
+import numpy as np
+import autograd as ag, nn, optim
+ag.manual_seed(0)
+rng = np.random.default_rng(0)
+x = ag.from_numpy(rng.standard_normal((32, 784)).astype(np.float32))
+y = ag.from_numpy(rng.integers(0, 10, 32))
+model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+opt = optim.Adam(model.parameters())
+for _ in range(2):
+    opt.zero_grad()
+    loss = nn.functional.cross_entropy(model(x), y)
+    loss.backward()
+    opt.step()
+print(json.dumps({"loss": float(loss.item()), "numba": "numba" in sys.modules}))
+"""
+
+
+def _run_step(env: dict[str, str]) -> dict:
+    done = subprocess.run([sys.executable, "-c", STEP], env={**os.environ, **env}, cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def test_a_fresh_process_with_built_kernels_does_not_start_numba(tmp_path):
+    env = {"GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba"}
+    first = _run_step(env)  # builds relu, its backward, the cross-entropy pair and Adam
+    assert first["numba"]
+    built = {p.name.split(".")[0].rsplit("_", 1)[0] for p in tmp_path.glob("*/gg_*")}
+    assert built == {"gg_relu", "gg_relu_backward", "gg_softmax_xent_labels_forward",
+                     "gg_softmax_xent_labels_backward", "gg_adam_serial"}
+    second = _run_step(env)
+    assert not second["numba"]
+    assert second["loss"] == first["loss"]
+    jit = _run_step({"GRAPHGRAD_AOT": "0", "GRAPHGRAD_KERNELS": "numba"})
+    assert jit["numba"] and jit["loss"] == first["loss"]
+
+
+def test_a_failed_build_warns_once_and_runs_the_jit(monkeypatch, tmp_path):
+    monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path))
+    monkeypatch.setitem(aot._state, "failure", None)
+
+    def broken(*args):
+        raise OSError("no C compiler")
+
+    monkeypatch.setattr(aot, "_build", broken)
+    x = np.linspace(-2, 2, 5000, dtype=np.float32)
+    kernel = aot.Kernel("autograd.kernels.activations", "sigmoid", parallel_flag=True)
+    with pytest.warns(RuntimeWarning, match="no C compiler.*JIT"):
+        out = np.empty_like(x)
+        kernel("f", x, out)
+    np.testing.assert_array_equal(out, K.sigmoid(x))
+    again = aot.Kernel("autograd.kernels.activations", "tanh", parallel_flag=True)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = np.empty_like(x)
+        again("f", x, out)  # no second attempt, no second warning
+    np.testing.assert_array_equal(out, K.tanh(x))
+    assert not list(tmp_path.glob("*/gg_*"))
+
+
+def test_disabled_builds_write_nothing(monkeypatch, tmp_path):
+    monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path))
+    monkeypatch.setenv("GRAPHGRAD_AOT", "0")
+    kernel = aot.Kernel("autograd.kernels.activations", "relu", parallel_flag=True)
+    x = np.linspace(-2, 2, 5000, dtype=np.float32)
+    out = np.empty_like(x)
+    kernel("f", x, out)
+    np.testing.assert_array_equal(out, np.maximum(x, 0))
+    assert not list(tmp_path.iterdir())
+
+
+def test_where_the_modules_go(monkeypatch, tmp_path):
+    monkeypatch.delenv("GRAPHGRAD_AOT_DIR", raising=False)
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path))
+    assert aot.cache_dir() == tmp_path / "graphgrad-aot"
+    monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path / "mine"))
+    assert aot.cache_dir() == tmp_path / "mine"
+    kernel = aot.Kernel("autograd.kernels.activations", "relu", parallel_flag=True)
+    paths = {kernel.module_path(key) for key in ("f", "d")}
+    assert len(paths) == 2
+    assert all(p.parent == tmp_path / "mine" / aot.fingerprint() for p in paths)
