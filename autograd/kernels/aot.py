@@ -33,21 +33,19 @@ key the dtypes that vary (``tests/autograd/test_aot.py`` runs every kernel both 
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import importlib.machinery
 import importlib.util
 import os
-import platform
-import shutil
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-_KERNELS_DIR = Path(__file__).resolve().parent
+if TYPE_CHECKING:
+    from pathlib import Path
+
+_KERNELS_DIR = os.path.dirname(os.path.realpath(__file__))  # a str: pathlib loads on first use
 _MIXIN_NAME = "graphgrad_aot_mixin"
 _state: dict[str, Any] = {"fingerprint": None, "failure": None}
 
@@ -59,17 +57,21 @@ def enabled() -> bool:
 
 def cache_dir() -> Path:
     """The directory of the built modules (see the module docstring for the order)."""
+    from pathlib import Path
+
     if os.environ.get("GRAPHGRAD_AOT_DIR"):
         return Path(os.environ["GRAPHGRAD_AOT_DIR"])
     if os.environ.get("NUMBA_CACHE_DIR"):
         return Path(os.environ["NUMBA_CACHE_DIR"]) / "graphgrad-aot"
-    beside = _KERNELS_DIR / "__pycache__"
+    beside = Path(_KERNELS_DIR) / "__pycache__"
     if os.access(beside if beside.exists() else _KERNELS_DIR, os.W_OK):
         return beside / "graphgrad-aot"
     return Path.home() / ".cache" / "graphgrad" / "aot"
 
 
 def _cpu_description() -> str:
+    import platform
+
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
             lines = [line for line in f.read().split("\n\n")[0].splitlines()
@@ -83,6 +85,8 @@ def _installed(package: str) -> str:
     """The package's installed version as its ``*.dist-info`` directory names it (without
     importing it, or reading metadata: ``importlib.metadata`` takes ~35 ms here), else
     its location and modification time."""
+    from pathlib import Path
+
     spec = importlib.util.find_spec(package)
     if spec is None or spec.origin is None:
         return "absent"
@@ -94,6 +98,9 @@ def _installed(package: str) -> str:
 def fingerprint() -> str:
     """A hash of everything besides a kernel's own source that its machine code depends on."""
     if _state["fingerprint"] is None:
+        import hashlib
+        import platform
+
         import numpy
 
         h = hashlib.sha256()
@@ -102,8 +109,9 @@ def fingerprint() -> str:
                      os.environ.get("NUMBA_CPU_NAME", ""),
                      os.environ.get("NUMBA_CPU_FEATURES", "")):
             h.update(part.encode() + b"\0")
-        for source in sorted(_KERNELS_DIR.glob("*.py")):
-            h.update(source.read_bytes())
+        for source in sorted(f for f in os.listdir(_KERNELS_DIR) if f.endswith(".py")):
+            with open(os.path.join(_KERNELS_DIR, source), "rb") as f:
+                h.update(f.read())
         _state["fingerprint"] = h.hexdigest()[:16]
     return _state["fingerprint"]
 
@@ -150,16 +158,22 @@ class Kernel:
         JIT kernel with its ``prange`` loops on Numba's threads."""
         if parallel:
             return self.jit()(*args, True)
-        return self(key, *args)
+        run = self._runs.get(key)
+        if run is None:
+            run = self._runs[key] = self._resolve(key, args)
+        return run(*args)
 
     def module_path(self, key: str) -> Path:
         """Where the ahead-of-time module for ``key`` is (or will be) stored."""
         return cache_dir() / fingerprint() / (self._module_name(key) + _extension_suffix())
 
     def _module_name(self, key: str) -> str:
+        import hashlib
+
         source = importlib.util.find_spec(self.module).origin or ""
         h = hashlib.sha256(f"{self.module}.{self.name}:{key}\0".encode())
-        h.update(Path(source).read_bytes())
+        with open(source, "rb") as f:
+            h.update(f.read())
         return f"gg_{self.name}_{h.hexdigest()[:16]}"
 
     def _resolve(self, key: str, args: tuple) -> Callable[..., Any]:
@@ -201,24 +215,27 @@ def _load(module_name: str, path: Path) -> Any:
 
 def _build(kernel: Kernel, module_name: str, args: tuple, path: Path) -> None:
     """Compile ``kernel`` for the Numba types of ``args`` into the module at ``path``."""
-    from numba import njit, typeof, types
-
-    jit = kernel.jit()
-    options = {k: v for k, v in jit.targetoptions.items()
-               if k not in ("parallel", "cache", "nopython")}
-    serial = njit(**options)(jit.py_func)
-    arg_types = tuple(typeof(a) for a in args)
-    call_types = arg_types + ((types.boolean,) if kernel.parallel_flag else ())
-    serial.compile(call_types)
-    return_type = serial.overloads[call_types].signature.return_type
-    params = ", ".join(f"a{i}" for i in range(len(args)))
-    flag = ", False" if kernel.parallel_flag else ""
-    namespace: dict[str, Any] = {"serial": serial}
-    exec(f"def kernel({params}):\n    return serial({params}{flag})\n", namespace)
+    import tempfile
+    from pathlib import Path
 
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".build-") as build:
         compiler = _compiler_class()(module_name, Path(build), path.parent / "mixin")
+        compiler.start_support_code()  # gcc, in the background while Numba compiles
+        from numba import njit, typeof, types
+
+        jit = kernel.jit()
+        options = {k: v for k, v in jit.targetoptions.items()
+                   if k not in ("parallel", "cache", "nopython")}
+        serial = njit(**options)(jit.py_func)
+        arg_types = tuple(typeof(a) for a in args)
+        call_types = arg_types + ((types.boolean,) if kernel.parallel_flag else ())
+        serial.compile(call_types)
+        return_type = serial.overloads[call_types].signature.return_type
+        params = ", ".join(f"a{i}" for i in range(len(args)))
+        flag = ", False" if kernel.parallel_flag else ""
+        namespace: dict[str, Any] = {"serial": serial}
+        exec(f"def kernel({params}):\n    return serial({params}{flag})\n", namespace)
         compiler.export("kernel", return_type(*arg_types))(namespace["kernel"])
         compiler.compile()
         os.replace(Path(build) / (module_name + _extension_suffix()), path)
@@ -229,6 +246,11 @@ def _compiler_class() -> type:
     CPU model's (a VM may hide some of the model's), the C support code (Numba's helper
     library and runtime, ~5 s of gcc) compiled once per cache directory and linked into
     every module, and the output in a given directory."""
+    import tempfile
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+    from pathlib import Path
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pycc's pending-deprecation warning
         from numba.core import codegen
@@ -256,21 +278,46 @@ def _compiler_class() -> type:
             return [(k, _MIXIN_NAME if k == "PYCC_MODULE_NAME" else v)
                     for k, v in super()._get_mixin_defines()]
 
-        def _compile_mixins(self, build_dir: str) -> list[str]:
-            done = self._mixin_dir / "objects.txt"
-            if not done.exists():
-                objects = super()._compile_mixins(build_dir)
+        def start_support_code(self) -> None:
+            """Compile the C support code in background threads, one per source file,
+            unless this cache directory has it already."""
+            self._support_error: BaseException | None = None
+            self._support_thread = None
+            if not (self._mixin_dir / "objects.txt").exists():
+                self._support_thread = threading.Thread(target=self._build_support_code,
+                                                        daemon=True)
+                self._support_thread.start()
+
+        def _build_support_code(self) -> None:
+            try:
+                macros = self._get_mixin_defines()
+                includes = self._toolchain.get_python_include_dirs()
+                flags = self._get_extra_cflags()
                 self._mixin_dir.mkdir(parents=True, exist_ok=True)
-                names = []
-                for i, obj in enumerate(objects):
-                    name = f"{i}-{Path(obj).name}"
-                    shutil.copyfile(obj, self._mixin_dir / f".{name}.{os.getpid()}")
-                    os.replace(self._mixin_dir / f".{name}.{os.getpid()}",
-                               self._mixin_dir / name)
-                    names.append(name)
-                tmp = self._mixin_dir / f".objects.{os.getpid()}"
-                tmp.write_text("\n".join(names))
-                os.replace(tmp, done)
+                with tempfile.TemporaryDirectory(dir=self._mixin_dir, prefix=".build-") as tmp:
+                    def compile_one(item: tuple[int, str]) -> str:
+                        i, source = item
+                        [obj] = self._toolchain.compile_objects(
+                            [source], f"{tmp}/{i}", include_dirs=includes, macros=macros,
+                            extra_cflags=flags)
+                        name = f"{i}-{Path(obj).name}"
+                        os.replace(obj, self._mixin_dir / name)
+                        return name
+
+                    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                        names = list(pool.map(compile_one,
+                                              enumerate(self._get_mixin_sources())))
+                    (Path(tmp) / "objects.txt").write_text("\n".join(names))
+                    os.replace(Path(tmp) / "objects.txt", self._mixin_dir / "objects.txt")
+            except BaseException as error:  # re-raised in the building thread
+                self._support_error = error
+
+        def _compile_mixins(self, build_dir: str) -> list[str]:
+            if self._support_thread is not None:
+                self._support_thread.join()
+            if self._support_error is not None:
+                raise self._support_error
+            done = self._mixin_dir / "objects.txt"
             return [str(self._mixin_dir / n) for n in done.read_text().split("\n")]
 
         def _compile_object_files(self, build_dir: str) -> tuple[list[str], list[str]]:
