@@ -24,11 +24,16 @@ NumPy and Numba versions, the CPU and its flags), so a change to any of them bui
 anew. A build writes to a temporary file and renames it into place, so processes that
 build the same kernel at once (pytest-xdist workers) never load a half-written module.
 
-The wrapped function's arguments must have, for a given ``key``, always the same Numba
-types (dtypes, dimensions, C-contiguous layout, scalar kinds): the extension module
-checks only each array's item size. The dispatchers in this package and in
+The wrapped function's arguments must have, for a given ``key``, always the same types
+(dtypes, dimensions, C-contiguous layout, scalar kinds): the extension module checks
+only each array's item size, so an int32 array read as float32, or a strided one read
+as contiguous, gives garbage or a crash. The dispatchers in this package and in
 ``optim.kernels`` pass arrays they made contiguous and scalars they cast, and use as
-key the dtypes that vary (``tests/autograd/test_aot.py`` runs every kernel both ways).
+key the dtypes that vary. Checking every call would cost microseconds, so it is done
+only where the environment has ``GRAPHGRAD_AOT_CHECK=1`` when this module is imported:
+the test suite sets it (``tests/conftest.py``), so every kernel call of the suite is
+checked against the types of the key's first call (``tests/autograd/test_aot.py`` also
+runs every kernel both ways and compares the bits).
 """
 
 from __future__ import annotations
@@ -42,12 +47,24 @@ import warnings
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 if TYPE_CHECKING:
     from pathlib import Path
 
 _KERNELS_DIR = os.path.dirname(os.path.realpath(__file__))  # a str: pathlib loads on first use
 _MIXIN_NAME = "graphgrad_aot_mixin"
 _state: dict[str, Any] = {"fingerprint": None, "failure": None}
+
+
+CHECK = os.environ.get("GRAPHGRAD_AOT_CHECK", "").strip() not in ("", "0")
+
+
+def argument_types(args: tuple) -> tuple:
+    """What a built module assumes of its arguments: each array's dtype, number of
+    dimensions and C-contiguity, each scalar's NumPy dtype (``int`` is int64)."""
+    return tuple((a.dtype, a.ndim, a.flags.c_contiguous) if isinstance(a, np.ndarray)
+                 else np.dtype(type(a)) for a in args)
 
 
 def enabled() -> bool:
@@ -96,7 +113,8 @@ def _installed(package: str) -> str:
 
 
 def fingerprint() -> str:
-    """A hash of everything besides a kernel's own source that its machine code depends on."""
+    """A hash of everything besides a kernel's own source that its machine code depends on:
+    the versions, the CPU, and the sources of this package that hold Numba code."""
     if _state["fingerprint"] is None:
         import hashlib
         import platform
@@ -111,7 +129,9 @@ def fingerprint() -> str:
             h.update(part.encode() + b"\0")
         for source in sorted(f for f in os.listdir(_KERNELS_DIR) if f.endswith(".py")):
             with open(os.path.join(_KERNELS_DIR, source), "rb") as f:
-                h.update(f.read())
+                text = f.read()
+            if source == "aot.py" or b"from numba" in text or b"import numba" in text:
+                h.update(text)  # the Numba code a kernel may call, and how it is built
         _state["fingerprint"] = h.hexdigest()[:16]
     return _state["fingerprint"]
 
@@ -129,7 +149,7 @@ class Kernel:
     dispatcher, for parallel calls.
     """
 
-    __slots__ = ("module", "name", "parallel_flag", "_jit", "_runs")
+    __slots__ = ("module", "name", "parallel_flag", "_jit", "_runs", "_signatures")
 
     def __init__(self, module: str, name: str, parallel_flag: bool) -> None:
         self.module = module
@@ -137,6 +157,7 @@ class Kernel:
         self.parallel_flag = parallel_flag
         self._jit: Any = None
         self._runs: dict[str, Callable[..., Any]] = {}
+        self._signatures: dict[str, tuple] = {}
 
     def __repr__(self) -> str:
         return f"Kernel({self.module}.{self.name})"
@@ -150,7 +171,10 @@ class Kernel:
     def __call__(self, key: str, *args: Any) -> Any:
         run = self._runs.get(key)
         if run is None:
+            self._signatures[key] = argument_types(args)
             run = self._runs[key] = self._resolve(key, args)
+        elif CHECK:
+            self._check(key, args)
         return run(*args)
 
     def run(self, key: str, parallel: bool, *args: Any) -> Any:
@@ -158,10 +182,13 @@ class Kernel:
         JIT kernel with its ``prange`` loops on Numba's threads."""
         if parallel:
             return self.jit()(*args, True)
-        run = self._runs.get(key)
-        if run is None:
-            run = self._runs[key] = self._resolve(key, args)
-        return run(*args)
+        return self(key, *args)
+
+    def _check(self, key: str, args: tuple) -> None:
+        found = argument_types(args)
+        if found != self._signatures[key]:
+            raise TypeError(f"{self.name}: arguments for key {key!r} must keep the types of "
+                            f"the first call, {self._signatures[key]}; got {found}")
 
     def module_path(self, key: str) -> Path:
         """Where the ahead-of-time module for ``key`` is (or will be) stored."""

@@ -216,3 +216,19 @@ def test_where_the_modules_go(monkeypatch, tmp_path):
     paths = {kernel.module_path(key) for key in ("f", "d")}
     assert len(paths) == 2
     assert all(p.parent == tmp_path / "mine" / aot.fingerprint() for p in paths)
+
+
+def test_a_call_with_other_types_than_its_key_first_had_is_refused(monkeypatch):
+    monkeypatch.setattr(aot, "CHECK", True)
+    kernel = aot.Kernel("autograd.kernels.activations", "relu", parallel_flag=True)
+    x = np.linspace(-1, 1, 8, dtype=np.float32)
+    out = np.empty_like(x)
+    kernel("f", x, out)
+    for bad in (np.arange(8, dtype=np.int32), x.reshape(2, 4),
+                np.linspace(-1, 1, 16, dtype=np.float32)[::2]):
+        with pytest.raises(TypeError, match="relu: arguments for key 'f' must keep the types"):
+            kernel("f", bad, out)
+
+
+def test_the_suite_checks_every_kernel_call():
+    assert aot.CHECK  # tests/conftest.py sets GRAPHGRAD_AOT_CHECK before autograd loads
