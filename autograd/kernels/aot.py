@@ -38,13 +38,14 @@ runs every kernel both ways and compares the bits).
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.machinery
 import importlib.util
 import os
 import sys
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -208,7 +209,9 @@ class Kernel:
             try:
                 path = self.module_path(key)
                 if not path.exists():
-                    _build(self, self._module_name(key), args, path)
+                    with _locked(path.with_name(path.name + ".lock")):
+                        if not path.exists():  # or another process built it meanwhile
+                            _build(self, self._module_name(key), args, path)
                 return _load(self._module_name(key), path).kernel
             except Exception as error:  # any failure of the build: the JIT still works
                 _state["failure"] = error
@@ -221,6 +224,25 @@ class Kernel:
         if self.parallel_flag:
             return lambda *a: jit(*a, False)
         return jit
+
+
+@contextlib.contextmanager
+def _locked(lock_file: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``lock_file`` while the block runs, so that processes
+    building the same thing (pytest-xdist workers) take turns instead of each doing it.
+    Without ``fcntl`` (Windows) there is no lock: the builds may repeat, harmlessly."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    lock_file.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_file, "a") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
 
 
 def _extension_suffix() -> str:
@@ -322,27 +344,30 @@ def _compiler_class() -> type:
 
         def _build_support_code(self) -> None:
             try:
-                macros = self._get_mixin_defines()
-                includes = self._toolchain.get_python_include_dirs()
-                flags = self._get_extra_cflags()
-                self._mixin_dir.mkdir(parents=True, exist_ok=True)
-                with tempfile.TemporaryDirectory(dir=self._mixin_dir, prefix=".build-") as tmp:
-                    def compile_one(item: tuple[int, str]) -> str:
-                        i, source = item
-                        [obj] = self._toolchain.compile_objects(
-                            [source], f"{tmp}/{i}", include_dirs=includes, macros=macros,
-                            extra_cflags=flags)
-                        name = f"{i}-{Path(obj).name}"
-                        os.replace(obj, self._mixin_dir / name)
-                        return name
-
-                    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-                        names = list(pool.map(compile_one,
-                                              enumerate(self._get_mixin_sources())))
-                    (Path(tmp) / "objects.txt").write_text("\n".join(names))
-                    os.replace(Path(tmp) / "objects.txt", self._mixin_dir / "objects.txt")
+                with _locked(self._mixin_dir / ".lock"):
+                    if not (self._mixin_dir / "objects.txt").exists():
+                        self._compile_support_code()
             except BaseException as error:  # re-raised in the building thread
                 self._support_error = error
+
+        def _compile_support_code(self) -> None:
+            macros = self._get_mixin_defines()
+            includes = self._toolchain.get_python_include_dirs()
+            flags = self._get_extra_cflags()
+            with tempfile.TemporaryDirectory(dir=self._mixin_dir, prefix=".build-") as tmp:
+                def compile_one(item: tuple[int, str]) -> str:
+                    i, source = item
+                    [obj] = self._toolchain.compile_objects(
+                        [source], f"{tmp}/{i}", include_dirs=includes, macros=macros,
+                        extra_cflags=flags)
+                    name = f"{i}-{Path(obj).name}"
+                    os.replace(obj, self._mixin_dir / name)
+                    return name
+
+                with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+                    names = list(pool.map(compile_one, enumerate(self._get_mixin_sources())))
+                (Path(tmp) / "objects.txt").write_text("\n".join(names))
+                os.replace(Path(tmp) / "objects.txt", self._mixin_dir / "objects.txt")
 
         def _compile_mixins(self, build_dir: str) -> list[str]:
             if self._support_thread is not None:

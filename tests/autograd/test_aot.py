@@ -192,7 +192,7 @@ def test_a_failed_build_warns_once_and_runs_the_jit(monkeypatch, tmp_path):
         out = np.empty_like(x)
         again("f", x, out)  # no second attempt, no second warning
     np.testing.assert_array_equal(out, K.tanh(x))
-    assert not list(tmp_path.glob("*/gg_*"))
+    assert not list(tmp_path.glob("*/gg_*.so"))
 
 
 def test_disabled_builds_write_nothing(monkeypatch, tmp_path):
@@ -232,3 +232,27 @@ def test_a_call_with_other_types_than_its_key_first_had_is_refused(monkeypatch):
 
 def test_the_suite_checks_every_kernel_call():
     assert aot.CHECK  # tests/conftest.py sets GRAPHGRAD_AOT_CHECK before autograd loads
+
+
+RELU = """
+import json, sys
+import numpy as np
+from autograd import kernels
+out = kernels.relu(np.linspace(-1, 1, 10_000, dtype=np.float32))
+print(json.dumps({"sum": float(out.sum()), "numba": "numba" in sys.modules}))
+"""
+
+
+def test_processes_building_the_same_kernel_at_once_take_turns(tmp_path):
+    env = {**os.environ, "GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba"}
+    runs = [subprocess.Popen([sys.executable, "-c", RELU], env=env, cwd=ROOT, text=True,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    results = []
+    for run in runs:
+        out, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+        results.append(json.loads(out))
+    assert results[0]["sum"] == results[1]["sum"]
+    # One built the module; the other waited for it (or came after) and never needed Numba.
+    assert sorted(r["numba"] for r in results) == [False, True]
+    assert len(list(tmp_path.glob("*/gg_relu_*.so"))) == 1
