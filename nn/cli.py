@@ -333,7 +333,8 @@ def _tune_objective(params: dict[str, Any]) -> float:
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="graphgrad", description="Train an MLP on a bundled or generated data set "
-        "(graphgrad train) or random-search its hyperparameters (graphgrad tune).")
+        "(graphgrad train), random-search its hyperparameters (graphgrad tune), or build the "
+        "compiled kernels ahead of time (graphgrad build-kernels).")
     sub = p.add_subparsers(dest="command", required=True)
     descriptions = {
         "train": "Train an MLP: split the data 60/20/20, standardize it with the training "
@@ -393,7 +394,41 @@ def _parser() -> argparse.ArgumentParser:
             s.add_argument("--trials", type=int, default=8, help="number of random trials" + D)
             s.add_argument("--workers", type=int, default=2,
                            help="parallel worker processes, at most one per trial" + D)
+    k = sub.add_parser(
+        "build-kernels", help="build every compiled kernel ahead of time",
+        description="Run every compiled kernel and optimizer update once per dtype, so that "
+                    "each is built ahead of time (autograd/kernels/aot.py) and no later "
+                    "process pays Numba's start-up or a compile: for a container image, or "
+                    "before timing. Prints where the modules are and how many were built.")
+    k.add_argument("--dtype", nargs="+", default=["float32", "float64"],
+                   choices=["float32", "float64"], help="dtypes to build for" + D)
     return p
+
+
+def _build_kernels_command(args: argparse.Namespace) -> int:
+    from autograd import kernels
+    from autograd.kernels import aot
+    from autograd.kernels.exercise import exercise
+    from optim.kernels.exercise import exercise as exercise_updates
+
+    if kernels.backend() != "numba":
+        raise RuntimeError("GRAPHGRAD_KERNELS=numpy is set: there are no compiled kernels")
+    if not aot.enabled():
+        raise RuntimeError("GRAPHGRAD_AOT=0 is set: ahead-of-time builds are switched off")
+    before = set(aot.built_modules())
+    start = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a failure is reported below
+        for dtype in args.dtype:
+            exercise(np.dtype(dtype).type)
+            exercise_updates(np.dtype(dtype).type)
+    if aot.build_failure() is not None:
+        raise RuntimeError(f"building the kernels failed: {aot.build_failure()}")
+    after = aot.built_modules()
+    print(f"graphgrad build-kernels: {len(after)} kernel modules in "
+          f"{aot.cache_dir() / aot.fingerprint()} ({len(set(after) - before)} built now, "
+          f"{time.perf_counter() - start:.1f} s)")
+    return 0
 
 
 def _config(args: argparse.Namespace) -> TrainConfig:
@@ -488,6 +523,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "train":
             return _train_command(args)
+        if args.command == "build-kernels":
+            return _build_kernels_command(args)
         return _tune_command(args)
     except (ValueError, OSError, RuntimeError) as err:
         print(f"graphgrad {args.command}: error: {err}", file=sys.stderr)

@@ -73,6 +73,18 @@ def enabled() -> bool:
     return os.environ.get("GRAPHGRAD_AOT", "1").strip() not in ("0", "off", "false", "no")
 
 
+def build_failure() -> BaseException | None:
+    """The error that made this process give up building (its kernels then run JIT)."""
+    return _state["failure"]
+
+
+def built_modules() -> list[Path]:
+    """The kernel modules built for this process's fingerprint (see ``cache_dir``)."""
+    where = cache_dir() / fingerprint()
+    suffix = _extension_suffix()
+    return sorted(where.glob("gg_*" + suffix)) if where.is_dir() else []
+
+
 def cache_dir() -> Path:
     """The directory of the built modules (see the module docstring for the order)."""
     from pathlib import Path

@@ -17,12 +17,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import autograd as ag
-import nn
-import optim
 from autograd import kernels as K
 from autograd.kernels import aot, dispatch, fused
+from autograd.kernels.exercise import exercise
 from optim import kernels as optim_kernels
+from optim.kernels.exercise import exercise as optim_exercise
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.skipif(K.backend() != "numba", reason="GRAPHGRAD_KERNELS=numpy")
@@ -45,85 +44,12 @@ def jit_only(monkeypatch):
     _forget_resolved_kernels()
 
 
-def _kernel_outputs(dtype: type) -> dict[str, np.ndarray]:
-    """Every kernel of ``autograd.kernels`` on float ``dtype`` data, serially."""
-    rng = np.random.default_rng(7)
-    x = rng.standard_normal(5000).astype(dtype) * 3
-    g = rng.standard_normal(5000).astype(dtype)
-    pos = np.abs(x) + dtype(0.1)
-    out = {name: getattr(K, name)(pos if name == "log" else x)
-           for name in ("exp", "log", "tanh", "sigmoid", "relu", "softplus")}
-    out["leaky_relu"] = K.leaky_relu(x, 0.1)
-    for name in ("tanh", "sigmoid", "relu", "softplus"):
-        y = out[name] if name in ("tanh", "sigmoid") else x
-        out[name + "_backward"] = getattr(K, name + "_backward")(g, y)
-    out["leaky_relu_backward"] = K.leaky_relu_backward(g, x, 0.1)
-
-    z = rng.standard_normal((64, 10)).astype(dtype)
-    targets = rng.random((64, 10)).astype(dtype)
-    losses, probs, asum = K.softmax_xent_forward(z, targets)
-    out |= {"xent_losses": losses, "xent_probs": probs,
-            "xent_backward": K.softmax_xent_backward(probs, targets, asum, 1.0),
-            "xent_backward_rows": K.softmax_xent_backward(probs, targets, asum, g[:64])}
-    weight = rng.random(64).astype(dtype)
-    for label_dtype in (np.int64, np.int32):
-        labels = rng.integers(0, 10, 64).astype(label_dtype)
-        losses, probs = K.softmax_xent_labels_forward(z, labels, weight)
-        out[f"labels_{label_dtype.__name__}"] = losses
-        out[f"labels_backward_{label_dtype.__name__}"] = K.softmax_xent_labels_backward(
-            probs, labels, weight, g[:64])
-
-    xb = rng.standard_normal((32, 16)).astype(dtype)
-    mean, var = K.batch_norm_stats(xb)
-    inv_std = (1 / np.sqrt(var + dtype(1e-5))).astype(dtype)
-    gamma, beta = rng.random(16).astype(dtype), rng.random(16).astype(dtype)
-    out |= {"bn_mean": mean, "bn_var": var,
-            "bn_forward": K.batch_norm_forward(xb, mean, inv_std, gamma, beta),
-            "bn_forward_plain": K.batch_norm_forward(xb, mean, inv_std, None, None)}
-    for i, part in enumerate(K.batch_norm_backward(g[:512].reshape(32, 16), xb, mean, inv_std,
-                                                   gamma)):
-        out[f"bn_backward_{i}"] = part
-    keep = K.keep_mask(x.shape, 0.8, 2**64 - 5)
-    out |= {"keep": keep, "dropout": K.dropout_mask_scale(x, keep, 0.8)}
-    return out
-
-
-def _optimizer_params(dtype: type) -> dict[str, np.ndarray]:
-    """Parameters after three steps of every optimizer (and option that picks another
-    loop) on float ``dtype`` parameters."""
-    settings = {
-        "sgd": (optim.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True, "weight_decay": 0.01}),
-        "sgd_plain": (optim.SGD, {"lr": 0.1}),
-        "momentum": (optim.Momentum, {"lr": 0.1}),
-        "adagrad": (optim.Adagrad, {"lr": 0.1, "weight_decay": 0.01}),
-        "rmsprop": (optim.RMSprop, {"lr": 0.01, "centered": True, "momentum": 0.9}),
-        "adam": (optim.Adam, {"lr": 0.01, "amsgrad": True, "weight_decay": 0.01}),
-        "adamw": (optim.AdamW, {"lr": 0.01}),
-        "nadam": (optim.NAdam, {"lr": 0.01}),
-        "radam": (optim.RAdam, {"lr": 0.01}),
-        "adamax": (optim.Adamax, {"lr": 0.01}),
-        "adadelta": (optim.Adadelta, {}),
-    }
-    rng = np.random.default_rng(3)
-    start = rng.standard_normal(300).astype(dtype)
-    grads = [rng.standard_normal(300).astype(dtype) for _ in range(3)]
-    out = {}
-    for name, (cls, options) in settings.items():
-        p = nn.Parameter(ag.from_numpy(start.copy()))
-        opt = cls([p], **options)
-        for grad in grads:
-            p.grad = ag.from_numpy(grad.copy())
-            opt.step()
-        out[name] = p.data.copy()
-    return out
-
-
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_every_kernel_gives_the_jits_bits(dtype, jit_only, monkeypatch):
-    jit = _kernel_outputs(dtype) | _optimizer_params(dtype)
+    jit = exercise(dtype) | optim_exercise(dtype)
     monkeypatch.setenv("GRAPHGRAD_AOT", "1")
     _forget_resolved_kernels()
-    built = _kernel_outputs(dtype) | _optimizer_params(dtype)
+    built = exercise(dtype) | optim_exercise(dtype)
     assert all(k._runs for k in fused._kernels.values())  # each resolved through aot
     for name, expected in jit.items():
         np.testing.assert_array_equal(built[name], expected, err_msg=name)

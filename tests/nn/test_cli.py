@@ -230,3 +230,22 @@ def test_python_m_autograd_has_help_and_refuses_options(capsys) -> None:
     assert exit_info.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err
     autograd_main([])
     assert "df/dx = y + cos(x) = 2.5838532" in capsys.readouterr().out
+
+
+def test_build_kernels_builds_every_kernel_ahead_of_time(capsys) -> None:
+    from autograd.kernels import aot
+
+    assert main(["build-kernels", "--dtype", "float32"]) == 0
+    out = capsys.readouterr().out
+    assert f"kernel modules in {aot.cache_dir() / aot.fingerprint()}" in out
+    assert main(["build-kernels", "--dtype", "float32"]) == 0
+    assert "(0 built now" in capsys.readouterr().out  # all there after the first run
+    names = {p.name.split(".")[0].rsplit("_", 1)[0] for p in aot.built_modules()}
+    assert {"gg_relu", "gg_softmax_xent_labels_forward", "gg_batch_norm_backward",
+            "gg_keep_mask", "gg_adam_serial", "gg_adadelta_serial"} <= names
+
+
+def test_build_kernels_says_when_builds_are_switched_off(monkeypatch, capsys) -> None:
+    monkeypatch.setenv("GRAPHGRAD_AOT", "0")
+    assert main(["build-kernels"]) == 2
+    assert "GRAPHGRAD_AOT=0 is set" in capsys.readouterr().err

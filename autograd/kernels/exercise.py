@@ -1,0 +1,75 @@
+"""Every compiled kernel of this package run once on one dtype: what builds them all ahead
+of time (``graphgrad build-kernels``), and what ``tests/autograd/test_aot.py`` compares
+between the ahead-of-time builds and Numba's JIT."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import (
+    batch_norm_backward,
+    batch_norm_forward,
+    batch_norm_stats,
+    dropout_mask_scale,
+    exp,
+    keep_mask,
+    leaky_relu,
+    leaky_relu_backward,
+    log,
+    relu,
+    relu_backward,
+    sigmoid,
+    sigmoid_backward,
+    softmax_xent_backward,
+    softmax_xent_forward,
+    softmax_xent_labels_backward,
+    softmax_xent_labels_forward,
+    softplus,
+    softplus_backward,
+    tanh,
+    tanh_backward,
+)
+
+
+def exercise(dtype: type) -> dict[str, np.ndarray]:
+    """Run every kernel serially on seeded float ``dtype`` data (5,000 elements, above every
+    ``sizes.COMPILED_MIN``; softmax cross-entropy with soft targets, with int64 and int32
+    labels, a gradient per row and a scalar one; batch norm with and without γ, β;
+    dropout) and return each output by name."""
+    rng = np.random.default_rng(7)
+    x = rng.standard_normal(5000).astype(dtype) * 3
+    g = rng.standard_normal(5000).astype(dtype)
+    out = {"exp": exp(x), "log": log(np.abs(x) + dtype(0.1)), "tanh": tanh(x),
+           "sigmoid": sigmoid(x), "relu": relu(x), "softplus": softplus(x),
+           "leaky_relu": leaky_relu(x, 0.1)}
+    out |= {"tanh_backward": tanh_backward(g, out["tanh"]),
+            "sigmoid_backward": sigmoid_backward(g, out["sigmoid"]),
+            "relu_backward": relu_backward(g, x), "softplus_backward": softplus_backward(g, x),
+            "leaky_relu_backward": leaky_relu_backward(g, x, 0.1)}
+
+    z = rng.standard_normal((64, 10)).astype(dtype)
+    targets = rng.random((64, 10)).astype(dtype)
+    losses, probs, asum = softmax_xent_forward(z, targets)
+    out |= {"xent_losses": losses, "xent_probs": probs,
+            "xent_backward": softmax_xent_backward(probs, targets, asum, 1.0),
+            "xent_backward_rows": softmax_xent_backward(probs, targets, asum, g[:64])}
+    weight = rng.random(64).astype(dtype)
+    for label_dtype in (np.int64, np.int32):
+        labels = rng.integers(0, 10, 64).astype(label_dtype)
+        losses, probs = softmax_xent_labels_forward(z, labels, weight)
+        out[f"labels_{label_dtype.__name__}"] = losses
+        out[f"labels_backward_{label_dtype.__name__}"] = softmax_xent_labels_backward(
+            probs, labels, weight, g[:64])
+
+    xb = rng.standard_normal((32, 16)).astype(dtype)
+    mean, var = batch_norm_stats(xb)
+    inv_std = (1 / np.sqrt(var + dtype(1e-5))).astype(dtype)
+    gamma, beta = rng.random(16).astype(dtype), rng.random(16).astype(dtype)
+    out |= {"bn_mean": mean, "bn_var": var,
+            "bn_forward": batch_norm_forward(xb, mean, inv_std, gamma, beta),
+            "bn_forward_plain": batch_norm_forward(xb, mean, inv_std, None, None)}
+    grads = batch_norm_backward(g[:512].reshape(32, 16), xb, mean, inv_std, gamma)
+    out |= {f"bn_backward_{i}": part for i, part in enumerate(grads)}
+    keep = keep_mask(x.shape, 0.8, 2**64 - 5)
+    out |= {"keep": keep, "dropout": dropout_mask_scale(x, keep, 0.8)}
+    return out
