@@ -220,11 +220,12 @@ class Kernel:
         if enabled() and _state["failure"] is None:
             try:
                 path = self.module_path(key)
+                name = path.name.removesuffix(_extension_suffix())
                 if not path.exists():
                     with _locked(path.with_name(path.name + ".lock")):
                         if not path.exists():  # or another process built it meanwhile
-                            _build(self, self._module_name(key), args, path)
-                return _load(self._module_name(key), path).kernel
+                            _build(self, name, args, path)
+                return _load(name, path).kernel
             except Exception as error:  # any failure of the build: the JIT still works
                 _state["failure"] = error
                 warnings.warn(f"graphgrad: building kernel {self.name} ahead of time failed "
