@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd import blas
+from autograd import blas, kernels
+from autograd.kernels import aot, sizes
 
 from . import THREADS
 
@@ -61,6 +62,23 @@ def _loaded_blas() -> list[dict[str, Any]]:
             for m in threadpoolctl.threadpool_info()]
 
 
+def kernel_setup() -> dict[str, Any]:
+    """Which kernels the numbers are of: the backend, ahead-of-time builds, parallel loops."""
+    backend = kernels.backend()
+    parallel_min = None if sizes.PARALLEL_MIN == sizes.NEVER else sizes.PARALLEL_MIN
+    if backend == "numpy":
+        text = "NumPy references (GRAPHGRAD_KERNELS=numpy): no compiled kernel runs"
+    elif aot.enabled():
+        text = "Numba kernels, serial ones built ahead of time"
+    else:
+        text = "Numba kernels through the JIT only (GRAPHGRAD_AOT=0)"
+    if backend == "numba":
+        text += ("; serial at every size" if parallel_min is None
+                 else f"; parallel from {parallel_min:,} elements (GRAPHGRAD_PARALLEL_MIN)")
+    return {"backend": backend, "aot": backend == "numba" and aot.enabled(),
+            "parallel_min": parallel_min, "text": text}
+
+
 def describe() -> dict[str, Any]:
     """The machine, its load right now, and the libraries' versions and BLAS setup."""
     return {
@@ -75,4 +93,5 @@ def describe() -> dict[str, Any]:
         "numpy_blas": _numpy_blas(),
         "loaded_blas": _loaded_blas(),
         "graphgrad_blas": blas.info(),
+        "graphgrad_kernels": kernel_setup(),
     }

@@ -40,6 +40,7 @@ def _machine(m: dict[str, Any]) -> list[str]:
         f"({m['numpy_blas']['openblas_configuration']}); loaded: {loaded}",
         f"- autograd.blas: set={blas['set']}, OPENBLAS_CORETYPE={blas['openblas_coretype']} "
         f"— {blas['reason']}",
+        f"- graphgrad's kernels: {m.get('graphgrad_kernels', {}).get('text', 'not recorded')}",
     ]
 
 

@@ -155,6 +155,8 @@ def _cold(results: dict[str, Any]) -> list[Verdict]:
     floor = ""
     if cold.get("warm_cache", {}).get("imported_numba", True) and "numba_floor_s" in cold:
         floor = f" (Numba's own start-up: {cold['numba_floor_s']:.3f} s of it)"
+    elif results.get("machine", {}).get("graphgrad_kernels", {}).get("backend") == "numpy":
+        floor = " (NumPy reference kernels: Numba not used)"
     elif "numba_floor_s" in cold:
         floor = " (kernels built ahead of time: Numba not imported)"
     return [Verdict(import_t, f"{cold['import_autograd_s']:.3f} s",

@@ -125,6 +125,14 @@ def test_a_warm_first_step_without_numba_says_so():
     assert first.met is True and "Numba not imported" in first.measured
 
 
+def test_a_run_on_the_numpy_references_says_so():
+    r = results(cold={"import_autograd_s": 0.25, "warm_first_step_extra_s": 0.01,
+                      "numba_floor_s": 0.55, "warm_cache": {"imported_numba": False}})
+    r["machine"] = {"graphgrad_kernels": {"backend": "numpy"}}
+    first = verdicts(r)["Warm kernel cache"]
+    assert "NumPy reference kernels" in first.measured and "built ahead" not in first.measured
+
+
 @pytest.mark.parametrize("section", ["step", "ops", "cold", "memory"])
 def test_a_section_left_out_is_not_measured_not_failed(section):
     found = judge(results(**{section: None}))

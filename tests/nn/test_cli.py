@@ -16,6 +16,7 @@ import pytest
 
 import nn
 import optim
+from autograd import kernels as K
 from autograd.__main__ import main as autograd_main
 from nn.cli import SEARCHED, TrainConfig, _tune_objective, build_mlp, main, train
 
@@ -232,6 +233,10 @@ def test_python_m_autograd_has_help_and_refuses_options(capsys) -> None:
     assert "df/dx = y + cos(x) = 2.5838532" in capsys.readouterr().out
 
 
+compiled_kernels = pytest.mark.skipif(K.backend() != "numba", reason="GRAPHGRAD_KERNELS=numpy")
+
+
+@compiled_kernels
 def test_build_kernels_builds_every_kernel_ahead_of_time(capsys) -> None:
     from autograd.kernels import aot
 
@@ -245,7 +250,17 @@ def test_build_kernels_builds_every_kernel_ahead_of_time(capsys) -> None:
             "gg_keep_mask", "gg_adam_serial", "gg_adadelta_serial"} <= names
 
 
+@compiled_kernels
 def test_build_kernels_says_when_builds_are_switched_off(monkeypatch, capsys) -> None:
     monkeypatch.setenv("GRAPHGRAD_AOT", "0")
     assert main(["build-kernels"]) == 2
     assert "GRAPHGRAD_AOT=0 is set" in capsys.readouterr().err
+
+
+def test_build_kernels_says_when_the_numpy_references_are_selected() -> None:
+    code = "import sys; from nn.cli import main; sys.exit(main(['build-kernels']))"
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env={**os.environ, "GRAPHGRAD_KERNELS": "numpy"}, timeout=120,
+                          cwd=Path(__file__).resolve().parents[2])
+    assert proc.returncode == 2
+    assert "GRAPHGRAD_KERNELS=numpy is set: there are no compiled kernels" in proc.stderr

@@ -154,7 +154,8 @@ def test_fused_matches_reference_bitwise(name, case, dtype, size, rng, monkeypat
         np.testing.assert_array_equal(got, want)
 
 
-def test_kernel_uses_fused_path_and_keeps_the_array(rng):
+def test_kernel_uses_fused_path_and_keeps_the_array(rng, monkeypatch):
+    monkeypatch.setattr(kernels, "USE_REFERENCE", False)  # as without GRAPHGRAD_KERNELS=numpy
     p = rng.standard_normal((4, 5))
     g = rng.standard_normal((4, 5))
     flat = kernels._flat(p, g, None)
