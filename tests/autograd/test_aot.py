@@ -83,7 +83,7 @@ def _run_step(env: dict[str, str]) -> dict:
 
 
 def test_a_fresh_process_with_built_kernels_does_not_start_numba(tmp_path):
-    env = {"GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba"}
+    env = {"GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba", "GRAPHGRAD_AOT": "1"}
     first = _run_step(env)  # builds relu, its backward, the cross-entropy pair and Adam
     assert first["numba"]
     built = {p.name.split(".")[0].rsplit("_", 1)[0] for p in tmp_path.glob("*/gg_*")}
@@ -98,6 +98,7 @@ def test_a_fresh_process_with_built_kernels_does_not_start_numba(tmp_path):
 
 def test_a_failed_build_warns_once_and_runs_the_jit(monkeypatch, tmp_path):
     monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path))
+    monkeypatch.setenv("GRAPHGRAD_AOT", "1")
     monkeypatch.setitem(aot._state, "failure", None)
 
     def broken(*args):
@@ -170,7 +171,8 @@ print(json.dumps({"sum": float(out.sum()), "numba": "numba" in sys.modules}))
 
 
 def test_processes_building_the_same_kernel_at_once_take_turns(tmp_path):
-    env = {**os.environ, "GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba"}
+    env = {**os.environ, "GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba",
+           "GRAPHGRAD_AOT": "1"}
     runs = [subprocess.Popen([sys.executable, "-c", RELU], env=env, cwd=ROOT, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     results = []
