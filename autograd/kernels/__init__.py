@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 
-from . import fused
+from . import fused, sizes
 from .aot import Kernel as Kernel
 from .dispatch import BACKEND, binary, unary
 
@@ -29,6 +29,30 @@ from .dispatch import BACKEND, binary, unary
 def backend() -> str:
     """``'numba'`` (compiled kernels for float arrays) or ``'numpy'`` (references only)."""
     return BACKEND
+
+
+def parallel_min() -> int | None:
+    """The element count from which a kernel, or an optimizer update, splits its loop over
+    Numba's threads; ``None`` when none does (the default). ``GRAPHGRAD_PARALLEL_MIN``
+    sets it when ``autograd`` is imported; ``set_parallel_min`` changes it."""
+    return None if sizes.PARALLEL_MIN == sizes.NEVER else sizes.PARALLEL_MIN
+
+
+def set_parallel_min(elements: int | None) -> int | None:
+    """Make kernels and optimizer updates of ``elements`` or more run parallel loops in
+    this process from now on (``None``: every one serial); returns the previous value.
+
+    ``optim.search`` sets ``None`` in its worker processes: they already use the cores
+    between them, and a process forked from one whose parallel loops have started GNU
+    OpenMP (Numba's threading layer on Linux) is killed by its first parallel loop.
+    """
+    if elements is not None and (isinstance(elements, bool) or not isinstance(elements, int)
+                                 or elements < 1):
+        raise ValueError(f"set_parallel_min: elements must be a positive int or None (every "
+                         f"kernel serial), got {elements!r}")
+    previous = parallel_min()
+    sizes.PARALLEL_MIN = sizes.NEVER if elements is None else elements
+    return previous
 
 
 def exp(x: np.ndarray) -> np.ndarray:

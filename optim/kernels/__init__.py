@@ -2,7 +2,7 @@
 
 Each function here has the signature of its NumPy reference in ``reference.py`` and
 runs the fused Numba kernel of the same name in ``fused.py`` (serial below
-``PARALLEL_THRESHOLD`` elements, parallel above), falling back to the reference when
+``autograd.kernels.parallel_min()`` elements, parallel above), falling back to the reference when
 the kernel can't work on the arrays as they are: a parameter or state array that is
 not contiguous (the parameter's array must stay the same object, so it is never
 replaced by a contiguous copy), a dtype other than float32/float64, a gradient of
@@ -19,19 +19,15 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 from collections.abc import Callable
 from types import ModuleType
 
 import numpy as np
 
-from autograd.kernels import Kernel
+from autograd.kernels import Kernel, parallel_min
 
 from . import reference
 
-# The variable autograd's kernels read (autograd/kernels/sizes.py says why, unset, every
-# update runs serially; ``import autograd``, which comes first, rejects a bad value).
-PARALLEL_THRESHOLD = int(os.environ.get("GRAPHGRAD_PARALLEL_MIN", "").strip() or sys.maxsize)
 USE_REFERENCE = os.environ.get("GRAPHGRAD_KERNELS", "").strip().lower() == "numpy"
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _fused: ModuleType | None = None
@@ -116,10 +112,11 @@ def _constants(dtype: np.dtype, *values: float) -> np.ndarray:
 
 
 def _loop(name: str, p: np.ndarray) -> Callable[..., None]:
-    """The update ``name`` for parameter ``p``: from ``PARALLEL_THRESHOLD`` elements the
-    parallel JIT kernel, below it the serial kernel's ahead-of-time build (see
+    """The update ``name`` for parameter ``p``: from ``autograd.kernels.parallel_min()``
+    elements the parallel JIT kernel, below it the serial kernel's ahead-of-time build (see
     ``autograd.kernels.Kernel``: a fresh process runs it without starting Numba)."""
-    if p.size >= PARALLEL_THRESHOLD:
+    threshold = parallel_min()
+    if threshold is not None and p.size >= threshold:
         return getattr(load_fused(), f"{name}_parallel")
     run = _serial_runs.get((name, p.dtype.char))
     if run is None:

@@ -4,7 +4,10 @@ The objective is a picklable top-level function ``objective(params: dict) -> flo
 set error, say); lower is better unless ``mode='max'``. Trials run in parallel on a
 ``concurrent.futures.Executor``: a ``ProcessPoolExecutor`` by default (the course's "caviar"
 strategy: many models at once), a Dask ``distributed`` cluster's ``client.get_executor()`` for
-more machines, or ``'serial'`` to run in this process (handy for debugging).
+more machines, or ``'serial'`` to run in this process (handy for debugging). The worker
+processes of the default pool run every kernel serially (``GRAPHGRAD_PARALLEL_MIN`` does not
+apply there): the trials already share the cores, and a worker forked from a process whose
+parallel kernels started GNU OpenMP would be killed by its first parallel loop.
 
 Each trial's parameters, score, wall time and status are recorded: ``'ok'``, ``'failed'``
 (the objective raised, called ``sys.exit``, returned something other than one number, or
@@ -27,6 +30,8 @@ from concurrent.futures import TimeoutError as FuturesTimeout
 from typing import Any
 
 import numpy as np
+
+from autograd.kernels import set_parallel_min
 
 from .results import SearchResult, Trial
 from .spaces import Space
@@ -144,7 +149,8 @@ def run_trials(objective: Objective, param_list: Sequence[dict[str, Any]],
                             f"({exc}); define it as a top-level function in a module, or pass "
                             "executor='serial'") from None
         workers = max_workers or min(len(param_list), os.cpu_count() or 1) or 1
-        pool = ProcessPoolExecutor(max_workers=workers)
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=set_parallel_min,
+                                   initargs=(None,))
         futures = []
         try:
             futures = _submit(pool, objective, param_list)

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from autograd import kernels as K
-from autograd.kernels import aot, dispatch, fused
+from autograd.kernels import aot, dispatch, fused, sizes
 from autograd.kernels.exercise import exercise
 from optim import kernels as optim_kernels
 from optim.kernels.exercise import exercise as optim_exercise
@@ -46,6 +46,7 @@ def jit_only(monkeypatch):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_every_kernel_gives_the_jits_bits(dtype, jit_only, monkeypatch):
+    monkeypatch.setattr(sizes, "PARALLEL_MIN", sizes.NEVER)  # built: the serial loops
     jit = exercise(dtype) | optim_exercise(dtype)
     monkeypatch.setenv("GRAPHGRAD_AOT", "1")
     _forget_resolved_kernels()
@@ -75,8 +76,14 @@ print(json.dumps({"loss": float(loss.item()), "numba": "numba" in sys.modules}))
 """
 
 
+def _serial_environment(**env: str) -> dict[str, str]:
+    """This process's environment, without a parallel threshold (the builds are of the
+    serial loops), plus ``env``."""
+    return {**{k: v for k, v in os.environ.items() if k != "GRAPHGRAD_PARALLEL_MIN"}, **env}
+
+
 def _run_step(env: dict[str, str]) -> dict:
-    done = subprocess.run([sys.executable, "-c", STEP], env={**os.environ, **env}, cwd=ROOT,
+    done = subprocess.run([sys.executable, "-c", STEP], env=_serial_environment(**env), cwd=ROOT,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
@@ -171,8 +178,8 @@ print(json.dumps({"sum": float(out.sum()), "numba": "numba" in sys.modules}))
 
 
 def test_processes_building_the_same_kernel_at_once_take_turns(tmp_path):
-    env = {**os.environ, "GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba",
-           "GRAPHGRAD_AOT": "1"}
+    env = _serial_environment(GRAPHGRAD_AOT_DIR=str(tmp_path), GRAPHGRAD_KERNELS="numba",
+                              GRAPHGRAD_AOT="1")
     runs = [subprocess.Popen([sys.executable, "-c", RELU], env=env, cwd=ROOT, text=True,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     results = []

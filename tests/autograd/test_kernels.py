@@ -372,6 +372,19 @@ def test_parallel_threshold_from_the_environment(value, expected) -> None:
     assert sizes.parallel_min_from_env(environ) == expected
 
 
+def test_the_parallel_threshold_is_set_per_process(monkeypatch) -> None:
+    monkeypatch.setattr(sizes, "PARALLEL_MIN", sizes.NEVER)
+    assert kernels.parallel_min() is None
+    assert kernels.set_parallel_min(20_000) is None
+    assert kernels.parallel_min() == sizes.PARALLEL_MIN == 20_000
+    assert kernels.set_parallel_min(None) == 20_000
+    assert sizes.PARALLEL_MIN == sizes.NEVER
+    for bad in (0, -1, 2.5, True, "100"):
+        with pytest.raises(ValueError, match="positive int or None"):
+            kernels.set_parallel_min(bad)
+    assert kernels.parallel_min() is None
+
+
 @pytest.mark.parametrize("value", ["0", "-5", "1e6", "many"])
 def test_a_bad_parallel_threshold_says_what_to_set(value) -> None:
     with pytest.raises(ValueError, match="GRAPHGRAD_PARALLEL_MIN=.*positive whole number"):

@@ -10,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from autograd.kernels import sizes
 from optim import kernels
 from optim.kernels import reference
 from optim.radam import rectification
@@ -139,7 +140,7 @@ TEST_PARALLEL_THRESHOLD = 5_000  # while the test below runs (the default is nev
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name,case", [(n, i) for n, cs in CASES.items() for i in range(len(cs))])
 def test_fused_matches_reference_bitwise(name, case, dtype, size, rng, monkeypatch):
-    monkeypatch.setattr(kernels, "PARALLEL_THRESHOLD", TEST_PARALLEL_THRESHOLD)
+    monkeypatch.setattr(sizes, "PARALLEL_MIN", TEST_PARALLEL_THRESHOLD)
     opts = CASES[name][case]
     p0 = rng.standard_normal(size).astype(dtype)
     grads = [rng.standard_normal(size).astype(dtype) for _ in range(3)]

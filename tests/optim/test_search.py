@@ -419,3 +419,38 @@ def test_objective_from_main_is_refused_when_workers_cannot_import_it(monkeypatc
     monkeypatch.setattr(multiprocessing, "get_start_method", lambda allow_none=False: "spawn")
     with pytest.raises(TypeError, match="defined in __main__"):
         runner.run_trials(objective, [{"x": 1.0}])
+
+
+FORKED_AFTER_PARALLEL_KERNELS = """
+import json
+import numpy as np
+import autograd as ag
+from optim.search import Choice, grid_search
+
+ag.sigmoid(ag.from_numpy(np.zeros(50_000, np.float32)))  # a parallel loop: Numba's threads start
+
+def objective(params):  # in __main__: the fork start method hands it to the workers
+    x = ag.from_numpy(np.full(50_000, params["v"], dtype=np.float32))
+    return float(ag.sigmoid(x).sum().item())
+
+result = grid_search(objective, {"v": Choice([0.0, 1.0])}, max_workers=2)
+print(json.dumps([[t.status, t.score, t.error] for t in result.trials]))
+"""
+
+
+@pytest.mark.skipif(multiprocessing.get_start_method() != "fork", reason="needs fork")
+def test_workers_forked_after_parallel_kernels_run_their_kernels_serially() -> None:
+    # Forked from a process whose parallel loops started GNU OpenMP, a worker running one
+    # itself would be killed ("fork() called from a process already using GNU OpenMP").
+    import json
+    import subprocess
+
+    env = {**os.environ, "GRAPHGRAD_PARALLEL_MIN": "1000", "NUMBA_NUM_THREADS": "2"}
+    done = subprocess.run([sys.executable, "-c", FORKED_AFTER_PARALLEL_KERNELS], env=env,
+                          capture_output=True, text=True, timeout=600,
+                          cwd=os.path.dirname(os.path.dirname(os.path.dirname(
+                              os.path.abspath(__file__)))))
+    assert done.returncode == 0, done.stderr
+    trials = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [t[0] for t in trials] == ["ok", "ok"], trials
+    assert [t[1] for t in trials] == [25_000.0, pytest.approx(50_000 / (1 + math.exp(-1)))]
