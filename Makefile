@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint clean
+.PHONY: run test test-variants bench lint clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -18,8 +18,15 @@ run: $(STAMP)
 	$(BIN)/graphgrad train
 
 # Two test processes on two cores: one BLAS/Numba thread each, or their threads fight for cores.
+TEST_ENV := OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1
 test: $(STAMP)
-	OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 NUMBA_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -q
+	$(TEST_ENV) NUMBA_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -q
+
+# The suite again under each non-default kernel setting of the README (~11 min on 2 cores).
+test-variants: $(STAMP)
+	GRAPHGRAD_KERNELS=numpy $(TEST_ENV) NUMBA_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -q
+	GRAPHGRAD_AOT=0 $(TEST_ENV) NUMBA_NUM_THREADS=1 $(BIN)/python -m pytest -n 2 -q
+	GRAPHGRAD_PARALLEL_MIN=2000 $(TEST_ENV) NUMBA_NUM_THREADS=2 $(BIN)/python -m pytest -n 2 -q
 
 bench: $(STAMP)
 	$(BIN)/python -m bench
