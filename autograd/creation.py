@@ -11,7 +11,7 @@ from . import dtypes
 from .device import device as check_device
 from .tensor import Tensor
 
-_rng = np.random.default_rng()
+_rng: np.random.Generator | None = None  # made on first use: numpy.random takes ~20 ms to import
 
 
 def manual_seed(seed: int) -> np.random.Generator:
@@ -25,13 +25,20 @@ def get_rng(rng: np.random.Generator | int | None = None) -> np.random.Generator
     """The generator to draw from: ``rng`` when it is one, a new one seeded with ``rng``
     when it is an int, else the global one (seeded by ``manual_seed``)."""
     if rng is None:
-        return _rng
+        return _rng if _rng is not None else _unseeded()
     if isinstance(rng, np.random.Generator):
         return rng
     if isinstance(rng, (int, np.integer)) and not isinstance(rng, bool):
         return np.random.default_rng(int(rng))
     raise TypeError(f"rng must be a numpy.random.Generator, an int seed or None, got "
                     f"{type(rng).__name__}")
+
+
+def _unseeded() -> np.random.Generator:
+    """The global generator, seeded from the OS, when ``manual_seed`` has not been called."""
+    global _rng
+    _rng = np.random.default_rng()
+    return _rng
 
 
 def _make(data: np.ndarray, requires_grad: bool, op: str, device: Any = None) -> Tensor:

@@ -1,5 +1,11 @@
 """Section ``cold``: ``import autograd`` time, and the first training step of a fresh process.
 
+``import autograd`` is timed with every module's bytecode cached, as Python keeps it after
+``pip install`` or a first import, and again with graphgrad's own modules compiled from
+source at each import, as where ``PYTHONDONTWRITEBYTECODE=1`` keeps the cache from ever
+being written (the bench machines set it). Both runs keep their bytecode in a temporary
+``PYTHONPYCACHEPREFIX``, never beside the sources.
+
 The first step runs with the kernel caches empty (``NUMBA_CACHE_DIR`` and
 ``GRAPHGRAD_AOT_DIR`` in a new temporary directory: every kernel compiles and is built
 ahead of time) and then warm (the same directories again: the kernels' ahead-of-time
@@ -14,11 +20,14 @@ build; the child reports whether the warm first step imported Numba at all.
 
 from __future__ import annotations
 
+import os
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from .child import spawn
@@ -27,11 +36,28 @@ IMPORT_CODE = ("import time; t = time.perf_counter(); import autograd; "
                "print(time.perf_counter() - t)")
 
 
-def import_seconds(repeat: int) -> list[float]:
-    """``import autograd`` in ``repeat`` fresh interpreters."""
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def import_seconds(repeat: int, environ: dict[str, str] | None = None) -> list[float]:
+    """``import autograd`` in ``repeat`` fresh interpreters (environment ``environ``)."""
     return [float(subprocess.run([sys.executable, "-c", IMPORT_CODE], capture_output=True,
-                                 text=True, check=True).stdout)
+                                 text=True, check=True, env=environ, cwd=ROOT).stdout)
             for _ in range(repeat)]
+
+
+def import_seconds_cached_and_from_source(repeat: int) -> tuple[list[float], list[float]]:
+    """``import autograd`` times with all bytecode cached, then with graphgrad's modules'
+    bytecode removed and not written again (NumPy's stays cached)."""
+    with tempfile.TemporaryDirectory(prefix="graphgrad-pycache-") as prefix:
+        environ = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        environ["PYTHONPYCACHEPREFIX"] = prefix
+        import_seconds(1, environ)  # writes every module's bytecode
+        cached = import_seconds(repeat, environ)
+        shutil.rmtree(prefix + str(ROOT / "autograd"))  # the prefix mirrors source paths
+        environ["PYTHONDONTWRITEBYTECODE"] = "1"
+        from_source = import_seconds(repeat, environ)
+    return cached, from_source
 
 
 def _median_run(runs: list[dict[str, Any]], seconds: Callable[[dict[str, Any]], float]
@@ -55,7 +81,7 @@ def run(quick: bool) -> dict[str, Any]:
     batch = 32 if quick else 128
     steady = 5 if quick else 30
     rounds = 1 if quick else 5
-    imports = import_seconds(3 if quick else 7)
+    imports, imports_from_source = import_seconds_cached_and_from_source(3 if quick else 7)
     with tempfile.TemporaryDirectory(prefix="graphgrad-numba-") as cache:
         env = {"NUMBA_CACHE_DIR": cache, "GRAPHGRAD_AOT_DIR": f"{cache}/graphgrad-aot"}
         cold = spawn("first_step", [batch, steady], env)
@@ -69,6 +95,7 @@ def run(quick: bool) -> dict[str, Any]:
     return {
         "import_autograd_s": statistics.median(imports),
         "import_samples_s": imports,
+        "import_autograd_from_source_s": statistics.median(imports_from_source),
         "batch_size": batch,
         "cold_cache": cold,
         "warm_cache": warm,

@@ -122,8 +122,13 @@ def _cold(r: dict[str, Any]) -> list[str]:
     rows = [[label, d["setup_s"], d["first_step_s"], d["steady_step_s"] * 1e3]
             for label, d in (("empty kernel cache", r["cold_cache"]),
                              ("warm kernel cache", r["warm_cache"]))]
-    return [f"`import autograd`: {r['import_autograd_s']:.3f} s (median of "
-            f"{len(r['import_samples_s'])} fresh processes).", "",
+    source = r.get("import_autograd_from_source_s")
+    from_source = ("" if source is None else
+                   f"; {source:.3f} s with graphgrad's modules compiled from source at each "
+                   "import (`PYTHONDONTWRITEBYTECODE=1` and no cached bytecode)")
+    return [f"`import autograd`: {r['import_autograd_s']:.3f} s with its bytecode cached, as "
+            f"after `pip install` or a first import (median of {len(r['import_samples_s'])} "
+            f"fresh processes){from_source}.", "",
             f"First graphgrad training step of a fresh process (batch {r['batch_size']}):", "",
             *_table(["cache", "import nn+optim, build (s)", "first step (s)",
                      "steady step (ms)"], rows), "",

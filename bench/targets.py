@@ -159,7 +159,11 @@ def _cold(results: dict[str, Any]) -> list[Verdict]:
         floor = " (NumPy reference kernels: Numba not used)"
     elif "numba_floor_s" in cold:
         floor = " (kernels built ahead of time: Numba not imported)"
-    return [Verdict(import_t, f"{cold['import_autograd_s']:.3f} s",
+    source = cold.get("import_autograd_from_source_s")
+    imported = f"{cold['import_autograd_s']:.3f} s" + (
+        "" if source is None else f" (bytecode cached; compiling graphgrad's modules: "
+                                  f"{source:.3f} s)")
+    return [Verdict(import_t, imported,
                     cold["import_autograd_s"] < IMPORT_SECONDS),
             Verdict(first_t, f"+{extra:.3f} s{floor}", extra < WARM_FIRST_STEP_EXTRA_SECONDS)]
 

@@ -122,6 +122,23 @@ def test_manual_seed_makes_random_reproducible() -> None:
     np.testing.assert_array_equal(ag.randn(5).data, a)
 
 
+UNSEEDED = """
+import autograd as ag
+first = ag.get_rng()
+assert ag.get_rng() is first and ag.manual_seed(1) is ag.get_rng() is not first
+print(first.integers(2**62))
+"""
+
+
+def test_without_manual_seed_each_process_draws_from_its_own_os_seed() -> None:
+    import subprocess
+    import sys
+
+    draws = {subprocess.run([sys.executable, "-c", UNSEEDED], capture_output=True, text=True,
+                            check=True).stdout for _ in range(2)}
+    assert len(draws) == 2
+
+
 def test_rng_argument_takes_a_generator_or_an_int_seed() -> None:
     a = ag.randn(4, rng=7).data
     np.testing.assert_array_equal(a, ag.randn(4, rng=np.random.default_rng(7)).data)

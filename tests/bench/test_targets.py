@@ -118,6 +118,14 @@ def test_cold_start_and_memory_targets():
     assert by_name["Memory"].met is False
 
 
+def test_the_import_time_is_judged_with_bytecode_cached_and_shown_from_source():
+    r = results(cold={"import_autograd_s": 0.15, "import_autograd_from_source_s": 0.31,
+                      "warm_first_step_extra_s": 0.01, "numba_floor_s": 0.55})
+    imported = verdicts(r)["`import autograd`"]
+    assert imported.met is True
+    assert imported.measured == "0.150 s (bytecode cached; compiling graphgrad's modules: 0.310 s)"
+
+
 def test_a_warm_first_step_without_numba_says_so():
     r = results(cold={"import_autograd_s": 0.25, "warm_first_step_extra_s": 0.01,
                       "numba_floor_s": 0.55, "warm_cache": {"imported_numba": False}})
