@@ -377,8 +377,12 @@ def _compiler_class() -> type:
                     os.replace(obj, self._mixin_dir / name)
                     return name
 
+                # Normalized: an object's path is its source's below its own directory, and
+                # gcc cannot write to ".../pycc/../core/runtime/nrt.o" (Numba 0.60's list)
+                # where no ".../pycc" was made.
+                sources = [os.path.normpath(s) for s in self._get_mixin_sources()]
                 with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-                    names = list(pool.map(compile_one, enumerate(self._get_mixin_sources())))
+                    names = list(pool.map(compile_one, enumerate(sources)))
                 (Path(tmp) / "objects.txt").write_text("\n".join(names))
                 os.replace(Path(tmp) / "objects.txt", self._mixin_dir / "objects.txt")
 

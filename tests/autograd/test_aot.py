@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -119,14 +120,52 @@ def test_a_failed_build_warns_once_and_runs_the_jit(monkeypatch, tmp_path):
         kernel("f", x, out)
     np.testing.assert_array_equal(out, K.sigmoid(x))
     again = aot.Kernel("autograd.kernels.activations", "tanh", parallel_flag=True)
-    import warnings
-
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         out = np.empty_like(x)
         again("f", x, out)  # no second attempt, no second warning
     np.testing.assert_array_equal(out, K.tanh(x))
     assert not list(tmp_path.glob("*/gg_*.so"))
+
+
+def test_support_code_listed_with_dotdot_paths_builds(monkeypatch, tmp_path):
+    # Numba lists ".../numba/pycc/../core/runtime/nrt.cpp". Each support file compiles
+    # into a directory of its own, below which the object's path repeats the source's;
+    # setuptools before ~70 makes only the normalized directory, so gcc found no
+    # ".../pycc" to write "pycc/../core/runtime/nrt.o" through, and every build failed.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pycc's pending-deprecation warning
+        from numba.pycc import CC
+        from numba.pycc.platform import Toolchain
+    listed, compile_objects = CC._get_mixin_sources, Toolchain.compile_objects
+
+    root = os.path.dirname(sys.modules["numba"].__file__)
+
+    def through_np(self):  # every file as ".../numba/np/../<its path in numba>"
+        return [os.path.join(root, "np", "..", os.path.relpath(os.path.normpath(s), root))
+                for s in listed(self)]
+
+    compiled = []
+
+    def spy(self, sources, *args, **kwargs):
+        compiled.extend(sources)
+        return compile_objects(self, sources, *args, **kwargs)
+
+    monkeypatch.setattr(CC, "_get_mixin_sources", through_np)
+    monkeypatch.setattr(Toolchain, "compile_objects", spy)
+    monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path))
+    monkeypatch.setenv("GRAPHGRAD_AOT", "1")
+    monkeypatch.setitem(aot._state, "failure", None)
+    kernel = aot.Kernel("autograd.kernels.activations", "relu", parallel_flag=True)
+    x = np.linspace(-2, 2, 5000, dtype=np.float32)
+    out = np.empty_like(x)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        kernel("f", x, out)
+    np.testing.assert_array_equal(out, np.maximum(x, 0))
+    assert compiled and all(".." not in Path(s).parts for s in compiled)
+    assert len(list(tmp_path.glob("*/gg_relu_*.so"))) == 1
+    assert len(list(tmp_path.glob("*/mixin/objects.txt"))) == 1
 
 
 def test_disabled_builds_write_nothing(monkeypatch, tmp_path):
