@@ -230,10 +230,15 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     _check(t, "clamp_")
     fix = "use the out-of-place form (x = x.clamp(min, max))"
     lo, hi = _value(min, "clamp_", fix), _value(max, "clamp_", fix)
+    bounds = [b for b in (lo, hi) if b is not None]
     try:
+        # NumPy 2 refuses to clip an integer array in place with float bounds; NumPy 1
+        # only warns and truncates, so the kinds are checked here first.
+        if all(_numeric(b) for b in bounds) and not np.can_cast(
+                np.result_type(t.data, *bounds), t.dtype, casting="same_kind"):
+            raise TypeError
         np.clip(t.data, lo, hi, out=t.data)
     except (TypeError, ValueError):
-        bounds = [b for b in (lo, hi) if b is not None]
         for b in bounds:
             if not _numeric(b):
                 raise _not_numbers("clamp_", t, b) from None

@@ -44,7 +44,10 @@ def _version(dist: str) -> str | None:
 
 
 def _numpy_blas() -> dict[str, Any]:
-    config = np.show_config(mode="dicts")
+    try:
+        config = np.show_config(mode="dicts")
+    except TypeError:  # NumPy before 1.25 only prints its configuration
+        return {"name": None, "version": None, "openblas_configuration": ""}
     info = config.get("Build Dependencies", {}).get("blas", {})
     return {"name": info.get("name"), "version": info.get("version"),
             "openblas_configuration": " ".join(str(info.get("openblas configuration", ""))

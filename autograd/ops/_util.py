@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import get_default_dtype, to_array
-from ..errors import ShapeError
+from ..errors import AxisError, ShapeError
 from ..tensor import Tensor
 
 
@@ -109,7 +109,7 @@ def normalize_axis(axis: Any, ndim: int, op: str = "op") -> tuple[int, ...] | No
             if type(a) is not int:
                 a = operator.index(a)  # NumPy integers; refuses 1.0 and '0'
             if not -max(ndim, 1) <= a < max(ndim, 1):
-                raise np.exceptions.AxisError(
+                raise AxisError(
                     f"{op}: axis {a} is out of bounds for a tensor of dimension {ndim}"
                 )
             out.append(a % ndim if ndim else 0)

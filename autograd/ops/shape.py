@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import AxisError, ShapeError
 from ..function import Function
 from ..tensor import Tensor
 from ._util import as_tensor, float_promoted, normalize_axis, unbroadcast
@@ -215,7 +215,7 @@ def unsqueeze(a: Any, axis: int | None = None, *, dim: Any = None) -> Tensor:
         raise TypeError("unsqueeze needs an axis")
     n = a.ndim + 1
     if not -n <= axis < n:
-        raise np.exceptions.AxisError(f"unsqueeze: axis {axis} out of range for {n} dims")
+        raise AxisError(f"unsqueeze: axis {axis} out of range for {n} dims")
     axis %= n
     return reshape(a, a.shape[:axis] + (1,) + a.shape[axis:])
 

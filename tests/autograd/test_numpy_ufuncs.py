@@ -129,7 +129,8 @@ def test_numpy_functions_that_are_ops_record_as_the_ops(name) -> None:
 
 def test_other_numpy_functions_refuse_to_drop_a_gradient_and_read_the_data_otherwise() -> None:
     x = ag.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
-    for call, name in [(np.cumsum, "np.cumsum"), (np.round, "np.round"), (np.copy, "np.copy"),
+    # (np.round runs np.around, and is named so, before NumPy 1.25)
+    for call, name in [(np.cumsum, "np.cumsum"), (np.round, "np.a?round"), (np.copy, "np.copy"),
                        (np.linalg.norm, "np.linalg.norm"),
                        (lambda t: np.concatenate([t, t], out=np.empty((4, 2), np.float32)),
                         "np.concatenate")]:
