@@ -51,7 +51,7 @@ def set_parallel_min(elements: int | None) -> int | None:
         raise ValueError(f"set_parallel_min: elements must be a positive int or None (every "
                          f"kernel serial), got {elements!r}")
     previous = parallel_min()
-    sizes.PARALLEL_MIN = sizes.NEVER if elements is None else elements
+    sizes.set_parallel_min(sizes.NEVER if elements is None else elements)
     return previous
 
 

@@ -72,3 +72,12 @@ def numpy_has_avx512() -> bool:
 
 COMPILED_MIN = {"exp": 4096, "log": PARALLEL_MIN if numpy_has_avx512() else 4096,
                 "tanh": 4096, "relu": 4096}
+
+
+def set_parallel_min(count: int) -> None:
+    """Set ``PARALLEL_MIN`` (``NEVER``: every kernel serial) and log's ``COMPILED_MIN``,
+    which follows it where NumPy has AVX-512."""
+    global PARALLEL_MIN
+    PARALLEL_MIN = count
+    if numpy_has_avx512():
+        COMPILED_MIN["log"] = count

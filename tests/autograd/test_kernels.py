@@ -374,9 +374,11 @@ def test_parallel_threshold_from_the_environment(value, expected) -> None:
 
 def test_the_parallel_threshold_is_set_per_process(monkeypatch) -> None:
     monkeypatch.setattr(sizes, "PARALLEL_MIN", sizes.NEVER)
+    monkeypatch.setitem(sizes.COMPILED_MIN, "log", sizes.COMPILED_MIN["log"])
+    monkeypatch.setattr(sizes, "numpy_has_avx512", lambda: True)  # log then follows it
     assert kernels.parallel_min() is None
     assert kernels.set_parallel_min(20_000) is None
-    assert kernels.parallel_min() == sizes.PARALLEL_MIN == 20_000
+    assert kernels.parallel_min() == sizes.PARALLEL_MIN == sizes.COMPILED_MIN["log"] == 20_000
     assert kernels.set_parallel_min(None) == 20_000
     assert sizes.PARALLEL_MIN == sizes.NEVER
     for bad in (0, -1, 2.5, True, "100"):
