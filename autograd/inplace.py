@@ -231,27 +231,24 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     fix = "use the out-of-place form (x = x.clamp(min, max))"
     lo, hi = _value(min, "clamp_", fix), _value(max, "clamp_", fix)
     bounds = [b for b in (lo, hi) if b is not None]
+    for b in bounds:
+        if not _numeric(b):
+            raise _not_numbers("clamp_", t, b)
+    # Checked before clipping: NumPy 2 refuses float bounds for an integer array in place,
+    # NumPy 1 only warns and truncates.
+    result = np.result_type(t.data, *bounds)
+    if not np.can_cast(result, t.dtype, casting="same_kind"):
+        raise TypeError(
+            f"clamp_: result type {result} can't be cast to {t.dtype} in place (bounds "
+            f"{min!r}, {max!r}); use bounds of the tensor's kind (integers for an "
+            "integer tensor) or the out-of-place x = x.clamp(min, max)")
     try:
-        # NumPy 2 refuses to clip an integer array in place with float bounds; NumPy 1
-        # only warns and truncates, so the kinds are checked here first.
-        if all(_numeric(b) for b in bounds) and not np.can_cast(
-                np.result_type(t.data, *bounds), t.dtype, casting="same_kind"):
-            raise TypeError
         np.clip(t.data, lo, hi, out=t.data)
-    except (TypeError, ValueError):
+    except ValueError:
         for b in bounds:
-            if not _numeric(b):
-                raise _not_numbers("clamp_", t, b) from None
             if not _fits(np.shape(b), t.shape):
                 raise ShapeError(f"clamp_: a bound of shape {np.shape(b)} can't be broadcast "
                                  f"to the tensor's shape {t.shape}") from None
-        result = np.result_type(t.data, *bounds)
-        if result != t.dtype:
-            raise TypeError(
-                f"clamp_: result type {result} can't be cast to {t.dtype} in place (bounds "
-                f"{min!r}, {max!r}); use bounds of the tensor's kind (integers for an "
-                "integer tensor) or the out-of-place x = x.clamp(min, max)"
-            ) from None
         raise
     return _bump(t)
 

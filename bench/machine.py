@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import blas, kernels
-from autograd.kernels import aot, sizes
+from autograd.kernels import aot
 
 from . import THREADS
 
@@ -68,7 +68,7 @@ def _loaded_blas() -> list[dict[str, Any]]:
 def kernel_setup() -> dict[str, Any]:
     """Which kernels the numbers are of: the backend, ahead-of-time builds, parallel loops."""
     backend = kernels.backend()
-    parallel_min = None if sizes.PARALLEL_MIN == sizes.NEVER else sizes.PARALLEL_MIN
+    parallel_min = kernels.parallel_min()
     if backend == "numpy":
         text = "NumPy references (GRAPHGRAD_KERNELS=numpy): no compiled kernel runs"
     elif aot.enabled():

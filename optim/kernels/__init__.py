@@ -18,17 +18,16 @@ import it at all.
 from __future__ import annotations
 
 import functools
-import os
 from collections.abc import Callable
 from types import ModuleType
 
 import numpy as np
 
-from autograd.kernels import Kernel, parallel_min
+from autograd.kernels import Kernel, backend, parallel_min
 
 from . import reference
 
-USE_REFERENCE = os.environ.get("GRAPHGRAD_KERNELS", "").strip().lower() == "numpy"
+USE_REFERENCE = backend() == "numpy"
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _fused: ModuleType | None = None
 _serial_kernels: dict[str, Kernel] = {}
