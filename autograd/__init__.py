@@ -59,6 +59,7 @@ from .gradcheck import (
     relative_difference,
     verdict_for,
 )
+from .inplace import apply_ as apply_inplace
 from .inplace import mark_modified
 from . import ops as _ops
 from .ops import *  # noqa: F403
@@ -104,6 +105,7 @@ __all__ = [
     "tensor", "from_numpy", "as_tensor", "zeros", "ones", "full", "zeros_like", "ones_like",
     "full_like", "empty", "empty_like", "arange", "linspace", "eye", "rand", "randn",
     "rand_like", "randn_like", "randint", "manual_seed", "get_rng", "mark_modified",
+    "apply_inplace",
     "get_default_dtype", "set_default_dtype", "device", "backward", "grad", "no_grad",
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
     "is_inference_mode_enabled", "float32", "float64", "checkpoint", "gradcheck",

@@ -53,6 +53,18 @@ def _input_version(array: np.ndarray, args: tuple) -> _VersionCounter | None:
                 return t._version
     return None
 
+def _note_view(out: Tensor, args: tuple) -> None:
+    """A recorded output that views an input's memory: note both on their shared version
+    counter, so an in-place op on either refuses to leave the other's history stale."""
+    base = out.data.base
+    for t in args:
+        if isinstance(t, Tensor) and t._requires_grad:
+            data = t.data
+            if data is base or data.base is base:
+                t._version.note_views(t, out)
+                return
+
+
 _make = Tensor._make
 
 # Debugging hook: None, or a callable ``observer(ctx, raw_outputs, recorded)`` run after
@@ -237,6 +249,15 @@ class Context:
             f".clone() the tensor before changing it.{hint}{where}"
         )
 
+    def _take_over(self, t: Tensor, result: Tensor) -> None:
+        """Make ``t`` this node's output in place of ``result``: an in-place op computed out
+        of place, whose values were just copied into ``t.data``. A saved output becomes
+        t's memory, checked against t's version from now on."""
+        saved = self._saved
+        for i, (kind, value, _) in enumerate(saved or ()):
+            if kind == _OUTPUT and value[0] is result.data:
+                saved[i] = (_OUTPUT, (t.data, value[1], t._version), t._version.value)
+
     def _input_position(self, t: Tensor) -> int | None:
         """The position of ``t`` among the forward's arguments, when its edge shows it."""
         own = (t, -1) if t.grad_fn is None else (t.grad_fn, t._output_index)
@@ -323,6 +344,8 @@ class Function:
                 out._vc = ctx._out_versions[0]
             elif raw.base is not None:
                 out._vc = _input_version(raw, args)
+            if raw.base is not None and out._vc is not None:
+                _note_view(out, args)
             return out
         outs = tuple(o if type(o) is np.ndarray else _as_array_output(ctx, o) for o in raw)
         constants = _record(ctx, args, outs) if record else None
@@ -334,6 +357,8 @@ class Function:
             t = _make(o, record, ctx if record else None, i if record else 0)
             vc = versions[i] if versions is not None else None
             t._vc = vc if vc is not None else _input_version(o, args)
+            if record and o.base is not None and t._vc is not None:
+                _note_view(t, args)
             results.append(t)
         if constants is not None and record:
             for i in constants:

@@ -1,18 +1,23 @@
 """In-place changes of a tensor's data, guarded so gradients are never silently wrong.
 
 Each in-place change bumps the tensor's version counter; a backward through an op
-that saved the tensor before the change then raises. Changing in place a tensor
-that requires grad while the graph is being recorded is refused with a message
-saying what to do instead (out-of-place ops, or ``no_grad()`` for updates).
+that saved the tensor before the change then raises. The in-place activations
+(``relu_``, ``F.relu(x, inplace=True)``, ``nn.Dropout(inplace=True)``, ...) go through
+``apply_``, which records them as PyTorch does: the tensor takes the op's history. The
+other in-place changes of a tensor that requires grad while the graph is recorded are
+refused with a message saying what to do instead (out-of-place ops, or ``no_grad()``
+for parameter updates).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
 from . import grad_mode
+from . import ops as _ops
 from .errors import ShapeError
 from .ops import index as _index
 from .tensor import Tensor
@@ -31,11 +36,95 @@ def _check(t: Tensor, op: str) -> None:
             f"recorded graph (made by {t.grad_fn.name}). Use the out-of-place form "
             "(x = x + y) so the gradient stays correct."
         )
+    _writable(t, op)
+
+
+def _writable(t: Tensor, op: str) -> None:
     if not t.data.flags.writeable:
         raise RuntimeError(
             f"{op}: this tensor's data is a read-only view (e.g. made by broadcast_to / "
             "expand); .clone() it before changing it in place"
         )
+
+
+def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
+           saves_input: bool = False) -> Tensor:
+    """Change ``t`` in place to ``compute(t)``, an op of ``t`` with t's shape and dtype,
+    and return ``t``.
+
+    When the op is recorded, ``t`` takes its history, as after PyTorch's in-place ops
+    (``t.grad_fn`` becomes the op's node; ``retain_grad()`` moves along, hooks registered
+    before stay with t's former node). The op runs out of place and its result is copied
+    into t's memory; a saved output then points at t's memory (checked against t's
+    version), so the temporary is freed and an op whose backward needs only its output
+    (relu, sigmoid, tanh, dropout's mask) holds no second copy. ``saves_input=True`` is
+    for ops whose backward needs their input (or that are composed of several ops): they
+    run on a copy of t that carries t's history, which their nodes keep. Refused, with
+    the fix in the message: a leaf that requires grad while the graph is recorded, and a
+    tensor that shares its memory with another recorded tensor through a view op (the
+    other's history would go stale).
+    """
+    recorded = t._requires_grad and grad_mode._state.enabled
+    if recorded and t.grad_fn is None:
+        _check(t, op)  # raises: a leaf that requires grad
+    _writable(t, op)
+    if recorded and t._vc is not None:
+        others = t._vc.other_views(t)
+        if others:
+            shapes = ", ".join(str(o.shape) for o in others[:3])
+            raise RuntimeError(
+                f"{op}: this tensor of shape {t.shape} shares its memory with other tensors "
+                f"of the recorded graph through a view op (shapes {shapes}); changing it in "
+                "place would leave their gradients wrong. Use the out-of-place form, or "
+                ".clone() the tensor first and change the clone in place."
+            )
+    source = t
+    if saves_input and recorded:
+        source = Tensor._make(t.data.copy(), True, t.grad_fn, t._output_index)
+    result = compute(source)
+    if result.dtype != t.dtype:
+        raise TypeError(f"{op}: result type {result.dtype} can't be cast to the tensor's "
+                        f"dtype {t.dtype} in place; use the out-of-place form")
+    if result.shape != t.shape:
+        raise ShapeError(f"{op}: the result's shape {result.shape} differs from the "
+                         f"tensor's shape {t.shape}; use the out-of-place form")
+    np.copyto(t.data, result.data)
+    _bump(t)
+    node = result.grad_fn
+    if node is not None:
+        node._take_over(t, result)
+        _move_retained_grad(t, node, result._output_index)
+        t._requires_grad = True
+    return t
+
+
+def _move_retained_grad(t: Tensor, node: Any, index: int) -> None:
+    """Point ``t`` at its new node, taking a ``retain_grad()`` hook along (PyTorch's rule:
+    retaining a gradient belongs to the tensor, other hooks to the node)."""
+    retained = t._retains_grad
+    if retained:
+        hooks = t.grad_fn._hooks.get(t._output_index, []) if t.grad_fn._hooks else []
+        hooks[:] = [h for h in hooks if getattr(h, "_tensor", None) is None
+                    or h._tensor() is not t]
+        t._retains_grad = False
+    t.grad_fn, t._output_index = node, index
+    if retained:
+        t.retain_grad()
+
+
+def relu_(t: Tensor) -> Tensor:
+    """``max(t, 0)`` in place (recorded: ``t`` takes the op's history)."""
+    return apply_(t, "relu_", _ops.relu)
+
+
+def sigmoid_(t: Tensor) -> Tensor:
+    """``1/(1 + e^-t)`` in place (recorded: ``t`` takes the op's history)."""
+    return apply_(t, "sigmoid_", _ops.sigmoid)
+
+
+def tanh_(t: Tensor) -> Tensor:
+    """``tanh(t)`` in place (recorded: ``t`` takes the op's history)."""
+    return apply_(t, "tanh_", _ops.tanh)
 
 
 _OUT_OF_PLACE = "use the out-of-place form (x = x + y)"

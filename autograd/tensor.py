@@ -19,12 +19,39 @@ from .errors import ShapeError
 
 
 class _VersionCounter:
-    """Counts in-place changes of a tensor's data (shared with its detached views)."""
+    """Counts in-place changes of a tensor's data (shared with its views and detached
+    copies). ``views`` holds weak references to the recorded tensors that share the memory
+    through a view op (the base and each view), so an in-place op can refuse to leave one
+    of them with a stale history; dead references are pruned as the list grows."""
 
-    __slots__ = ("value",)
+    __slots__ = ("value", "views", "_prune_at")
 
     def __init__(self) -> None:
         self.value = 0
+        self.views: list | None = None
+        self._prune_at = 8
+
+    def note_views(self, *tensors: Tensor) -> None:
+        """Record recorded tensors that share this memory through a view op."""
+        views = self.views
+        if views is None:
+            views = self.views = []
+        views.extend(weakref.ref(t) for t in tensors)
+        if len(views) > self._prune_at:
+            views[:] = [r for r in views if r() is not None]
+            self._prune_at = max(8, 2 * len(views))
+
+    def other_views(self, t: Tensor) -> list[Tensor]:
+        """The live recorded tensors other than ``t`` that share this memory."""
+        if self.views is None:
+            return []
+        found = []
+        for ref in self.views:
+            other = ref()
+            if other is not None and other is not t and other._requires_grad \
+                    and all(other is not f for f in found):
+                found.append(other)
+        return found
 
 
 class RemovableHandle:
@@ -323,6 +350,7 @@ class Tensor:
                 t._grad = t._grad + grad
 
         keep._retain_grad = True  # type: ignore[attr-defined]
+        keep._tensor = ref  # type: ignore[attr-defined]  (moved by in-place ops)
         self.grad_fn.register_hook(self._output_index, keep)
 
     @property

@@ -5,29 +5,48 @@ from __future__ import annotations
 import autograd as ag
 
 from . import functional as F
-from .functional.activation import _refuse_inplace
+from .functional.activation import inplace_flag
 from .module import Module
 
 
-class ReLU(Module):
-    """``max(0, x)`` elementwise; relu'(0) = 0. The course's default for hidden layers."""
+class _InPlaceable(Module):
+    """An activation with PyTorch's ``inplace=`` flag: True writes the result into the
+    input and returns it (``F.relu(x, inplace=True)`` and the like)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+        self.inplace = inplace_flag(type(self).__name__, inplace)
+
+    def _with_inplace(self, text: str) -> str:
+        """``extra_repr`` text followed by ``inplace=True`` when set, as PyTorch prints it."""
+        if not self.inplace:
+            return text
+        return f"{text}, inplace=True" if text else "inplace=True"
+
+
+class ReLU(_InPlaceable):
+    """``max(0, x)`` elementwise; relu'(0) = 0. The course's default for hidden layers.
+    ``ReLU(inplace=True)`` overwrites its input (PyTorch's flag; saves one activation)."""
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.relu(x)
+        return F.relu(x, self.inplace)
+
+    def extra_repr(self) -> str:
+        return self._with_inplace("")
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_InPlaceable):
     """``x if x > 0 else negative_slope·x`` (course §3: ``max(0.01 z, z)``)."""
 
-    def __init__(self, negative_slope: float = 0.01) -> None:
-        super().__init__()
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__(inplace)
         self.negative_slope = negative_slope
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.leaky_relu(x, self.negative_slope)
+        return F.leaky_relu(x, self.negative_slope, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}"
+        return self._with_inplace(f"negative_slope={self.negative_slope}")
 
 
 class Sigmoid(Module):
@@ -73,17 +92,10 @@ class LogSoftmax(_AlongDim):
 # ------------------------------------------------------- more activations
 # PyTorch's modules of the same names. Each maps ``(*)`` to the same shape; the formulas,
 # and the gradients at the kinks, are documented on the ``nn.functional`` forms.
-# ``inplace=`` is accepted as False only (graphgrad's activations are out of place).
+# ``inplace=True`` writes the result into the input, as PyTorch's.
 
 
-class _OutOfPlace(Module):
-    def __init__(self, inplace: bool = False) -> None:
-        super().__init__()
-        _refuse_inplace(type(self).__name__, inplace)
-        self.inplace = False
-
-
-class ELU(_OutOfPlace):
+class ELU(_InPlaceable):
     """``x`` for x > 0, ``alpha·(e^x − 1)`` for x <= 0 (``F.elu``)."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
@@ -91,21 +103,24 @@ class ELU(_OutOfPlace):
         self.alpha = alpha
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.elu(x, self.alpha)
+        return F.elu(x, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        return self._with_inplace(f"alpha={self.alpha}")
 
 
-class SELU(_OutOfPlace):
+class SELU(_InPlaceable):
     """``scale·x`` for x > 0, ``scale·alpha·(e^x − 1)`` for x <= 0, with PyTorch's fixed
     alpha ≈ 1.6733 and scale ≈ 1.0507 (``F.selu``)."""
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.selu(x)
+        return F.selu(x, self.inplace)
 
 
-class CELU(_OutOfPlace):
+    def extra_repr(self) -> str:
+        return self._with_inplace("")
+
+class CELU(_InPlaceable):
     """``max(0, x) + min(0, alpha·(e^{x/alpha} − 1))`` (``F.celu``)."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
@@ -113,25 +128,31 @@ class CELU(_OutOfPlace):
         self.alpha = alpha
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.celu(x, self.alpha)
+        return F.celu(x, self.alpha, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"alpha={self.alpha}"
+        return self._with_inplace(f"alpha={self.alpha}")
 
 
-class SiLU(_OutOfPlace):
+class SiLU(_InPlaceable):
     """``x·σ(x)``, the swish (``F.silu``)."""
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.silu(x)
+        return F.silu(x, self.inplace)
 
 
-class Mish(_OutOfPlace):
+    def extra_repr(self) -> str:
+        return self._with_inplace("")
+
+class Mish(_InPlaceable):
     """``x·tanh(softplus(x))`` (``F.mish``)."""
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.mish(x)
+        return F.mish(x, self.inplace)
 
+
+    def extra_repr(self) -> str:
+        return self._with_inplace("")
 
 class Softplus(Module):
     """``log(1 + e^{beta·x}) / beta``, linear (``x``) where ``beta·x > threshold``
@@ -149,7 +170,7 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
-class Hardtanh(_OutOfPlace):
+class Hardtanh(_InPlaceable):
     """``clip(x, min_val, max_val)``, gradient 0 at the bounds (``F.hardtanh``); PyTorch's
     module requires ``max_val > min_val``."""
 
@@ -163,10 +184,10 @@ class Hardtanh(_OutOfPlace):
         self.max_val = max_val
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.hardtanh(x, self.min_val, self.max_val)
+        return F.hardtanh(x, self.min_val, self.max_val, self.inplace)
 
     def extra_repr(self) -> str:
-        return f"min_val={self.min_val}, max_val={self.max_val}"
+        return self._with_inplace(f"min_val={self.min_val}, max_val={self.max_val}")
 
 
 class ReLU6(Hardtanh):
@@ -176,10 +197,10 @@ class ReLU6(Hardtanh):
         super().__init__(0.0, 6.0, inplace)
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.relu6(x)
+        return F.relu6(x, self.inplace)
 
     def extra_repr(self) -> str:
-        return ""
+        return self._with_inplace("")
 
 
 class Softsign(Module):
@@ -189,18 +210,18 @@ class Softsign(Module):
         return F.softsign(x)
 
 
-class Hardsigmoid(_OutOfPlace):
+class Hardsigmoid(_InPlaceable):
     """``relu6(x + 3)/6``: 0 below −3, 1 above 3, linear between (``F.hardsigmoid``)."""
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.hardsigmoid(x)
+        return F.hardsigmoid(x, self.inplace)
 
 
-class Hardswish(_OutOfPlace):
+class Hardswish(_InPlaceable):
     """``x·relu6(x + 3)/6`` (``F.hardswish``)."""
 
     def forward(self, x: ag.Tensor) -> ag.Tensor:
-        return F.hardswish(x)
+        return F.hardswish(x, self.inplace)
 
 
 # ------------------------------------------------------------- reshaping

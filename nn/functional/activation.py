@@ -26,14 +26,51 @@ def linear(x: ag.Tensor, weight: ag.Tensor, bias: ag.Tensor | None = None) -> ag
     return ag.linear(x, weight, bias)
 
 
-def relu(x: ag.Tensor) -> ag.Tensor:
-    """``max(0, x)``; relu'(0) = 0 (course §3: "set it to 0 or 1")."""
-    return ag.relu(x)
+def inplace_flag(name: str, inplace: Any) -> bool:
+    """``inplace`` checked to be a bool (a generator passed where ``rng`` used to be
+    positional is refused, not taken as True)."""
+    if not isinstance(inplace, (bool, np.bool_)):
+        hint = " (pass rng= by keyword)" if isinstance(inplace, np.random.Generator) else ""
+        raise TypeError(f"{name}: inplace must be True or False, got {inplace!r}{hint}")
+    return bool(inplace)
 
 
-def leaky_relu(x: ag.Tensor, negative_slope: float = 0.01) -> ag.Tensor:
-    """``x if x > 0 else negative_slope·x`` (course §3: ``max(0.01 z, z)``)."""
-    return ag.leaky_relu(x, negative_slope)
+def in_place_or_not(name: str, inplace: bool, x: Any, compute: Any,
+                    saves_input: bool = True) -> ag.Tensor:
+    """``compute(x)``, or with ``inplace=True`` the same written into ``x`` (returned), as
+    PyTorch's ``inplace=`` (``ag.apply_inplace``: x takes the op's history; refused for a
+    leaf that requires grad while recording). ``saves_input=False`` for an op whose
+    backward needs only its output or a mask: then no copy of x is kept."""
+    if not inplace_flag(name, inplace):
+        return compute(x)
+    if not isinstance(x, ag.Tensor):
+        raise TypeError(f"{name}: inplace=True changes a Tensor in place; got "
+                        f"{type(x).__name__} (pass a Tensor, or inplace=False)")
+    return ag.apply_inplace(x, f"{name}(inplace=True)", compute, saves_input)
+
+
+def relu(x: ag.Tensor, inplace: bool = False) -> ag.Tensor:
+    """``max(0, x)``; relu'(0) = 0 (course §3: "set it to 0 or 1"). ``inplace=True``
+    writes the result into x (PyTorch's; the backward keeps only the output)."""
+    return in_place_or_not("relu", inplace, x, ag.relu, saves_input=False)
+
+
+def relu_(x: ag.Tensor) -> ag.Tensor:
+    """``relu(x, inplace=True)``."""
+    return relu(x, inplace=True)
+
+
+def leaky_relu(x: ag.Tensor, negative_slope: float = 0.01, inplace: bool = False) -> ag.Tensor:
+    """``x if x > 0 else negative_slope·x`` (course §3: ``max(0.01 z, z)``). With
+    ``inplace=True`` the result is written into x; any slope works (PyTorch refuses a
+    negative one in place), as the backward keeps a copy of the input."""
+    return in_place_or_not("leaky_relu", inplace, x,
+                           lambda t: ag.leaky_relu(t, negative_slope))
+
+
+def leaky_relu_(x: ag.Tensor, negative_slope: float = 0.01) -> ag.Tensor:
+    """``leaky_relu(x, negative_slope, inplace=True)``."""
+    return leaky_relu(x, negative_slope, inplace=True)
 
 
 def sigmoid(x: ag.Tensor) -> ag.Tensor:
@@ -80,17 +117,8 @@ def one_hot(labels: Any, num_classes: int = -1, dtype: Any = np.int64) -> ag.Ten
 
 # --------------------------------------------------------- more activations
 # PyTorch's formulas, composed from engine ops so that the gradient and its own gradient
-# come from the engine. Each takes any shape and returns the same shape.
-
-
-def _refuse_inplace(name: str, inplace: bool) -> None:
-    """The one check behind every ``inplace=`` argument: only ``False`` is accepted."""
-    if inplace:
-        raise ValueError(
-            f"{name}: inplace=True is not supported: graphgrad's activations are out of place "
-            "(they return a new tensor and leave the input as it is, which backward may "
-            "still need); drop inplace=True and use the returned tensor"
-        )
+# come from the engine. Each takes any shape and returns the same shape; ``inplace=True``
+# writes the result into the input, as PyTorch's (see ``in_place_or_not``).
 
 
 def _scaled(x: ag.Tensor, c: float) -> ag.Tensor:
@@ -132,8 +160,13 @@ def elu(input: ag.Tensor, alpha: float = 1.0, inplace: bool = False) -> ag.Tenso
     ``elu'(0) = alpha`` (the left-hand slope) and ``elu''(0) = 0``, as PyTorch's. Shape
     ``(*)`` → ``(*)``; floating-point input only.
     """
-    _refuse_inplace("elu", inplace)
-    return _elu(floating_input(input, "elu"), float(alpha), 1.0, 1.0)
+    return in_place_or_not("elu", inplace, floating_input(input, "elu"),
+                           lambda x: _elu(x, float(alpha), 1.0, 1.0))
+
+
+def elu_(input: ag.Tensor, alpha: float = 1.0) -> ag.Tensor:
+    """``elu(input, alpha, inplace=True)``."""
+    return elu(input, alpha, inplace=True)
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -147,8 +180,13 @@ def selu(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
 
     ``selu'(0) = scale·alpha`` and ``selu''(0) = 0``, as PyTorch's. Shape ``(*)`` → ``(*)``.
     """
-    _refuse_inplace("selu", inplace)
-    return _elu(floating_input(input, "selu"), _SELU_ALPHA * _SELU_SCALE, _SELU_SCALE, 1.0)
+    return in_place_or_not("selu", inplace, floating_input(input, "selu"),
+                           lambda x: _elu(x, _SELU_ALPHA * _SELU_SCALE, _SELU_SCALE, 1.0))
+
+
+def selu_(input: ag.Tensor) -> ag.Tensor:
+    """``selu(input, inplace=True)``."""
+    return selu(input, inplace=True)
 
 
 def celu(input: ag.Tensor, alpha: float = 1.0, inplace: bool = False) -> ag.Tensor:
@@ -158,24 +196,27 @@ def celu(input: ag.Tensor, alpha: float = 1.0, inplace: bool = False) -> ag.Tens
     ``x/alpha`` is computed as ``x·(1/alpha)``, as PyTorch does; ``celu'(0) = 1`` and
     ``celu''(0) = 0``, as PyTorch's. Shape ``(*)`` → ``(*)``.
     """
-    _refuse_inplace("celu", inplace)
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (the input is divided by it)")
-    return _elu(floating_input(input, "celu"), float(alpha), 1.0, 1.0 / float(alpha))
+    return in_place_or_not("celu", inplace, floating_input(input, "celu"),
+                           lambda x: _elu(x, float(alpha), 1.0, 1.0 / float(alpha)))
+
+
+def celu_(input: ag.Tensor, alpha: float = 1.0) -> ag.Tensor:
+    """``celu(input, alpha, inplace=True)``."""
+    return celu(input, alpha, inplace=True)
 
 
 def silu(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     """``x·σ(x)`` (the swish); gradient ``σ(x)·(1 + x·(1 − σ(x)))``. Shape ``(*)`` → ``(*)``."""
-    _refuse_inplace("silu", inplace)
-    x = floating_input(input, "silu")
-    return x * ag.sigmoid(x)
+    return in_place_or_not("silu", inplace, floating_input(input, "silu"),
+                           lambda x: x * ag.sigmoid(x))
 
 
 def mish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     """``x·tanh(softplus(x))`` (Misra, 2019), finite for any input. Shape ``(*)`` → ``(*)``."""
-    _refuse_inplace("mish", inplace)
-    x = floating_input(input, "mish")
-    return x * ag.tanh(ag.softplus(x))
+    return in_place_or_not("mish", inplace, floating_input(input, "mish"),
+                           lambda x: x * ag.tanh(ag.softplus(x)))
 
 
 def softplus(input: ag.Tensor, beta: float = 1.0, threshold: float = 20.0) -> ag.Tensor:
@@ -207,17 +248,22 @@ def hardtanh(input: ag.Tensor, min_val: float = -1.0, max_val: float = 1.0,
     return _hardtanh(input, min_val, max_val, inplace, "hardtanh")
 
 
+def hardtanh_(input: ag.Tensor, min_val: float = -1.0, max_val: float = 1.0) -> ag.Tensor:
+    """``hardtanh(input, min_val, max_val, inplace=True)``."""
+    return hardtanh(input, min_val, max_val, inplace=True)
+
+
 def _hardtanh(x: Any, min_val: float, max_val: float, inplace: bool, name: str) -> ag.Tensor:
-    _refuse_inplace(name, inplace)
     if min_val > max_val:
         raise ValueError(f"{name}: min_val cannot be greater than max_val, got "
                          f"min_val={min_val} and max_val={max_val}")
     x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
     if x.dtype.kind in "iu":
-        return ag.clip(x, int(min_val), int(max_val))
-    x = floating_input(x, name)
+        lo_int, hi_int = int(min_val), int(max_val)
+        return in_place_or_not(name, inplace, x, lambda t: ag.clip(t, lo_int, hi_int))
     lo, hi = float(min_val), float(max_val)
-    return ag.where(x <= lo, lo, ag.where(x >= hi, hi, x))
+    return in_place_or_not(name, inplace, floating_input(x, name),
+                           lambda t: ag.where(t <= lo, lo, ag.where(t >= hi, hi, t)))
 
 
 def relu6(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
@@ -243,9 +289,9 @@ def hardsigmoid(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     float32 constant ``1.0f/6.0f`` (3e-8 off); this one is ``1/6`` in the input's dtype.
     Shape ``(*)`` → ``(*)``.
     """
-    _refuse_inplace("hardsigmoid", inplace)
-    x = floating_input(input, "hardsigmoid")
-    return ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, 1.0, (x + 3.0) / 6.0))
+    return in_place_or_not(
+        "hardsigmoid", inplace, floating_input(input, "hardsigmoid"),
+        lambda x: ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, 1.0, (x + 3.0) / 6.0)))
 
 
 def hardswish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
@@ -256,6 +302,6 @@ def hardswish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     (so 0 at −3 and 1 at 3), and the second derivative 1/3 strictly inside, 0 elsewhere:
     PyTorch's values at the kinks. Shape ``(*)`` → ``(*)``.
     """
-    _refuse_inplace("hardswish", inplace)
-    x = floating_input(input, "hardswish")
-    return ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, x, x * (x + 3.0) / 6.0))
+    return in_place_or_not(
+        "hardswish", inplace, floating_input(input, "hardswish"),
+        lambda x: ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, x, x * (x + 3.0) / 6.0)))

@@ -8,6 +8,7 @@ import autograd as ag
 from autograd import kernels
 
 from ._inputs import floating_input
+from .activation import in_place_or_not, inplace_flag
 
 
 class DropoutMaskScale(ag.Function):
@@ -62,7 +63,7 @@ def dropout_mask(shape: tuple, p: float, dtype: np.dtype,
     return np.where(kept, dtype.type(1) / dtype.type(keep_prob), dtype.type(0.0))
 
 
-def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True,
+def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
             rng: np.random.Generator | None = None) -> ag.Tensor:
     """Inverted dropout (course §6.3): zero each element with probability ``p`` and
     scale the survivors by ``1/keep_prob`` (``keep_prob = 1 − p``), so ``E[output] = x``.
@@ -70,12 +71,17 @@ def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True,
     A fresh mask (``keep_mask``, one seed drawn from ``rng`` or the global generator)
     is drawn on every call; backward keeps the boolean mask, one byte per element. With
     ``training=False`` (test time) it is the identity — no mask and no scaling, as the
-    course says. ``p=0`` is the identity, ``p=1`` gives zeros.
+    course says. ``p=0`` is the identity, ``p=1`` gives zeros. ``inplace=True`` writes
+    the result into x and returns x (PyTorch's; the backward needs only the mask).
     """
     if not 0.0 <= p <= 1.0:
         raise ValueError(f"dropout: p must be a probability in [0, 1], got {p} "
                          f"(p is the drop probability: keep_prob = 1 - p)")
     if not training or p == 0.0:
+        inplace_flag("dropout", inplace)
         return x
     x = floating_input(x, "dropout")
-    return DropoutMaskScale.apply(x, keep_mask(x.shape, 1.0 - p, rng), 1.0 - p)
+    return in_place_or_not(
+        "dropout", inplace, x,
+        lambda t: DropoutMaskScale.apply(t, keep_mask(t.shape, 1.0 - p, rng), 1.0 - p),
+        saves_input=False)

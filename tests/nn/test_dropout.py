@@ -90,7 +90,7 @@ def test_bad_p_and_dtype():
     with pytest.raises(TypeError, match="floating point"):
         F.dropout(ag.tensor([1, 2]), 0.5)
     assert nn.Dropout(0.2).keep_prob == pytest.approx(0.8)
-    assert repr(nn.Dropout(0.2)) == "Dropout(p=0.2)"
+    assert repr(nn.Dropout(0.2)) == "Dropout(p=0.2, inplace=False)"
 
 
 def test_mask_comes_from_one_seed_of_the_generator():

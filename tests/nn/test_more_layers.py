@@ -243,17 +243,18 @@ INPLACE_ACTS = [a for a in ACTS if a.inplace]
 
 
 @pytest.mark.parametrize("act", INPLACE_ACTS, ids=[a.id for a in INPLACE_ACTS])
-def test_inplace_true_is_refused_and_false_accepted(act, rng):
-    x = ag.tensor(rng.standard_normal(4))
+def test_inplace_flag_is_accepted_both_ways(act, rng):
+    """(What ``inplace=True`` does is tested in test_inplace_activations.py.)"""
+    x_np = rng.standard_normal(4)
     fn = getattr(F, act.fn)
-    np.testing.assert_array_equal(fn(x, **act.kwargs, inplace=False).data,
-                                  _ours(act)(x).data)
-    with pytest.raises(ValueError, match=rf"{act.fn}: inplace=True .*out of place"):
-        fn(x, **act.kwargs, inplace=True)
+    np.testing.assert_array_equal(fn(ag.tensor(x_np), **act.kwargs, inplace=False).data,
+                                  _ours(act)(ag.tensor(x_np)).data)
+    x = ag.tensor(x_np)
+    assert fn(x, **act.kwargs, inplace=True) is x
+    np.testing.assert_array_equal(x.data, _ours(act)(ag.tensor(x_np)).data)
     module = getattr(nn, act.module)
     assert module(*act.args, inplace=False).inplace is False
-    with pytest.raises(ValueError, match=rf"{act.module}: inplace=True .*out of place"):
-        module(*act.args, inplace=True)
+    assert module(*act.args, inplace=True).inplace is True
 
 
 def test_integer_inputs_follow_pytorch(torch):
