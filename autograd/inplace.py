@@ -48,7 +48,7 @@ def _writable(t: Tensor, op: str) -> None:
 
 
 def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
-           saves_input: bool = False) -> Tensor:
+           saves_input: bool = False, others: tuple = ()) -> Tensor:
     """Change ``t`` in place to ``compute(t)``, an op of ``t`` with t's shape and dtype,
     and return ``t``.
 
@@ -59,13 +59,14 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
     version), so the temporary is freed and an op whose backward needs only its output
     (relu, sigmoid, tanh, dropout's mask) holds no second copy. ``saves_input=True`` is
     for ops whose backward needs their input (or that are composed of several ops): they
-    run on a copy of t that carries t's history, which their nodes keep. Refused, with
-    the fix in the message: a leaf that requires grad while the graph is recorded, and a
-    tensor that shares its memory with another recorded tensor through a view op (the
-    other's history would go stale).
+    run on a copy of t that carries t's history, which their nodes keep. ``others`` are
+    the op's other operands: one that requires grad makes the op recorded even when t
+    does not. Refused, with the fix in the message: a leaf that requires grad while the
+    graph is recorded, and a tensor that shares its memory with another recorded tensor
+    through a view op (the other's history would go stale).
     """
-    recorded = t._requires_grad and grad_mode._state.enabled
-    if recorded and t.grad_fn is None:
+    recorded = _recording(t, *others)
+    if recorded and t._requires_grad and t.grad_fn is None:
         _check(t, op)  # raises: a leaf that requires grad
     _writable(t, op)
     if recorded and t._vc is not None:
@@ -80,7 +81,7 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
             )
     source = t
     if saves_input and recorded:
-        source = Tensor._make(t.data.copy(), True, t.grad_fn, t._output_index)
+        source = Tensor._make(t.data.copy(), t._requires_grad, t.grad_fn, t._output_index)
     result = compute(source)
     if result.dtype != t.dtype:
         raise TypeError(f"{op}: result type {result.dtype} can't be cast to the tensor's "
@@ -88,14 +89,46 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
     if result.shape != t.shape:
         raise ShapeError(f"{op}: the result's shape {result.shape} differs from the "
                          f"tensor's shape {t.shape}; use the out-of-place form")
+    node = result.grad_fn
+    if recorded and node is None:
+        raise RuntimeError(f"{op}: the op was not recorded, so the tensor would keep a "
+                           "history that no longer matches its values; use the "
+                           "out-of-place form")
     np.copyto(t.data, result.data)
     _bump(t)
-    node = result.grad_fn
     if node is not None:
         node._take_over(t, result)
         _move_retained_grad(t, node, result._output_index)
         t._requires_grad = True
     return t
+
+
+def _recording(t: Tensor, *others: Any) -> bool:
+    """Whether an op of ``t`` and ``others`` is recorded now."""
+    if not grad_mode._state.enabled:
+        return False
+    return t._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others)
+
+
+def _recorded_binary(t: Tensor, op: str, outplace: Callable, other: Any, alpha: float = 1.0,
+                     saves_input: bool = False) -> Tensor:
+    """``t = outplace(t, alpha·other)`` recorded, t taking the op's history (``apply_``);
+    a floating result of another precision is cast back to t's dtype, as PyTorch's."""
+    if isinstance(other, Tensor) or isinstance(other, np.ndarray):
+        shape = other.shape
+        if not _fits(shape, t.shape):
+            raise _broadcast_error(op, shape, t.shape)
+
+    def compute(source: Tensor) -> Tensor:
+        operand = source if other is t else other
+        if alpha != 1.0:
+            operand = operand * alpha
+        result = outplace(source, operand)
+        if result.dtype != t.dtype and result.dtype.kind == "f" and t.dtype.kind == "f":
+            result = _ops.astype(result, t.dtype)
+        return result
+
+    return apply_(t, op, compute, saves_input, others=(other,))
 
 
 def _move_retained_grad(t: Tensor, node: Any, index: int) -> None:
@@ -194,12 +227,16 @@ def _ufunc_(ufunc: Any, op: str, t: Tensor, v: Any, alpha: float = 1.0) -> Tenso
     except ValueError:
         if _fits(v.shape, t.shape):
             raise
-        raise ShapeError(
-            f"{op}: an operand of shape {v.shape} can't be broadcast to the tensor's shape "
-            f"{t.shape}, and an in-place result keeps the tensor's shape; use the "
-            "out-of-place form (x = x + y) for a result of the broadcast shape"
-        ) from None
+        raise _broadcast_error(op, v.shape, t.shape) from None
     return _bump(t)
+
+
+def _broadcast_error(op: str, shape: tuple, target: tuple) -> ShapeError:
+    return ShapeError(
+        f"{op}: an operand of shape {shape} can't be broadcast to the tensor's shape "
+        f"{target}, and an in-place result keeps the tensor's shape; use the "
+        "out-of-place form (x = x + y) for a result of the broadcast shape"
+    )
 
 
 def mark_modified(*tensors: Tensor) -> None:
@@ -214,32 +251,44 @@ def _bump(t: Tensor) -> Tensor:
     return t
 
 
+# The arithmetic below is recorded when t or the operand requires grad (t then takes the
+# op's history, see ``apply_``), and otherwise runs as one NumPy ufunc into t's memory.
+
+
 def add_(t: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
     """``t += alpha * other`` in place."""
+    if _recording(t, other):
+        return _recorded_binary(t, "add_", _ops.add, other, alpha)
     _check(t, "add_")
     return _ufunc_(np.add, "add_", t, _value(other, "add_"), alpha)
 
 
 def sub_(t: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
     """``t -= alpha * other`` in place."""
+    if _recording(t, other):
+        return _recorded_binary(t, "sub_", _ops.sub, other, alpha)
     _check(t, "sub_")
     return _ufunc_(np.subtract, "sub_", t, _value(other, "sub_"), alpha)
 
 
 def mul_(t: Tensor, other: Any) -> Tensor:
     """``t *= other`` in place."""
+    if _recording(t, other):
+        return _recorded_binary(t, "mul_", _ops.mul, other, saves_input=True)
     _check(t, "mul_")
     return _ufunc_(np.multiply, "mul_", t, _value(other, "mul_"))
 
 
 def div_(t: Tensor, other: Any) -> Tensor:
     """``t /= other`` in place."""
-    _check(t, "div_")
     if t.data.dtype.kind != "f":
         raise TypeError(
             f"div_: true division can't write into a tensor of dtype {t.dtype} in place; use "
             "the out-of-place form (x = x / y gives a float tensor)"
         )
+    if _recording(t, other):
+        return _recorded_binary(t, "div_", _ops.div, other, saves_input=True)
+    _check(t, "div_")
     return _ufunc_(np.true_divide, "div_", t, _value(other, "div_"))
 
 
@@ -315,7 +364,11 @@ def copy_(t: Tensor, src: Any) -> Tensor:
 
 
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """Limit values to ``[min, max]`` in place."""
+    """Limit values to ``[min, max]`` in place (recorded as ``clip`` when t or a bound
+    requires grad: t takes the op's history)."""
+    if _recording(t, min, max):
+        return apply_(t, "clamp_", lambda source: _ops.clip(source, min, max),
+                      saves_input=True, others=(min, max))
     _check(t, "clamp_")
     fix = "use the out-of-place form (x = x.clamp(min, max))"
     lo, hi = _value(min, "clamp_", fix), _value(max, "clamp_", fix)

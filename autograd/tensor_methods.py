@@ -18,41 +18,6 @@ from .tensor import Tensor
 from .tensor_more import MORE_METHODS, MORE_PROPERTIES
 
 
-def _iop(name: str, outplace: Any, inplace_fn: Any) -> Any:
-    """``x += y``: in place when nothing is being recorded, out of place otherwise,
-    so a recorded graph never loses the operation. Either way ``x`` keeps its dtype:
-    an integer ``x`` with a float ``y`` raises, as ``x.add_(y)`` does (and PyTorch),
-    instead of rebinding ``x`` to a new float tensor that other references never see."""
-
-    def method(self: Tensor, other: Any) -> Tensor:
-        from .grad_mode import is_grad_enabled
-
-        recording = is_grad_enabled() and (
-            self._requires_grad or (isinstance(other, Tensor) and other._requires_grad))
-        if not recording:
-            return inplace_fn(self, other)
-        if self._requires_grad and self.grad_fn is None:
-            raise RuntimeError(
-                f"{name}: a leaf tensor that requires grad can't be changed in place while "
-                "the graph is recorded; wrap updates in `with autograd.no_grad():`"
-            )
-        out = outplace(self, other)
-        # only the other operand requires grad: self may be an integer tensor
-        if not self._requires_grad and out.dtype != self.dtype and self.dtype.kind in "iub":
-            raise TypeError(
-                f"{name}: result type {out.dtype} can't be cast to {self.dtype} in place; "
-                f"use the out-of-place form (x = x {_SYMBOLS[name]} y gives a float tensor) "
-                "or convert the tensor first (x = x.astype(np.float32))"
-            )
-        return out
-
-    method.__name__ = name
-    return method
-
-
-_SYMBOLS = {"__iadd__": "+", "__isub__": "-", "__imul__": "*", "__itruediv__": "/"}
-
-
 def clone(self: Tensor) -> Tensor:
     """A copy of the data that stays in the graph (the gradient flows back unchanged)."""
     return ops.mul(self, 1.0) if self._requires_grad else Tensor._wrap(self.data.copy())
@@ -161,10 +126,12 @@ _METHODS = {
     "__getitem__": ops.getitem,
     "__contains__": _contains,
     "__setitem__": inplace.setitem,
-    "__iadd__": _iop("__iadd__", ops.add, inplace.add_),
-    "__isub__": _iop("__isub__", ops.sub, inplace.sub_),
-    "__imul__": _iop("__imul__", ops.mul, inplace.mul_),
-    "__itruediv__": _iop("__itruediv__", ops.div, inplace.div_),
+    # ``x += y`` is ``x.add_(y)``: in place, as in NumPy and PyTorch, so every reference
+    # to x sees the change (recorded when x or y requires grad: x takes the op's history).
+    "__iadd__": inplace.add_,
+    "__isub__": inplace.sub_,
+    "__imul__": inplace.mul_,
+    "__itruediv__": inplace.div_,
     "add": ops.add,
     "sub": ops.sub,
     "mul": ops.mul,

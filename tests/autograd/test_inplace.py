@@ -62,16 +62,19 @@ def test_inplace_on_leaf_requiring_grad_outside_no_grad_raises() -> None:
 def test_augmented_assignment_on_graph_tensor_stays_correct() -> None:
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     h = x * 2.0
-    h += x  # recorded out of place: h = 3x
+    alias = h
+    h += x  # in place, recorded: h = 3x, and every reference sees it (NumPy's and torch's)
+    assert h is alias and h.grad_fn.name == "Add"
     h.sum().backward()
     np.testing.assert_allclose(x.grad.data, [3.0, 3.0])
 
 
-def test_inplace_on_graph_tensor_with_method_raises() -> None:
+def test_inplace_arithmetic_on_a_graph_tensor_is_recorded() -> None:
     x = ag.tensor([1.0, 2.0], requires_grad=True)
     h = x * 2.0
-    with pytest.raises(RuntimeError, match="out-of-place"):
-        h.mul_(2.0)
+    assert h.mul_(3.0) is h
+    h.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [6.0, 6.0])
 
 
 def test_inplace_on_readonly_broadcast_view_raises() -> None:
@@ -198,8 +201,8 @@ def test_an_operand_that_requires_grad_is_refused_naming_the_op() -> None:
         a[0] = w[0]
     with pytest.raises(RuntimeError, match=r"^copy_: the operand requires grad.*clone"):
         a.copy_(w)
-    with pytest.raises(RuntimeError, match=r"^add_: the operand requires grad.*detach"):
-        a.add_(w)
+    a.add_(w)  # recorded instead: a takes the op's history, as in PyTorch
+    assert a.grad_fn.name == "Add" and a.requires_grad
 
 
 def test_clamp_of_an_integer_tensor_with_float_bounds_is_a_type_error() -> None:
@@ -223,8 +226,9 @@ def test_augmented_float_into_an_integer_tensor_raises_like_the_method() -> None
     with pytest.raises(TypeError, match="div_: true division can't write into a tensor of "
                                         "dtype int64"):
         i /= 2
-    with pytest.raises(TypeError, match=r"^__iadd__: result type float32 can't be cast to int64"):
-        i += ag.tensor([0.5, 0.5], requires_grad=True)  # the recorded, out-of-place branch
+    with pytest.raises(TypeError, match=r"^add_: result type float32 can't be cast to the "
+                                        r"tensor's dtype int64"):
+        i += ag.tensor([0.5, 0.5], requires_grad=True)  # the recorded branch
     i += 1
     assert i is alias and i.dtype == np.int64 and i.tolist() == [2, 3]
 
@@ -401,3 +405,120 @@ def test_the_refusals_name_the_shape_of_the_tensor() -> None:
     with pytest.raises(RuntimeError, match=r"^zero_: in-place change of a tensor of shape "
                                            r"\(2, 3\) .*\(made by Exp\)"):
         w.exp().zero_()
+
+
+# ------------------------------------------- recorded in-place arithmetic (torch's rules)
+def _arith(lib, case: str, x_np: np.ndarray, w_np: np.ndarray):
+    """``case`` applied in place to ``h = 2x`` with x and w leaves; returns h, x, w."""
+    x = lib.tensor(x_np, requires_grad=True)
+    w = lib.tensor(w_np, requires_grad=True)
+    h = x * 2.0
+    if case == "add_ alpha":
+        h.add_(w, alpha=-1.5)
+    elif case == "sub_ alpha":
+        h.sub_(w, alpha=0.5)
+    elif case == "mul_ tensor":
+        h.mul_(w)
+    elif case == "div_ tensor":
+        h.div_(w)
+    elif case == "+= number":
+        h += 3.0
+    elif case == "-= tensor":
+        h -= w
+    elif case == "*= leaf x":
+        h *= x
+    elif case == "/= number":
+        h /= 4.0
+    elif case == "clamp_ numbers":
+        h.clamp_(-1.0, 1.5)
+    elif case == "clamp_ tensor bound":
+        h.clamp_(min=w)
+    elif case == "broadcast row":
+        h.mul_(w[0])
+    (h * (h + 1.0)).sum().backward()
+    return h, x, w
+
+
+ARITH = ["add_ alpha", "sub_ alpha", "mul_ tensor", "div_ tensor", "+= number", "-= tensor",
+         "*= leaf x", "/= number", "clamp_ numbers", "clamp_ tensor bound", "broadcast row"]
+
+
+def _arith_inputs():
+    rng = np.random.default_rng(3)
+    x_np = rng.uniform(-2.0, 2.0, (3, 4))
+    w_np = rng.uniform(0.5, 2.0, (3, 4)) * rng.choice([-1.0, 1.0], (3, 4))
+    return x_np, w_np
+
+
+@requires_torch
+@pytest.mark.parametrize("case", ARITH)
+def test_recorded_inplace_arithmetic_matches_torch(case) -> None:
+    x_np, w_np = _arith_inputs()
+    h, x, w = _arith(ag, case, x_np, w_np)
+    th, tx, tw = _arith(torch(), case, x_np, w_np)
+    np.testing.assert_allclose(h.data, th.detach().numpy(), rtol=1e-13, atol=1e-14)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(0.0 if w.grad is None else w.grad.data,
+                               0.0 if tw.grad is None else tw.grad.numpy(), rtol=1e-12,
+                               atol=1e-14)
+
+
+@pytest.mark.parametrize("case", ARITH)
+def test_recorded_inplace_arithmetic_gradcheck(case) -> None:
+    x_np, w_np = _arith_inputs()
+    x = ag.tensor(x_np[:2, :3], requires_grad=True)
+    w = ag.tensor(w_np[:2, :3], requires_grad=True)
+
+    def f(a, b):
+        h = a * 2.0
+        {"add_ alpha": lambda: h.add_(b, alpha=-1.5), "sub_ alpha": lambda: h.sub_(b, alpha=0.5),
+         "mul_ tensor": lambda: h.mul_(b), "div_ tensor": lambda: h.div_(b),
+         "+= number": lambda: h.__iadd__(3.0), "-= tensor": lambda: h.__isub__(b),
+         "*= leaf x": lambda: h.__imul__(a), "/= number": lambda: h.__itruediv__(4.0),
+         "clamp_ numbers": lambda: h.clamp_(-1.0, 1.5),
+         "clamp_ tensor bound": lambda: h.clamp_(min=b),
+         "broadcast row": lambda: h.mul_(b[0])}[case]()
+        return h * h
+
+    assert ag.gradcheck(f, (x, w))
+    assert ag.gradgradcheck(f, (x, w))
+
+
+def test_inplace_with_itself_as_operand() -> None:
+    x = ag.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    h = x * 2.0
+    h *= h  # 4x² (PyTorch refuses this one at backward: mul_ saved h and h changed)
+    h.sum().backward()
+    np.testing.assert_allclose(x.grad.data, 8.0 * x.data)
+
+
+def test_a_float32_tensor_keeps_its_dtype_with_a_float64_operand() -> None:
+    x = ag.tensor([1.0, 2.0], dtype=np.float32, requires_grad=True)
+    w = ag.tensor([0.5, 0.25], dtype=np.float64, requires_grad=True)
+    h = x * 1.0
+    h.add_(w)
+    assert h.dtype == np.float32
+    h.sum().backward()
+    assert w.grad.dtype == np.float64 and x.grad.dtype == np.float32
+    np.testing.assert_array_equal(w.grad.data, [1.0, 1.0])
+
+
+def test_a_plain_tensor_changed_by_a_grad_operand_joins_the_graph() -> None:
+    a = ag.zeros(3, dtype=np.float64)
+    x = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    a.add_(x, alpha=2.0)
+    a.mul_(x)
+    assert a.requires_grad and not a.is_leaf
+    a.sum().backward()
+    np.testing.assert_allclose(x.grad.data, 4.0 * x.data)
+
+
+def test_recorded_inplace_arithmetic_keeps_the_shape_rules() -> None:
+    h = ag.tensor([1.0, 2.0], requires_grad=True) * 1.0
+    with pytest.raises(ag.ShapeError, match=r"^add_: an operand of shape \(3, 2\) can't be "
+                                            r"broadcast to the tensor's shape \(2,\)"):
+        h.add_(ag.ones(3, 2, dtype=np.float64))
+    z = h * h  # saves h
+    h += 1.0
+    with pytest.raises(ag.GraphError, match="modified in place"):
+        z.sum().backward()
