@@ -29,7 +29,8 @@ class BatchNorm1d(Module):
       ``num_batches_tracked`` batches;
     * eval: normalize with the running statistics;
     * γ (``weight``) starts at 1 and β (``bias``) at 0, so the layer starts as
-      pure normalization; ``affine=False`` drops them;
+      pure normalization; ``affine=False`` drops them, ``bias=False`` drops β only
+      (PyTorch 2.13's keyword);
     * ``eps=1e-5`` (PyTorch's; the course suggests 1e-8), inside the sqrt;
     * ``track_running_stats=False``: no buffers, batch statistics in eval too.
 
@@ -46,7 +47,7 @@ class BatchNorm1d(Module):
 
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
                  affine: bool = True, track_running_stats: bool = True,
-                 dtype: Any = None) -> None:
+                 dtype: Any = None, *, bias: bool = True) -> None:
         super().__init__()
         if num_features <= 0:
             raise ValueError(f"BatchNorm1d: num_features must be positive, got {num_features}")
@@ -58,7 +59,10 @@ class BatchNorm1d(Module):
         dtype = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
         if affine:
             self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+            if bias:
+                self.bias = Parameter(np.zeros(num_features, dtype=dtype))
+            else:
+                self.register_parameter("bias", None)
         else:
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
@@ -91,4 +95,5 @@ class BatchNorm1d(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, track_running_stats={self.track_running_stats}")
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")

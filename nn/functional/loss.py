@@ -38,6 +38,27 @@ def _reduce(loss: ag.Tensor, reduction: str, denominator: Any = None) -> ag.Tens
     return total / (loss.data.size if denominator is None else denominator)
 
 
+def _weighted(loss: ag.Tensor, weight: Any, reduction: str, name: str,
+              mean_over_weights: bool = True) -> ag.Tensor:
+    """PyTorch 2.13's per-element ``weight`` of the pointwise regression losses: the losses
+    times ``weight`` (of the input's shape), summed, and for 'mean' divided by ``Σ weight``
+    (``mse_loss``, ``l1_loss``) or by the number of elements (``huber_loss``,
+    ``mean_over_weights=False``), as PyTorch divides. A weight that requires grad gets
+    its gradient."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    w = _tensor(weight)
+    if w.shape != loss.shape:
+        raise ValueError(f"{name}: weight of shape {tuple(w.shape)} must have the input's "
+                         f"shape {tuple(loss.shape)} (one weight per element)")
+    if w.dtype != loss.dtype and not w.requires_grad:
+        w = ag.from_numpy(w.data.astype(loss.dtype))
+    weighted = loss * w
+    if reduction == "mean" and mean_over_weights:
+        return weighted.sum() / w.sum()
+    return _reduce(weighted, reduction)
+
+
 def _scale(reduction: str, denominator: Any) -> float | None:
     """The factor a fused loss multiplies its sum by: None keeps the per-example losses."""
     if reduction == "none":
@@ -288,18 +309,20 @@ class ClampedBinaryCrossEntropy(ag.Function):
 
 
 # ------------------------------------------------------------------ losses
-def mse_loss(input: ag.Tensor, target: Any, reduction: str = "mean") -> ag.Tensor:
+def mse_loss(input: ag.Tensor, target: Any, reduction: str = "mean",
+             weight: Any = None) -> ag.Tensor:
     """Mean squared error ``(1/n) Σ (input − target)²`` over all n elements (PyTorch's).
 
     The seeds' only squared error (§4, S4 L619) is ``(1/m) Σ (h − y)²``; its gradient
     there misses the factor 2 (§16 item 22) — this one has it. Unlike PyTorch, which
-    only warns, shapes must match exactly.
+    only warns, shapes must match exactly. ``weight`` (the input's shape) weighs each
+    element: 'mean' is then ``Σ w·(input − target)² / Σ w``, as PyTorch 2.13's.
     """
     _check_reduction(reduction, "mse_loss")
     input = floating_input(input, "mse_loss")
     target = _float_target(target, input, "mse_loss")
     diff = input - target
-    return _reduce(diff * diff, reduction)
+    return _weighted(diff * diff, weight, reduction, "mse_loss")
 
 
 def binary_cross_entropy(input: ag.Tensor, target: Any, weight: Any = None,

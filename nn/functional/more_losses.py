@@ -10,7 +10,7 @@ from typing import Any
 import autograd as ag
 
 from ._inputs import floating_input
-from .loss import _check_reduction, _float_target, _reduce
+from .loss import _check_reduction, _float_target, _reduce, _weighted
 
 
 def _difference(input: Any, target: Any, reduction: str, name: str) -> ag.Tensor:
@@ -19,10 +19,13 @@ def _difference(input: Any, target: Any, reduction: str, name: str) -> ag.Tensor
     return input - _float_target(target, input, name)
 
 
-def l1_loss(input: ag.Tensor, target: Any, reduction: str = "mean") -> ag.Tensor:
+def l1_loss(input: ag.Tensor, target: Any, reduction: str = "mean",
+            weight: Any = None) -> ag.Tensor:
     """Mean absolute error ``(1/n) Σ |input − target|``; gradient ``sign(input − target)``
-    (0 where they are equal, as PyTorch's)."""
-    return _reduce(ag.abs(_difference(input, target, reduction, "l1_loss")), reduction)
+    (0 where they are equal, as PyTorch's). ``weight`` (the input's shape) weighs each
+    element: 'mean' is then ``Σ w·|input − target| / Σ w``, as PyTorch 2.13's."""
+    return _weighted(ag.abs(_difference(input, target, reduction, "l1_loss")), weight,
+                     reduction, "l1_loss")
 
 
 def _quadratic_then_linear(d: ag.Tensor, width: float) -> ag.Tensor:
@@ -46,13 +49,16 @@ def smooth_l1_loss(input: ag.Tensor, target: Any, reduction: str = "mean",
 
 
 def huber_loss(input: ag.Tensor, target: Any, reduction: str = "mean",
-               delta: float = 1.0) -> ag.Tensor:
+               delta: float = 1.0, weight: Any = None) -> ag.Tensor:
     """Huber's loss: ``0.5·d²`` where ``|d| < delta``, else ``delta·(|d| − 0.5·delta)``, for
-    ``d = input − target`` (PyTorch's ``huber_loss``)."""
+    ``d = input − target`` (PyTorch's ``huber_loss``). ``weight`` (the input's shape)
+    weighs each element; 'mean' then divides the weighted sum by the number of elements,
+    not by ``Σ w`` as ``mse_loss`` and ``l1_loss`` do: PyTorch 2.13's rule for each."""
     if not delta > 0:
         raise ValueError(f"huber_loss: delta must be > 0, got {delta}")
     d = _difference(input, target, reduction, "huber_loss")
-    return _reduce(_quadratic_then_linear(d, delta), reduction)
+    return _weighted(_quadratic_then_linear(d, delta), weight, reduction, "huber_loss",
+                     mean_over_weights=False)
 
 
 def kl_div(input: ag.Tensor, target: Any, reduction: str = "mean",

@@ -43,6 +43,9 @@ def test_parameters_buffers_and_init():
                                      "num_batches_tracked"]
     plain = nn.BatchNorm1d(5, affine=False, track_running_stats=False)
     assert list(plain.parameters()) == [] and plain.state_dict() == {}
+    assert [name for name, _ in nn.BatchNorm1d(5, bias=False).named_parameters()] == ["weight"]
+    assert nn.BatchNorm1d(5, bias=False).extra_repr() == (
+        "5, eps=1e-05, momentum=0.1, affine=True, bias=False, track_running_stats=True")
 
 
 def test_running_stats_use_the_unbiased_variance(rng):
@@ -136,6 +139,21 @@ def test_matches_torch_over_training_steps_then_eval(rng, torch):
     xs = rng.standard_normal((3, 4)).astype(np.float32)
     np.testing.assert_allclose(bn(ag.tensor(xs)).data, ref(torch.from_numpy(xs)).detach().numpy(),
                                rtol=1e-5, atol=1e-6)
+
+
+def test_bias_false_keeps_the_weight_only_as_torch(rng, torch):
+    bn = nn.BatchNorm1d(3, bias=False)
+    ref = torch.nn.BatchNorm1d(3, bias=False)
+    assert bn.bias is None and list(bn.state_dict()) == list(ref.state_dict())
+    assert bn.extra_repr() == ref.extra_repr()
+    assert nn.BatchNorm1d(3).extra_repr() == torch.nn.BatchNorm1d(3).extra_repr()
+    assert repr(nn.BatchNorm1d(3, affine=False)) == repr(torch.nn.BatchNorm1d(3, affine=False))
+    with torch.no_grad():
+        ref.weight.copy_(torch.tensor([0.5, 1.0, 2.0]))
+    bn.load_state_dict({k: v.detach().numpy() for k, v in ref.state_dict().items()})
+    xs = rng.standard_normal((8, 3)).astype(np.float32)
+    gs = rng.standard_normal((8, 3)).astype(np.float32)
+    assert_module_matches_torch(bn, ref, xs, gs, torch, rtol=1e-4, atol=1e-5)
 
 
 def test_errors(rng):

@@ -430,3 +430,52 @@ def test_pointwise_losses_pass_gradcheck_and_their_modules_work(rng):
         F.huber_loss(x, y, delta=0.0)
     with pytest.raises(ValueError, match="target shape"):
         F.l1_loss(x, ag.tensor([1.0]))
+
+
+# ------------------------------------- per-element weights of the regression losses
+WEIGHTED = [("mse_loss", {}), ("l1_loss", {}), ("huber_loss", {"delta": 0.7})]
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("name, kwargs", WEIGHTED, ids=[w[0] for w in WEIGHTED])
+def test_weighted_regression_losses_match_torch(name, kwargs, reduction, rng, torch):
+    x_np = rng.standard_normal((4, 3))
+    t_np = rng.standard_normal((4, 3))
+    w_np = rng.uniform(0.1, 2.0, (4, 3))
+    g_np = rng.standard_normal((4, 3)) if reduction == "none" else np.array(1.0)
+    x, w = ag.tensor(x_np, requires_grad=True), ag.tensor(w_np, requires_grad=True)
+    out = getattr(F, name)(x, ag.tensor(t_np), reduction=reduction, weight=w, **kwargs)
+    out.backward(ag.tensor(g_np))
+    tx = torch.tensor(x_np, requires_grad=True)
+    tw = torch.tensor(w_np, requires_grad=True)
+    tout = getattr(torch.nn.functional, name)(tx, torch.tensor(t_np), reduction=reduction,
+                                              weight=tw, **kwargs)
+    tout.backward(torch.tensor(g_np))
+    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name, kwargs", WEIGHTED, ids=[w[0] for w in WEIGHTED])
+def test_weighted_regression_losses_formulas_and_gradcheck(name, kwargs, rng):
+    x_np, t_np = rng.standard_normal((3, 2)), rng.standard_normal((3, 2))
+    w_np = rng.uniform(0.5, 1.5, (3, 2))
+    fn = getattr(F, name)
+    ones = fn(ag.tensor(x_np), ag.tensor(t_np), weight=ag.tensor(np.ones((3, 2))), **kwargs)
+    assert ones.item() == pytest.approx(fn(ag.tensor(x_np), ag.tensor(t_np), **kwargs).item(),
+                                        rel=1e-14)
+    pointwise = fn(ag.tensor(x_np), ag.tensor(t_np), reduction="none", **kwargs).data
+    mean = fn(ag.tensor(x_np), ag.tensor(t_np), weight=w_np, **kwargs).item()
+    divisor = pointwise.size if name == "huber_loss" else w_np.sum()
+    assert mean == pytest.approx((pointwise * w_np).sum() / divisor, rel=1e-14)
+    x = ag.tensor(x_np, requires_grad=True)
+    w = ag.tensor(w_np, requires_grad=True)
+    assert ag.gradcheck(lambda a, b: fn(a, ag.tensor(t_np), weight=b, **kwargs), (x, w))
+    if name == "mse_loss":
+        assert ag.gradgradcheck(lambda a, b: fn(a, ag.tensor(t_np), weight=b), (x, w))
+    with pytest.raises(ValueError, match=rf"{name}: weight of shape \(2,\) must have the "
+                                         r"input's shape \(3, 2\)"):
+        fn(ag.tensor(x_np), ag.tensor(t_np), weight=np.ones(2), **kwargs)
+    f32 = fn(ag.tensor(x_np.astype(np.float32)), ag.tensor(t_np.astype(np.float32)),
+             weight=w_np, **kwargs)
+    assert f32.dtype == np.float32
