@@ -27,22 +27,58 @@ class Embedding(Module):
     ``nn.init.normal_`` (from ``rng`` or the global generator, ``autograd.manual_seed``), in
     the default dtype unless ``dtype=`` is given. ``padding_idx`` (negative counts from the
     end) names a row that starts at zero and never receives a gradient, e.g. for the padding
-    token of variable-length sequences. PyTorch's ``max_norm``, ``scale_grad_by_freq`` and
-    ``sparse`` options are not provided; ``dtype`` and ``rng`` are keyword-only.
+    token of variable-length sequences. PyTorch's options ``max_norm``/``norm_type`` (rows
+    read are first rescaled in place to norm at most ``max_norm``) and ``scale_grad_by_freq``
+    (each row's gradient divided by its index's count in the batch) are those of
+    ``F.embedding``; ``sparse=True`` is refused (gradients here are dense). ``_weight`` gives
+    the table itself (``from_pretrained`` uses it) and ``_freeze=True`` keeps it out of
+    training; ``dtype`` and ``rng`` are keyword-only.
     """
 
     def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
-                 *, dtype: Any = None, rng: np.random.Generator | None = None) -> None:
+                 max_norm: float | None = None, norm_type: float = 2.0,
+                 scale_grad_by_freq: bool = False, sparse: bool = False, _weight: Any = None,
+                 _freeze: bool = False, *, dtype: Any = None,
+                 rng: np.random.Generator | None = None) -> None:
         super().__init__()
         if num_embeddings < 0 or embedding_dim < 0:
             raise ValueError(f"Embedding: num_embeddings and embedding_dim must be >= 0, got "
                              f"({num_embeddings}, {embedding_dim})")
+        if sparse:
+            raise ValueError("Embedding: sparse=True asks for a sparse gradient, and "
+                             "graphgrad's gradients are dense arrays; use sparse=False")
         self.num_embeddings = int(num_embeddings)
         self.embedding_dim = int(embedding_dim)
         self.padding_idx = _padding_index(padding_idx, self.num_embeddings, "Embedding")
-        dtype = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
-        self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim), dtype=dtype))
-        self.reset_parameters(rng)
+        self.max_norm = max_norm
+        self.norm_type = norm_type
+        self.scale_grad_by_freq = scale_grad_by_freq
+        self.sparse = sparse
+        if _weight is None:
+            dtype = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
+            self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim),
+                                             dtype=dtype), requires_grad=not _freeze)
+            self.reset_parameters(rng)
+        else:
+            table = _weight.data if isinstance(_weight, ag.Tensor) else np.asarray(_weight)
+            if table.shape != (self.num_embeddings, self.embedding_dim):
+                raise ValueError(f"Embedding: _weight of shape {table.shape} does not match "
+                                 f"({self.num_embeddings}, {self.embedding_dim})")
+            self.weight = Parameter(table, requires_grad=not _freeze)
+
+    @classmethod
+    def from_pretrained(cls, embeddings: Any, freeze: bool = True,
+                        padding_idx: int | None = None, max_norm: float | None = None,
+                        norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                        sparse: bool = False) -> Embedding:
+        """An Embedding around the 2-D table ``embeddings`` ``(num_embeddings, dim)``
+        (its memory, as PyTorch's), not trained when ``freeze`` (the default)."""
+        table = embeddings.data if isinstance(embeddings, ag.Tensor) else np.asarray(embeddings)
+        if table.ndim != 2:
+            raise ValueError(f"Embedding.from_pretrained: embeddings must be 2-D "
+                             f"(num_embeddings, embedding_dim), got shape {table.shape}")
+        return cls(table.shape[0], table.shape[1], padding_idx, max_norm, norm_type,
+                   scale_grad_by_freq, sparse, _weight=table, _freeze=freeze)
 
     def reset_parameters(self, rng: np.random.Generator | None = None) -> None:
         """Draw N(0, 1) again, and zero the ``padding_idx`` row."""
@@ -53,10 +89,17 @@ class Embedding(Module):
 
     def forward(self, x: Any) -> ag.Tensor:
         return _embedding(x, self.weight, self.padding_idx,
-                          f"{type(self).__name__}({self.extra_repr()})")
+                          f"{type(self).__name__}({self.extra_repr()})", self.max_norm,
+                          self.norm_type, self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self) -> str:
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
         return s

@@ -49,52 +49,53 @@ def in_place_or_not(name: str, inplace: bool, x: Any, compute: Any,
     return ag.apply_inplace(x, f"{name}(inplace=True)", compute, saves_input)
 
 
-def relu(x: ag.Tensor, inplace: bool = False) -> ag.Tensor:
+def relu(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     """``max(0, x)``; relu'(0) = 0 (course §3: "set it to 0 or 1"). ``inplace=True``
     writes the result into x (PyTorch's; the backward keeps only the output)."""
-    return in_place_or_not("relu", inplace, x, ag.relu, saves_input=False)
+    return in_place_or_not("relu", inplace, input, ag.relu, saves_input=False)
 
 
-def relu_(x: ag.Tensor) -> ag.Tensor:
-    """``relu(x, inplace=True)``."""
-    return relu(x, inplace=True)
+def relu_(input: ag.Tensor) -> ag.Tensor:
+    """``relu(input, inplace=True)``."""
+    return relu(input, inplace=True)
 
 
-def leaky_relu(x: ag.Tensor, negative_slope: float = 0.01, inplace: bool = False) -> ag.Tensor:
+def leaky_relu(input: ag.Tensor, negative_slope: float = 0.01,
+               inplace: bool = False) -> ag.Tensor:
     """``x if x > 0 else negative_slope·x`` (course §3: ``max(0.01 z, z)``). With
     ``inplace=True`` the result is written into x; any slope works (PyTorch refuses a
     negative one in place), as the backward keeps a copy of the input."""
-    return in_place_or_not("leaky_relu", inplace, x,
+    return in_place_or_not("leaky_relu", inplace, input,
                            lambda t: ag.leaky_relu(t, negative_slope))
 
 
-def leaky_relu_(x: ag.Tensor, negative_slope: float = 0.01) -> ag.Tensor:
-    """``leaky_relu(x, negative_slope, inplace=True)``."""
-    return leaky_relu(x, negative_slope, inplace=True)
+def leaky_relu_(input: ag.Tensor, negative_slope: float = 0.01) -> ag.Tensor:
+    """``leaky_relu(input, negative_slope, inplace=True)``."""
+    return leaky_relu(input, negative_slope, inplace=True)
 
 
-def sigmoid(x: ag.Tensor) -> ag.Tensor:
+def sigmoid(input: ag.Tensor) -> ag.Tensor:
     """``1 / (1 + e^-x)``, with ``σ' = σ(1 − σ)`` (course §3)."""
-    return ag.sigmoid(x)
+    return ag.sigmoid(input)
 
 
-def tanh(x: ag.Tensor) -> ag.Tensor:
+def tanh(input: ag.Tensor) -> ag.Tensor:
     """``(e^x − e^-x) / (e^x + e^-x)``, with ``tanh' = 1 − tanh²`` (course §3)."""
-    return ag.tanh(x)
+    return ag.tanh(input)
 
 
-def softmax(x: ag.Tensor, dim: int = -1) -> ag.Tensor:
+def softmax(input: ag.Tensor, dim: int = -1) -> ag.Tensor:
     """``e^{x_i} / Σ_j e^{x_j}`` along ``dim`` (course §12; computed with the max subtracted).
 
     Rows of an ``(N, C)`` input sum to 1 with the default ``dim=-1``; the course's
     column-per-example layout ``(C, m)`` is ``dim=0``.
     """
-    return ag.softmax(x, axis=dim)
+    return ag.softmax(input, axis=dim)
 
 
-def log_softmax(x: ag.Tensor, dim: int = -1) -> ag.Tensor:
+def log_softmax(input: ag.Tensor, dim: int = -1) -> ag.Tensor:
     """``x_i − log Σ_j e^{x_j}`` along ``dim`` (the log-sum-exp trick of §2.2)."""
-    return ag.log_softmax(x, axis=dim)
+    return ag.log_softmax(input, axis=dim)
 
 
 def one_hot(labels: Any, num_classes: int = -1, dtype: Any = np.int64) -> ag.Tensor:

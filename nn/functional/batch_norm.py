@@ -75,7 +75,7 @@ def _check_input(x: ag.Tensor, num_features: int) -> None:
         )
 
 
-def batch_norm(x: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag.Tensor | None,
+def batch_norm(input: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag.Tensor | None,
                weight: ag.Tensor | None = None, bias: ag.Tensor | None = None,
                training: bool = False, momentum: float = 0.1,
                eps: float = 1e-5) -> ag.Tensor:
@@ -93,8 +93,7 @@ def batch_norm(x: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag.Ten
     ``y = weight·x̂ + bias`` (weight γ and bias β of shape ``(C,)``, optional).
     The course's running average ``μ_final = 0.9·μ_final + 0.1·μ`` is momentum=0.1.
     """
-    if not isinstance(x, ag.Tensor):
-        x = ag.as_tensor(x)
+    x = input if isinstance(input, ag.Tensor) else ag.as_tensor(input)
     sized = next((t for t in (running_mean, weight, bias, running_var) if t is not None), None)
     channels = sized.shape[0] if sized is not None else (x.shape[1] if x.ndim >= 2 else 0)
     _check_input(x, channels)

@@ -63,7 +63,7 @@ def dropout_mask(shape: tuple, p: float, dtype: np.dtype,
     return np.where(kept, dtype.type(1) / dtype.type(keep_prob), dtype.type(0.0))
 
 
-def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+def dropout(input: ag.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
             rng: np.random.Generator | None = None) -> ag.Tensor:
     """Inverted dropout (course §6.3): zero each element with probability ``p`` and
     scale the survivors by ``1/keep_prob`` (``keep_prob = 1 − p``), so ``E[output] = x``.
@@ -79,8 +79,8 @@ def dropout(x: ag.Tensor, p: float = 0.5, training: bool = True, inplace: bool =
                          f"(p is the drop probability: keep_prob = 1 - p)")
     if not training or p == 0.0:
         inplace_flag("dropout", inplace)
-        return x
-    x = floating_input(x, "dropout")
+        return input
+    x = floating_input(input, "dropout")
     return in_place_or_not(
         "dropout", inplace, x,
         lambda t: DropoutMaskScale.apply(t, keep_mask(t.shape, 1.0 - p, rng), 1.0 - p),

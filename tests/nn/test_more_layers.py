@@ -535,6 +535,90 @@ def test_embedding_errors():
         F.embedding(np.array([1]), ag.ones(10, 3), padding_idx=-11)
 
 
+@pytest.mark.parametrize("options", [
+    {"max_norm": 1.0}, {"max_norm": 0.5, "norm_type": 1.0}, {"scale_grad_by_freq": True},
+    {"max_norm": 1.5, "scale_grad_by_freq": True, "padding_idx": 2},
+], ids=["max_norm", "max_norm-l1", "scale_grad_by_freq", "all"])
+def test_embedding_options_match_torch(options, rng, torch):
+    table = rng.standard_normal((7, 3))
+    idx = np.array([[1, 2, 1], [5, 1, 6]])
+    g = rng.standard_normal((2, 3, 3))
+    ours = nn.Embedding(7, 3, _weight=table.copy(), **options)
+    theirs = torch.nn.Embedding(7, 3, _weight=torch.tensor(table), **options)
+    assert ours.extra_repr() == theirs.extra_repr()
+    for _ in range(2):  # the second pass reads rows the first renormalized
+        ours.zero_grad()
+        theirs.zero_grad()
+        out = ours(idx)
+        tout = theirs(torch.from_numpy(idx))
+        np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-12)
+        out.backward(ag.tensor(g))
+        tout.backward(torch.tensor(g))
+        np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(),
+                                   rtol=1e-12)
+        np.testing.assert_allclose(ours.weight.data, theirs.weight.detach().numpy(),
+                                   rtol=1e-12)
+    w = ag.tensor(table, requires_grad=True)
+    f = F.embedding(ag.tensor(idx), w, scale_grad_by_freq=True)
+    tw = torch.tensor(table, requires_grad=True)
+    tf = torch.nn.functional.embedding(torch.from_numpy(idx), tw, scale_grad_by_freq=True)
+    f.backward(ag.tensor(g))
+    tf.backward(torch.tensor(g))
+    np.testing.assert_allclose(w.grad.data, tw.grad.numpy(), rtol=1e-12)
+
+
+def test_embedding_max_norm_rescales_the_rows_read_in_place():
+    table = np.array([[3.0, 4.0], [0.3, 0.4], [6.0, 8.0]])
+    emb = nn.Embedding(3, 2, max_norm=1.0, _weight=table.copy())
+    before = emb.weight._version.value
+    out = emb([0, 1])
+    np.testing.assert_allclose(out.data, [[0.6, 0.8], [0.3, 0.4]], rtol=1e-6)
+    np.testing.assert_allclose(emb.weight.data[2], [6.0, 8.0])  # not read: unchanged
+    assert emb.weight._version.value == before + 1
+    squares = emb.weight * emb.weight  # saves the weight; the next renormalization changes it
+    emb([2])
+    with pytest.raises(ag.GraphError, match="modified in place"):
+        squares.sum().backward()
+
+
+def test_embedding_scale_grad_by_freq_divides_by_the_counts(rng):
+    # Deliberately not the derivative (so no gradcheck): each row's gradient over its count.
+    w_np = rng.standard_normal((4, 2))
+    idx = np.array([0, 3, 0, 0, 2])
+    w = ag.tensor(w_np, requires_grad=True)
+    (F.embedding(idx, w, scale_grad_by_freq=True) ** 2).sum().backward()
+    exact = ag.tensor(w_np, requires_grad=True)
+    (F.embedding(idx, exact) ** 2).sum().backward()
+    counts = np.array([3.0, 1.0, 1.0, 1.0])[:, None]
+    np.testing.assert_allclose(w.grad.data, exact.grad.data / counts, rtol=1e-15)
+    w.grad = None
+    F.embedding(idx, w, scale_grad_by_freq=True).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [[1.0, 1.0], [0.0, 0.0], [1.0, 1.0],
+                                                [1.0, 1.0]])
+
+
+def test_embedding_from_pretrained(torch):
+    table = np.arange(6.0).reshape(3, 2)
+    ours = nn.Embedding.from_pretrained(table)
+    theirs = torch.nn.Embedding.from_pretrained(torch.tensor(table))
+    assert not ours.weight.requires_grad and ours.extra_repr() == theirs.extra_repr()
+    np.testing.assert_array_equal(ours([2, 0]).data, [[4.0, 5.0], [0.0, 1.0]])
+    trained = nn.Embedding.from_pretrained(ag.tensor(table), freeze=False, padding_idx=0)
+    assert trained.weight.requires_grad and trained.padding_idx == 0
+    np.testing.assert_array_equal(trained.weight.data, table)  # the padding row kept as given
+    with pytest.raises(ValueError, match="embeddings must be 2-D"):
+        nn.Embedding.from_pretrained(np.ones(3))
+    with pytest.raises(ValueError, match=r"_weight of shape \(3, 2\) does not match \(4, 2\)"):
+        nn.Embedding(4, 2, _weight=table)
+
+
+def test_embedding_sparse_gradients_are_refused():
+    with pytest.raises(ValueError, match="sparse=True .* dense"):
+        nn.Embedding(3, 2, sparse=True)
+    with pytest.raises(ValueError, match="sparse=True .* dense"):
+        F.embedding([0], ag.ones(3, 2), sparse=True)
+
+
 # ====================================================================== Unflatten
 UNFLATTEN_CASES = [
     # (dim, unflattened_size, input shape, output shape)
