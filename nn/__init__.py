@@ -44,7 +44,7 @@ from .loss import (
     SmoothL1Loss,
 )
 from .module import IncompatibleKeys, Module
-from .normalization import LayerNorm
+from .normalization import LayerNorm, RMSNorm
 from .parameter import Parameter
 from .serialization import StateDictFileError, load, save
 from .sparse import Embedding
@@ -55,7 +55,7 @@ __all__ = [
     "ParameterList", "ParameterDict",
     "Linear", "Identity", "Flatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
     "LogSoftmax", "ELU", "SELU", "CELU", "SiLU", "Mish", "Softplus", "Hardtanh", "ReLU6",
-    "Softsign", "Hardsigmoid", "Hardswish", "Unflatten", "LayerNorm", "Embedding",
+    "Softsign", "Hardsigmoid", "Hardswish", "Unflatten", "LayerNorm", "RMSNorm", "Embedding",
     "Dropout", "BatchNorm1d", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
     "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "KLDivLoss",
     "functional", "init", "utils", "save", "load",

@@ -9,8 +9,8 @@ uses them), so the same sequence of rates comes out:
 
 - ``LambdaLR``, ``MultiplicativeLR``, ``StepLR``, ``MultiStepLR``, ``ConstantLR``,
   ``LinearLR``, ``ExponentialLR``, ``PolynomialLR``, ``CosineAnnealingLR``,
-  ``CosineAnnealingWarmRestarts``, ``OneCycleLR`` (per batch, also cycles momentum)
-  and ``ReduceLROnPlateau``;
+  ``CosineAnnealingWarmRestarts``, ``OneCycleLR`` and ``CyclicLR`` (per batch, both
+  also cycle momentum) and ``ReduceLROnPlateau``;
 - ``SequentialLR`` (one scheduler after another, switching at milestones) and
   ``ChainedScheduler`` (several at once), which combine the others.
 
@@ -64,6 +64,23 @@ def _per_group(owner: str, name: str, value: Any, optimizer: Optimizer) -> list[
         raise ValueError(f"{owner}: expected {n} values of {name} (one per parameter group), "
                          f"got {len(value)}")
     return list(value)
+
+
+def _check_cyclable(owner: str, optimizer: Optimizer) -> None:
+    """A schedule that cycles momentum needs an optimizer that has one."""
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(
+            f"{owner}: cycle_momentum=True needs an optimizer with 'momentum' (SGD, "
+            f"RMSprop) or 'betas' (Adam, AdamW); {type(optimizer).__name__} has "
+            "neither. Pass cycle_momentum=False")
+
+
+def _set_momentum(group: dict[str, Any], value: float, use_beta1: bool) -> None:
+    """Set a group's ``momentum``, or the first of its ``betas`` (Adam's momentum)."""
+    if use_beta1:
+        group["betas"] = (value, *group["betas"][1:])
+    else:
+        group["momentum"] = value
 
 
 class LRScheduler:
@@ -518,11 +535,7 @@ class OneCycleLR(LRScheduler):
         max_lrs = _per_group(name, "max_lr", max_lr, optimizer)
         groups = optimizer.param_groups
         if cycle_momentum:
-            if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
-                raise ValueError(
-                    f"{name}: cycle_momentum=True needs an optimizer with 'momentum' (SGD, "
-                    f"RMSprop) or 'betas' (Adam, AdamW); {type(optimizer).__name__} has "
-                    "neither. Pass cycle_momentum=False")
+            _check_cyclable(name, optimizer)
             max_momenta = _per_group(name, "max_momentum", max_momentum, optimizer)
             base_momenta = _per_group(name, "base_momentum", base_momentum, optimizer)
         keys = ["max_lr", "min_lr"] + (["max_momentum", "base_momentum"] if cycle_momentum
@@ -565,10 +578,7 @@ class OneCycleLR(LRScheduler):
                 phase(total - 1, "initial_lr", "min_lr", "max_momentum", "max_momentum")]
 
     def _set_momentum(self, group: dict[str, Any], value: float) -> None:
-        if self.use_beta1:
-            group["betas"] = (value, *group["betas"][1:])
-        else:
-            group["momentum"] = value
+        _set_momentum(group, value, self.use_beta1)
 
     def get_lr(self) -> list[float]:
         t, phases = self.last_epoch, self._schedule_phases
@@ -593,6 +603,117 @@ class OneCycleLR(LRScheduler):
                                              group[phase["end_momentum"]], pct))
         return [anneal(group[phase["start_lr"]], group[phase["end_lr"]], pct)
                 for group in self.optimizer.param_groups]
+
+
+class CyclicLR(LRScheduler):
+    """PyTorch's ``CyclicLR`` (Smith, 2017, "Cyclical learning rates"); ``step()`` once
+    per batch. The rate climbs linearly from ``base_lr`` to ``max_lr`` over
+    ``step_size_up`` steps, comes back over ``step_size_down`` (default: the same), and
+    repeats; at step t, with cycle ``c = ⌊1 + t/T⌋`` (T = up + down) and
+    ``x = 1 + t/T − c`` ∈ [0, 1)::
+
+        height = x/r if x <= r else (x − 1)/(r − 1)      (r = up/T)
+        lr     = base_lr + (max_lr − base_lr)·height·scale
+
+    ``mode`` sets ``scale``: 'triangular' 1; 'triangular2' ``1/2^(c−1)`` (halved each
+    cycle); 'exp_range' ``gamma^t``. A custom ``scale_fn`` replaces the mode, applied to
+    the cycle number (``scale_mode='cycle'``) or the step (``'iterations'``). With
+    ``cycle_momentum`` the group's ``momentum`` (SGD, RMSprop) or ``betas[0]`` (Adam)
+    moves the opposite way, from ``max_momentum`` down to ``base_momentum``. The
+    constructor sets each group's ``lr`` to ``base_lr`` (a list gives one per group).
+    """
+
+    def __init__(self, optimizer: Optimizer, base_lr: float | list[float],
+                 max_lr: float | list[float], step_size_up: int = 2000,
+                 step_size_down: int | None = None, mode: str = "triangular",
+                 gamma: float = 1.0, scale_fn: Callable[[float], float] | None = None,
+                 scale_mode: str = "cycle", cycle_momentum: bool = True,
+                 base_momentum: float | list[float] = 0.8,
+                 max_momentum: float | list[float] = 0.9, last_epoch: int = -1) -> None:
+        name = "CyclicLR"
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(f"{name}: expected an optim.Optimizer, got "
+                            f"{type(optimizer).__name__}")
+        if scale_fn is None and mode not in ("triangular", "triangular2", "exp_range"):
+            raise ValueError(f"{name}: mode must be 'triangular', 'triangular2' or "
+                             f"'exp_range' (or give scale_fn), got {mode!r}")
+        if scale_fn is not None and scale_mode not in ("cycle", "iterations"):
+            raise ValueError(f"{name}: scale_mode must be 'cycle' or 'iterations', got "
+                             f"{scale_mode!r}")
+        up = float(_positive_int(name, "step_size_up", step_size_up))
+        down = up if step_size_down is None else float(
+            _positive_int(name, "step_size_down", step_size_down))
+        base_lrs = _per_group(name, "base_lr", base_lr, optimizer)
+        if last_epoch == -1:
+            for group, lr in zip(optimizer.param_groups, base_lrs):
+                group["lr"] = lr
+        self.max_lrs = _per_group(name, "max_lr", max_lr, optimizer)
+        self.total_size = up + down
+        self.step_ratio = up / self.total_size
+        self.mode = mode
+        self.gamma = gamma
+        self.custom_scale_fn = scale_fn
+        self.scale_mode = scale_mode if scale_fn is not None else (
+            "iterations" if mode == "exp_range" else "cycle")
+        self.cycle_momentum = cycle_momentum
+        self.use_beta1 = cycle_momentum and "betas" in optimizer.defaults
+        if cycle_momentum:
+            _check_cyclable(name, optimizer)
+            self.base_momentums = _per_group(name, "base_momentum", base_momentum, optimizer)
+            self.max_momentums = _per_group(name, "max_momentum", max_momentum, optimizer)
+            if last_epoch == -1:
+                for group, high, low in zip(optimizer.param_groups, self.max_momentums,
+                                            self.base_momentums):
+                    self._set_momentum(group, high)
+                    group["max_momentum"], group["base_momentum"] = high, low
+        super().__init__(optimizer, last_epoch)
+        self.base_lrs = base_lrs
+
+    def scale_fn(self, x: float) -> float:
+        """The amplitude factor at ``x`` (the cycle number or the step, per ``scale_mode``)."""
+        if self.custom_scale_fn is not None:
+            return self.custom_scale_fn(x)
+        if self.mode == "triangular":
+            return 1.0
+        if self.mode == "triangular2":
+            return 1 / (2.0 ** (x - 1))
+        return self.gamma ** x
+
+    def _set_momentum(self, group: dict[str, Any], value: float) -> None:
+        _set_momentum(group, value, self.use_beta1)
+
+    def get_lr(self) -> list[float]:
+        t = self.last_epoch
+        cycle = math.floor(1 + t / self.total_size)
+        x = 1.0 + t / self.total_size - cycle
+        r = self.step_ratio
+        height = x / r if x <= r else (x - 1) / (r - 1)
+        scale = self.scale_fn(cycle if self.scale_mode == "cycle" else t)
+        if self.cycle_momentum:
+            for group, high, low in zip(self.optimizer.param_groups, self.max_momentums,
+                                        self.base_momentums):
+                self._set_momentum(group, high - (high - low) * height * scale)
+        return [low + (high - low) * height * scale
+                for low, high in zip(self.base_lrs, self.max_lrs)]
+
+    def state_dict(self) -> dict[str, Any]:
+        """As the base class; a custom ``scale_fn`` is kept only as a callable object's
+        ``__dict__`` (plain functions can't be saved), as ``LambdaLR`` does."""
+        state = {k: v for k, v in self.__dict__.items()
+                 if k not in ("optimizer", "custom_scale_fn")}
+        fn = self.custom_scale_fn
+        state["custom_scale_fn"] = (None if fn is None or isinstance(fn, types.FunctionType)
+                                    else dict(vars(fn)))
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a state saved by ``state_dict()`` (re-create the scheduler with the same
+        ``scale_fn`` first)."""
+        state = dict(state_dict)
+        attrs = state.pop("custom_scale_fn", None)
+        self.__dict__.update(state)
+        if attrs is not None and self.custom_scale_fn is not None:
+            vars(self.custom_scale_fn).update(attrs)
 
 
 class InverseTimeDecay(LRScheduler):

@@ -44,14 +44,14 @@ from .loss import (
     nll_loss,
 )
 from .more_losses import huber_loss, kl_div, l1_loss, smooth_l1_loss
-from .normalization import layer_norm
+from .normalization import layer_norm, rms_norm
 from .regularization import l2_penalty
 from .sparse import embedding
 
 __all__ = [
     "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot",
     "elu", "selu", "celu", "silu", "mish", "softplus", "hardtanh", "relu6", "softsign",
-    "hardsigmoid", "hardswish", "layer_norm", "embedding",
+    "hardsigmoid", "hardswish", "layer_norm", "rms_norm", "embedding",
     "relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_",
     "dropout", "dropout_mask", "keep_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "l2_penalty",
