@@ -256,6 +256,8 @@ _METHODS = {
     "asin": "asin",
     "acos": "acos",
     "atan": "atan",
+    "erf": "erf",
+    "erfc": "erfc",
     "floor": "floor",
     "ceil": "ceil",
     "round": "round",

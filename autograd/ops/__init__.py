@@ -72,7 +72,7 @@ _FAMILIES = {
     "rearrange": "flip gather index_select masked_fill repeat roll select tile unbind",
     "scan": "cumprod cumsum prod",
     "sorting": "argsort sort topk",
-    "unary": "acos asin atan ceil cosh expm1 floor log10 log2 round sinh trunc",
+    "unary": "acos asin atan ceil cosh erf erfc expm1 floor log10 log2 round sinh trunc",
 }
 DEFERRED: dict[str, str] = {name: module for module, names in _FAMILIES.items()
                             for name in names.split()}

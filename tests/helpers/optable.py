@@ -254,6 +254,8 @@ OPS += [
     OpSpec("asin", lambda a: a.asin(), UNARY, lambda a: a.asin(), domain="unit"),
     OpSpec("acos", ag.acos, UNARY, lambda a: a.acos(), domain="unit"),
     OpSpec("atan", lambda a: a.atan(), UNARY, lambda a: a.atan()),
+    OpSpec("erf", ag.erf, UNARY, lambda a: a.erf()),
+    OpSpec("erfc", lambda a: a.erfc(), UNARY, lambda a: a.erfc()),
     OpSpec("floor", lambda a: a.floor() * a, UNARY, lambda a: a.floor() * a, domain="away"),
     OpSpec("ceil", lambda a: ag.ceil(a) + a, UNARY, lambda a: a.ceil() + a, domain="away"),
     OpSpec("trunc", lambda a: a.trunc() * a, UNARY, lambda a: a.trunc() * a, domain="away"),
