@@ -13,23 +13,31 @@ from .activation import (
     CELU,
     ELU,
     SELU,
+    Hardshrink,
     Hardsigmoid,
     Hardswish,
     Hardtanh,
     LeakyReLU,
+    LogSigmoid,
     LogSoftmax,
     Mish,
+    PReLU,
     ReLU,
     ReLU6,
     Sigmoid,
     SiLU,
     Softmax,
+    Softmin,
     Softplus,
+    Softshrink,
     Softsign,
     Tanh,
+    Tanhshrink,
+    Threshold,
 )
 from .batchnorm import BatchNorm1d
 from .container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .distance import CosineSimilarity, PairwiseDistance
 from .dropout import Dropout
 from .linear import Flatten, Identity, Linear, Unflatten
 from .loss import (
@@ -56,6 +64,8 @@ __all__ = [
     "Linear", "Identity", "Flatten", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
     "LogSoftmax", "ELU", "SELU", "CELU", "SiLU", "Mish", "Softplus", "Hardtanh", "ReLU6",
     "Softsign", "Hardsigmoid", "Hardswish", "Unflatten", "LayerNorm", "RMSNorm", "Embedding",
+    "PReLU", "LogSigmoid", "Softmin", "Threshold", "Tanhshrink", "Softshrink", "Hardshrink",
+    "CosineSimilarity", "PairwiseDistance",
     "Dropout", "BatchNorm1d", "MSELoss", "BCELoss", "BCEWithLogitsLoss",
     "CrossEntropyLoss", "NLLLoss", "L1Loss", "SmoothL1Loss", "HuberLoss", "KLDivLoss",
     "functional", "init", "utils", "save", "load",

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import numpy as np
+
 import autograd as ag
 
 from . import functional as F
+from . import init
 from .functional.activation import inplace_flag
 from .module import Module
+from .parameter import Parameter
 
 
 class _InPlaceable(Module):
@@ -116,9 +122,9 @@ class SELU(_InPlaceable):
     def forward(self, x: ag.Tensor) -> ag.Tensor:
         return F.selu(x, self.inplace)
 
-
     def extra_repr(self) -> str:
         return self._with_inplace("")
+
 
 class CELU(_InPlaceable):
     """``max(0, x) + min(0, alpha·(e^{x/alpha} − 1))`` (``F.celu``)."""
@@ -140,9 +146,9 @@ class SiLU(_InPlaceable):
     def forward(self, x: ag.Tensor) -> ag.Tensor:
         return F.silu(x, self.inplace)
 
-
     def extra_repr(self) -> str:
         return self._with_inplace("")
+
 
 class Mish(_InPlaceable):
     """``x·tanh(softplus(x))`` (``F.mish``)."""
@@ -150,9 +156,9 @@ class Mish(_InPlaceable):
     def forward(self, x: ag.Tensor) -> ag.Tensor:
         return F.mish(x, self.inplace)
 
-
     def extra_repr(self) -> str:
         return self._with_inplace("")
+
 
 class Softplus(Module):
     """``log(1 + e^{beta·x}) / beta``, linear (``x``) where ``beta·x > threshold``
@@ -224,4 +230,104 @@ class Hardswish(_InPlaceable):
         return F.hardswish(x, self.inplace)
 
 
-# ------------------------------------------------------------- reshaping
+class PReLU(Module):
+    """``x`` for x > 0, ``a·x`` otherwise, with learnable slopes ``a`` (``F.prelu``).
+
+    ``weight`` has shape ``(num_parameters,)``, every slope starting at ``init``:
+    ``num_parameters=1`` shares one slope across the input, ``num_parameters=C`` gives each
+    channel (dim 1 of an ``(N, C, *)`` input) its own. Created in the default dtype
+    (``dtype=`` overrides it). Here, as in PyTorch, ``num_parameters`` is that count: an int
+    attribute that hides ``Module.num_parameters()`` (``sum(p.numel() for p in
+    m.parameters())`` counts the same).
+    """
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = None) -> None:
+        if not isinstance(num_parameters, (int, np.integer)) or isinstance(num_parameters, bool) \
+                or num_parameters < 0:
+            raise ValueError(f"PReLU: num_parameters must be 1 or the number of input channels "
+                             f"(an int >= 0), got {num_parameters!r}")
+        super().__init__()
+        self.num_parameters = int(num_parameters)
+        self.init = init
+        dtype = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
+        self.weight = Parameter(np.empty((self.num_parameters,), dtype=dtype))
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Set every slope to ``init`` again."""
+        init.constant_(self.weight, self.init)
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class LogSigmoid(Module):
+    """``log σ(x) = −softplus(−x)``, stable for any input (``F.logsigmoid``)."""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.logsigmoid(x)
+
+
+class Softmin(_AlongDim):
+    """``softmax(−x)`` along ``dim`` (``F.softmin``); ``dim=None`` is PyTorch's deprecated
+    implicit choice (dim 0 for inputs of 0, 1 or 3 dims, else 1), with its warning."""
+
+    def __init__(self, dim: int | None = None) -> None:
+        super().__init__(dim)
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        # _stacklevel 5: the warning points at the line that called the module
+        return F.softmin(x, self.dim, _stacklevel=5)
+
+
+class Threshold(_InPlaceable):
+    """``x`` where ``x > threshold``, ``value`` elsewhere (``F.threshold``)."""
+
+    def __init__(self, threshold: float, value: float, inplace: bool = False) -> None:
+        super().__init__(inplace)
+        self.threshold = threshold
+        self.value = value
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.threshold(x, self.threshold, self.value, self.inplace)
+
+    def extra_repr(self) -> str:
+        return self._with_inplace(f"threshold={self.threshold}, value={self.value}")
+
+
+class Tanhshrink(Module):
+    """``x − tanh(x)`` (``F.tanhshrink``)."""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.tanhshrink(x)
+
+
+class Softshrink(Module):
+    """``x ∓ lambd`` outside ``[−lambd, lambd]``, 0 inside (``F.softshrink``); lambd >= 0."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.softshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Hardshrink(Module):
+    """``x`` outside ``[−lambd, lambd]``, 0 inside (``F.hardshrink``)."""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.hardshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)

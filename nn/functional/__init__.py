@@ -9,6 +9,7 @@ from .activation import (
     celu_,
     elu,
     elu_,
+    hardshrink,
     hardsigmoid,
     hardswish,
     hardtanh,
@@ -17,8 +18,10 @@ from .activation import (
     leaky_relu_,
     linear,
     log_softmax,
+    logsigmoid,
     mish,
     one_hot,
+    prelu,
     relu,
     relu6,
     relu_,
@@ -27,11 +30,17 @@ from .activation import (
     sigmoid,
     silu,
     softmax,
+    softmin,
     softplus,
+    softshrink,
     softsign,
     tanh,
+    tanhshrink,
+    threshold,
+    threshold_,
 )
 from .batch_norm import BatchNormTrain, batch_norm
+from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import DropoutMaskScale, dropout, dropout_mask, keep_mask
 from .loss import (
     ClampedBinaryCrossEntropy,
@@ -52,6 +61,8 @@ __all__ = [
     "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot",
     "elu", "selu", "celu", "silu", "mish", "softplus", "hardtanh", "relu6", "softsign",
     "hardsigmoid", "hardswish", "layer_norm", "rms_norm", "embedding",
+    "prelu", "logsigmoid", "softmin", "threshold", "threshold_", "tanhshrink", "softshrink",
+    "hardshrink", "cosine_similarity", "pairwise_distance", "normalize",
     "relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_",
     "dropout", "dropout_mask", "keep_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "l2_penalty",

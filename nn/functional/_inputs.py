@@ -1,4 +1,4 @@
-"""The input check the functional layers and losses share."""
+"""The input checks the functional layers and losses share."""
 
 from __future__ import annotations
 
@@ -15,3 +15,11 @@ def floating_input(x: Any, name: str) -> ag.Tensor:
         raise TypeError(f"{name}: input must be floating point, got {x.dtype} (as in "
                         "PyTorch); convert it first, e.g. x.astype(np.float32)")
     return x
+
+
+def same_dtype(x: ag.Tensor, t: ag.Tensor, role: str, name: str) -> None:
+    """A parameter ``t`` (its ``role``: "weight", "bias") must have the input's dtype."""
+    if t.dtype != x.dtype:
+        raise TypeError(f"{name}: input is {x.dtype} but {role} is {t.dtype}; they must share "
+                        "one dtype (as in PyTorch): convert the input, or the module with "
+                        ".float() / .double()")

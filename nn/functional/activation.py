@@ -7,13 +7,14 @@ inventory §3).
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
 
 import autograd as ag
 
-from ._inputs import floating_input
+from ._inputs import floating_input, same_dtype
 
 
 def linear(x: ag.Tensor, weight: ag.Tensor, bias: ag.Tensor | None = None) -> ag.Tensor:
@@ -306,3 +307,141 @@ def hardswish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
     return in_place_or_not(
         "hardswish", inplace, floating_input(input, "hardswish"),
         lambda x: ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, x, x * (x + 3.0) / 6.0)))
+
+
+def _default_float(input: Any) -> ag.Tensor:
+    """``input`` as a Tensor, integer and bool input cast to the default float dtype (what
+    PyTorch's composite activations such as ``tanhshrink`` return for them)."""
+    x = input if isinstance(input, ag.Tensor) else ag.as_tensor(input)
+    return ag.astype(x, ag.get_default_dtype()) if x.dtype.kind in "iub" else x
+
+
+def prelu(input: ag.Tensor, weight: ag.Tensor) -> ag.Tensor:
+    """``x`` for x > 0, ``a·x`` otherwise, with a learnable slope ``a`` (He et al., 2015).
+
+    ``weight`` holds the slopes: a scalar or shape ``(1,)`` (one slope for every element),
+    or ``(C,)`` with one slope per channel, the channel being dim 1 of an input with at
+    least 2 dims (as in PyTorch: input ``(N, C, *)``). The gradient reaches ``weight`` as
+    ``Σ min(0, x)·grad`` over all but the channel dim. At x = 0, as PyTorch's: ``∂y/∂x = a``
+    (the left-hand slope) and ``∂²y/∂x∂a = 0``. Input and weight must share one floating
+    dtype. Shape ``(*)`` → ``(*)``.
+    """
+    x = floating_input(input, "prelu")
+    w = weight if isinstance(weight, ag.Tensor) else ag.as_tensor(weight)
+    if w.ndim > 1:
+        raise ag.ShapeError(f"prelu: weight must be a scalar or 1-D (one slope per channel), "
+                            f"got shape {tuple(w.shape)}")
+    same_dtype(x, w, "weight", "prelu")
+    slopes = w.numel()
+    channels = x.shape[1] if x.ndim >= 2 else 1
+    if slopes == 1:
+        w = ag.reshape(w, ())
+    elif slopes == channels:
+        w = ag.reshape(w, (channels,) + (1,) * (x.ndim - 2))
+    else:
+        raise ag.ShapeError(
+            f"prelu: weight has {slopes} slopes but the input of shape {tuple(x.shape)} has "
+            f"{channels} channel{'s' if channels != 1 else ''} (dim 1 of an input with 2 or "
+            f"more dims, else 1); give one slope or one per channel "
+            f"(nn.PReLU(num_parameters={channels}))")
+    # At x = 0 the slope is a constant copy of w: the gradient there is w (PyTorch's) while
+    # the mixed second derivative d²y/dx dw is 0 there, as PyTorch's double backward has it.
+    slope = ag.where(x < 0, w, w.detach())
+    return ag.where(x > 0, x, slope * x)
+
+
+def logsigmoid(input: ag.Tensor) -> ag.Tensor:
+    """``log σ(x) = −log(1 + e^{−x}) = −softplus(−x)``, finite for any input (−x for very
+    negative x, 0 for very positive); gradient ``σ(−x) = 1 − σ(x)``. Shape ``(*)`` → ``(*)``.
+    """
+    return -ag.softplus(-floating_input(input, "logsigmoid"))
+
+
+def _get_softmax_dim(name: str, ndim: int, stacklevel: int) -> int:
+    """PyTorch's implicit ``dim`` for a softmax-like call without one, with its
+    deprecation warning: 0 for inputs of 0, 1 or 3 dims, else 1."""
+    warnings.warn(f"Implicit dimension choice for {name} has been deprecated. Change the "
+                  "call to include dim=X as an argument.", stacklevel=stacklevel)
+    return 0 if ndim in (0, 1, 3) else 1
+
+
+def softmin(input: ag.Tensor, dim: int | None = None, _stacklevel: int = 3,
+            dtype: Any = None) -> ag.Tensor:
+    """``e^{−x_i} / Σ_j e^{−x_j}`` along ``dim``: ``softmax(−x)``, so each slice sums to 1 and
+    the smallest entry gets the largest weight.
+
+    ``dim=None`` is PyTorch's deprecated implicit choice, with its ``UserWarning``: dim 0
+    for inputs of 0, 1 or 3 dims and dim 1 otherwise (pass ``dim`` to avoid both).
+    ``dtype`` casts the input first (integer input needs it). ``_stacklevel`` places the
+    warning at the caller. Shape ``(*)`` → ``(*)``.
+    """
+    x = input if isinstance(input, ag.Tensor) else ag.as_tensor(input)
+    if dtype is not None:
+        x = ag.astype(x, dtype)
+    x = floating_input(x, "softmin")
+    if dim is None:
+        dim = _get_softmax_dim("softmin", x.ndim, _stacklevel)
+    return ag.softmax(-x, axis=dim)
+
+
+def threshold(input: ag.Tensor, threshold: float, value: float,
+              inplace: bool = False) -> ag.Tensor:
+    """``x`` where ``x > threshold``, ``value`` elsewhere (NaN stays NaN).
+
+    The gradient is 1 where ``x > threshold`` and 0 elsewhere, 0 at the threshold itself,
+    as PyTorch's. Integer input stays integer, with ``threshold`` and ``value`` truncated to
+    integers first, as PyTorch's. ``inplace=True`` writes the result into ``input`` (any
+    ``value``: the mask is taken before the write). Shape ``(*)`` → ``(*)``.
+    """
+    return _threshold(input, threshold, value, inplace)
+
+
+def threshold_(input: ag.Tensor, threshold: float, value: float) -> ag.Tensor:
+    """``threshold(input, threshold, value, inplace=True)``."""
+    return _threshold(input, threshold, value, True)
+
+
+def _threshold(x: Any, threshold: float, value: float, inplace: bool) -> ag.Tensor:
+    x = x if isinstance(x, ag.Tensor) else ag.as_tensor(x)
+    if x.dtype.kind in "iu":
+        threshold, value = int(threshold), int(value)
+    else:
+        x = floating_input(x, "threshold")
+        threshold, value = float(threshold), float(value)
+    # ``<=`` rather than ``where(x > threshold, x, value)``: a NaN input is kept, as PyTorch's
+    return in_place_or_not("threshold", inplace, x,
+                           lambda t: ag.where(t <= threshold, value, t), saves_input=False)
+
+
+def tanhshrink(input: ag.Tensor) -> ag.Tensor:
+    """``x − tanh(x)``; gradient ``tanh²(x)``. Integer input gives the default float dtype, as
+    PyTorch's. Shape ``(*)`` → ``(*)``."""
+    x = _default_float(input)
+    return x - ag.tanh(x)
+
+
+def softshrink(input: ag.Tensor, lambd: float = 0.5) -> ag.Tensor:
+    """``x − lambd`` for x > lambd, ``x + lambd`` for x < −lambd, 0 between (soft
+    thresholding, the proximal map of ``lambd·|x|``).
+
+    The gradient is 1 outside ``[−lambd, lambd]`` and 0 inside it, *including at ±lambd*, as
+    PyTorch's. ``lambd`` must be >= 0. Shape ``(*)`` → ``(*)``.
+    """
+    x = floating_input(input, "softshrink")
+    if not lambd >= 0:
+        raise ValueError(f"softshrink: lambd must be >= 0, got {lambd}")
+    lambd = float(lambd)
+    # x·0 in the dead zone, not 0: −0 for negative x and NaN for NaN, as PyTorch's kernel
+    return ag.where(x > lambd, x - lambd, ag.where(x < -lambd, x + lambd, x * 0.0))
+
+
+def hardshrink(input: ag.Tensor, lambd: float = 0.5) -> ag.Tensor:
+    """``x`` for ``|x| > lambd``, 0 for ``−lambd <= x <= lambd``.
+
+    The gradient is 1 outside ``[−lambd, lambd]`` and 0 inside it, *including at ±lambd*, as
+    PyTorch's. A negative ``lambd`` makes it the identity, as in PyTorch. Shape ``(*)`` →
+    ``(*)``.
+    """
+    x = floating_input(input, "hardshrink")
+    lambd = float(lambd)
+    return ag.where(ag.logical_and(x >= -lambd, x <= lambd), 0.0, x)

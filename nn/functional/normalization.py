@@ -10,7 +10,7 @@ import numpy as np
 
 import autograd as ag
 
-from ._inputs import floating_input
+from ._inputs import floating_input, same_dtype
 
 
 def _normalized_shape(normalized_shape: Any, name: str) -> tuple[int, ...]:
@@ -35,10 +35,7 @@ def _check_affine(t: ag.Tensor | None, role: str, shape: tuple, x: ag.Tensor, na
     if tuple(t.shape) != shape:
         raise ag.ShapeError(f"{name}: {role} of shape {tuple(t.shape)} does not match "
                             f"normalized_shape {shape}")
-    if t.dtype != x.dtype:
-        raise TypeError(f"{name}: input is {x.dtype} but {role} is {t.dtype}; they must share "
-                        "one dtype (as in PyTorch): convert the input, or the module with "
-                        ".float() / .double()")
+    same_dtype(x, t, role, name)
 
 
 def _trailing_axes(x: ag.Tensor, shape: tuple[int, ...], name: str) -> tuple[int, ...]:

@@ -1,6 +1,7 @@
 """More layers, with PyTorch 2.13's semantics: the activations ELU, SELU, CELU, SiLU, Mish,
-Softplus, Hardtanh, ReLU6, Softsign, Hardsigmoid and Hardswish (modules and ``F`` forms),
-LayerNorm, Embedding and Unflatten.
+Softplus, Hardtanh, ReLU6, Softsign, Hardsigmoid, Hardswish, LogSigmoid, Tanhshrink,
+Threshold, Softshrink and Hardshrink (modules and ``F`` forms; the others' own tests are in
+test_activations_extra.py), LayerNorm, Embedding and Unflatten.
 
 For each: values and input gradients against PyTorch in float64 (rtol 1e-10) and float32
 (rtol 1e-5) on inputs holding 0, the kinks and thresholds exactly, large values of both
@@ -48,6 +49,7 @@ class Act:
     repr: str = ""  # PyTorch's repr of the module
     inplace: bool = True  # whether PyTorch's signatures have inplace=
     grad_rtol64: float = 1e-10
+    grad_atol64: float = 0.0
     grad_atol32: float = 0.0
     gradgrad_differs_at: tuple = ()  # documented points where PyTorch's 2nd derivative differs
 
@@ -81,6 +83,29 @@ ACTS = [
     Act("hardsigmoid", "hardsigmoid", {}, "Hardsigmoid", (), (-3.0, 3.0), "Hardsigmoid()",
         grad_rtol64=1e-7),
     Act("hardswish", "hardswish", {}, "Hardswish", (), (-3.0, 3.0), "Hardswish()"),
+    Act("logsigmoid", "logsigmoid", {}, "LogSigmoid", (), (), "LogSigmoid()", inplace=False),
+    # Both differentiate x − tanh x as 1 − (1 − tanh²x), which cancels for small |x| (at
+    # 1e-8 every digit), rounding in a different order: an absolute error of ~eps·|grad|.
+    Act("tanhshrink", "tanhshrink", {}, "Tanhshrink", (), (), "Tanhshrink()", inplace=False,
+        grad_atol64=1e-15, grad_atol32=1e-6),
+    Act("threshold", "threshold", {"threshold": 0.5, "value": -2.0}, "Threshold", (0.5, -2.0),
+        (0.5,), "Threshold(threshold=0.5, value=-2.0)"),
+    Act("threshold-value-above", "threshold", {"threshold": -1.0, "value": 20.0}, "Threshold",
+        (-1.0, 20.0), (-1.0,), "Threshold(threshold=-1.0, value=20.0)"),
+    Act("softshrink", "softshrink", {}, "Softshrink", (), (-0.5, 0.5), "Softshrink(0.5)",
+        inplace=False),
+    Act("softshrink-2.5", "softshrink", {"lambd": 2.5}, "Softshrink", (2.5,), (-2.5, 2.5),
+        "Softshrink(2.5)", inplace=False),
+    Act("softshrink-0", "softshrink", {"lambd": 0.0}, "Softshrink", (0.0,), (0.0,),
+        "Softshrink(0.0)", inplace=False),
+    Act("hardshrink", "hardshrink", {}, "Hardshrink", (), (-0.5, 0.5), "Hardshrink(0.5)",
+        inplace=False),
+    Act("hardshrink-2.5", "hardshrink", {"lambd": 2.5}, "Hardshrink", (2.5,), (-2.5, 2.5),
+        "Hardshrink(2.5)", inplace=False),
+    Act("hardshrink-0", "hardshrink", {"lambd": 0.0}, "Hardshrink", (0.0,), (0.0,),
+        "Hardshrink(0.0)", inplace=False),
+    Act("hardshrink-negative", "hardshrink", {"lambd": -1.0}, "Hardshrink", (-1.0,),
+        (-1.0, 1.0), "Hardshrink(-1.0)", inplace=False),
 ]
 ACT_IDS = [a.id for a in ACTS]
 
@@ -123,7 +148,7 @@ def test_activation_values_and_gradients_match_torch(act, dtype, rtol, rng, torc
     assert y.dtype == x_np.dtype and y.shape == x_np.shape
     np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=rtol, atol=0)
     grad_rtol = act.grad_rtol64 if dtype == np.float64 else rtol
-    grad_atol = act.grad_atol32 if dtype == np.float32 else 0.0
+    grad_atol = act.grad_atol32 if dtype == np.float32 else act.grad_atol64
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=grad_rtol, atol=grad_atol)
 
 
