@@ -230,6 +230,23 @@ class Hardswish(_InPlaceable):
         return F.hardswish(x, self.inplace)
 
 
+class GELU(Module):
+    """``x·Φ(x)`` (``F.gelu``); ``approximate='tanh'`` uses the tanh fit."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got "
+                             f"{approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
 class PReLU(Module):
     """``x`` for x > 0, ``a·x`` otherwise, with learnable slopes ``a`` (``F.prelu``).
 

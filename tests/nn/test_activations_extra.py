@@ -734,3 +734,45 @@ def test_normalize_errors():
         F.normalize(ag.tensor([[1, 2]]))
     with pytest.raises(IndexError, match="axis 1 is out of bounds"):
         F.normalize(ag.ones(3))  # dim=1 of a 1-d input, as in PyTorch
+
+
+# ====================================================================== GELU
+def _gelu_exact(x: np.ndarray) -> np.ndarray:
+    """``0.5·x·erfc(−x/√2)`` in float64 by Python's libm, per element."""
+    import math
+
+    return np.array([0.5 * v * math.erfc(-v / math.sqrt(2.0)) for v in x.astype(float)])
+
+
+def test_gelu_is_accurate_where_one_plus_erf_cancels():
+    # PyTorch's float32 GELU is ~4e-5 off at x = −3 and gives 0 below −5.5; this one
+    # stays within a few ulp of the exact value, down to float32's smallest numbers, plus
+    # what rounding u = x/√2 (x times the rounded 1/√2) costs there: erfc(u) changes by
+    # ~2u² = x² relative per relative change of u, so up to ~1.5·x² ulp (float64: twice
+    # that, the float64 reference rounding its own u the same way).
+    x = np.linspace(-14.0, 8.0, 4401)
+    for dtype, factor in ((np.float32, 1.5), (np.float64, 3.0)):
+        xs = x.astype(dtype)
+        got = F.gelu(ag.tensor(xs)).data.astype(np.float64)
+        want = _gelu_exact(xs).astype(dtype).astype(np.float64)
+        normal = np.abs(want) >= np.finfo(dtype).tiny
+        ulps = np.abs(got - want)[normal] / np.spacing(np.abs(want[normal]).astype(dtype))
+        allowed = 4 + factor * np.where(xs < 0, xs.astype(float) ** 2, 0)[normal]
+        assert (ulps <= allowed).all(), (dtype, (ulps - allowed).max())
+    assert F.gelu(ag.tensor(-20.0)).item() == pytest.approx(_gelu_exact(np.array([-20.0]))[0],
+                                                           rel=1e-13)
+
+
+def test_gelu_formulas_and_errors(rng):
+    x = rng.standard_normal(50)
+    tanh_form = 0.5 * x * (1 + np.tanh(np.sqrt(2 / np.pi) * (x + 0.044715 * x ** 3)))
+    np.testing.assert_allclose(F.gelu(ag.tensor(x), approximate="tanh").data, tanh_form,
+                               rtol=1e-13, atol=1e-16)
+    np.testing.assert_allclose(nn.GELU()(ag.tensor(x)).data, _gelu_exact(x), rtol=1e-13,
+                               atol=1e-16)
+    with pytest.raises(ValueError, match="gelu: approximate must be 'none' or 'tanh', got 'x'"):
+        F.gelu(ag.ones(2), approximate="x")
+    with pytest.raises(ValueError, match="GELU: approximate must be"):
+        nn.GELU("erf")
+    with pytest.raises(TypeError, match="gelu: input must be floating point"):
+        F.gelu(ag.tensor(np.array([1, 2])))

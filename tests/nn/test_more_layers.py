@@ -1,5 +1,5 @@
 """More layers, with PyTorch 2.13's semantics: the activations ELU, SELU, CELU, SiLU, Mish,
-Softplus, Hardtanh, ReLU6, Softsign, Hardsigmoid, Hardswish, LogSigmoid, Tanhshrink,
+Softplus, Hardtanh, ReLU6, Softsign, Hardsigmoid, Hardswish, GELU, LogSigmoid, Tanhshrink,
 Threshold, Softshrink and Hardshrink (modules and ``F`` forms; the others' own tests are in
 test_activations_extra.py), LayerNorm, Embedding and Unflatten.
 
@@ -51,6 +51,7 @@ class Act:
     grad_rtol64: float = 1e-10
     grad_atol64: float = 0.0
     grad_atol32: float = 0.0
+    value_atol: tuple = (0.0, 0.0)  # float64, float32: where PyTorch's own value cancels
     gradgrad_differs_at: tuple = ()  # documented points where PyTorch's 2nd derivative differs
 
 
@@ -83,6 +84,13 @@ ACTS = [
     Act("hardsigmoid", "hardsigmoid", {}, "Hardsigmoid", (), (-3.0, 3.0), "Hardsigmoid()",
         grad_rtol64=1e-7),
     Act("hardswish", "hardswish", {}, "Hardswish", (), (-3.0, 3.0), "Hardswish()"),
+    # PyTorch computes 0.5·x·(1 + erf(x/√2)), which cancels for negative x (~4e-5 relative
+    # at −3 in float32, 0 below −5.5); ours is erfc's form, accurate there.
+    Act("gelu", "gelu", {}, "GELU", (), (), "GELU(approximate='none')", inplace=False,
+        value_atol=(1e-15, 3e-7), grad_atol64=1e-15, grad_atol32=3e-7),
+    Act("gelu-tanh", "gelu", {"approximate": "tanh"}, "GELU", ("tanh",), (),
+        "GELU(approximate='tanh')", inplace=False, value_atol=(1e-15, 3e-7),
+        grad_atol64=1e-15, grad_atol32=2e-6),  # both ~1e-6 off float64's gradient here
     Act("logsigmoid", "logsigmoid", {}, "LogSigmoid", (), (), "LogSigmoid()", inplace=False),
     # Both differentiate x − tanh x as 1 − (1 − tanh²x), which cancels for small |x| (at
     # 1e-8 every digit), rounding in a different order: an absolute error of ~eps·|grad|.
@@ -146,7 +154,8 @@ def test_activation_values_and_gradients_match_torch(act, dtype, rtol, rng, torc
     ty = _theirs(act, torch)(tx)
     ty.backward(torch.from_numpy(g_np))
     assert y.dtype == x_np.dtype and y.shape == x_np.shape
-    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=rtol, atol=0)
+    np.testing.assert_allclose(y.data, ty.detach().numpy(), rtol=rtol,
+                               atol=act.value_atol[0 if dtype == np.float64 else 1])
     grad_rtol = act.grad_rtol64 if dtype == np.float64 else rtol
     grad_atol = act.grad_atol32 if dtype == np.float32 else act.grad_atol64
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=grad_rtol, atol=grad_atol)
