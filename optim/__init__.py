@@ -2,8 +2,9 @@
 
 Built only on the public names of ``autograd``. PyTorch-named classes follow
 PyTorch's update rules step for step; ``Momentum`` and ``EWA`` are the course's forms.
-The updates run as fused Numba kernels (``optim.kernels``; ``GRAPHGRAD_KERNELS=numpy``
-selects their NumPy references), and Numba is imported on the first ``step()``.
+The elementwise updates run as fused Numba kernels (``optim.kernels``;
+``GRAPHGRAD_KERNELS=numpy`` selects their NumPy references), and Numba is imported on the
+first ``step()``; ``LBFGS`` works on the parameters as one flat vector, in NumPy.
 """
 
 import autograd  # noqa: F401, I001  (first: it picks the BLAS kernels before NumPy loads)
@@ -14,6 +15,7 @@ from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
 from .ewa import EWA
+from .lbfgs import LBFGS
 from .momentum import Momentum
 from .nadam import NAdam
 from .optimizer import Optimizer
@@ -22,4 +24,4 @@ from .rmsprop import RMSprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW",
-           "NAdam", "RAdam", "Adamax", "EWA", "lr_scheduler", "search"]
+           "NAdam", "RAdam", "Adamax", "LBFGS", "EWA", "lr_scheduler", "search"]
