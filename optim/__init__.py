@@ -21,7 +21,8 @@ from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
 from .rmsprop import RMSprop
+from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW",
-           "NAdam", "RAdam", "Adamax", "LBFGS", "EWA", "lr_scheduler", "search"]
+           "NAdam", "RAdam", "Adamax", "Rprop", "LBFGS", "EWA", "lr_scheduler", "search"]

@@ -262,3 +262,19 @@ def adadelta(p: np.ndarray, g: np.ndarray, sq: np.ndarray, acc: np.ndarray, *, l
     c = _constants(p.dtype, -lr, rho, 1 - rho, eps, weight_decay, 0, 0, 0)
     _loop("adadelta", p)(*flat, c, p.dtype.type(-1 if maximize else 1), weight_decay != 0)
     return None
+
+
+def rprop(p: np.ndarray, g: np.ndarray, prev: np.ndarray, step: np.ndarray, *,
+          etaminus: float, etaplus: float, step_size_min: float, step_size_max: float,
+          maximize: bool) -> None:
+    """Rprop's update (see ``optim.Rprop``) of ``p``, its previous gradient and its step
+    sizes, in place."""
+    flat = _flat(p, g, prev, step)
+    if flat is None:
+        return reference.rprop(p, g, prev, step, etaminus=etaminus, etaplus=etaplus,
+                               step_size_min=step_size_min, step_size_max=step_size_max,
+                               maximize=maximize)
+    # padded to the 8 scalars fused._registers8 loads
+    c = _constants(p.dtype, etaminus, etaplus, step_size_min, step_size_max, 1, 0, 0, 0)
+    _loop("rprop", p)(*flat, c, p.dtype.type(-1 if maximize else 1))
+    return None

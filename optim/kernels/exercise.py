@@ -29,6 +29,7 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
         "radam": (optim.RAdam, {"lr": 0.01}),
         "adamax": (optim.Adamax, {"lr": 0.01}),
         "adadelta": (optim.Adadelta, {}),
+        "rprop": (optim.Rprop, {"lr": 0.05}),
     }
     rng = np.random.default_rng(3)
     start = rng.standard_normal(300).astype(dtype)

@@ -347,3 +347,38 @@ def adadelta_parallel(p, g, sq, acc, consts, sign, has_wd):
     c = _registers8(consts)
     for i in prange(p.size):
         p[i], sq[i], acc[i] = _adadelta_elem(p[i], g[i], sq[i], acc[i], c, sign, has_wd)
+
+
+# -------------------------------------------------------------------------- Rprop
+@njit(inline="always", **_JIT)
+def _rprop_elem(pi, gi, qi, si, c, sign):
+    # c = (etaminus, etaplus, step_min, step_max, 1, 0, unused, unused)
+    d = sign * gi
+    agree = d * qi
+    if agree > c[5]:
+        factor = c[1]
+    elif agree < c[5]:
+        factor = c[0]
+    elif agree == c[5]:
+        factor = c[4]
+    else:  # nan: the step size becomes nan, as PyTorch's
+        factor = agree
+    si = si * factor
+    si = c[2] if si < c[2] else (c[3] if si > c[3] else si)
+    if agree < c[5]:
+        d = c[5]
+    return pi - np.sign(d) * si, d, si
+
+
+@njit(**_JIT)
+def rprop_serial(p, g, prev, step, consts, sign):
+    c = _registers8(consts)
+    for i in range(p.size):
+        p[i], prev[i], step[i] = _rprop_elem(p[i], g[i], prev[i], step[i], c, sign)
+
+
+@njit(parallel=True, **_JIT)
+def rprop_parallel(p, g, prev, step, consts, sign):
+    c = _registers8(consts)
+    for i in prange(p.size):
+        p[i], prev[i], step[i] = _rprop_elem(p[i], g[i], prev[i], step[i], c, sign)

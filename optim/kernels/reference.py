@@ -209,3 +209,22 @@ def adadelta(p: np.ndarray, g: np.ndarray, sq: np.ndarray, acc: np.ndarray, *, l
     acc *= dt(rho)
     acc += dt(1 - rho) * delta * delta
     p += dt(-lr) * delta
+
+
+def rprop(p: np.ndarray, g: np.ndarray, prev: np.ndarray, step: np.ndarray, *,
+          etaminus: float, etaplus: float, step_size_min: float, step_size_max: float,
+          maximize: bool) -> None:
+    """Rprop: each step size grows by ``etaplus`` where the gradient kept its sign, shrinks
+    by ``etaminus`` where it flipped (and that gradient is then taken as 0), within
+    ``[step_size_min, step_size_max]``; ``θ -= sign(g)·step``."""
+    g = _gradient("rprop", p, g, prev, step)
+    dt = p.dtype.type
+    d = np.array(np.broadcast_to(-g if maximize else g, p.shape))
+    agree = d * prev
+    factor = np.where(agree > 0, dt(etaplus), np.where(agree < 0, dt(etaminus),
+                                                       np.where(agree == 0, dt(1), agree)))
+    step *= factor
+    np.clip(step, dt(step_size_min), dt(step_size_max), out=step)
+    d[agree < 0] = 0
+    p -= np.sign(d) * step
+    prev[...] = d

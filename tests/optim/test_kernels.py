@@ -79,10 +79,17 @@ CASES = {
         dict(lr=0.5, rho=0.95, eps=1e-4, weight_decay=0.1, maximize=True),
         dict(lr=2.0, rho=0.0, eps=1e-8, weight_decay=0.0, maximize=False),
     ],
+    "rprop": [
+        dict(etaminus=0.5, etaplus=1.2, step_size_min=1e-6, step_size_max=50.0,
+             maximize=False),
+        dict(etaminus=0.3, etaplus=1.5, step_size_min=0.02, step_size_max=0.03,
+             maximize=True),
+    ],
 }
 STATE = {"sgd": ["buf"], "momentum": ["v"], "adagrad": ["s"],
          "rmsprop": ["sq", "gavg", "buf"], "adam": ["m", "v", "vmax"], "nadam": ["m", "v"],
-         "radam": ["m", "v"], "adamax": ["m", "u"], "adadelta": ["sq", "acc"]}
+         "radam": ["m", "v"], "adamax": ["m", "u"], "adadelta": ["sq", "acc"],
+         "rprop": ["prev", "step"]}
 
 
 def _nadam_steps(opts: dict, t: int) -> dict:
@@ -115,6 +122,8 @@ def _run(fn, name: str, opts: dict, p: np.ndarray, grads: list[np.ndarray]) -> l
     state = {k: np.zeros_like(p) for k in STATE[name]}
     if name == "adagrad":
         state["s"] += 0.1
+    if name == "rprop":
+        state["step"] += 0.025
     if name == "rmsprop":
         state["gavg"] = state["gavg"] if opts["centered"] else None
         state["buf"] = state["buf"] if opts["momentum"] > 0 else None

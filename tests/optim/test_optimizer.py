@@ -19,6 +19,7 @@ ALL = [
     (optim.RAdam, dict(lr=0.01, weight_decay=0.01)),
     (optim.Adamax, dict(lr=0.05)),
     (optim.Adadelta, dict(lr=10.0, weight_decay=0.01)),
+    (optim.Rprop, dict(lr=0.01)),
 ]
 IDS = [cls.__name__ for cls, _ in ALL]
 

@@ -47,6 +47,9 @@ CONFIGS = [
     ("Adadelta", dict()),
     ("Adadelta", dict(lr=5.0, rho=0.5, eps=1e-4, weight_decay=0.01)),
     ("Adadelta", dict(lr=2.0, rho=0.95, weight_decay=0.1, maximize=True)),
+    ("Rprop", dict()),
+    ("Rprop", dict(lr=0.03, etas=(0.3, 1.5), step_sizes=(1e-3, 0.05))),
+    ("Rprop", dict(lr=0.02, maximize=True)),
 ]
 
 
@@ -106,6 +109,7 @@ API_CONFIGS = [
     ("RAdam", dict(lr=0.02, weight_decay=0.1)),
     ("Adamax", dict(lr=0.02, weight_decay=0.1)),
     ("Adadelta", dict(lr=5.0, rho=0.8, eps=1e-3, weight_decay=0.1)),
+    ("Rprop", dict(lr=0.02, etas=(0.4, 1.3))),
 ]
 
 
@@ -229,6 +233,8 @@ BAD_OPTIONS = [
     ("Adadelta", dict(lr=-1.0), "lr"), ("Adadelta", dict(rho=-0.1), "rho"),
     ("Adadelta", dict(rho=1.5), "rho"), ("Adadelta", dict(eps=-1.0), "eps"),
     ("Adadelta", dict(weight_decay=-1.0), "weight_decay"),
+    ("Rprop", dict(lr=-1.0), "lr"), ("Rprop", dict(etas=(1.2, 0.5)), "etas"),
+    ("Rprop", dict(etas=(0.0, 1.2)), "etas"),
 ]
 
 
