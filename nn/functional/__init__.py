@@ -53,7 +53,23 @@ from .loss import (
     mse_loss,
     nll_loss,
 )
-from .more_losses import huber_loss, kl_div, l1_loss, smooth_l1_loss
+from .margin_losses import (
+    cosine_embedding_loss,
+    hinge_embedding_loss,
+    margin_ranking_loss,
+    multi_margin_loss,
+    multilabel_soft_margin_loss,
+    soft_margin_loss,
+    triplet_margin_loss,
+)
+from .more_losses import (
+    gaussian_nll_loss,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    poisson_nll_loss,
+    smooth_l1_loss,
+)
 from .normalization import layer_norm, rms_norm
 from .regularization import l2_penalty
 from .sparse import embedding
@@ -67,7 +83,10 @@ __all__ = [
     "relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_",
     "dropout", "dropout_mask", "keep_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "l2_penalty",
-    "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div",
+    "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss",
+    "gaussian_nll_loss", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",
+    "multilabel_soft_margin_loss", "multi_margin_loss", "cosine_embedding_loss",
+    "triplet_margin_loss",
     "BatchNormTrain", "DropoutMaskScale", "SoftmaxCrossEntropy", "SigmoidBinaryCrossEntropy",
     "ClampedBinaryCrossEntropy",
 ]

@@ -1,16 +1,21 @@
-"""PyTorch's other pointwise losses: ``l1_loss``, ``smooth_l1_loss``, ``huber_loss`` and
-``kl_div``, composed from engine ops (so their gradients, and gradients of those, come
-from the engine). Shapes as ``mse_loss``: input and target equal, any shape."""
+"""PyTorch's other pointwise losses: ``l1_loss``, ``smooth_l1_loss``, ``huber_loss``,
+``kl_div``, ``poisson_nll_loss`` and ``gaussian_nll_loss``, composed from engine ops (so
+their gradients, and gradients of those, come from the engine). The first four take
+input and target of one shape, as ``mse_loss``; the likelihoods broadcast them, as
+PyTorch's do. Also the helpers the margin losses share (``margin_losses.py``)."""
 
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
+
+import numpy as np
 
 import autograd as ag
 
 from ._inputs import floating_input
-from .loss import _check_reduction, _float_target, _reduce, _weighted
+from .loss import _check_reduction, _float_target, _reduce, _tensor, _weighted
 
 
 def _difference(input: Any, target: Any, reduction: str, name: str) -> ag.Tensor:
@@ -91,3 +96,123 @@ def _kl_pointwise(input: Any, target: Any, log_target: bool, reduction: str,
         return ag.exp(target) * (target - input)
     positive = target > 0  # 0·log 0 = 0; log of 1 there keeps the gradient finite
     return target * (ag.log(ag.where(positive, target, 1.0)) - input)
+
+
+# ------------------------------------------------- helpers of the losses that broadcast
+def _broadcast_target(target: Any, input: ag.Tensor, name: str, role: str = "target",
+                      into_input: bool = False, labels: bool = False) -> ag.Tensor:
+    """``target`` as a Tensor of the input's dtype (cast unless it requires grad) whose
+    shape broadcasts with the input's (``into_input``: to the input's own shape, for the
+    losses PyTorch computes into an input-shaped buffer). ``labels`` refuses bool, for
+    the ±1 labels, where True/False would silently be read as 1/0."""
+    target = _tensor(target)
+    if target.dtype.kind not in ("fiu" if labels else "fiub"):
+        hint = " (labels are 1 and -1: use np.where(mask, 1.0, -1.0))" if labels else ""
+        raise TypeError(f"{name}: {role} must be numeric, got dtype {target.dtype}{hint}")
+    try:
+        shape = np.broadcast_shapes(target.shape, input.shape)
+    except ValueError:
+        shape = None
+    if shape is None or (into_input and shape != tuple(input.shape)):
+        into = "to the input's shape" if into_input else "with the input's shape"
+        raise ag.ShapeError(f"{name}: {role} of shape {tuple(target.shape)} does not "
+                            f"broadcast {into} {tuple(input.shape)}")
+    if target.dtype != input.dtype and not target.requires_grad:
+        target = ag.from_numpy(np.asarray(target.data, dtype=input.dtype))
+    return target
+
+
+def _reduce_all(loss: ag.Tensor, reduction: str) -> ag.Tensor:
+    """``_reduce`` whose mean over no elements is nan (0/0, as PyTorch's) without a
+    division-by-zero warning."""
+    if reduction == "mean" and loss.data.size == 0:
+        return loss.sum() * math.nan
+    return _reduce(loss, reduction)
+
+
+# ----------------------------------------------------------------- likelihoods
+def poisson_nll_loss(input: ag.Tensor, target: Any, log_input: bool = True,
+                     full: bool = False, eps: float = 1e-8,
+                     reduction: str = "mean") -> ag.Tensor:
+    """Negative log-likelihood of ``target`` under a Poisson distribution of rate λ, up to
+    a constant: ``exp(input) − target·input`` with ``log_input`` (input is log λ), else
+    ``input − target·log(input + eps)`` (input is λ).
+
+    ``full`` adds the Stirling approximation of ``log(target!)``,
+    ``target·log(target) − target + ½·log(2π·target)``, only where ``target > 1``, as
+    PyTorch does (it is 0 elsewhere, where Stirling is poor: so the full loss is not
+    the exact negative log-likelihood for targets 0 and 1). Input and target broadcast
+    (any shapes); 'none' gives the broadcast shape. ``target`` gets a gradient when it
+    requires one; where the Stirling term is masked that gradient is 0 (PyTorch's is nan
+    at target 0, from ``0·log 0``).
+    """
+    name = "poisson_nll_loss"
+    _check_reduction(reduction, name)
+    input = floating_input(input, name)
+    target = _broadcast_target(target, input, name)
+    if log_input:
+        loss = ag.exp(input) - target * input
+    else:
+        loss = input - target * ag.log(input + eps)
+    if full:
+        counted = target.data > 1
+        t = ag.where(counted, target, 1.0)  # log of 1 elsewhere: finite, gradient 0
+        stirling = t * ag.log(t) - t + 0.5 * ag.log(2 * math.pi * t)
+        loss = loss + ag.where(counted, stirling, 0.0)
+    return _reduce_all(loss, reduction)
+
+
+def _gaussian_var(var: Any, input: ag.Tensor, name: str) -> ag.Tensor:
+    """PyTorch's rules for ``var``: a number (for every element), the input's shape, the
+    input's shape without its last dim (one variance per vector; a trailing 1 is added),
+    or the input's number of dims with exactly one dim differing, of size 1 in ``var``
+    (shared along that dim). Negative entries are refused."""
+    if isinstance(var, (int, float)) and not isinstance(var, bool):
+        if var < 0:
+            raise ValueError(f"{name}: var must be >= 0, got {var}")
+        return ag.full_like(input, var)
+    var = _tensor(var)
+    if var.dtype.kind != "f":
+        raise TypeError(f"{name}: var must be floating point, got dtype {var.dtype}")
+    if np.any(var.data < 0):
+        raise ValueError(f"{name}: var has negative entries (the smallest is "
+                         f"{var.data.min():.4g}); a variance must be >= 0")
+    shape, vshape = tuple(input.shape), tuple(var.shape)
+    if vshape != shape:
+        if vshape == shape[:-1]:
+            var = var.unsqueeze(-1)
+        elif len(vshape) != len(shape) or sum(v for i, v in zip(shape, vshape) if i != v) != 1:
+            raise ag.ShapeError(
+                f"{name}: var of shape {vshape} does not fit input of shape {shape}: give the "
+                f"input's shape, {shape[:-1]} (one variance per vector), or the input's shape "
+                "with one dim of size 1")
+    if var.dtype != input.dtype and not var.requires_grad:
+        var = ag.from_numpy(var.data.astype(input.dtype))
+    return var
+
+
+def gaussian_nll_loss(input: ag.Tensor, target: Any, var: Any, full: bool = False,
+                      eps: float = 1e-6, reduction: str = "mean") -> ag.Tensor:
+    """Negative log-likelihood of ``target`` under a normal distribution of mean ``input``
+    and variance ``var``: ``½·(log max(var, eps) + (input − target)² / max(var, eps))``,
+    plus ``½·log 2π`` with ``full``.
+
+    ``var`` is a number, or of the input's shape, or the input's shape without its last
+    dim, or with one dim of size 1 (see ``_gaussian_var``); target broadcasts with the
+    input. The clamp at ``eps`` passes the gradient straight through to ``var``, as
+    PyTorch's (it clamps outside autograd): below ``eps`` the loss uses ``eps`` but the
+    gradient is still the one at ``eps``, not 0. 'mean' averages over every element of
+    the broadcast shape.
+    """
+    name = "gaussian_nll_loss"
+    _check_reduction(reduction, name)
+    input = floating_input(input, name)
+    target = _broadcast_target(target, input, name)
+    var = _gaussian_var(var, input, name)
+    low = var.data < eps
+    var = ag.where(low, (var - var.detach()) + eps, var)  # eps in value, identity in grad
+    diff = input - target
+    loss = 0.5 * (ag.log(var) + diff * diff / var)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce_all(loss, reduction)
