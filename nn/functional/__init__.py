@@ -42,7 +42,17 @@ from .activation import (
 )
 from .batch_norm import BatchNormTrain, batch_norm
 from .distance import cosine_similarity, normalize, pairwise_distance
-from .dropout import DropoutMaskScale, dropout, dropout_mask, keep_mask
+from .dropout import (
+    DropoutMaskScale,
+    alpha_dropout,
+    dropout,
+    dropout1d,
+    dropout2d,
+    dropout3d,
+    dropout_mask,
+    feature_alpha_dropout,
+    keep_mask,
+)
 from .loss import (
     ClampedBinaryCrossEntropy,
     SigmoidBinaryCrossEntropy,
@@ -81,7 +91,8 @@ __all__ = [
     "gelu", "prelu", "logsigmoid", "softmin", "threshold", "threshold_", "tanhshrink", "softshrink",
     "hardshrink", "cosine_similarity", "pairwise_distance", "normalize",
     "relu_", "leaky_relu_", "elu_", "selu_", "celu_", "hardtanh_",
-    "dropout", "dropout_mask", "keep_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
+    "dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout",
+    "dropout_mask", "keep_mask", "batch_norm", "mse_loss", "binary_cross_entropy",
     "binary_cross_entropy_with_logits", "cross_entropy", "nll_loss", "l2_penalty",
     "l1_loss", "smooth_l1_loss", "huber_loss", "kl_div", "poisson_nll_loss",
     "gaussian_nll_loss", "margin_ranking_loss", "hinge_embedding_loss", "soft_margin_loss",

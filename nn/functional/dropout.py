@@ -85,3 +85,109 @@ def dropout(input: ag.Tensor, p: float = 0.5, training: bool = True, inplace: bo
         "dropout", inplace, x,
         lambda t: DropoutMaskScale.apply(t, keep_mask(t.shape, 1.0 - p, rng), 1.0 - p),
         saves_input=False)
+
+
+# ------------------------------------------------ channel dropout and alpha dropout
+# PyTorch's variants. Channel ("feature") dropout zeroes whole channels: one draw per
+# (sample, channel), the mask of shape (N, C, 1, ...) broadcast over the rest. Alpha
+# dropout (Klambauer et al., 2017, for SELU networks) sets dropped units to SELU's
+# negative saturation and then rescales so that mean and variance are kept.
+
+_SELU_SATURATION = 1.7580993408473766  # −SELU(−∞) = scale·alpha
+
+
+def _check_p(p: float, name: str) -> None:
+    if not 0.0 <= p <= 1.0:
+        raise ValueError(f"{name}: p must be a probability in [0, 1], got {p} (p is the "
+                         "drop probability: keep_prob = 1 - p)")
+
+
+def _feature_shape(x: ag.Tensor, batched: bool = True) -> tuple[int, ...]:
+    """One mask entry per (sample, channel): ``(N, C, 1, ..., 1)``; ``(C, 1, ..., 1)`` for an
+    unbatched input."""
+    lead = 2 if batched else 1
+    return tuple(x.shape[:lead]) + (1,) * (x.ndim - lead)
+
+
+def _channel_dropout(input: ag.Tensor, p: float, training: bool, inplace: bool,
+                     rng: np.random.Generator | None, name: str, spatial: int) -> ag.Tensor:
+    """``dropout{spatial}d``: whole channels (dim 1 of ``(N, C, *spatial)``, dim 0 of an
+    unbatched ``(C, *spatial)``) zeroed with probability p, the rest scaled by 1/(1 − p)."""
+    _check_p(p, name)
+    x = floating_input(input, name)
+    if x.ndim not in (spatial + 1, spatial + 2):
+        raise ag.ShapeError(
+            f"{name}: expected a {spatial + 1}-D (C, {'*' * spatial}) or {spatial + 2}-D "
+            f"(N, C, ...) input with {spatial} spatial dim{'s' if spatial > 1 else ''}, got "
+            f"shape {tuple(x.shape)}")
+    if not training or p == 0.0 or x.size == 0:
+        inplace_flag(name, inplace)
+        return x
+    mask = dropout_mask(_feature_shape(x, x.ndim == spatial + 2), p, x.dtype, rng)
+    return in_place_or_not(name, inplace, x, lambda t: DropoutMaskScale.apply(t, mask),
+                           saves_input=False)
+
+
+def dropout1d(input: ag.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              rng: np.random.Generator | None = None) -> ag.Tensor:
+    """Channel dropout on ``(N, C, L)`` or ``(C, L)`` input (PyTorch's ``F.dropout1d``): each
+    channel of each sample zeroed with probability ``p``, the others scaled by
+    ``1/(1 − p)``; identity when not ``training``. Backward keeps the mask."""
+    return _channel_dropout(input, p, training, inplace, rng, "dropout1d", 1)
+
+
+def dropout2d(input: ag.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              rng: np.random.Generator | None = None) -> ag.Tensor:
+    """Channel dropout on ``(N, C, H, W)`` or ``(C, H, W)`` input (PyTorch's
+    ``F.dropout2d`` for those shapes; PyTorch reads a 3-D input as ``(N, C, L)`` with a
+    deprecation warning, this one as the unbatched ``(C, H, W)`` its docs announce)."""
+    return _channel_dropout(input, p, training, inplace, rng, "dropout2d", 2)
+
+
+def dropout3d(input: ag.Tensor, p: float = 0.5, training: bool = True, inplace: bool = False,
+              rng: np.random.Generator | None = None) -> ag.Tensor:
+    """Channel dropout on ``(N, C, D, H, W)`` or ``(C, D, H, W)`` input (PyTorch's
+    ``F.dropout3d``)."""
+    return _channel_dropout(input, p, training, inplace, rng, "dropout3d", 3)
+
+
+def _alpha_dropout(input: ag.Tensor, p: float, training: bool, inplace: bool,
+                   rng: np.random.Generator | None, feature: bool, name: str) -> ag.Tensor:
+    _check_p(p, name)
+    x = floating_input(input, name)
+    if not training or p == 0.0 or x.size == 0:
+        inplace_flag(name, inplace)
+        return x
+    if feature and x.ndim < 2:
+        raise ag.ShapeError(f"{name}: needs an input of 2 or more dims (N, C, *), got shape "
+                            f"{tuple(x.shape)}")
+    shape = _feature_shape(x) if feature else tuple(x.shape)
+    if p == 1.0:
+        scale = np.zeros(shape, dtype=x.dtype)
+        shift = np.zeros(shape, dtype=x.dtype)
+    else:
+        kept = keep_mask(shape, 1.0 - p, rng).astype(x.dtype)
+        a = 1.0 / np.sqrt((_SELU_SATURATION ** 2 * p + 1.0) * (1.0 - p))
+        scale = kept * x.dtype.type(a)
+        shift = ((kept - 1) * x.dtype.type(_SELU_SATURATION * a)
+                 + x.dtype.type(_SELU_SATURATION * a * p))
+    return in_place_or_not(name, inplace, x,
+                           lambda t: t * ag.from_numpy(scale) + ag.from_numpy(shift))
+
+
+def alpha_dropout(input: ag.Tensor, p: float = 0.5, training: bool = False,
+                  inplace: bool = False, rng: np.random.Generator | None = None) -> ag.Tensor:
+    """Alpha dropout (PyTorch's ``F.alpha_dropout``; note ``training=False`` by default, as
+    there): each element dropped with probability p is set to SELU's saturation
+    ``α' = −1.7581``, then ``y = a·x' + b`` with ``a = ((1 − p)(1 + p·α'²))^(−1/2)`` and
+    ``b = −a·α'·p``, which keeps a SELU network's zero mean and unit variance. Kept
+    elements are ``a·x + b``; the gradient there is ``a``, 0 where dropped."""
+    return _alpha_dropout(input, p, training, inplace, rng, False, "alpha_dropout")
+
+
+def feature_alpha_dropout(input: ag.Tensor, p: float = 0.5, training: bool = False,
+                          inplace: bool = False,
+                          rng: np.random.Generator | None = None) -> ag.Tensor:
+    """``alpha_dropout`` of whole channels (dim 1 of ``(N, C, *)``), PyTorch's
+    ``F.feature_alpha_dropout``."""
+    return _alpha_dropout(input, p, training, inplace, rng, True, "feature_alpha_dropout")
