@@ -1,9 +1,11 @@
-"""Gradient clipping and the course's unrolling of all parameters into one vector θ."""
+"""Gradient clipping, the course's unrolling of all parameters into one vector θ, and
+folding a batch norm into the linear layer before it for inference."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -18,17 +20,55 @@ def _as_list(parameters: Parameters) -> list[ag.Tensor]:
     return list(parameters)
 
 
-def _norm_order(norm_type: float | str) -> float:
+def _norm_order(norm_type: float | str, name: str) -> float:
     """``norm_type`` as a float, as PyTorch reads it (so ``'inf'`` is accepted)."""
     try:
         order = float(norm_type)
     except (TypeError, ValueError):
-        raise TypeError(f"clip_grad_norm_: norm_type must be a number or 'inf', got "
+        raise TypeError(f"{name}: norm_type must be a number or 'inf', got "
                         f"{norm_type!r}") from None
     if not order > 0:
-        raise ValueError(f"clip_grad_norm_: norm_type must be positive (or inf), got "
-                         f"{norm_type!r}")
+        raise ValueError(f"{name}: norm_type must be positive (or inf), got {norm_type!r}")
     return order
+
+
+def get_total_norm(tensors: Parameters, norm_type: float | str = 2.0,
+                   error_if_nonfinite: bool = False, foreach: bool | None = None) -> ag.Tensor:
+    """The ``norm_type``-norm of all ``tensors`` taken together, as if concatenated into one
+    vector (``inf`` or ``'inf'``: the largest absolute value), as a 0-d Tensor of the first
+    one's dtype (PyTorch's ``nn.utils.get_total_norm``; usually given the gradients). Sums
+    run in float64. ``error_if_nonfinite`` raises on a nan or infinite norm; ``foreach``
+    is accepted and changes nothing. No tensors: 0."""
+    name = "get_total_norm"
+    order = _norm_order(norm_type, name)
+    arrays = [t.data if isinstance(t, ag.Tensor) else np.asarray(t) for t in _as_list(tensors)]
+    if not arrays:
+        return ag.tensor(0.0)
+    if math.isinf(order):
+        total = float(np.max([np.max(np.abs(a)) if a.size else 0.0 for a in arrays]))
+    else:
+        total = float(sum(float(np.sum(np.abs(a.astype(np.float64)) ** order))
+                          for a in arrays) ** (1.0 / order))
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(
+            f"{name}: the total norm of order {order} of the gradients is {total}, so they "
+            "can't be clipped; pass error_if_nonfinite=False to skip this check")
+    return ag.tensor(total, dtype=arrays[0].dtype)
+
+
+def clip_grads_with_norm_(parameters: Parameters, max_norm: float, total_norm: ag.Tensor | float,
+                          foreach: bool | None = None) -> None:
+    """Scale every gradient in place by ``max_norm / (total_norm + 1e-6)`` when that is below
+    1 (PyTorch's ``nn.utils.clip_grads_with_norm_``: the second half of
+    ``clip_grad_norm_``, given the norm, e.g. from ``get_total_norm``). A nan norm makes
+    every gradient nan, an infinite one scales them by 0, as PyTorch's."""
+    total = float(total_norm.item() if isinstance(total_norm, ag.Tensor) else total_norm)
+    coef = max_norm / (total + 1e-6)
+    if coef < 1.0 or math.isnan(coef):
+        with ag.no_grad():
+            for p in _as_list(parameters):
+                if p.grad is not None:
+                    p.grad.mul_(coef)
 
 
 def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float | str = 2.0,
@@ -38,32 +78,23 @@ def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float | 
 
     The total norm is the ``norm_type``-norm of all gradients taken together, as
     if concatenated into one vector (``inf`` or ``'inf'`` for the largest absolute
-    value). When it exceeds ``max_norm`` every gradient is multiplied by
-    ``max_norm / (total_norm + 1e-6)`` (PyTorch's rule); as in PyTorch, a NaN total
-    norm makes every gradient NaN and an infinite one scales them by 0. Returns the
-    total norm before clipping, as a 0-d Tensor. Parameters without a gradient are
-    skipped.
+    value; ``get_total_norm``). When it exceeds ``max_norm`` every gradient is multiplied
+    by ``max_norm / (total_norm + 1e-6)`` (PyTorch's rule; ``clip_grads_with_norm_``); as
+    in PyTorch, a NaN total norm makes every gradient NaN and an infinite one scales them
+    by 0. Returns the total norm before clipping, as a 0-d Tensor. Parameters without a
+    gradient are skipped.
     """
-    order = _norm_order(norm_type)
-    grads = [p.grad for p in _as_list(parameters) if p.grad is not None]
+    params = _as_list(parameters)
+    grads = [p.grad for p in params if p.grad is not None]
+    _norm_order(norm_type, "clip_grad_norm_")
     if not grads:
         return ag.tensor(0.0)
-    if math.isinf(order):
-        total = float(np.max([np.max(np.abs(g.data)) if g.data.size else 0.0 for g in grads]))
-    else:
-        total = float(sum(float(np.sum(np.abs(g.data.astype(np.float64)) ** order))
-                          for g in grads) ** (1.0 / order))
-    if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(
-            f"clip_grad_norm_: the total norm of order {order} of the gradients is "
-            f"{total}, so they can't be clipped; pass error_if_nonfinite=False to skip this check"
-        )
-    coef = max_norm / (total + 1e-6)
-    if coef < 1.0 or math.isnan(coef):
-        with ag.no_grad():
-            for g in grads:
-                g.mul_(coef)
-    return ag.tensor(total, dtype=grads[0].dtype)
+    try:
+        total = get_total_norm(grads, norm_type, error_if_nonfinite)
+    except RuntimeError as error:
+        raise RuntimeError(str(error).replace("get_total_norm", "clip_grad_norm_", 1)) from None
+    clip_grads_with_norm_(params, max_norm, total)
+    return total
 
 
 def clip_grad_value_(parameters: Parameters, clip_value: float,
@@ -117,3 +148,51 @@ def vector_to_parameters(vec: ag.Tensor | np.ndarray, parameters: Parameters) ->
             p.copy_(data[offset:offset + n].reshape(p.shape))
             offset += n
 from .grad_check import check_gradients  # noqa: E402, F401  (nn.utils.check_gradients)
+
+
+def fuse_linear_bn_weights(linear_w: ag.Tensor, linear_b: ag.Tensor | None, bn_rm: ag.Tensor,
+                           bn_rv: ag.Tensor, bn_eps: float, bn_w: ag.Tensor | None,
+                           bn_b: ag.Tensor | None) -> tuple[ag.Tensor, ag.Tensor]:
+    """A linear layer's weight and bias with an eval-mode batch norm after it folded in
+    (PyTorch's ``nn.utils.fuse_linear_bn_weights``)::
+
+        s = γ / sqrt(running_var + eps);  W' = W·s (per output row);  b' = (b − μ)·s + β
+
+    so that ``x @ W'.T + b' == bn(x @ W.T + b)`` in eval mode. A missing bias counts as 0,
+    a missing γ (``affine=False``) as 1 and β as 0. Returns two new Parameters that keep
+    the inputs' ``requires_grad`` (a bias made from none does not require grad, as
+    PyTorch's) and dtypes."""
+    from .parameter import Parameter
+
+    w = np.asarray(linear_w.data)
+    b = np.zeros(np.shape(bn_rm.data), w.dtype) if linear_b is None else linear_b.data
+    gamma = 1.0 if bn_w is None else bn_w.data
+    beta = 0.0 if bn_b is None else bn_b.data
+    scale = gamma / np.sqrt(bn_rv.data + bn_eps)
+    fused_w = (w * scale[:, None]).astype(w.dtype)
+    fused_b = ((b - bn_rm.data) * scale + beta).astype(b.dtype)
+    return (Parameter(fused_w, requires_grad=linear_w.requires_grad),
+            Parameter(fused_b, requires_grad=linear_b is not None and linear_b.requires_grad))
+
+
+def fuse_linear_bn_eval(linear: Any, bn: Any) -> Any:
+    """A copy of ``linear`` with the eval-mode batch norm ``bn`` after it folded into its
+    weight and bias (PyTorch's ``nn.utils.fuse_linear_bn_eval``): one layer that computes
+    what the two compute at inference. Both must be in eval mode; ``bn.num_features`` must
+    be ``linear.out_features`` (or 1), and ``bn`` must keep running statistics."""
+    import copy
+
+    if linear.training or bn.training:
+        raise RuntimeError("fuse_linear_bn_eval: fusion is for inference: call .eval() on "
+                           "both modules first (in training mode batch norm uses the batch's "
+                           "statistics, which no fixed weight can reproduce)")
+    if linear.out_features != bn.num_features and bn.num_features != 1:
+        raise ValueError(f"fuse_linear_bn_eval: linear.out_features ({linear.out_features}) "
+                         f"must equal bn.num_features ({bn.num_features}), or that be 1")
+    if bn.running_mean is None or bn.running_var is None:
+        raise ValueError("fuse_linear_bn_eval: bn has no running statistics "
+                         "(track_running_stats=False), so eval mode uses each batch's own")
+    fused = copy.deepcopy(linear)
+    fused.weight, fused.bias = fuse_linear_bn_weights(
+        fused.weight, fused.bias, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)
+    return fused

@@ -131,3 +131,63 @@ def test_clipping_takes_torchs_foreach_with_the_same_result():
         assert total.item() == pytest.approx(48 ** 0.5)
         nn.utils.clip_grad_value_([w], 0.1, foreach=foreach)
         np.testing.assert_allclose(w.grad.data, [0.1, 0.1, 0.1])
+
+
+def test_get_total_norm_and_clip_grads_with_norm_match_torch(rng):
+    torch = pytest.importorskip("torch")
+    from nn.utils import clip_grads_with_norm_, get_total_norm
+
+    arrays = [rng.standard_normal((3, 4)), rng.standard_normal(5)]
+    for order in (2.0, 1.0, float("inf")):
+        ours = get_total_norm([ag.tensor(a) for a in arrays], order)
+        theirs = torch.nn.utils.get_total_norm([torch.tensor(a) for a in arrays], order)
+        assert float(ours) == pytest.approx(float(theirs), rel=1e-12)
+        params = [ag.tensor(a.copy(), requires_grad=True) for a in arrays]
+        tparams = [torch.tensor(a.copy(), requires_grad=True) for a in arrays]
+        for p, tp, a in zip(params, tparams, arrays):
+            p.grad, tp.grad = ag.tensor(a * 3.0), torch.tensor(a * 3.0)
+        clip_grads_with_norm_(params, 0.5, ours * 3.0)
+        torch.nn.utils.clip_grads_with_norm_(tparams, 0.5, theirs * 3.0)
+        for p, tp in zip(params, tparams):
+            np.testing.assert_allclose(p.grad.data, tp.grad.numpy(), rtol=1e-12)
+    assert float(get_total_norm([])) == 0.0
+    with pytest.raises(RuntimeError, match="get_total_norm: the total norm .* nan"):
+        get_total_norm([ag.tensor([np.nan])], error_if_nonfinite=True)
+
+
+@pytest.mark.parametrize("bias, affine", [(True, True), (False, True), (True, False)])
+def test_fuse_linear_bn_eval_computes_what_the_two_compute(bias, affine, rng):
+    from nn.utils import fuse_linear_bn_eval
+
+    linear = nn.Linear(5, 4, bias=bias).double()
+    bn = nn.BatchNorm1d(4, affine=affine).double()
+    for _ in range(3):  # running statistics away from 0 and 1
+        bn(linear(ag.tensor(rng.standard_normal((16, 5)) * 2 + 1)))
+    if affine:
+        bn.weight.data[...] = rng.uniform(0.5, 2.0, 4)
+        bn.bias.data[...] = rng.standard_normal(4)
+    linear.eval()
+    bn.eval()
+    fused = fuse_linear_bn_eval(linear, bn)
+    x = ag.tensor(rng.standard_normal((7, 5)))
+    np.testing.assert_allclose(fused(x).data, bn(linear(x)).data, rtol=1e-12, atol=1e-14)
+    assert fused.bias is not None and fused.weight.requires_grad
+    assert fused.bias.requires_grad is bias
+    assert linear.weight is not fused.weight  # a copy: the original is left as it was
+    with pytest.raises(RuntimeError, match="fuse_linear_bn_eval: fusion is for inference"):
+        fuse_linear_bn_eval(linear.train(), bn)
+
+
+def test_fuse_linear_bn_weights_match_torch(rng):
+    torch = pytest.importorskip("torch")
+    from nn.utils import fuse_linear_bn_weights
+
+    w, b = rng.standard_normal((4, 3)), rng.standard_normal(4)
+    rm, rv = rng.standard_normal(4), rng.uniform(0.5, 2.0, 4)
+    g, beta = rng.uniform(0.5, 2.0, 4), rng.standard_normal(4)
+    ours = fuse_linear_bn_weights(*[ag.tensor(a) for a in (w, b, rm, rv)], 1e-5,
+                                  ag.tensor(g), ag.tensor(beta))
+    theirs = torch.nn.utils.fuse_linear_bn_weights(*[torch.tensor(a) for a in (w, b, rm, rv)],
+                                                   1e-5, torch.tensor(g), torch.tensor(beta))
+    for o, t in zip(ours, theirs):
+        np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=1e-13)
