@@ -93,14 +93,6 @@ def _expand_method(self: Tensor, *sizes: Any) -> Tensor:
     return ops.expand(self, *sizes)
 
 
-def _any(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-    return Tensor._wrap(np.any(self.data, axis=axis, keepdims=keepdims))
-
-
-def _all(self: Tensor, axis: Any = None, keepdims: bool = False) -> Tensor:
-    return Tensor._wrap(np.all(self.data, axis=axis, keepdims=keepdims))
-
-
 _METHODS = {
     "__add__": ops.add,
     "__radd__": lambda s, o: ops.add(o, s),
@@ -159,8 +151,8 @@ _METHODS = {
     "mean": ops.mean,
     "max": ops.max,
     "min": ops.min,
-    "amax": ops.max,
-    "amin": ops.min,
+    "amax": "amax",
+    "amin": "amin",
     "var": ops.var,
     "std": ops.std,
     "logsumexp": ops.logsumexp,
@@ -193,8 +185,41 @@ _METHODS = {
     "clone": clone,
     "contiguous": contiguous,
     "is_contiguous": is_contiguous,
-    "any": _any,
-    "all": _all,
+    "any": "any",
+    "all": "all",
+    "count_nonzero": "count_nonzero",
+    "addmm": "addmm",
+    "baddbmm": "baddbmm",
+    "diag": "diag",
+    "diag_embed": "diag_embed",
+    "diagonal": "diagonal",
+    "inner": "inner",
+    "outer": "outer",
+    "trace": "trace",
+    "masked_select": "masked_select",
+    "scatter": "scatter",
+    "scatter_add": "scatter_add",
+    "take_along_dim": "take_along_dim",
+    "index_add": "index_add",
+    "diff": "diff",
+    "fliplr": "fliplr",
+    "flipud": "flipud",
+    "moveaxis": "moveaxis",
+    "movedim": "movedim",
+    "narrow": "narrow",
+    "repeat_interleave": "repeat_interleave",
+    "rot90": "rot90",
+    "atan2": "atan2",
+    "arctan2": "atan2",
+    "logaddexp": "logaddexp",
+    "tan": "tan",
+    "nansum": "nansum",
+    "nanmean": "nanmean",
+    "median": "median",
+    "isclose": "isclose",
+    "cross": "cross",
+    "kron": "kron",
+    "unique": "unique",
     "add_": inplace.add_,
     "sub_": inplace.sub_,
     "mul_": inplace.mul_,

@@ -1,5 +1,6 @@
 """Tensor methods that are not ops of their own: PyTorch's ``*_as`` forms, the
-``new_*`` factories and metadata queries. ``tensor_methods`` attaches them."""
+``new_*`` factories, metadata queries and the in-place forms of ops (``exp_``,
+``scatter_``, ...). ``tensor_methods`` attaches them."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import numpy as np
 from . import ops
 from .creation import tensor as _tensor
 from .device import device as _check_device
+from .inplace import apply_
 from .ops.shape import view
 from .tensor import Tensor
 
@@ -118,7 +120,79 @@ def new_tensor(self: Tensor, data: Any, *, dtype: Any = None, requires_grad: boo
     return _tensor(data, requires_grad=requires_grad)
 
 
+# In-place forms of ops, through ``apply_``: when recorded the tensor takes the op's history
+# (``saves_input=True`` for the ops whose backward needs their input).
+
+
+def abs_(self: Tensor) -> Tensor:
+    """``|t|`` in place (``abs``; recorded: ``t`` takes the op's history)."""
+    return apply_(self, "abs_", ops.abs, saves_input=True)
+
+
+def exp_(self: Tensor) -> Tensor:
+    """``e^t`` in place (``exp``; recorded: ``t`` takes the op's history)."""
+    return apply_(self, "exp_", ops.exp)
+
+
+def log_(self: Tensor) -> Tensor:
+    """``log t`` in place (``log``; recorded: ``t`` takes the op's history)."""
+    return apply_(self, "log_", ops.log, saves_input=True)
+
+
+def sqrt_(self: Tensor) -> Tensor:
+    """``√t`` in place (``sqrt``; recorded: ``t`` takes the op's history)."""
+    return apply_(self, "sqrt_", ops.sqrt)
+
+
+def neg_(self: Tensor) -> Tensor:
+    """``-t`` in place (``neg``; recorded: ``t`` takes the op's history)."""
+    return apply_(self, "neg_", ops.neg)
+
+
+def pow_(self: Tensor, exponent: Any) -> Tensor:
+    """``t ** exponent`` in place (a number or a tensor broadcast to t's shape)."""
+    return apply_(self, "pow_", lambda t: ops.pow(t, exponent), saves_input=True,
+                  others=(exponent,))
+
+
+def masked_fill_(self: Tensor, mask: Any, value: Any) -> Tensor:
+    """``value`` where ``mask`` is true, in place (``masked_fill``)."""
+    return apply_(self, "masked_fill_", lambda t: ops.masked_fill(t, mask, value),
+                  others=(value,))
+
+
+def index_add_(self: Tensor, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """``t[..., index[i], ...] += alpha·source[..., i, ...]`` along ``dim`` in place
+    (``index_add``)."""
+    return apply_(self, "index_add_", lambda t: ops.index_add(t, dim, index, source,
+                                                               alpha=alpha),
+                  others=(source,))
+
+
+def scatter_(self: Tensor, dim: int, index: Any, src: Any = None, *, value: Any = None) -> Tensor:
+    """``src`` (a tensor or a number) written at ``index`` along ``dim`` in place
+    (``scatter``)."""
+    return apply_(self, "scatter_", lambda t: ops.scatter(t, dim, index, src, value=value),
+                  others=(src,))
+
+
+def scatter_add_(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
+    """``src`` added at ``index`` along ``dim`` in place (``scatter_add``)."""
+    return apply_(self, "scatter_add_", lambda t: ops.scatter_add(t, dim, index, src),
+                  others=(src,))
+
+
 MORE_METHODS = {
+    "abs_": abs_,
+    "exp_": exp_,
+    "log_": log_,
+    "sqrt_": sqrt_,
+    "neg_": neg_,
+    "pow_": pow_,
+    "masked_fill_": masked_fill_,
+    "index_add_": index_add_,
+    "scatter_": scatter_,
+    "scatter_add_": scatter_add_,
     "expand_as": expand_as,
     "reshape_as": reshape_as,
     "view_as": view_as,

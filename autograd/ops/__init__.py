@@ -64,14 +64,24 @@ __all__ = [
 
 # The deferred families: module -> the names it defines.
 _FAMILIES = {
+    "aliases": "all amax amin any clamp clone count_nonzero numel",
+    "contract": "addmm baddbmm diag diag_embed diagonal einsum inner outer tensordot trace",
+    "geometry": "cdist cross kron",
     "logical": "allclose equal isfinite isinf isnan logical_and logical_not logical_or logical_xor",
+    "lookup": "isclose searchsorted unique",
     "matrix": "bmm dot mm mv t tril triu",
     "modulo": "fmod remainder",
     "norm": "norm",
     "pointwise": "lerp nan_to_num reciprocal rsqrt square",
     "rearrange": "flip gather index_select masked_fill repeat roll select tile unbind",
     "scan": "cumprod cumsum prod",
+    "sampling": "normal randperm",
+    "scattering": "index_add masked_select scatter scatter_add take_along_dim",
+    "stacking": "diff dstack fliplr flipud hstack moveaxis movedim narrow repeat_interleave rot90 "
+                "vstack",
     "sorting": "argsort sort topk",
+    "statistics": "median nanmean nansum",
+    "transcend": "atan2 logaddexp tan",
     "unary": "acos asin atan ceil cosh erf erfc expm1 floor log10 log2 round sinh trunc",
 }
 DEFERRED: dict[str, str] = {name: module for module, names in _FAMILIES.items()

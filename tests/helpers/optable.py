@@ -290,3 +290,209 @@ OPS += [
 ]
 
 OPS_BY_NAME = {op.name: op for op in OPS}
+
+# PyTorch's further functions (autograd/ops/aliases.py, contract.py, scatter.py, ...).
+OPS += [
+    OpSpec("clamp", lambda a: ag.clamp(a, -0.5, 0.7), UNARY, lambda a: a.clamp(-0.5, 0.7),
+           domain="away"),
+    OpSpec("clamp_tensor_bounds", lambda a, lo, hi: ag.clamp(a, lo - 0.5, hi + 0.5),
+           [((2, 3), (3,), (2, 1)), ((2, 3), (), ())],
+           lambda a, lo, hi: _torch().clamp(a, lo - 0.5, hi + 0.5), domain="away"),
+    OpSpec("clamp_min", lambda a: ag.clamp(a, min=0.1), UNARY, lambda a: a.clamp(min=0.1),
+           domain="away"),
+    OpSpec("amax", lambda a: ag.amax(a, (0, -1)) if a.ndim > 1 else ag.amax(a), REDUCE,
+           lambda a: a.amax((0, -1)) if a.ndim > 1 else a.amax(), domain="away",
+           empty_ok=False),
+    OpSpec("amin_keep", lambda a: a.amin(-1, keepdim=True), REDUCE,
+           lambda a: a.amin(-1, keepdim=True), domain="away", empty_ok=False),
+]
+
+
+def _einsum(equation: str) -> OpSpec:
+    return lambda *xs: ag.einsum(equation, *xs)
+
+
+def _t_einsum(equation: str) -> OpSpec:
+    return lambda *xs: _torch().einsum(equation, *xs)
+
+
+_EINSUMS = [  # (name, equation, shapes, empty_ok)
+    ("matmul", "ij,jk->ik", [((3, 4), (4, 2)), ((3, 1), (1, 2)), ((0, 4), (4, 2)),
+                             ((3, 0), (0, 2))], False),
+    ("implicit", "ij,kj", [((2, 3), (4, 3))], True),
+    ("ellipsis_broadcast", "...ij,...jk", [((2, 1, 3, 4), (5, 4, 2)), ((3, 4), (4, 2))], True),
+    ("ellipsis_sum", "b...i->b", [((2, 3, 4),)], True),
+    ("diagonal", "ii->i", [((3, 3),)], False),
+    ("trace", "ii", [((4, 4),)], False),
+    ("repeated_and_free", "iij,j->ji", [((3, 3, 4), (4,)), ((3, 3, 4), (1,))], False),
+    ("sum_alone", "ij,k->i", [((3, 4), (2,))], True),
+    ("three", "i,j,ik->jk", [((2,), (3,), (2, 4)), ((0,), (3,), (0, 4))], False),
+    ("scalar", ",i->i", [((), (3,))], False),
+    ("label_size_1", "ij,jk->ik", [((3, 1), (4, 2))], False),
+]
+OPS += [OpSpec(f"einsum_{name}", _einsum(eq), shapes, _t_einsum(eq), empty_ok=empty)
+        for name, eq, shapes, empty in _EINSUMS]
+OPS += [
+    OpSpec("tensordot", lambda a, b: ag.tensordot(a, b, 2),
+           [((2, 3, 4), (3, 4, 5)), ((3, 4), (3, 4)), ((2, 0, 4), (0, 4, 5))],
+           lambda a, b: _torch().tensordot(a, b, 2), empty_ok=False),
+    OpSpec("tensordot_lists", lambda a, b: ag.tensordot(a, b, ([0, 2], [2, 0])),
+           [((2, 3, 4), (4, 5, 2))], lambda a, b: _torch().tensordot(a, b, ([0, 2], [2, 0])),
+           empty_ok=False),
+    OpSpec("outer", ag.outer, [((3,), (4,))], lambda a, b: _torch().outer(a, b)),
+    OpSpec("inner", lambda a, b: a.inner(b), [((2, 3), (4, 3)), ((3,), (3,)), ((), (2, 3))],
+           lambda a, b: a.inner(b)),
+    OpSpec("trace", ag.trace, [((3, 3),), ((2, 4),)], lambda a: a.trace()),
+    OpSpec("diag_vector", lambda a: ag.diag(a, 1), [((3,),)], lambda a: a.diag(1)),
+    OpSpec("diag_matrix", lambda a: a.diag(-1), [((3, 4),), ((4, 2),)], lambda a: a.diag(-1)),
+    OpSpec("diagonal", lambda a: a.diagonal(1, 2, 0), [((3, 4, 5),), ((2, 2, 2),)],
+           lambda a: a.diagonal(1, 2, 0)),
+    OpSpec("diag_embed", lambda a: ag.diag_embed(a, -1, 0, 2), [((2, 3),), ((4, 1),)],
+           lambda a: _torch().diag_embed(a, -1, 0, 2)),
+    OpSpec("diag_embed_default", lambda a: a.diag_embed(), [((3,),), ((2, 3),)],
+           lambda a: a.diag_embed()),
+    OpSpec("addmm", lambda x, a, b: ag.addmm(x, a, b, beta=0.5, alpha=2.0),
+           [((2, 4), (2, 3), (3, 4)), ((4,), (2, 3), (3, 4)), ((), (2, 3), (3, 4)),
+            ((2, 4), (2, 0), (0, 4))],
+           lambda x, a, b: _torch().addmm(x, a, b, beta=0.5, alpha=2.0), empty_ok=False),
+    OpSpec("addmm_default", lambda x, a, b: x.addmm(a, b), [((2, 4), (2, 3), (3, 4))],
+           lambda x, a, b: x.addmm(a, b), empty_ok=False),
+    OpSpec("baddbmm", lambda x, a, b: ag.baddbmm(x, a, b, beta=-1.0, alpha=0.5),
+           [((2, 3, 4), (2, 3, 5), (2, 5, 4)), ((3, 1), (2, 3, 5), (2, 5, 4))],
+           lambda x, a, b: _torch().baddbmm(x, a, b, beta=-1.0, alpha=0.5)),
+]
+
+
+def _scatter_index(shape: tuple, dim: int, size: int, repeats: bool = True) -> np.ndarray:
+    """A fixed index of ``shape`` into a dim of ``size`` (distinct along ``dim`` unless
+    ``repeats``, so that ``scatter``'s result does not depend on which write wins)."""
+    rng = np.random.default_rng(0)
+    if repeats:
+        return rng.integers(0, size, size=shape)
+    moved = np.moveaxis(np.zeros(shape, dtype=np.int64), dim, -1)
+    for pos in np.ndindex(moved.shape[:-1]):
+        moved[pos] = rng.permutation(size)[:moved.shape[-1]]
+    return np.moveaxis(moved, -1, dim)
+
+
+_SC_IDX = _scatter_index((2, 3), 0, 3, repeats=False)
+_SCA_IDX = _scatter_index((3, 2), 1, 4)
+OPS += [
+    OpSpec("scatter", lambda a, s: ag.scatter(a, 0, ag.tensor(_SC_IDX), s),
+           [((3, 4), (2, 3))],
+           lambda a, s: _torch().scatter(a, 0, _torch().tensor(_SC_IDX), s), empty_ok=False),
+    # src larger than index: PyTorch 2.13's backward refuses it (a gradient of index's
+    # shape for src); ours gives src 0 outside the index's corner.
+    OpSpec("scatter_src_larger", lambda a, s: ag.scatter(a, 0, ag.tensor(_SC_IDX), s),
+           [((3, 4), (4, 5))], empty_ok=False),
+    OpSpec("scatter_value", lambda a: a.scatter(0, ag.tensor(_SC_IDX), 0.5), [((3, 4),)],
+           lambda a: a.scatter(0, _torch().tensor(_SC_IDX), 0.5), empty_ok=False),
+    OpSpec("scatter_add", lambda a, s: ag.scatter_add(a, 1, ag.tensor(_SCA_IDX), s),
+           [((3, 4), (3, 2))],
+           lambda a, s: _torch().scatter_add(a, 1, _torch().tensor(_SCA_IDX), s),
+           empty_ok=False),
+    OpSpec("scatter_add_src_larger", lambda a, s: ag.scatter_add(a, 1, ag.tensor(_SCA_IDX), s),
+           [((4, 4), (3, 5))], empty_ok=False),
+    OpSpec("take_along_dim", lambda a: ag.take_along_dim(a, ag.tensor([[2, 0, 2], [-1, 1, 0]]),
+                                                         1),
+           [((2, 4),), ((1, 3),)],
+           lambda a: _torch().take_along_dim(a, _torch().tensor([[2, 0, 2], [-1, 1, 0]]), 1),
+           empty_ok=False),
+    OpSpec("take_along_dim_flat", lambda a: a.take_along_dim(ag.tensor([0, 3, 3, 1])),
+           [((2, 3),), ((4,),)],
+           # PyTorch's dim=None form views the input: .contiguous() for the transposed case.
+           lambda a: a.contiguous().take_along_dim(_torch().tensor([0, 3, 3, 1])),
+           empty_ok=False),
+    OpSpec("masked_select", lambda a: ag.masked_select(a, ag.tensor([[True], [False],
+                                                                   [True]])),
+           [((3, 4),), ((3, 1),), ((),), ((3, 0),)],
+           lambda a: _torch().masked_select(a, _torch().tensor([[True], [False], [True]])),
+           empty_ok=False),
+    OpSpec("masked_select_self", lambda a: a.masked_select(a.data > 0), UNARY,
+           lambda a: a.masked_select(a > 0), domain="away"),
+]
+OPS += [
+    OpSpec("hstack", lambda a, b: ag.hstack([a, b, a]), [((2, 3), (2, 1)), ((3,), (2,)),
+                                                          ((), (2,))],
+           lambda a, b: _torch().hstack([a, b, a])),
+    OpSpec("vstack", lambda a, b: ag.vstack([a, b]), [((3,), (2, 3)), ((2, 3), (1, 3))],
+           lambda a, b: _torch().vstack([a, b]), empty_ok=False),
+    OpSpec("dstack", lambda a, b: ag.dstack((a, b)), [((2, 3), (2, 3, 2)), ((3,), (3,)),
+                                                      ((), ())],
+           lambda a, b: _torch().dstack((a, b)), empty_ok=False),
+    OpSpec("movedim", lambda a: a.movedim((0, 2), (-1, 0)), [((2, 3, 4),)],
+           lambda a: a.movedim((0, 2), (-1, 0))),
+    OpSpec("moveaxis", lambda a: ag.moveaxis(a, 0, -1), [((2, 3),), ((2, 3, 4),)],
+           lambda a: _torch().moveaxis(a, 0, -1)),
+    OpSpec("narrow", lambda a: a.narrow(-1, -3, 2), [((2, 4),), ((3,),)],
+           lambda a: a.narrow(-1, -3, 2)),
+    OpSpec("rot90", lambda a: ag.rot90(a), [((2, 3),), ((2, 3, 4),)],
+           lambda a: _torch().rot90(a)),
+    OpSpec("rot90_k", lambda a: a.rot90(-1, (2, 0)) + a.rot90(2, [0, 2]).rot90(1, [2, 0]),
+           [((3, 2, 3),)], lambda a: a.rot90(-1, (2, 0)) + a.rot90(2, [0, 2]).rot90(1, [2, 0])),
+    OpSpec("fliplr_flipud", lambda a: a.fliplr() * 2.0 + ag.flipud(a), [((2, 3),),
+                                                                       ((2, 3, 4),)],
+           lambda a: a.fliplr() * 2.0 + _torch().flipud(a)),
+    OpSpec("repeat_interleave", lambda a: a.repeat_interleave(2), UNARY,
+           lambda a: a.repeat_interleave(2)),
+    OpSpec("repeat_interleave_counts", lambda a: ag.repeat_interleave(a, ag.tensor([0, 3, 1]), 1),
+           [((2, 3),), ((1, 3, 2),)],
+           lambda a: _torch().repeat_interleave(a, _torch().tensor([0, 3, 1]), 1)),
+    OpSpec("diff", lambda a: a.diff(), REDUCE, lambda a: a.diff()),
+    OpSpec("diff_n_prepend", lambda a, p, q: ag.diff(a, 2, 0, prepend=p, append=q),
+           [((3, 4), (1, 4), (2, 4)), ((2,), (1,), (1,))],
+           lambda a, p, q: _torch().diff(a, 2, 0, prepend=p, append=q), empty_ok=False),
+]
+
+
+def _with_nan(a: Any) -> Any:
+    """``a`` with every third entry nan, as a differentiable function of ``a``."""
+    mask = np.zeros(a.shape)
+    mask.reshape(-1)[1::3] = np.nan
+    if isinstance(a, ag.Tensor):
+        return a + ag.tensor(mask, dtype=a.dtype)
+    return a + _torch().tensor(mask, dtype=a.dtype)
+
+
+OPS += [
+    OpSpec("tan", ag.tan, UNARY, lambda a: a.tan(), domain="unit"),
+    OpSpec("atan2", ag.atan2, BINARY, lambda a, b: _torch().atan2(a, b), domain="away"),
+    OpSpec("logaddexp", lambda a, b: a.logaddexp(b * 3.0), BINARY,
+           lambda a, b: a.logaddexp(b * 3.0)),
+    OpSpec("nansum", lambda a: ag.nansum(_with_nan(a), -1), REDUCE,
+           lambda a: _torch().nansum(_with_nan(a), -1)),
+    OpSpec("nansum_all", lambda a: _with_nan(a).nansum(), REDUCE,
+           lambda a: _with_nan(a).nansum()),
+    OpSpec("nanmean", lambda a: ag.nanmean(_with_nan(a), -1, keepdim=True), REDUCE,
+           lambda a: _torch().nanmean(_with_nan(a), -1, keepdim=True), empty_ok=False),
+    OpSpec("cdist", ag.cdist, [((3, 4), (5, 4)), ((2, 3, 4), (5, 4)), ((2, 1, 3, 2), (3, 4, 2)),
+                               ((0, 4), (5, 4))],
+           lambda a, b: _torch().cdist(a, b), empty_ok=False),
+    OpSpec("cdist_p1", lambda a, b: ag.cdist(a, b, p=1.0), [((3, 4), (5, 4))],
+           lambda a, b: _torch().cdist(a, b, p=1.0), domain="away"),
+    OpSpec("cdist_p3", lambda a, b: ag.cdist(a, b, 3), [((3, 4), (5, 4))],
+           lambda a, b: _torch().cdist(a, b, 3), domain="away"),
+    OpSpec("cross", lambda a, b: ag.cross(a, b, dim=-1), [((2, 3), (2, 3)), ((4, 3), (1, 3)),
+                                                          ((3,), (3,))],
+           lambda a, b: _torch().cross(a, b, dim=-1), empty_ok=False),
+    OpSpec("cross_default_dim", lambda a, b: a.cross(b), [((3, 2), (3, 2))],
+           lambda a, b: a.cross(b, dim=0), empty_ok=False),
+    OpSpec("kron", ag.kron, [((2, 3), (4, 2)), ((2,), (3, 2)), ((), (2,)), ((2, 1, 2), (3, 2))],
+           # PyTorch 2.13's kron views its inputs: .contiguous() for the strided cases.
+           lambda a, b: _torch().kron(a.contiguous(), b.contiguous())),
+    OpSpec("median_all", lambda a: a.median(), REDUCE, lambda a: a.median(), domain="away",
+           empty_ok=False),
+    OpSpec("median_dim", lambda a: ag.median(a, 0).values, REDUCE,
+           lambda a: _torch().median(a, 0).values, domain="away", empty_ok=False),
+    OpSpec("median_keepdim", lambda a: a.median(-1, keepdim=True)[0], REDUCE + [((),)],
+           lambda a: a.median(-1, keepdim=True)[0], domain="away", empty_ok=False),
+]
+OPS += [
+    OpSpec("index_add", lambda a, s: ag.index_add(a, 1, ag.tensor([2, 0, 2]), s, alpha=-2.0),
+           [((2, 4), (2, 3)), ((3, 4, 2), (3, 3, 2))],
+           lambda a, s: _torch().index_add(a, 1, _torch().tensor([2, 0, 2]), s, alpha=-2.0),
+           empty_ok=False),
+    OpSpec("index_add_method", lambda a, s: a.index_add(0, ag.tensor([1, 1]), s),
+           [((3,), (2,)), ((3, 0), (2, 0))],
+           lambda a, s: a.index_add(0, _torch().tensor([1, 1]), s), empty_ok=False),
+]
