@@ -4,11 +4,12 @@ backward formulas and the fused nn ops.
 Every kernel takes and returns NumPy arrays; the ops in ``autograd/ops`` and the
 fused ops of ``nn.functional`` (softmax cross-entropy, batch norm, dropout) call
 these names, never the modules behind them. Float32/float64 arrays run compiled Numba kernels
-(``activations.py``, ``activation_grads.py``, built on the vectorizable exp/log
+(``activations.py``, ``activation_grads.py``, built on the vectorizable exp/log/erf
 of ``fastmath.py``); other inputs, and every input when the environment has
 ``GRAPHGRAD_KERNELS=numpy`` when this package is imported, run the NumPy
 references of ``reference.py``. ``dispatch.py`` makes that choice; ``backend()``
-says which is active. The two agree within a few ulp (tests/autograd/test_kernels.py).
+says which is active. The two agree within a few ulp (tests/autograd/test_kernels.py,
+test_gelu_kernels.py).
 The fused nn kernels are ``nn_fused.py``, dispatched by ``fused.py`` the same way
 (tests/autograd/test_nn_kernels.py). ``Kernel`` (``aot.py``) runs a Numba kernel from
 its ahead-of-time build, so that a fresh process need not start Numba; ``optim``'s
@@ -113,6 +114,42 @@ def softplus(x: np.ndarray) -> np.ndarray:
 def softplus_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``grad·sigmoid(x)``."""
     return binary("softplus_backward", grad, x)
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """``erf(x) = 2/√π ∫₀ˣ e^(-t²) dt``, in [-1, 1]: odd, ``erf(±0) = ±0``, ``erf(±inf) = ±1``.
+    Within 1 ulp of the correctly rounded value in float32 and float64."""
+    return unary("erf", x)
+
+
+def erfc(x: np.ndarray) -> np.ndarray:
+    """``erfc(x) = 1 - erf(x) = 2/√π ∫ₓ^∞ e^(-t²) dt``, in [0, 2], accurate relative to its
+    value where it is tiny (``erfc(26) ≈ 5.7e-296``, where ``1 - erf`` would be 0); 0 from
+    x ≈ 10.05 (float32) / 27.2 (float64), ``erfc(-inf) = 2``. Within 2 ulp."""
+    return unary("erfc", x)
+
+
+def gelu(x: np.ndarray) -> np.ndarray:
+    """``gelu(x) = x·Φ(x) = ½x(1 + erf(x/√2))``, Φ the standard normal CDF (PyTorch's
+    ``gelu(x)``); accurate also where x ≪ 0 makes it tiny: ``gelu(-inf) = -0``."""
+    return unary("gelu", x)
+
+
+def gelu_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``grad·(Φ(x) + x·φ(x))``, ``φ(x) = e^(-x²/2)/√(2π)``: gelu's derivative times grad."""
+    return binary("gelu_backward", grad, x)
+
+
+def gelu_tanh(x: np.ndarray) -> np.ndarray:
+    """``½x(1 + tanh u)``, ``u = √(2/π)(x + 0.044715x³)`` (PyTorch's ``gelu(x,
+    approximate='tanh')``), computed as ``x·σ(2u)``, which stays accurate where x ≪ 0."""
+    return unary("gelu_tanh", x)
+
+
+def gelu_tanh_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``grad·(½(1 + tanh u) + ½x(1 - tanh²u)·u')``, ``u' = √(2/π)(1 + 3·0.044715x²)``: the
+    tanh form's derivative times grad."""
+    return binary("gelu_tanh_backward", grad, x)
 
 
 def softmax_xent_forward(logits: np.ndarray, targets: np.ndarray) -> tuple[np.ndarray, ...]:

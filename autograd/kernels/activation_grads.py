@@ -12,7 +12,15 @@ from __future__ import annotations
 from numba import njit, prange
 
 from . import fastmath as fm
-from .activations import JIT, SCALAR, _sigmoid
+from .activations import (
+    JIT,
+    SCALAR,
+    _clamp,
+    _gelu_tanh_parts,
+    _normal_tail,
+    _sigmoid,
+    gelu_consts,
+)
 
 
 @njit(**SCALAR)
@@ -36,6 +44,30 @@ def _relu_backward(g, x):
 @njit(**SCALAR)
 def _leaky_relu_backward(g, x, slope):
     return g if x > fm.consts(g).zero else g * slope
+
+
+@njit(**SCALAR)
+def _gelu_backward(g, x):
+    # Φ(x) + x·φ(x) = e^(-x²/2)·(Φ(-|x|)·e^(x²/2) - |x|/√(2π)) =: T for x < 0, 1 - T for x >= 0.
+    c = fm.consts(x)
+    gc = gelu_consts(x)
+    xc = _clamp(x, gc.x_lim)
+    k, m_hi, m_lo, hi, lo = _normal_tail(xc)
+    a = abs(xc)
+    b = fm.fma(-a, gc.rsqrt2pi_hi, c.half * hi) + (c.half * lo - a * gc.rsqrt2pi_lo)
+    t = fm.mul_exp(b, k, m_hi, m_lo)
+    return g * (t if x < c.zero else c.one - t)
+
+
+@njit(**SCALAR)
+def _gelu_tanh_backward(g, x):
+    # d/dx x·σ(v) = σ·(1 + (1 - σ)·x·v'), σ = e/(1 + e) for v < 0, else 1/(1 + e), e = e^-|v|.
+    c = fm.consts(x)
+    _, xdv, negative, k, m_hi, m_lo, e = _gelu_tanh_parts(x)
+    d = c.one / (c.one + e)
+    if negative:
+        return fm.mul_exp(g * (d * fm.fma(d, xdv, c.one)), k, m_hi, m_lo)
+    return g * (d * fm.fma(e * d, xdv, c.one))
 
 
 @njit(**JIT)
@@ -96,3 +128,28 @@ def softplus_backward(grad, x, res, parallel):
     else:
         for i in prange(n):
             res[i] = grad[i] * _sigmoid(x[i])
+
+
+@njit(**JIT)
+def gelu_backward(grad, x, res, parallel):
+    """``res = grad·(Φ(x) + x·φ(x))``, φ the standard normal density: the derivative of x·Φ(x)."""
+    n = grad.size
+    if not parallel:
+        for i in range(n):
+            res[i] = _gelu_backward(grad[i], x[i])
+    else:
+        for i in prange(n):
+            res[i] = _gelu_backward(grad[i], x[i])
+
+
+@njit(**JIT)
+def gelu_tanh_backward(grad, x, res, parallel):
+    """``res = grad·(σ(2u) + x·σ(2u)(1 - σ(2u))·2u')``: the derivative of ½x(1 + tanh u),
+    ``u = √(2/π)(x + 0.044715x³)``, ``2u' = 2√(2/π)(1 + 3·0.044715x²)``."""
+    n = grad.size
+    if not parallel:
+        for i in range(n):
+            res[i] = _gelu_tanh_backward(grad[i], x[i])
+    else:
+        for i in prange(n):
+            res[i] = _gelu_tanh_backward(grad[i], x[i])

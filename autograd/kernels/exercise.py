@@ -11,7 +11,13 @@ from . import (
     batch_norm_forward,
     batch_norm_stats,
     dropout_mask_scale,
+    erf,
+    erfc,
     exp,
+    gelu,
+    gelu_backward,
+    gelu_tanh,
+    gelu_tanh_backward,
     keep_mask,
     leaky_relu,
     leaky_relu_backward,
@@ -33,19 +39,21 @@ from . import (
 
 def exercise(dtype: type) -> dict[str, np.ndarray]:
     """Run every kernel serially on seeded float ``dtype`` data (5,000 elements, above every
-    ``sizes.COMPILED_MIN``; softmax cross-entropy with soft targets, with int64 and int32
-    labels, a gradient per row and a scalar one; batch norm with and without γ, β;
-    dropout) and return each output by name."""
+    ``sizes.COMPILED_MIN``; the elementwise activations, erf, erfc and GELU; softmax
+    cross-entropy with soft targets, with int64 and int32 labels, a gradient per row and a
+    scalar one; batch norm with and without γ, β; dropout) and return each output by name."""
     rng = np.random.default_rng(7)
     x = rng.standard_normal(5000).astype(dtype) * 3
     g = rng.standard_normal(5000).astype(dtype)
     out = {"exp": exp(x), "log": log(np.abs(x) + dtype(0.1)), "tanh": tanh(x),
            "sigmoid": sigmoid(x), "relu": relu(x), "softplus": softplus(x),
-           "leaky_relu": leaky_relu(x, 0.1)}
+           "leaky_relu": leaky_relu(x, 0.1), "erf": erf(x), "erfc": erfc(x), "gelu": gelu(x),
+           "gelu_tanh": gelu_tanh(x)}
     out |= {"tanh_backward": tanh_backward(g, out["tanh"]),
             "sigmoid_backward": sigmoid_backward(g, out["sigmoid"]),
             "relu_backward": relu_backward(g, x), "softplus_backward": softplus_backward(g, x),
-            "leaky_relu_backward": leaky_relu_backward(g, x, 0.1)}
+            "leaky_relu_backward": leaky_relu_backward(g, x, 0.1),
+            "gelu_backward": gelu_backward(g, x), "gelu_tanh_backward": gelu_tanh_backward(g, x)}
 
     z = rng.standard_normal((64, 10)).astype(dtype)
     targets = rng.random((64, 10)).astype(dtype)

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..ops import _erf
+
 
 def _floating(x: np.ndarray) -> np.ndarray:
     """x when it is floating point (or complex), else x converted to the float type
@@ -20,6 +22,12 @@ def _floating(x: np.ndarray) -> np.ndarray:
     16-bit, float64 for wider."""
     x = np.asarray(x)
     return x if x.dtype.kind in "fc" else x.astype(np.result_type(x.dtype, np.float16))
+
+
+def _float_dtype(*arrays: np.ndarray) -> np.dtype:
+    """The dtype NumPy's ufuncs give the arrays together, made floating as ``_floating`` does."""
+    dt = np.result_type(*arrays)
+    return dt if dt.kind in "fc" else np.result_type(dt, np.float16)
 
 
 def exp(x: np.ndarray) -> np.ndarray:
@@ -90,6 +98,70 @@ def softplus(x: np.ndarray) -> np.ndarray:
 def softplus_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
     """``grad * sigmoid(x)``."""
     return grad * sigmoid(x)
+
+
+def erf(x: np.ndarray) -> np.ndarray:
+    """``erf(x) = 2/√π ∫₀ˣ e^(-t²) dt``: Cody's rational approximations (``autograd/ops/_erf.py``,
+    within 1 ulp) in float64, rounded to x's float dtype."""
+    return _erf.erf(_floating(x))
+
+
+def erfc(x: np.ndarray) -> np.ndarray:
+    """``erfc(x) = 1 - erf(x)`` as ``erf``: accurate where it is tiny, 0 from x ≈ 27.2."""
+    return _erf.erfc(_floating(x))
+
+
+_SATURATED = 40.0  # from here on every GELU form and derivative is 0, 1 or x in float64
+_RSQRT2PI = 0.3989422804014327  # 1/√(2π)
+_TWO_SQRT_2_OVER_PI = 1.5957691216057308  # 2·√(2/π)
+_KAPPA = 0.044715
+
+
+def _as_float64(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.dtype]:
+    """x in float64, x clamped to ±_SATURATED (nan kept), and the float dtype of the result."""
+    x = _floating(x)
+    x64 = x.astype(np.float64)
+    return x64, np.clip(x64, -_SATURATED, _SATURATED), x.dtype
+
+
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    """``Φ(x) = ½·erfc(-x/√2)`` in float64."""
+    return 0.5 * _erf.erfc(-x / np.sqrt(2.0))
+
+
+def gelu(x: np.ndarray) -> np.ndarray:
+    """``x·Φ(x) = ½x(1 + erf(x/√2))``, Φ the standard normal CDF, in float64 (for float64 x
+    far below 0 the rounding of x/√2 costs about x² ulp) rounded to x's float dtype."""
+    x64, xc, dtype = _as_float64(x)
+    return (np.where(x64 < 0, xc, x64) * _normal_cdf(xc)).astype(dtype, copy=False)
+
+
+def gelu_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``grad·(Φ(x) + x·φ(x))``, ``φ(x) = e^(-x²/2)/√(2π)``, in float64."""
+    _, xc, _ = _as_float64(x)
+    d = _normal_cdf(xc) + xc * (_RSQRT2PI * np.exp(-0.5 * xc * xc))
+    return (grad * d).astype(_float_dtype(grad, x), copy=False)
+
+
+def _tanh_form(xc: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(σ(2u), 1 - σ(2u))``, ``2u = 2√(2/π)(x + 0.044715x³)``, without cancellation."""
+    v = _TWO_SQRT_2_OVER_PI * (xc + _KAPPA * xc**3)
+    return sigmoid(v), sigmoid(-v)
+
+
+def gelu_tanh(x: np.ndarray) -> np.ndarray:
+    """``½x(1 + tanh u) = x·σ(2u)``, ``u = √(2/π)(x + 0.044715x³)``, in float64."""
+    x64, xc, dtype = _as_float64(x)
+    return (np.where(x64 < 0, xc, x64) * _tanh_form(xc)[0]).astype(dtype, copy=False)
+
+
+def gelu_tanh_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """``grad·(σ + x·σ(1 - σ)·2u')``, ``σ = σ(2u) = ½(1 + tanh u)``,
+    ``2u' = 2√(2/π)(1 + 3·0.044715x²)``, in float64."""
+    _, xc, _ = _as_float64(x)
+    s, rest = _tanh_form(xc)
+    d = s + xc * s * rest * (_TWO_SQRT_2_OVER_PI * (1 + 3 * _KAPPA * xc * xc))
+    return (grad * d).astype(_float_dtype(grad, x), copy=False)
 
 
 # ------------------------------------------------------------ fused nn ops
