@@ -67,6 +67,7 @@ _FAMILIES = {
     "aliases": "all amax amin any clamp clone count_nonzero numel",
     "contract": "addmm baddbmm diag diag_embed diagonal einsum inner outer tensordot trace",
     "geometry": "cdist cross kron",
+    "gelu": "gelu",
     "logical": "allclose equal isfinite isinf isnan logical_and logical_not logical_or logical_xor",
     "lookup": "isclose searchsorted unique",
     "matrix": "bmm dot mm mv t tril triu",

@@ -309,13 +309,10 @@ def hardswish(input: ag.Tensor, inplace: bool = False) -> ag.Tensor:
         lambda x: ag.where(x <= -3.0, 0.0, ag.where(x >= 3.0, x, x * (x + 3.0) / 6.0)))
 
 
-_SQRT_HALF = 0.7071067811865476  # 1/√2
-_SQRT_2_OVER_PI = 0.7978845608028654  # √(2/π)
-
-
 def gelu(input: ag.Tensor, approximate: str = "none") -> ag.Tensor:
     """The Gaussian error linear unit (Hendrycks & Gimpel, 2016): ``x·Φ(x)``, Φ the
-    standard normal CDF, as PyTorch's ``F.gelu``.
+    standard normal CDF, as PyTorch's ``F.gelu`` (``autograd.gelu``, one compiled pass
+    forward and one backward).
 
     ``approximate='none'``: ``0.5·x·(1 + erf(x/√2))``, computed as ``0.5·x·erfc(−x/√2)``:
     for negative x, ``1 + erf`` cancels (PyTorch's float32 GELU is ~4e-5 off at x = −3
@@ -325,13 +322,7 @@ def gelu(input: ag.Tensor, approximate: str = "none") -> ag.Tensor:
     used, in PyTorch's operation order. Both are smooth, so second derivatives exist.
     Shape ``(*)`` → ``(*)``; floating-point input.
     """
-    if approximate not in ("none", "tanh"):
-        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
-    x = floating_input(input, "gelu")
-    if approximate == "none":
-        return x * 0.5 * ag.erfc(x * -_SQRT_HALF)
-    inner = (x + x * x * x * 0.044715) * _SQRT_2_OVER_PI
-    return x * 0.5 * (ag.tanh(inner) + 1.0)
+    return ag.gelu(floating_input(input, "gelu"), approximate)
 
 
 def _default_float(input: Any) -> ag.Tensor:

@@ -16,27 +16,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from compiled import DTYPES, SIZES, compiled_kernels_fixture
 
 from autograd import kernels
-from autograd.kernels import dispatch, fastmath, reference, sizes
+from autograd.kernels import fastmath, reference, sizes
 
 mpmath = pytest.importorskip("mpmath")
 mpmath.mp.dps = 40
 
-TEST_PARALLEL_MIN = 50_000
-SIZES = [0, 1, 1001, 20_001, TEST_PARALLEL_MIN + 1]  # the last one runs the parallel loop
-DTYPES = [np.float32, np.float64]
 UNARY = ["erf", "erfc", "gelu", "gelu_tanh"]
 BINARY = ["gelu_backward", "gelu_tanh_backward"]
 BETA, KAPPA = mpmath.sqrt(2 / mpmath.pi), mpmath.mpf("0.044715")
 
-
-@pytest.fixture(autouse=True)
-def compiled_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run the compiled kernels at every size, even under GRAPHGRAD_KERNELS=numpy."""
-    monkeypatch.setattr(dispatch, "_COMPILED", True)
-    monkeypatch.setattr(dispatch, "COMPILED_MIN", {})
-    monkeypatch.setattr(sizes, "PARALLEL_MIN", TEST_PARALLEL_MIN)
+compiled_kernels = compiled_kernels_fixture()
 
 
 def ulp_error(result: np.ndarray, exact: np.ndarray, term: np.ndarray | None = None) -> np.ndarray:

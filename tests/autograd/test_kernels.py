@@ -17,23 +17,15 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from compiled import DTYPES, SIZES, compiled_kernels_fixture
 
 from autograd import kernels
 from autograd.kernels import dispatch, reference, sizes
 
 ROOT = Path(__file__).resolve().parents[2]
-TEST_PARALLEL_MIN = 50_000  # the threshold while these tests run (the default is NEVER)
-SIZES = [0, 1, 1001, 20_001, TEST_PARALLEL_MIN + 1]  # the last one runs the parallel loop
 LAYOUTS = ["contiguous", "strided", "transposed"]
-DTYPES = [np.float32, np.float64]
 
-
-@pytest.fixture(autouse=True)
-def compiled_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run the compiled kernels at every size, even under GRAPHGRAD_KERNELS=numpy."""
-    monkeypatch.setattr(dispatch, "_COMPILED", True)
-    monkeypatch.setattr(dispatch, "COMPILED_MIN", {})
-    monkeypatch.setattr(sizes, "PARALLEL_MIN", TEST_PARALLEL_MIN)
+compiled_kernels = compiled_kernels_fixture()
 
 
 def ulp_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:

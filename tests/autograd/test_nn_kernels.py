@@ -11,27 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from compiled import DTYPES, compiled_kernels_fixture
 
 from autograd import kernels
 from autograd.kernels import dispatch, reference, sizes
 
-DTYPES = [np.float32, np.float64]
 TEST_PARALLEL_MIN = 20_000  # the threshold while these tests run (the default is NEVER)
 BIG_ROWS = TEST_PARALLEL_MIN // 100 + 3  # with 100 columns: the parallel loops
 SHAPES = [(0, 5), (1, 1), (1, 100), (7, 3), (1001, 17), (BIG_ROWS, 100)]
 
-
-@pytest.fixture(autouse=True)
-def compiled_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Run the compiled kernels even under GRAPHGRAD_KERNELS=numpy, the parallel loops
-    from ``TEST_PARALLEL_MIN`` elements."""
-    monkeypatch.setattr(dispatch, "_COMPILED", True)
-    monkeypatch.setattr(sizes, "PARALLEL_MIN", TEST_PARALLEL_MIN)
-
-
-@pytest.fixture
-def rng() -> np.random.Generator:
-    return np.random.default_rng(1234)
+compiled_kernels = compiled_kernels_fixture(TEST_PARALLEL_MIN, every_size=False)
 
 
 def laid_out(x: np.ndarray, layout: str) -> np.ndarray:

@@ -1,0 +1,35 @@
+"""The kernel tests' setting: compiled kernels at every size, whatever the environment.
+
+``compiled_kernels_fixture`` makes the autouse fixture a kernel test module assigns to a
+name; under ``GRAPHGRAD_KERNELS=numpy`` (``make test-variants``) it still runs the compiled
+kernels, so they are checked against their NumPy references in every variant.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+from autograd.kernels import dispatch, sizes
+
+TEST_PARALLEL_MIN = 50_000  # the threshold while these tests run (the default is NEVER)
+SIZES = [0, 1, 1001, 20_001, TEST_PARALLEL_MIN + 1]  # the last one runs the parallel loop
+DTYPES = [np.float32, np.float64]
+
+
+def compiled_kernels_fixture(parallel_min: int = TEST_PARALLEL_MIN,
+                             every_size: bool = True) -> Callable[..., None]:
+    """An autouse fixture that runs the compiled kernels (also at sizes below
+    ``sizes.COMPILED_MIN`` when ``every_size``), the parallel loops from ``parallel_min``
+    elements."""
+
+    @pytest.fixture(autouse=True)
+    def compiled_kernels(monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(dispatch, "_COMPILED", True)
+        if every_size:
+            monkeypatch.setattr(dispatch, "COMPILED_MIN", {})
+        monkeypatch.setattr(sizes, "PARALLEL_MIN", parallel_min)
+
+    return compiled_kernels
