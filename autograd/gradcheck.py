@@ -61,6 +61,7 @@ class Discrepancy:
 
     @property
     def difference(self) -> float:
+        """``|analytic − numeric|``."""
         return abs(self.analytic - self.numeric)
 
 

@@ -24,6 +24,8 @@ def clone(self: Tensor) -> Tensor:
 
 
 def _reshape_method(self: Tensor, *shape: Any, order: str = "C") -> Tensor:
+    """``t.reshape(2, -1)`` or ``t.reshape((2, -1))``: the same elements in a new shape
+    (one ``-1`` is inferred); differentiable, see ``autograd.reshape``."""
     return ops.reshape(self, *shape, order=order)
 
 
@@ -83,6 +85,7 @@ def _contains(self: Tensor, element: Any) -> bool:
 
 
 def _mT(self: Tensor) -> Tensor:
+    """The last two axes swapped (batched matrix transpose); shape ``(*, m, n)`` → ``(*, n, m)``."""
     if self.ndim < 2:
         raise ShapeError(f"mT swaps the last two axes of a matrix or a batch of matrices; this "
                          f"tensor has shape {self.shape}: use .T, or unsqueeze it first")
@@ -90,6 +93,8 @@ def _mT(self: Tensor) -> Tensor:
 
 
 def _expand_method(self: Tensor, *sizes: Any) -> Tensor:
+    """``t.expand(4, -1)``: size-1 axes repeated to ``sizes`` without copying (``-1`` keeps
+    an axis); the gradient is summed back, see ``autograd.expand``."""
     return ops.expand(self, *sizes)
 
 

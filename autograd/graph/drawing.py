@@ -31,12 +31,14 @@ class GraphDrawing(graphviz.Digraph):
     """
 
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        """graphviz's ``pipe``: the drawing in ``format`` as bytes (needs ``dot``)."""
         try:
             return super().pipe(*args, **kwargs)
         except graphviz.ExecutableNotFound as err:
             raise GraphvizNotFoundError(INSTALL_HINT) from err
 
     def render(self, *args: Any, **kwargs: Any) -> str:
+        """graphviz's ``render``: writes the drawing to a file, returns its path (needs ``dot``)."""
         try:
             return super().render(*args, **kwargs)
         except graphviz.ExecutableNotFound as err:

@@ -29,6 +29,7 @@ class ModuleIndex:
             self.param_name.setdefault(id(p), full)
 
     def label(self, name: str) -> str:
+        """The cluster's caption: ``"name: Kind"`` (just ``Kind`` for the root module)."""
         kind = type(self.modules[name]).__name__
         return f"{name}: {kind}" if name else kind
 

@@ -59,6 +59,7 @@ class LazyRng:
         self._rng = None if seed is None else make_rng(seed, func)
 
     def get(self) -> np.random.Generator:
+        """The generator to draw from now."""
         return self._rng if self._rng is not None else ag.get_rng()
 
 
