@@ -22,9 +22,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 SIZES = (1_000, 100_000, 10_000_000)
-UNARY = ("exp", "log", "tanh", "sigmoid", "relu", "leaky_relu", "softplus")
+UNARY = ("exp", "log", "tanh", "sigmoid", "relu", "leaky_relu", "softplus", "erf", "erfc",
+         "gelu", "gelu_tanh")
 BINARY = ("tanh_backward", "sigmoid_backward", "relu_backward", "leaky_relu_backward",
-          "softplus_backward")
+          "softplus_backward", "gelu_backward", "gelu_tanh_backward")
 SLOPE = {"leaky_relu": (0.01,), "leaky_relu_backward": (0.01,)}
 
 

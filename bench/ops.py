@@ -27,6 +27,15 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
     return 1 / (1 + np.exp(-x))
 
 
+def _np_gelu_tanh(x: np.ndarray, g: np.ndarray) -> tuple:
+    """GELU's tanh form ``½x(1 + tanh u)``, ``u = √(2/π)(x + 0.044715x³)``, and its
+    gradient, as NumPy (which has no erf for the exact form) writes them."""
+    k = np.float32(np.sqrt(2 / np.pi))
+    t = np.tanh(k * (x + np.float32(0.044715) * x**3))
+    du = k * (1 + np.float32(3 * 0.044715) * x * x)
+    return 0.5 * x * (1 + t), g * (0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du)
+
+
 def _np_softmax_ce(z: np.ndarray, y: np.ndarray, g: None) -> tuple:
     e = np.exp(z - z.max(axis=1, keepdims=True))
     p = e / e.sum(axis=1, keepdims=True)
@@ -62,6 +71,7 @@ ELEMENTWISE: dict[str, tuple[int, bool, Callable[..., Any]]] = {
     "sigmoid": (1, False, lambda x, g: (s := _sigmoid(x), g * s * (1 - s))),
     "relu": (1, False, lambda x, g: (np.maximum(x, 0), g * (x > 0))),
     "softplus": (1, False, lambda x, g: (np.logaddexp(0, x), g * _sigmoid(x))),
+    "gelu_tanh": (1, False, _np_gelu_tanh),
     "mul": (2, False, lambda a, b, g: (a * b, g * b, g * a)),
     "add": (2, False, lambda a, b, g: (a + b, g, g)),
 }
@@ -78,6 +88,7 @@ def _framework(impl: str) -> tuple[Callable[[np.ndarray], Any], Callable[[np.nda
         return (lambda a: ag.tensor(a, requires_grad=True), ag.from_numpy, {
             "exp": ag.exp, "log": ag.log, "tanh": ag.tanh, "sigmoid": ag.sigmoid,
             "relu": ag.relu, "softplus": ag.softplus, "mul": ag.mul, "add": ag.add,
+            "gelu_tanh": lambda x: ag.gelu(x, approximate="tanh"),
             "softmax_cross_entropy": F.cross_entropy,
             "batch_norm": lambda x, w, b: F.batch_norm(x, None, None, w, b, training=True),
             "dropout": lambda x: F.dropout(x, 0.5, training=True),
@@ -88,6 +99,7 @@ def _framework(impl: str) -> tuple[Callable[[np.ndarray], Any], Callable[[np.nda
     return (lambda a: torch.tensor(a, requires_grad=True), torch.from_numpy, {
         "exp": torch.exp, "log": torch.log, "tanh": torch.tanh, "sigmoid": torch.sigmoid,
         "relu": torch.relu, "softplus": TF.softplus, "mul": torch.mul, "add": torch.add,
+        "gelu_tanh": lambda x: TF.gelu(x, approximate="tanh"),
         "softmax_cross_entropy": TF.cross_entropy,
         "batch_norm": lambda x, w, b: TF.batch_norm(x, None, None, w, b, training=True),
         "dropout": lambda x: TF.dropout(x, 0.5, training=True),

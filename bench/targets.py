@@ -25,9 +25,10 @@ OP_SIZES = (100_000, 10_000_000)
 OP_VS_TORCH = 1.2
 # The ops of the ops section whose forward or backward runs a compiled kernel: all but
 # mul and add, which are NumPy's ufuncs in graphgrad too.
-COMPILED_OPS = ("exp", "log", "tanh", "sigmoid", "relu", "softplus",
+COMPILED_OPS = ("exp", "log", "tanh", "sigmoid", "relu", "softplus", "gelu_tanh",
                 "softmax_cross_entropy", "batch_norm", "dropout")
-ELEMENTWISE_OPS = ("exp", "log", "tanh", "sigmoid", "relu", "softplus", "mul", "add")
+ELEMENTWISE_OPS = ("exp", "log", "tanh", "sigmoid", "relu", "softplus", "gelu_tanh", "mul",
+                   "add")
 IMPORT_SECONDS = 0.3
 WARM_FIRST_STEP_EXTRA_SECONDS = 0.5
 
