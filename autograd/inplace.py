@@ -3,10 +3,11 @@
 Each in-place change bumps the tensor's version counter; a backward through an op
 that saved the tensor before the change then raises. The in-place activations
 (``relu_``, ``F.relu(x, inplace=True)``, ``nn.Dropout(inplace=True)``, ...) go through
-``apply_``, which records them as PyTorch does: the tensor takes the op's history. The
-other in-place changes of a tensor that requires grad while the graph is recorded are
-refused with a message saying what to do instead (out-of-place ops, or ``no_grad()``
-for parameter updates).
+``apply_``, which records them as PyTorch does: the tensor takes the op's history; so do
+the arithmetic (``add_``, ``x += y``, ...) and the writes (``t[index] = v``, ``copy_``,
+``fill_``, ``zero_``, recorded as ``index_put``). A leaf that requires grad is refused
+while the graph is recorded, with the fix (``no_grad()`` for parameter updates); so are
+the random fills of a tensor in the graph (their new values depend on nothing).
 """
 
 from __future__ import annotations
@@ -160,19 +161,10 @@ def tanh_(t: Tensor) -> Tensor:
     return apply_(t, "tanh_", _ops.tanh)
 
 
-_OUT_OF_PLACE = "use the out-of-place form (x = x + y)"
-
-
-def _value(x: Any, op: str, fix: str = _OUT_OF_PLACE) -> Any:
-    """The data of an operand; refuses one whose gradient the in-place change would drop."""
-    if isinstance(x, Tensor):
-        if x._requires_grad and grad_mode._state.enabled:
-            raise RuntimeError(
-                f"{op}: the operand requires grad, and an in-place change would drop its "
-                f"gradient; {fix}, or pass operand.detach() if its gradient is not wanted"
-            )
-        return x.data
-    return x
+def _data(x: Any) -> Any:
+    """An operand's array (or the number itself); the unrecorded paths call it, where no
+    operand requires grad."""
+    return x.data if isinstance(x, Tensor) else x
 
 
 def _numeric(v: Any) -> bool:
@@ -260,7 +252,7 @@ def add_(t: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
     if _recording(t, other):
         return _recorded_binary(t, "add_", _ops.add, other, alpha)
     _check(t, "add_")
-    return _ufunc_(np.add, "add_", t, _value(other, "add_"), alpha)
+    return _ufunc_(np.add, "add_", t, _data(other), alpha)
 
 
 def sub_(t: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
@@ -268,7 +260,7 @@ def sub_(t: Tensor, other: Any, alpha: float = 1.0) -> Tensor:
     if _recording(t, other):
         return _recorded_binary(t, "sub_", _ops.sub, other, alpha)
     _check(t, "sub_")
-    return _ufunc_(np.subtract, "sub_", t, _value(other, "sub_"), alpha)
+    return _ufunc_(np.subtract, "sub_", t, _data(other), alpha)
 
 
 def mul_(t: Tensor, other: Any) -> Tensor:
@@ -276,7 +268,7 @@ def mul_(t: Tensor, other: Any) -> Tensor:
     if _recording(t, other):
         return _recorded_binary(t, "mul_", _ops.mul, other, saves_input=True)
     _check(t, "mul_")
-    return _ufunc_(np.multiply, "mul_", t, _value(other, "mul_"))
+    return _ufunc_(np.multiply, "mul_", t, _data(other))
 
 
 def div_(t: Tensor, other: Any) -> Tensor:
@@ -289,33 +281,44 @@ def div_(t: Tensor, other: Any) -> Tensor:
     if _recording(t, other):
         return _recorded_binary(t, "div_", _ops.div, other, saves_input=True)
     _check(t, "div_")
-    return _ufunc_(np.true_divide, "div_", t, _value(other, "div_"))
+    return _ufunc_(np.true_divide, "div_", t, _data(other))
+
+
+def _assign(t: Tensor, op: str, index: Any, value: Any) -> Tensor:
+    """``t[index] = value`` in place (value cast to t's dtype): recorded as ``index_put``
+    when t or value requires grad (t then takes its history, see ``apply_``), otherwise
+    one NumPy assignment into t's memory."""
+    if _recording(t, value):
+        if t.dtype.kind not in "fc":
+            raise TypeError(f"{op}: the value requires grad, but a tensor of dtype {t.dtype} "
+                            "can't carry a gradient; write value.detach(), or make the "
+                            "tensor floating point")
+        return apply_(t, op, lambda source: _index.index_put(source, index, value),
+                      others=(value,))
+    _writable(t, op)
+    t.data[index] = _data(value)
+    return _bump(t)
 
 
 def zero_(t: Tensor) -> Tensor:
-    """Fill with zeros in place."""
-    _check(t, "zero_")
-    t.data.fill(0)
-    return _bump(t)
+    """Fill with zeros in place (recorded when t is in the graph: no gradient reaches
+    its former value)."""
+    return _assign(t, "zero_", Ellipsis, 0)
 
 
 def fill_(t: Tensor, value: Any) -> Tensor:
-    """Fill with ``value`` (a number, or a 0-d tensor or array) in place."""
-    _check(t, "fill_")
-    v = _value(value, "fill_", "build the tensor out of place (x = ag.ones(x.shape) * value)")
-    try:
-        t.data.fill(v)
-    except (TypeError, ValueError):
-        if not _numeric(v):
-            raise _not_numbers("fill_", t, v) from None
-        if np.ndim(v) != 0:
-            raise ShapeError(
-                f"fill_: the value must be a single number (shape ()), got shape "
-                f"{np.shape(v)}; use copy_ to copy an array of values into the tensor of "
-                f"shape {t.shape}"
-            ) from None
-        raise
-    return _bump(t)
+    """Fill with ``value`` (a number, or a 0-d tensor or array) in place; recorded when t
+    or value requires grad (value's gradient: the sum of t's)."""
+    v = _data(value)
+    if not _numeric(v):
+        raise _not_numbers("fill_", t, v)
+    if np.ndim(v) != 0:
+        raise ShapeError(
+            f"fill_: the value must be a single number (shape ()), got shape "
+            f"{np.shape(v)}; use copy_ to copy an array of values into the tensor of "
+            f"shape {t.shape}"
+        )
+    return _assign(t, "fill_", Ellipsis, value)
 
 
 def _draw(t: Tensor, op: str, generator: Any, sample: Any) -> Tensor:
@@ -351,16 +354,15 @@ def uniform_(t: Tensor, a: float = 0.0, b: float = 1.0, *, generator: Any = None
 
 
 def copy_(t: Tensor, src: Any) -> Tensor:
-    """Copy ``src`` (broadcast to t's shape) into t in place."""
-    _check(t, "copy_")
-    v = np.asarray(_value(src, "copy_", "use the source out of place (x = src.clone())"))
+    """Copy ``src`` (broadcast to t's shape, cast to its dtype) into t in place; recorded
+    when t or src requires grad (src's gradient: t's, summed over the broadcasting)."""
+    v = np.asarray(_data(src))
     if v.dtype.kind not in "biufc":
         raise _not_numbers("copy_", t, src)
     if not _fits(v.shape, t.shape):
         raise ShapeError(f"copy_: source of shape {v.shape} can't be broadcast to the "
                          f"tensor's shape {t.shape}")
-    np.copyto(t.data, v, casting="unsafe")
-    return _bump(t)
+    return _assign(t, "copy_", Ellipsis, src)
 
 
 def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
@@ -370,8 +372,7 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
         return apply_(t, "clamp_", lambda source: _ops.clip(source, min, max),
                       saves_input=True, others=(min, max))
     _check(t, "clamp_")
-    fix = "use the out-of-place form (x = x.clamp(min, max))"
-    lo, hi = _value(min, "clamp_", fix), _value(max, "clamp_", fix)
+    lo, hi = _data(min), _data(max)
     bounds = [b for b in (lo, hi) if b is not None]
     for b in bounds:
         if not _numeric(b):
@@ -396,14 +397,14 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
 
 
 def setitem(t: Tensor, index: Any, value: Any) -> None:
-    """``t[index] = value`` in place."""
+    """``t[index] = value`` in place; recorded as ``index_put`` (t takes its history) when
+    t or value requires grad, as PyTorch records it."""
     op = "item assignment (t[index] = value)"
-    _check(t, op)
-    v = _value(value, op, "use an out-of-place form such as t = ag.where(mask, value, t)")
     index = _index.normalize_index(index)
     try:
-        t.data[index] = v
+        _assign(t, op, index, value)
     except (TypeError, ValueError):
+        v = _data(value)
         if not _numeric(v):
             raise _not_numbers(op, t, v) from None
         target = np.shape(t.data[index])
@@ -413,4 +414,3 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
                 f"{target} that the index selects in the tensor of shape {t.shape}"
             ) from None
         raise
-    _bump(t)

@@ -2,7 +2,8 @@
 
 The backward of a read is a scatter-add of the gradient into zeros of the input's
 shape (``np.add.at`` when indices may repeat, so repeated picks sum); the backward
-of that scatter is the read again.
+of that scatter is the read again. A write, ``index_put`` (what ``t[index] = value``
+records), sends the gradient to the places it left alone and to the value it wrote.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import Tensor
+from ._util import unbroadcast
 
 
 def normalize_index(index: Any) -> Any:
@@ -103,3 +105,58 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         return GetItem.apply(a, index)
     except IndexError as e:
         raise IndexError(f"indexing a tensor of shape {a.shape} with {index!r}: {e}") from None
+
+
+def _written(shape: tuple, index: Any, target: tuple) -> np.ndarray | None:
+    """Which of the ``target``-shaped places ``a[index] = v`` picks were written last (a
+    repeated integer index writes one place several times and NumPy keeps one write);
+    None when every place is written once (slices, masks, indices without repeats)."""
+    if not _is_advanced(index):
+        return None
+    slots = np.arange(int(np.prod(target)), dtype=np.intp).reshape(target)
+    owner = np.full(shape, -1, dtype=np.intp)
+    owner[index] = slots
+    kept = owner[index] == slots
+    return None if kept.all() else kept
+
+
+class IndexPut(Function):
+    """A copy of ``a`` with ``a[index] = value`` (value broadcast to the places, cast to
+    a's dtype). The gradient reaches ``a`` at the places not written and ``value`` from
+    the places it was written to, summed over its broadcasting; where a repeated index
+    writes one place twice, only the write NumPy keeps gets the gradient (PyTorch's
+    ``index_put`` gives it to every write)."""
+
+    @staticmethod
+    def forward(ctx, a, index, value):
+        out = a.copy()
+        out[index] = value
+        ctx.index = _kept(index)
+        ctx.value_shape = np.shape(value)
+        ctx.value_dtype = value.dtype if isinstance(value, np.ndarray) else None
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        needs_a, _, needs_value = ctx.needs_input_grad
+        grad_a = IndexPut.apply(g, ctx.index, 0.0) if needs_a else None
+        grad_value = None
+        if needs_value:
+            picked = GetItem.apply(g, ctx.index)
+            kept = _written(g.shape, ctx.index, picked.shape)
+            if kept is not None:
+                picked = picked * kept.astype(picked.dtype)
+            shape = ctx.value_shape
+            extra = len(shape) - picked.ndim  # NumPy lets a value have extra leading 1s
+            grad_value = unbroadcast(picked, shape[extra:] if extra > 0 else shape)
+            grad_value = grad_value.reshape(shape)
+            if ctx.value_dtype is not None and grad_value.dtype != ctx.value_dtype:
+                grad_value = grad_value.astype(ctx.value_dtype)
+        return grad_a, None, grad_value
+
+
+def index_put(a: Tensor, index: Any, value: Any) -> Tensor:
+    """``a`` with ``a[index] = value``, out of place and differentiable in ``a`` and
+    ``value`` (see ``IndexPut``); ``index`` as in ``getitem``. ``t[index] = value`` on a
+    tensor in the graph runs it and gives t its history."""
+    return IndexPut.apply(a, normalize_index(index), value)

@@ -1,0 +1,180 @@
+"""Writes into a tensor of the graph, recorded as PyTorch records them: ``t[index] = v``,
+``copy_``, ``fill_`` and ``zero_`` give t the history of ``index_put``, so the gradient
+reaches t's former value where it was not overwritten and the written value where it
+was. Checked against hand-derived gradients, float64 gradcheck and gradgradcheck, and
+PyTorch."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from torch_parity import requires_torch, torch
+
+import autograd as ag
+
+
+def _x(*shape: int, dtype: type = np.float64) -> ag.Tensor:
+    data = np.arange(1, int(np.prod(shape)) + 1, dtype=dtype).reshape(shape)
+    return ag.tensor(data, requires_grad=True)
+
+
+def test_overwritten_places_get_no_gradient() -> None:
+    x = _x(3)
+    y = x * 2.0
+    y[0] = 0.0
+    assert y.grad_fn.name == "IndexPut" and y.requires_grad
+    np.testing.assert_array_equal(y.data, [0.0, 4.0, 6.0])
+    (y * y).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 16.0, 24.0])
+
+
+def test_a_value_that_requires_grad_puts_a_constant_tensor_in_the_graph() -> None:
+    w = ag.tensor(3.0, requires_grad=True)
+    buf = ag.zeros(3, dtype=np.float64)
+    buf[1] = w
+    assert buf.requires_grad and buf.grad_fn.name == "IndexPut"
+    (buf * ag.tensor([1.0, 5.0, 7.0])).sum().backward()
+    assert w.grad.item() == 5.0
+
+
+def test_a_broadcast_value_gets_the_sum_of_its_places() -> None:
+    x, row = _x(4, 3), ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    y = x + 0.0
+    y[1:3] = row
+    g = np.arange(12.0).reshape(4, 3)
+    y.backward(ag.tensor(g))
+    np.testing.assert_array_equal(row.grad.data, g[1] + g[2])
+    want = g.copy()
+    want[1:3] = 0
+    np.testing.assert_array_equal(x.grad.data, want)
+
+
+def test_a_value_with_extra_leading_ones_gets_its_own_shape() -> None:
+    x, v = _x(2, 3), ag.tensor(np.ones((1, 3)), requires_grad=True)
+    y = x * 1.0
+    y[0] = v  # NumPy drops the leading 1
+    y.backward(ag.tensor(np.arange(6.0).reshape(2, 3)))
+    assert v.grad.shape == (1, 3)
+    np.testing.assert_array_equal(v.grad.data, [[0.0, 1.0, 2.0]])
+
+
+def test_a_boolean_mask_write() -> None:
+    x = ag.tensor([-1.0, 2.0, -3.0, 4.0], requires_grad=True)
+    y = x * 1.0
+    y[y.data < 0] = 0.0  # ReLU by hand
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [0.0, 1.0, 0.0, 1.0])
+
+
+def test_a_repeated_index_sends_the_gradient_to_the_write_that_stays() -> None:
+    x, v = _x(3), ag.tensor([10.0, 20.0, 30.0], requires_grad=True)
+    y = x * 1.0
+    y[[0, 0, 2]] = v
+    kept = np.zeros(3)
+    kept[[0, 0, 2]] = [10.0, 20.0, 30.0]  # NumPy's choice of the write that stays
+    np.testing.assert_array_equal(y.data, [kept[0], 2.0, 30.0])
+    y.backward(ag.tensor([1.0, 2.0, 3.0]))
+    got = v.grad.data
+    assert got[2] == 3.0 and sorted(got[:2]) == [0.0, 1.0]
+    assert v.data[got[:2].argmax()] == kept[0]  # the surviving write got the gradient
+    np.testing.assert_array_equal(x.grad.data, [0.0, 2.0, 0.0])
+
+
+def test_copy_fill_and_zero_are_recorded() -> None:
+    w = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    a = ag.zeros(2, 3, dtype=np.float64)
+    a.copy_(w)
+    assert a.grad_fn.name == "IndexPut"
+    (a * ag.tensor(np.arange(6.0).reshape(2, 3))).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [3.0, 5.0, 7.0])
+
+    s = ag.tensor(2.0, requires_grad=True)
+    b = ag.zeros(4, dtype=np.float64)
+    b.fill_(s)
+    (b * b).sum().backward()
+    assert s.grad.item() == 16.0  # 4 places, each 2·2
+
+    x = _x(3)
+    y = x * 3.0
+    y.zero_()
+    (y + x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0, 1.0])
+
+
+def test_the_value_gradient_has_the_value_dtype() -> None:
+    v = ag.tensor(2.0, dtype=np.float64, requires_grad=True)
+    y = ag.zeros(3)  # float32
+    y[0] = v
+    assert y.dtype == np.float32
+    y.sum().backward()
+    assert v.grad.dtype == np.float64 and v.grad.item() == 1.0
+
+
+def _write_rows(x: ag.Tensor, v: ag.Tensor) -> ag.Tensor:
+    y = x * x
+    y[1:, ::2] = v * v
+    y[np.array([0, 2]), 1] = v[0]
+    return y * x
+
+
+def test_gradcheck_and_gradgradcheck() -> None:
+    rng = np.random.default_rng(0)
+    x = ag.tensor(rng.standard_normal((3, 4)), requires_grad=True)
+    v = ag.tensor(rng.standard_normal(2), requires_grad=True)
+    assert ag.gradcheck(_write_rows, (x, v))
+    assert ag.gradgradcheck(_write_rows, (x, v))
+
+
+def test_writing_over_a_saved_value_is_caught_at_backward() -> None:
+    x = _x(3)
+    y = x * 2.0
+    z = y * y  # saves y
+    y[0] = 0.0
+    with pytest.raises(ag.GraphError, match="modified in place"):
+        z.sum().backward()
+
+
+def test_the_refusals() -> None:
+    w = _x(3)
+    with pytest.raises(RuntimeError, match=r"^item assignment .*leaf tensor that requires "
+                                           r"grad.*no_grad"):
+        w[0] = 1.0
+    y = w * 1.0
+    row = y[0:2]  # a recorded view of y
+    with pytest.raises(RuntimeError, match=r"shares its memory with other tensors"):
+        y[2] = 0.0
+    assert row.shape == (2,)
+    with pytest.raises(TypeError, match=r"^copy_: the value requires grad, but a tensor of "
+                                        r"dtype int64 can't carry a gradient"):
+        ag.tensor([1, 2, 3]).copy_(w)
+    with ag.no_grad():
+        w[0] = 5.0  # parameter updates go under no_grad
+    assert w.data[0] == 5.0 and w.grad_fn is None
+
+
+@requires_torch
+def test_matches_pytorch() -> None:
+    th = torch()
+    rng = np.random.default_rng(1)
+    xs, vs = rng.standard_normal((4, 5)), rng.standard_normal(5)
+    mask = xs > 0.3
+    g = rng.standard_normal((4, 5))
+
+    def run(lib, x, v):
+        y = x * 2.0
+        y[0] = v
+        y[1:3, 1::2] = v[:2] * 3.0
+        y[lib.tensor(mask)] = 0.5
+        z = y * 1.0
+        z.copy_(y * v)
+        return z
+
+    x, v = ag.tensor(xs, requires_grad=True), ag.tensor(vs, requires_grad=True)
+    out = run(ag, x, v)
+    out.backward(ag.tensor(g))
+    tx, tv = th.tensor(xs, requires_grad=True), th.tensor(vs, requires_grad=True)
+    tout = run(th, tx, tv)
+    tout.backward(th.tensor(g))
+    np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-15)
+    np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-14)
+    np.testing.assert_allclose(v.grad.data, tv.grad.numpy(), rtol=1e-14)
