@@ -54,11 +54,12 @@ def _input_version(array: np.ndarray, args: tuple) -> _VersionCounter | None:
     return None
 
 def _note_view(out: Tensor, args: tuple) -> None:
-    """A recorded output that views an input's memory: note both on their shared version
-    counter, so an in-place op on either refuses to leave the other's history stale."""
+    """An output that views an input's memory: note both on their shared version counter,
+    so a recorded in-place op on either refuses to leave the other's history stale (or,
+    for an output made without a graph, without the history at all)."""
     base = out.data.base
     for t in args:
-        if isinstance(t, Tensor) and t._requires_grad:
+        if isinstance(t, Tensor):
             data = t.data
             if data is base or data.base is base:
                 t._version.note_views(t, out)
@@ -336,6 +337,8 @@ class Function:
                 out = _make(raw, False, None, 0)
                 if raw.base is not None:
                     out._vc = _input_version(raw, args)
+                    if out._vc is not None:
+                        _note_view(out, args)
                 return out
             if _record(ctx, args, (raw,)) is not None:  # integer or bool: no gradient
                 return _constant(raw, args)
@@ -357,7 +360,7 @@ class Function:
             t = _make(o, record, ctx if record else None, i if record else 0)
             vc = versions[i] if versions is not None else None
             t._vc = vc if vc is not None else _input_version(o, args)
-            if record and o.base is not None and t._vc is not None:
+            if o.base is not None and t._vc is not None:
                 _note_view(t, args)
             results.append(t)
         if constants is not None and record:
@@ -390,6 +393,8 @@ def _constant(raw: np.ndarray, args: tuple) -> Tensor:
     out = _make(raw, False, None, 0)
     if raw.base is not None:
         out._vc = _input_version(raw, args)
+        if out._vc is not None:
+            _note_view(out, args)
     return out
 
 

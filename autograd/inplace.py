@@ -76,8 +76,9 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
             shapes = ", ".join(str(o.shape) for o in others[:3])
             raise RuntimeError(
                 f"{op}: this tensor of shape {t.shape} shares its memory with other tensors "
-                f"of the recorded graph through a view op (shapes {shapes}); changing it in "
-                "place would leave their gradients wrong. Use the out-of-place form, or "
+                f"through a view op (shapes {shapes}); recording the change in place would "
+                "leave their gradients wrong. Use the out-of-place form (for a slice, "
+                "base[index] = base[index] + value once no view of base is kept), or "
                 ".clone() the tensor first and change the clone in place."
             )
     source = t

@@ -20,9 +20,9 @@ from .errors import ShapeError
 
 class _VersionCounter:
     """Counts in-place changes of a tensor's data (shared with its views and detached
-    copies). ``views`` holds weak references to the recorded tensors that share the memory
-    through a view op (the base and each view), so an in-place op can refuse to leave one
-    of them with a stale history; dead references are pruned as the list grows."""
+    copies). ``views`` holds weak references to the tensors that share the memory through
+    a view op (the base and each view), so a recorded in-place op can refuse to leave one
+    of them with a stale history, or none; dead references are pruned as the list grows."""
 
     __slots__ = ("value", "views", "_prune_at")
 
@@ -32,7 +32,7 @@ class _VersionCounter:
         self._prune_at = 8
 
     def note_views(self, *tensors: Tensor) -> None:
-        """Record recorded tensors that share this memory through a view op."""
+        """Note tensors that share this memory through a view op."""
         views = self.views
         if views is None:
             views = self.views = []
@@ -42,14 +42,13 @@ class _VersionCounter:
             self._prune_at = max(8, 2 * len(views))
 
     def other_views(self, t: Tensor) -> list[Tensor]:
-        """The live recorded tensors other than ``t`` that share this memory."""
+        """The live tensors other than ``t`` that share this memory through view ops."""
         if self.views is None:
             return []
         found = []
         for ref in self.views:
             other = ref()
-            if other is not None and other is not t and other._requires_grad \
-                    and all(other is not f for f in found):
+            if other is not None and other is not t and all(other is not f for f in found):
                 found.append(other)
         return found
 

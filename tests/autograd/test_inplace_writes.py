@@ -178,3 +178,26 @@ def test_matches_pytorch() -> None:
     np.testing.assert_allclose(out.data, tout.detach().numpy(), rtol=1e-15)
     np.testing.assert_allclose(x.grad.data, tx.grad.numpy(), rtol=1e-14)
     np.testing.assert_allclose(v.grad.data, tv.grad.numpy(), rtol=1e-14)
+
+
+def test_a_recorded_change_through_a_view_made_without_the_graph_is_refused() -> None:
+    # The change would reach buf's memory but not its history: the gradient through buf
+    # would silently miss w (PyTorch rebases buf's history instead).
+    w = ag.tensor([1.0, 2.0], requires_grad=True)
+    buf = ag.zeros(3)
+    view = buf[0:2]
+    with pytest.raises(RuntimeError, match=r"^add_: this tensor of shape \(2,\) shares its "
+                                           r"memory with other tensors through a view op "
+                                           r"\(shapes \(3,\)\).*base\[index\] = base\[index\]"):
+        view.add_(w)
+    with pytest.raises(RuntimeError, match=r"^add_: this tensor of shape \(3,\) shares its "
+                                           r"memory .*\(shapes \(2,\)\)"):
+        buf.add_(w[0])
+    del view
+    buf[0:2] = buf[0:2] + w  # the out-of-place form the message gives
+    ((buf * 2.0).sum() + w.sum()).backward()
+    np.testing.assert_array_equal(w.grad.data, [3.0, 3.0])
+    with ag.no_grad():
+        kept = buf[1:]
+        buf.add_(1.0)  # not recorded: NumPy's semantics, the view sees the change
+    np.testing.assert_array_equal(kept.data, [3.0, 1.0])
