@@ -5,9 +5,10 @@ that saved the tensor before the change then raises. The in-place activations
 (``relu_``, ``F.relu(x, inplace=True)``, ``nn.Dropout(inplace=True)``, ...) go through
 ``apply_``, which records them as PyTorch does: the tensor takes the op's history; so do
 the arithmetic (``add_``, ``x += y``, ...) and the writes (``t[index] = v``, ``copy_``,
-``fill_``, ``zero_``, recorded as ``index_put``). A leaf that requires grad is refused
-while the graph is recorded, with the fix (``no_grad()`` for parameter updates); so are
-the random fills of a tensor in the graph (their new values depend on nothing).
+``fill_``, ``zero_``, recorded as ``index_put``); a change through ``t[index]`` rebases
+t's history. A leaf that requires grad is refused while the graph is recorded, with the
+fix (``no_grad()`` for parameter updates); so are the random fills of a tensor in the
+graph (their new values depend on nothing).
 """
 
 from __future__ import annotations
@@ -62,40 +63,30 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
     for ops whose backward needs their input (or that are composed of several ops): they
     run on a copy of t that carries t's history, which their nodes keep. ``others`` are
     the op's other operands: one that requires grad makes the op recorded even when t
-    does not. Refused, with the fix in the message: a leaf that requires grad while the
-    graph is recorded, and a tensor that shares its memory with another recorded tensor
-    through a view op (the other's history would go stale).
+    does not. A view ``base[index]`` (basic indexing) changed this way rebases its base,
+    as PyTorch does: base takes the history of ``index_put(base, index, new value)`` and
+    the view that of ``base[index]`` read from it (so ``y[0] += 1`` and ``y[:, 1] *= w``
+    work on tensors of the graph). Refused, with the fix in the message: a leaf that
+    requires grad (or a view of one) while the graph is recorded, and a tensor that
+    shares its memory with other live tensors through view ops in any other way (their
+    histories would go stale).
     """
     recorded = _recording(t, *others)
     if recorded and t._requires_grad and t.grad_fn is None:
         _check(t, op)  # raises: a leaf that requires grad
     _writable(t, op)
+    base = None
     if recorded and t._vc is not None:
-        others = t._vc.other_views(t)
-        if others:
-            shapes = ", ".join(str(o.shape) for o in others[:3])
-            raise RuntimeError(
-                f"{op}: this tensor of shape {t.shape} shares its memory with other tensors "
-                f"through a view op (shapes {shapes}); recording the change in place would "
-                "leave their gradients wrong. Use the out-of-place form (for a slice, "
-                "base[index] = base[index] + value once no view of base is kept), or "
-                ".clone() the tensor first and change the clone in place."
-            )
+        views = t._vc.other_views(t)
+        if views:
+            base = _rebasable_base(t, op, views)
     source = t
     if saves_input and recorded:
         source = Tensor._make(t.data.copy(), t._requires_grad, t.grad_fn, t._output_index)
-    result = compute(source)
-    if result.dtype != t.dtype:
-        raise TypeError(f"{op}: result type {result.dtype} can't be cast to the tensor's "
-                        f"dtype {t.dtype} in place; use the out-of-place form")
-    if result.shape != t.shape:
-        raise ShapeError(f"{op}: the result's shape {result.shape} differs from the "
-                         f"tensor's shape {t.shape}; use the out-of-place form")
+    result = _checked_result(op, t, compute(source), recorded)
+    if base is not None:
+        return _write_through_view(t, base, result)
     node = result.grad_fn
-    if recorded and node is None:
-        raise RuntimeError(f"{op}: the op was not recorded, so the tensor would keep a "
-                           "history that no longer matches its values; use the "
-                           "out-of-place form")
     np.copyto(t.data, result.data)
     _bump(t)
     if node is not None:
@@ -103,6 +94,63 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
         _move_retained_grad(t, node, result._output_index)
         t._requires_grad = True
     return t
+
+
+def _checked_result(op: str, t: Tensor, result: Tensor, recorded: bool) -> Tensor:
+    """``result``, once it is known to fit in ``t`` and to carry a history when the op is
+    recorded."""
+    if result.dtype != t.dtype:
+        raise TypeError(f"{op}: result type {result.dtype} can't be cast to the tensor's "
+                        f"dtype {t.dtype} in place; use the out-of-place form")
+    if result.shape != t.shape:
+        raise ShapeError(f"{op}: the result's shape {result.shape} differs from the "
+                         f"tensor's shape {t.shape}; use the out-of-place form")
+    if recorded and result.grad_fn is None:
+        raise RuntimeError(f"{op}: the op was not recorded, so the tensor would keep a "
+                           "history that no longer matches its values; use the "
+                           "out-of-place form")
+    return result
+
+
+def _rebasable_base(t: Tensor, op: str, views: list[Tensor]) -> Tensor:
+    """The base whose history a recorded change of ``t`` rebases: t must be ``base[index]``
+    (basic indexing) with no other live tensor sharing the memory. Otherwise refused, as
+    is a view of a leaf that requires grad."""
+    made_from = t._vc.slice_of(t)
+    if made_from is None or len(views) != 1 or views[0] is not made_from[0]:
+        shapes = ", ".join(str(o.shape) for o in views[:3])
+        raise RuntimeError(
+            f"{op}: this tensor of shape {t.shape} shares its memory with other tensors "
+            f"through view ops (shapes {shapes}); recording the change in place would "
+            "leave their gradients wrong (a change through t[index] is recorded only when "
+            "t and that one view are all that share the memory). Use the out-of-place "
+            "form, or .clone() the tensor first and change the clone in place."
+        )
+    base = made_from[0]
+    if base._requires_grad and base.grad_fn is None:
+        raise RuntimeError(
+            f"{op}: this tensor is a view of a leaf tensor that requires grad (shape "
+            f"{base.shape}), changed in place while the graph is recorded. Wrap parameter "
+            "updates in `with autograd.no_grad():`."
+        )
+    _writable(base, op)
+    return base
+
+
+def _write_through_view(view: Tensor, base: Tensor, result: Tensor) -> Tensor:
+    """Write ``result`` (the view's new value) into ``base[index]``, as PyTorch rebases a
+    view's base: base takes the history of ``index_put(base, index, result)`` and the view
+    that of ``base[index]`` read from it, so gradients through either are right."""
+    _, index = view._vc.slice_of(view)
+    written = _index.index_put(base, index, result)
+    np.copyto(base.data, written.data)
+    _bump(base)
+    _move_retained_grad(base, written.grad_fn, 0)
+    base._requires_grad = True
+    reread = _index.getitem(base, index)
+    _move_retained_grad(view, reread.grad_fn, reread._output_index)
+    view._requires_grad = True
+    return view
 
 
 def _recording(t: Tensor, *others: Any) -> bool:
@@ -397,11 +445,31 @@ def clamp_(t: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return _bump(t)
 
 
+def _is_in_place_already(t: Tensor, index: Any, value: Any) -> bool:
+    """Whether ``value`` is the view ``t[index]`` itself, as when Python runs ``t[i] += v``
+    as ``tmp = t[i]; tmp += v; t[i] = tmp``: then the write has happened (and was recorded
+    by rebasing t's history), and writing again would change nothing."""
+    if not isinstance(value, Tensor) or value._vc is None or value._vc is not t._vc:
+        return False
+    made_from = value._vc.slice_of(value)
+    if made_from is None or made_from[0] is not t:
+        return False
+    try:
+        place = t.data[index]
+    except (IndexError, TypeError, ValueError):
+        return False
+    return (isinstance(place, np.ndarray) and place.base is not None
+            and place.__array_interface__["data"][0] == value.data.__array_interface__["data"][0]
+            and place.shape == value.shape and place.strides == value.data.strides)
+
+
 def setitem(t: Tensor, index: Any, value: Any) -> None:
     """``t[index] = value`` in place; recorded as ``index_put`` (t takes its history) when
     t or value requires grad, as PyTorch records it."""
     op = "item assignment (t[index] = value)"
     index = _index.normalize_index(index)
+    if _is_in_place_already(t, index, value):  # t[i] += v: the view was changed in place
+        return
     try:
         _assign(t, op, index, value)
     except (TypeError, ValueError):

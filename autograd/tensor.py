@@ -22,14 +22,34 @@ class _VersionCounter:
     """Counts in-place changes of a tensor's data (shared with its views and detached
     copies). ``views`` holds weak references to the tensors that share the memory through
     a view op (the base and each view), so a recorded in-place op can refuse to leave one
-    of them with a stale history, or none; dead references are pruned as the list grows."""
+    of them with a stale history, or none; dead references are pruned as the list grows.
+    ``slices`` holds, for views made by basic indexing, the view, its base and the index:
+    an in-place op on such a view rebases the base's history (``inplace.apply_``)."""
 
-    __slots__ = ("value", "views", "_prune_at")
+    __slots__ = ("value", "views", "slices", "_prune_at")
 
     def __init__(self) -> None:
         self.value = 0
         self.views: list | None = None
+        self.slices: list | None = None
         self._prune_at = 8
+
+    def note_slice(self, view: Tensor, base: Tensor, index: Any) -> None:
+        """Note that ``view`` is ``base[index]`` (a basic index), sharing this memory."""
+        slices = self.slices
+        if slices is None:
+            slices = self.slices = []
+        elif len(slices) >= self._prune_at:
+            slices[:] = [s for s in slices if s[0]() is not None]
+        slices.append((weakref.ref(view), weakref.ref(base), index))
+
+    def slice_of(self, view: Tensor) -> tuple[Tensor, Any] | None:
+        """``(base, index)`` when ``view`` was made as ``base[index]`` and base is alive."""
+        for view_ref, base_ref, index in self.slices or ():
+            if view_ref() is view:
+                base = base_ref()
+                return None if base is None else (base, index)
+        return None
 
     def note_views(self, *tensors: Tensor) -> None:
         """Note tensors that share this memory through a view op."""

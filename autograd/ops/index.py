@@ -102,9 +102,12 @@ def getitem(a: Tensor, index: Any) -> Tensor:
     """
     index = normalize_index(index)
     try:
-        return GetItem.apply(a, index)
+        out = GetItem.apply(a, index)
     except IndexError as e:
         raise IndexError(f"indexing a tensor of shape {a.shape} with {index!r}: {e}") from None
+    if out._vc is not None and out._vc is a._vc:  # a view: basic indexing
+        out._vc.note_slice(out, a, index)
+    return out
 
 
 def _written(shape: tuple, index: Any, target: tuple) -> np.ndarray | None:
