@@ -5,10 +5,10 @@ that saved the tensor before the change then raises. The in-place activations
 (``relu_``, ``F.relu(x, inplace=True)``, ``nn.Dropout(inplace=True)``, ...) go through
 ``apply_``, which records them as PyTorch does: the tensor takes the op's history; so do
 the arithmetic (``add_``, ``x += y``, ...) and the writes (``t[index] = v``, ``copy_``,
-``fill_``, ``zero_``, recorded as ``index_put``); a change through ``t[index]`` rebases
-t's history. A leaf that requires grad is refused while the graph is recorded, with the
-fix (``no_grad()`` for parameter updates); so are the random fills of a tensor in the
-graph (their new values depend on nothing).
+``fill_``, ``zero_``, recorded as ``index_put``); a change of a slice ``t[index]`` or of
+t rebases the histories of t and its live slices. A leaf that requires grad is refused
+while the graph is recorded, with the fix (``no_grad()`` for parameter updates); so are
+the random fills of a tensor in the graph (their new values depend on nothing).
 """
 
 from __future__ import annotations
@@ -63,36 +63,40 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
     for ops whose backward needs their input (or that are composed of several ops): they
     run on a copy of t that carries t's history, which their nodes keep. ``others`` are
     the op's other operands: one that requires grad makes the op recorded even when t
-    does not. A view ``base[index]`` (basic indexing) changed this way rebases its base,
-    as PyTorch does: base takes the history of ``index_put(base, index, new value)`` and
-    the view that of ``base[index]`` read from it (so ``y[0] += 1`` and ``y[:, 1] *= w``
-    work on tensors of the graph). Refused, with the fix in the message: a leaf that
-    requires grad (or a view of one) while the graph is recorded, and a tensor that
-    shares its memory with other live tensors through view ops in any other way (their
-    histories would go stale).
+    does not. Slices share memory, so their histories are rebased as PyTorch's are:
+    changing a slice ``root[index]`` (basic indexing, also ``root[i][j]``) gives root the
+    history of ``index_put(root, index, new value)``, and every live slice of root (the
+    changed one too, after a change of root itself) the history of reading its place from
+    root's new one; so ``y[0] += 1`` and ``y[:, 1] *= w`` work on tensors of the graph.
+    Refused, with the fix in the message: a leaf that requires grad (or a slice of one)
+    while the graph is recorded, and a tensor that shares its memory with a live tensor
+    made by another view op (reshape, transpose, ...), whose history would go stale.
     """
     recorded = _recording(t, *others)
     if recorded and t._requires_grad and t.grad_fn is None:
         _check(t, op)  # raises: a leaf that requires grad
     _writable(t, op)
-    base = None
+    rebase = None
     if recorded and t._vc is not None:
         views = t._vc.other_views(t)
         if views:
-            base = _rebasable_base(t, op, views)
+            rebase = _slices_to_rebase(t, op, views)
     source = t
     if saves_input and recorded:
         source = Tensor._make(t.data.copy(), t._requires_grad, t.grad_fn, t._output_index)
     result = _checked_result(op, t, compute(source), recorded)
-    if base is not None:
-        return _write_through_view(t, base, result)
-    node = result.grad_fn
-    np.copyto(t.data, result.data)
-    _bump(t)
-    if node is not None:
-        node._take_over(t, result)
-        _move_retained_grad(t, node, result._output_index)
-        t._requires_grad = True
+    if rebase is not None and rebase[1]:  # t is a slice: the change goes into its root
+        _write_into_root(rebase[0], rebase[1], result)
+    else:
+        node = result.grad_fn
+        np.copyto(t.data, result.data)
+        _bump(t)
+        if node is not None:
+            node._take_over(t, result)
+            _move_retained_grad(t, node, result._output_index)
+            t._requires_grad = True
+    if rebase is not None:
+        _reread_slices(rebase[0], [v for v in (*rebase[2], t) if v is not rebase[0]])
     return t
 
 
@@ -112,45 +116,59 @@ def _checked_result(op: str, t: Tensor, result: Tensor, recorded: bool) -> Tenso
     return result
 
 
-def _rebasable_base(t: Tensor, op: str, views: list[Tensor]) -> Tensor:
-    """The base whose history a recorded change of ``t`` rebases: t must be ``base[index]``
-    (basic indexing) with no other live tensor sharing the memory. Otherwise refused, as
-    is a view of a leaf that requires grad."""
+def _slices_to_rebase(t: Tensor, op: str,
+                      views: list[Tensor]) -> tuple[Tensor, tuple, list[Tensor]]:
+    """For a recorded change of ``t`` while ``views`` share its memory: ``(root, path,
+    views)``, root the tensor they were all sliced from by basic indexing (t itself, or
+    ``t = root[path[0]]...``). Refused when another view op made one of them (their
+    histories could not be rebased), and for slices of a leaf that requires grad."""
     made_from = t._vc.slice_of(t)
-    if made_from is None or len(views) != 1 or views[0] is not made_from[0]:
-        shapes = ", ".join(str(o.shape) for o in views[:3])
-        raise RuntimeError(
-            f"{op}: this tensor of shape {t.shape} shares its memory with other tensors "
-            f"through view ops (shapes {shapes}); recording the change in place would "
-            "leave their gradients wrong (a change through t[index] is recorded only when "
-            "t and that one view are all that share the memory). Use the out-of-place "
-            "form, or .clone() the tensor first and change the clone in place."
-        )
-    base = made_from[0]
-    if base._requires_grad and base.grad_fn is None:
+    root, path = (t, ()) if made_from is None else made_from
+    for v in views:
+        if v is not root and (v._vc.slice_of(v) or (None,))[0] is not root:
+            shapes = ", ".join(str(o.shape) for o in views[:3])
+            raise RuntimeError(
+                f"{op}: this tensor of shape {t.shape} shares its memory with other tensors "
+                f"through view ops (shapes {shapes}); recording the change in place would "
+                "leave their gradients wrong (changes are recorded through slices t[index] "
+                "of one tensor, not through reshape, transpose and the other view ops). Use "
+                "the out-of-place form, or .clone() the tensor first and change the clone."
+            )
+    if path and root._requires_grad and root.grad_fn is None:
         raise RuntimeError(
             f"{op}: this tensor is a view of a leaf tensor that requires grad (shape "
-            f"{base.shape}), changed in place while the graph is recorded. Wrap parameter "
+            f"{root.shape}), changed in place while the graph is recorded. Wrap parameter "
             "updates in `with autograd.no_grad():`."
         )
-    _writable(base, op)
-    return base
+    if path:
+        _writable(root, op)
+    return root, path, views
 
 
-def _write_through_view(view: Tensor, base: Tensor, result: Tensor) -> Tensor:
-    """Write ``result`` (the view's new value) into ``base[index]``, as PyTorch rebases a
-    view's base: base takes the history of ``index_put(base, index, result)`` and the view
-    that of ``base[index]`` read from it, so gradients through either are right."""
-    _, index = view._vc.slice_of(view)
-    written = _index.index_put(base, index, result)
-    np.copyto(base.data, written.data)
-    _bump(base)
-    _move_retained_grad(base, written.grad_fn, 0)
-    base._requires_grad = True
-    reread = _index.getitem(base, index)
-    _move_retained_grad(view, reread.grad_fn, reread._output_index)
-    view._requires_grad = True
-    return view
+def _write_into_root(root: Tensor, path: tuple, result: Tensor) -> None:
+    """Put ``result``, the new value of ``root[path[0]][path[1]]...``, into ``root``: root
+    takes the history of the nested ``index_put`` (the written places' gradient goes to
+    result, the others' to root's former value), as PyTorch rebases a view's base."""
+    bases = [root]
+    for index in path[:-1]:
+        bases.append(_index.getitem(bases[-1], index))
+    value = result
+    for base, index in zip(reversed(bases), reversed(path)):
+        value = _index.index_put(base, index, value)
+    np.copyto(root.data, value.data)
+    _bump(root)
+    _move_retained_grad(root, value.grad_fn, 0)
+    root._requires_grad = True
+
+
+def _reread_slices(root: Tensor, slices: list[Tensor]) -> None:
+    """Give each slice of ``root`` the history of reading its path from root's new one."""
+    for view in slices:
+        read = root
+        for index in view._vc.slice_of(view)[1]:
+            read = _index.getitem(read, index)
+        _move_retained_grad(view, read.grad_fn, read._output_index)
+        view._requires_grad = True
 
 
 def _recording(t: Tensor, *others: Any) -> bool:
@@ -451,8 +469,10 @@ def _is_in_place_already(t: Tensor, index: Any, value: Any) -> bool:
     by rebasing t's history), and writing again would change nothing."""
     if not isinstance(value, Tensor) or value._vc is None or value._vc is not t._vc:
         return False
-    made_from = value._vc.slice_of(value)
-    if made_from is None or made_from[0] is not t:
+    made_from = value._vc.slice_of(value)  # value must be a slice of t (so of t's history)
+    t_made_from = t._vc.slice_of(t)
+    t_root, t_path = (t, ()) if t_made_from is None else t_made_from
+    if made_from is None or made_from[0] is not t_root or made_from[1][:-1] != t_path:
         return False
     try:
         place = t.data[index]

@@ -23,8 +23,9 @@ class _VersionCounter:
     copies). ``views`` holds weak references to the tensors that share the memory through
     a view op (the base and each view), so a recorded in-place op can refuse to leave one
     of them with a stale history, or none; dead references are pruned as the list grows.
-    ``slices`` holds, for views made by basic indexing, the view, its base and the index:
-    an in-place op on such a view rebases the base's history (``inplace.apply_``)."""
+    ``slices`` holds, for views made by basic indexing, the view, the tensor it was sliced
+    from and the indices: a recorded in-place op on any of them rebases the others'
+    histories (``inplace.apply_``)."""
 
     __slots__ = ("value", "views", "slices", "_prune_at")
 
@@ -35,20 +36,26 @@ class _VersionCounter:
         self._prune_at = 8
 
     def note_slice(self, view: Tensor, base: Tensor, index: Any) -> None:
-        """Note that ``view`` is ``base[index]`` (a basic index), sharing this memory."""
+        """Note that ``view`` is ``base[index]`` (a basic index), sharing this memory; kept
+        as the path of indices from the outermost tensor it was sliced from, so the path
+        stays known when intermediate slices (``y[0]`` in ``y[0][1:]``) are gone."""
         slices = self.slices
         if slices is None:
             slices = self.slices = []
         elif len(slices) >= self._prune_at:
             slices[:] = [s for s in slices if s[0]() is not None]
-        slices.append((weakref.ref(view), weakref.ref(base), index))
+        made_from = self.slice_of(base)
+        root_ref, path = (weakref.ref(base), ()) if made_from is None else (
+            weakref.ref(made_from[0]), made_from[1])
+        slices.append((weakref.ref(view), root_ref, (*path, index)))
 
-    def slice_of(self, view: Tensor) -> tuple[Tensor, Any] | None:
-        """``(base, index)`` when ``view`` was made as ``base[index]`` and base is alive."""
-        for view_ref, base_ref, index in self.slices or ():
+    def slice_of(self, view: Tensor) -> tuple[Tensor, tuple] | None:
+        """``(root, path)`` when ``view`` is ``root[path[0]][path[1]]...`` (basic indices)
+        and root is alive."""
+        for view_ref, root_ref, path in self.slices or ():
             if view_ref() is view:
-                base = base_ref()
-                return None if base is None else (base, index)
+                root = root_ref()
+                return None if root is None else (root, path)
         return None
 
     def note_views(self, *tensors: Tensor) -> None:

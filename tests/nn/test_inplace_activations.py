@@ -246,17 +246,22 @@ def test_inplace_on_a_leaf_that_requires_grad_is_refused() -> None:
     np.testing.assert_array_equal(x.data, [0.0, 2.0])
 
 
-def test_inplace_on_a_base_with_live_views_is_refused_until_they_are_gone() -> None:
+def test_inplace_on_a_base_rebases_its_live_slices() -> None:
     x = ag.tensor([[-1.0, 2.0], [3.0, -4.0]], requires_grad=True)
     h = x * 1.0
     row = h[0]
-    with pytest.raises(RuntimeError, match=r"shares its memory .* view ops \(shapes \(2,\)\)"):
-        h.relu_()
-    del row
+    h.relu_()  # as PyTorch: row reads h's memory, so it takes the history of h[0]
+    assert row.grad_fn.name == "GetItem"
+    np.testing.assert_array_equal(row.data, [0.0, 2.0])
+    (h.sum() + row.sum()).backward()
+    np.testing.assert_array_equal(x.grad.data, [[0.0, 2.0], [1.0, 0.0]])
+    g = h.reshape(4)
+    with pytest.raises(RuntimeError,
+                       match=r"shares its memory .* view ops \(shapes \(2,\), \(4,\)\)"):
+        h.relu_()  # a reshape of it is alive: its history can't be rebased
+    del g
     gc.collect()
     h.relu_()
-    h.sum().backward()
-    np.testing.assert_array_equal(x.grad.data, [[0.0, 1.0], [1.0, 0.0]])
 
 
 def test_inplace_on_a_slice_rebases_its_base() -> None:
