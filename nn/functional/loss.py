@@ -325,12 +325,23 @@ def mse_loss(input: ag.Tensor, target: Any, reduction: str = "mean",
     return _weighted(diff * diff, weight, reduction, "mse_loss")
 
 
+def _value_range(values: np.ndarray) -> str:
+    """``"values from lo to hi"`` (and NaN, if any) for an error message."""
+    nan = np.isnan(values)
+    if nan.all():
+        return "NaN"
+    finite = values[~nan]
+    return (f"values from {finite.min():.4g} to {finite.max():.4g}"
+            + (" and NaN" if nan.any() else ""))
+
+
 def binary_cross_entropy(input: ag.Tensor, target: Any, weight: Any = None,
                          reduction: str = "mean") -> ag.Tensor:
     """Binary cross-entropy on probabilities (course §4: ``−[y log a + (1 − y) log(1 − a)]``).
 
     ``input`` holds probabilities in [0, 1] (a sigmoid's output) and ``target``
-    labels in [0, 1] of the same shape; ``weight`` rescales each element. The log
+    labels in [0, 1] of the same shape (both checked, as PyTorch does: values outside, or
+    NaN, raise); ``weight`` rescales each element. The log
     is clamped at −100 (PyTorch's rule; see ``ClampedBinaryCrossEntropy``), so the
     loss is finite even at exactly 0 and 1. Prefer
     ``binary_cross_entropy_with_logits`` on the logits: it is exact where this clamps.
@@ -345,6 +356,13 @@ def binary_cross_entropy(input: ag.Tensor, target: Any, weight: Any = None,
             f"{name}: input must hold probabilities in [0, 1], got values from {p.min():.4g} to "
             f"{p.max():.4g}. Apply sigmoid first, or pass the logits to "
             "binary_cross_entropy_with_logits"
+        )
+    y = target.data
+    if y.size and not (np.all(y >= 0.0) and np.all(y <= 1.0)):  # as PyTorch's check
+        raise ValueError(
+            f"{name}: target must hold labels or probabilities in [0, 1], got "
+            f"{_value_range(y)}. Map the labels to 0 and 1 first (e.g. (y + 1) / 2 for "
+            "labels in {-1, 1})"
         )
     loss = ClampedBinaryCrossEntropy.apply(input, target)
     if weight is not None:

@@ -358,6 +358,11 @@ def test_reduction_shape_dtype_and_range_errors():
         F.mse_loss(ag.zeros(4, 1), np.zeros(4))
     with pytest.raises(ValueError, match=r"probabilities in \[0, 1\].*with_logits"):
         F.binary_cross_entropy(ag.tensor([0.5, 1.5]), np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match=r"target must hold labels or probabilities in "
+                                         r"\[0, 1\], got values from -1 to 1\. .*\(y \+ 1\) / 2"):
+        nn.BCELoss()(ag.tensor([0.5, 0.5]), np.array([-1.0, 1.0]))
+    with pytest.raises(ValueError, match=r"got values from 0 to 0 and NaN"):
+        F.binary_cross_entropy(ag.tensor([0.5, 0.5]), np.array([0.0, np.nan]))
     with pytest.raises(TypeError, match="floating point"):
         F.mse_loss(ag.tensor([1, 2]), np.array([1, 2]))
     with pytest.raises(ValueError, match="pos_weight of shape"):
