@@ -182,7 +182,62 @@ def scatter_add_(self: Tensor, dim: int, index: Any, src: Any) -> Tensor:
                   others=(src,))
 
 
+def addcmul_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``t += value·tensor1·tensor2`` in place (``addcmul``)."""
+    return apply_(self, "addcmul_", lambda t: ops.addcmul(t, tensor1, tensor2, value=value),
+                  others=(tensor1, tensor2))
+
+
+def addcdiv_(self: Tensor, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``t += value·tensor1/tensor2`` in place (``addcdiv``)."""
+    return apply_(self, "addcdiv_", lambda t: ops.addcdiv(t, tensor1, tensor2, value=value),
+                  others=(tensor1, tensor2))
+
+
+def clamp_min_(self: Tensor, min: Any) -> Tensor:
+    """``max(t, min)`` in place (``clamp_min``)."""
+    return apply_(self, "clamp_min_", lambda t: ops.clamp_min(t, min), saves_input=True,
+                  others=(min,))
+
+
+def clamp_max_(self: Tensor, max: Any) -> Tensor:
+    """``min(t, max)`` in place (``clamp_max``)."""
+    return apply_(self, "clamp_max_", lambda t: ops.clamp_max(t, max), saves_input=True,
+                  others=(max,))
+
+
+def index_put_(self: Tensor, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """``t[indices] = values`` (or ``+=`` each time an index repeats, with
+    ``accumulate=True``) in place (``index_put``)."""
+    return apply_(self, "index_put_",
+                  lambda t: ops.index_put(t, indices, values, accumulate=accumulate),
+                  others=(values,))
+
+
+def stride(self: Tensor, dim: int | None = None) -> tuple[int, ...] | int:
+    """The steps between neighbouring elements along each dim, in elements (PyTorch's
+    ``stride``; NumPy's ``strides`` are in bytes)."""
+    steps = tuple(s // self.data.itemsize for s in self.data.strides)
+    return steps if dim is None else steps[dim]
+
+
 MORE_METHODS = {
+    "addcmul": lambda self, tensor1, tensor2, *, value=1: ops.addcmul(self, tensor1, tensor2,
+                                                                      value=value),
+    "addcdiv": lambda self, tensor1, tensor2, *, value=1: ops.addcdiv(self, tensor1, tensor2,
+                                                                      value=value),
+    "clamp_min": lambda self, min: ops.clamp_min(self, min),
+    "clamp_max": lambda self, max: ops.clamp_max(self, max),
+    "index_put": lambda self, indices, values, accumulate=False: ops.index_put(
+        self, indices, values, accumulate=accumulate),
+    "swapdims": lambda self, dim0, dim1: ops.swapaxes(self, dim0, dim1),
+    "true_divide": lambda self, other: ops.div(self, other),
+    "addcmul_": addcmul_,
+    "addcdiv_": addcdiv_,
+    "clamp_min_": clamp_min_,
+    "clamp_max_": clamp_max_,
+    "index_put_": index_put_,
+    "stride": stride,
     "abs_": abs_,
     "exp_": exp_,
     "log_": log_,

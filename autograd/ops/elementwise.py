@@ -632,7 +632,7 @@ class Clip(Function):
             keep = keep & (x >= lo_v)
         if hi_v is not None:
             keep = keep & (x <= hi_v)
-        ga = g * keep.astype(g.dtype) if na else None
+        ga = unbroadcast(g * keep.astype(g.dtype), a.shape) if na else None  # bounds may widen
         glo = ghi = None
         if nlo:
             at_lo = x < lo_v if hi_v is None else (x < lo_v) & (lo_v < hi_v)

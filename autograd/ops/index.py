@@ -158,8 +158,22 @@ class IndexPut(Function):
         return grad_a, None, grad_value
 
 
-def index_put(a: Tensor, index: Any, value: Any) -> Tensor:
-    """``a`` with ``a[index] = value``, out of place and differentiable in ``a`` and
-    ``value`` (see ``IndexPut``); ``index`` as in ``getitem``. ``t[index] = value`` on a
-    tensor in the graph runs it and gives t its history."""
-    return IndexPut.apply(a, normalize_index(index), value)
+def index_put(a: Any, indices: Any, values: Any, accumulate: bool = False) -> Tensor:
+    """``a`` with ``a[indices] = values`` (PyTorch's ``index_put``), out of place and
+    differentiable in ``a`` and ``values``. ``indices`` is a tuple of index tensors (as
+    PyTorch's) or any index ``getitem`` takes; ``values`` is broadcast to the places and
+    cast to a's dtype. ``accumulate=True`` adds instead, a repeated index adding each time
+    (``a[indices] += values`` adds once per place). ``t[index] = value`` on a tensor in
+    the graph runs the assignment form and gives t its history."""
+    from .elementwise import add, astype
+    from .shape import broadcast_to
+
+    a = a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(a))
+    index = normalize_index(tuple(indices) if isinstance(indices, list) else indices)
+    if not accumulate:
+        return IndexPut.apply(a, index, values)
+    v = values if isinstance(values, Tensor) else Tensor._wrap(np.asarray(values))
+    if v.dtype != a.dtype:
+        v = astype(v, a.dtype)
+    place = np.shape(a.data[index])
+    return add(a, IndexScatter.apply(broadcast_to(v, place), index, a.shape))

@@ -1,6 +1,6 @@
-"""Elementwise compositions PyTorch names: ``square``, ``reciprocal``, ``rsqrt``, ``lerp``
-and ``nan_to_num``. Built from the elementwise ops, so their gradients of any order are
-those ops'."""
+"""Elementwise compositions PyTorch names: ``square``, ``reciprocal``, ``rsqrt``, ``lerp``,
+``addcmul``, ``addcdiv``, ``clamp_min``, ``clamp_max`` and ``nan_to_num``. Built from the
+elementwise ops, so their gradients of any order are those ops'."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import numpy as np
 
 from ..tensor import Tensor
 from ._util import as_tensor, floating
-from .elementwise import add, div, mul, pow, sqrt, sub, where
+from .elementwise import add, clip, div, mul, pow, sqrt, sub, where
 
 
 def square(a: Any) -> Tensor:
@@ -35,6 +35,30 @@ def lerp(start: Any, end: Any, weight: Any) -> Tensor:
     d/dstart = 1 - weight, d/dend = weight, d/dweight = end - start."""
     start = as_tensor(start)
     return add(start, mul(weight, sub(end, start)))
+
+
+def addcmul(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``input + value·tensor1·tensor2`` (all broadcast together), as in Adam's
+    ``v.mul_(β₂).addcmul_(g, g, value=1 − β₂)``; the gradients are the product's."""
+    return add(input, mul(mul(tensor1, tensor2), value)) if value != 1 else add(
+        input, mul(tensor1, tensor2))
+
+
+def addcdiv(input: Any, tensor1: Any, tensor2: Any, *, value: Any = 1) -> Tensor:
+    """``input + value·tensor1/tensor2`` (all broadcast together), as in Adam's
+    ``p.addcdiv_(m, v.sqrt() + ε, value=−lr)``; the gradients are the quotient's."""
+    return add(input, mul(div(tensor1, tensor2), value)) if value != 1 else add(
+        input, div(tensor1, tensor2))
+
+
+def clamp_min(input: Any, min: Any) -> Tensor:
+    """``max(input, min)`` elementwise: ``clamp(input, min=min)``."""
+    return clip(input, min, None)
+
+
+def clamp_max(input: Any, max: Any) -> Tensor:
+    """``min(input, max)`` elementwise: ``clamp(input, max=max)``."""
+    return clip(input, None, max)
 
 
 def nan_to_num(a: Any, nan: float = 0.0, posinf: float | None = None,
