@@ -20,20 +20,34 @@ from .errors import ShapeError
 
 class _VersionCounter:
     """Counts in-place changes of a tensor's data (shared with its views and detached
-    copies). ``views`` holds weak references to the tensors that share the memory through
-    a view op (the base and each view), so a recorded in-place op can refuse to leave one
-    of them with a stale history, or none; dead references are pruned as the list grows.
-    ``slices`` holds, for views made by basic indexing, the view, the tensor it was sliced
-    from and the indices: a recorded in-place op on any of them rebases the others'
-    histories (``inplace.apply_``)."""
+    copies). ``views`` maps ``id`` to a weak reference for each tensor that shares the
+    memory through a view op (the base and each view), so a recorded in-place op can
+    refuse to leave one of them with a stale history, or none. ``slices`` maps ``id`` to
+    ``(view, root, path)`` for views made by basic indexing (weak references to the view
+    and to the tensor it was first sliced from, and the indices from there): a recorded
+    in-place op on any of them rebases the others' histories (``inplace.apply_``). Both
+    are dictionaries (tensors noted again, and looked up, in O(1)), pruned of dead entries
+    each time they have doubled."""
 
     __slots__ = ("value", "views", "slices", "_prune_at")
 
     def __init__(self) -> None:
         self.value = 0
-        self.views: list | None = None
-        self.slices: list | None = None
+        self.views: dict | None = None
+        self.slices: dict | None = None
         self._prune_at = 8
+
+    def note_views(self, *tensors: Tensor) -> None:
+        """Note tensors that share this memory through a view op."""
+        views = self.views
+        if views is None:
+            views = self.views = {}
+        for t in tensors:
+            ref = views.get(id(t))
+            if ref is None or ref() is not t:  # new, or an id reused after a tensor died
+                views[id(t)] = weakref.ref(t)
+        if len(views) > self._prune_at:
+            self._prune()
 
     def note_slice(self, view: Tensor, base: Tensor, index: Any) -> None:
         """Note that ``view`` is ``base[index]`` (a basic index), sharing this memory; kept
@@ -41,43 +55,37 @@ class _VersionCounter:
         stays known when intermediate slices (``y[0]`` in ``y[0][1:]``) are gone."""
         slices = self.slices
         if slices is None:
-            slices = self.slices = []
-        elif len(slices) >= self._prune_at:
-            slices[:] = [s for s in slices if s[0]() is not None]
+            slices = self.slices = {}
         made_from = self.slice_of(base)
         root_ref, path = (weakref.ref(base), ()) if made_from is None else (
             weakref.ref(made_from[0]), made_from[1])
-        slices.append((weakref.ref(view), root_ref, (*path, index)))
+        slices[id(view)] = (weakref.ref(view), root_ref, (*path, index))
+        if len(slices) > self._prune_at:
+            self._prune()
+
+    def _prune(self) -> None:
+        """Drop the entries of dead tensors; prune again once the survivors double."""
+        if self.views is not None:
+            self.views = {k: r for k, r in self.views.items() if r() is not None}
+        if self.slices is not None:
+            self.slices = {k: e for k, e in self.slices.items() if e[0]() is not None}
+        self._prune_at = max(8, 2 * len(self.views or ()), 2 * len(self.slices or ()))
 
     def slice_of(self, view: Tensor) -> tuple[Tensor, tuple] | None:
         """``(root, path)`` when ``view`` is ``root[path[0]][path[1]]...`` (basic indices)
         and root is alive."""
-        for view_ref, root_ref, path in self.slices or ():
-            if view_ref() is view:
-                root = root_ref()
-                return None if root is None else (root, path)
-        return None
-
-    def note_views(self, *tensors: Tensor) -> None:
-        """Note tensors that share this memory through a view op."""
-        views = self.views
-        if views is None:
-            views = self.views = []
-        views.extend(weakref.ref(t) for t in tensors)
-        if len(views) > self._prune_at:
-            views[:] = [r for r in views if r() is not None]
-            self._prune_at = max(8, 2 * len(views))
+        entry = self.slices.get(id(view)) if self.slices is not None else None
+        if entry is None or entry[0]() is not view:
+            return None
+        root = entry[1]()
+        return None if root is None else (root, entry[2])
 
     def other_views(self, t: Tensor) -> list[Tensor]:
         """The live tensors other than ``t`` that share this memory through view ops."""
         if self.views is None:
             return []
-        found = []
-        for ref in self.views:
-            other = ref()
-            if other is not None and other is not t and all(other is not f for f in found):
-                found.append(other)
-        return found
+        return [other for ref in self.views.values()
+                if (other := ref()) is not None and other is not t]
 
 
 class RemovableHandle:

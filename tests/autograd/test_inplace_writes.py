@@ -279,3 +279,17 @@ def test_writing_a_slice_back_into_its_place_changes_nothing() -> None:
     y = x * 2.0
     with pytest.raises(RuntimeError, match="shares its memory with other tensors"):
         y[0] = y.detach()[0]  # not a slice of y's history: refused, not skipped
+
+
+def test_the_view_registry_stays_small_over_many_transient_slices() -> None:
+    # A mini-batch loop slices its data tensor once per batch: the notes of dead slices
+    # are dropped as they accumulate (each lookup is O(1); before, every slice scanned
+    # all earlier ones and 20,000 slices took 26 s).
+    data = ag.tensor(np.zeros((5000, 3)))
+    kept = [data[i:i + 1] for i in range(0, 5000, 500)]
+    for i in range(5000):
+        batch = data[i:i + 2]
+        assert batch.shape[0] >= 1
+    counter = data._vc
+    assert len(counter.slices) <= 4 * len(kept) + 8 and len(counter.views) <= 4 * len(kept) + 8
+    assert counter.slice_of(kept[3]) == (data, (slice(1500, 1501, None),))
