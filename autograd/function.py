@@ -53,16 +53,48 @@ def _input_version(array: np.ndarray, args: tuple) -> _VersionCounter | None:
                 return t._version
     return None
 
-def _note_view(out: Tensor, args: tuple) -> None:
-    """An output that views an input's memory: note both on their shared version counter,
-    so a recorded in-place op on either refuses to leave the other's history stale (or,
-    for an output made without a graph, without the history at all)."""
+class ViewStep:
+    """How a view was made: op ``fn`` run on its base (argument ``position``) with the
+    other arguments ``args``, taking output ``output`` (None for a single output). It
+    reads the same view again from another base, recorded (``read``) or as a NumPy view
+    of an array (``read_array``), which is how a change made through a view is written
+    into its base and how the other views' histories are rebased (``inplace.apply_``)."""
+
+    __slots__ = ("fn", "args", "position", "output")
+
+    def __init__(self, fn: type, args: tuple, position: int, output: int | None) -> None:
+        self.fn, self.position, self.output = fn, position, output
+        self.args = args[:position] + (None,) + args[position + 1:]  # no reference to the base
+
+    def _with(self, base: Any) -> list:
+        args = list(self.args)
+        args[self.position] = base
+        return args
+
+    def read(self, base: Tensor) -> Tensor:
+        """The view of ``base`` this step makes, as a recorded op."""
+        out = self.fn.apply(*self._with(base))
+        return out if self.output is None else out[self.output]
+
+    def read_array(self, base: np.ndarray) -> np.ndarray:
+        """The view of the array ``base`` this step makes (the op's forward on arrays)."""
+        args = [a.data if isinstance(a, Tensor) else a for a in self._with(base)]
+        out = self.fn.forward(Context(self.fn), *args)
+        return out if self.output is None else out[self.output]
+
+
+def _note_view(out: Tensor, args: tuple, fn: type, output: int | None = None) -> None:
+    """An output of ``fn`` that views an input's memory: note both on their shared version
+    counter, with the step that made the view, so a recorded in-place op on either
+    rebases the other's history (or refuses, naming the fix)."""
     base = out.data.base
-    for t in args:
+    for position, t in enumerate(args):
         if isinstance(t, Tensor):
             data = t.data
             if data is base or data.base is base:
-                t._version.note_views(t, out)
+                vc = t._version
+                vc.note_views(t, out)
+                vc.note_slice(out, t, ViewStep(fn, args, position, output))
                 return
 
 
@@ -338,17 +370,17 @@ class Function:
                 if raw.base is not None:
                     out._vc = _input_version(raw, args)
                     if out._vc is not None:
-                        _note_view(out, args)
+                        _note_view(out, args, cls)
                 return out
             if _record(ctx, args, (raw,)) is not None:  # integer or bool: no gradient
-                return _constant(raw, args)
+                return _constant(raw, args, cls)
             out = _make(raw, True, ctx, 0)
             if ctx._out_versions is not None:
                 out._vc = ctx._out_versions[0]
             elif raw.base is not None:
                 out._vc = _input_version(raw, args)
             if raw.base is not None and out._vc is not None:
-                _note_view(out, args)
+                _note_view(out, args, cls)
             return out
         outs = tuple(o if type(o) is np.ndarray else _as_array_output(ctx, o) for o in raw)
         constants = _record(ctx, args, outs) if record else None
@@ -361,7 +393,7 @@ class Function:
             vc = versions[i] if versions is not None else None
             t._vc = vc if vc is not None else _input_version(o, args)
             if o.base is not None and t._vc is not None:
-                _note_view(t, args)
+                _note_view(t, args, cls, i)
             results.append(t)
         if constants is not None and record:
             for i in constants:
@@ -388,13 +420,13 @@ def _marked(ctx: Context, out: np.ndarray) -> bool:
                for o in ctx._non_differentiable)
 
 
-def _constant(raw: np.ndarray, args: tuple) -> Tensor:
-    """An output that is not recorded: no ``grad_fn``, no ``requires_grad``."""
+def _constant(raw: np.ndarray, args: tuple, fn: type) -> Tensor:
+    """An output of ``fn`` that is not recorded: no ``grad_fn``, no ``requires_grad``."""
     out = _make(raw, False, None, 0)
     if raw.base is not None:
         out._vc = _input_version(raw, args)
         if out._vc is not None:
-            _note_view(out, args)
+            _note_view(out, args, fn)
     return out
 
 

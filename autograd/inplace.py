@@ -5,10 +5,11 @@ that saved the tensor before the change then raises. The in-place activations
 (``relu_``, ``F.relu(x, inplace=True)``, ``nn.Dropout(inplace=True)``, ...) go through
 ``apply_``, which records them as PyTorch does: the tensor takes the op's history; so do
 the arithmetic (``add_``, ``x += y``, ...) and the writes (``t[index] = v``, ``copy_``,
-``fill_``, ``zero_``, recorded as ``index_put``); a change of a slice ``t[index]`` or of
-t rebases the histories of t and its live slices. A leaf that requires grad is refused
-while the graph is recorded, with the fix (``no_grad()`` for parameter updates); so are
-the random fills of a tensor in the graph (their new values depend on nothing).
+``fill_``, ``zero_``, recorded as ``index_put``); a change of a view of t (``t[i]``,
+``t.T``, ...) or of t rebases the histories of t and its live views. A leaf that
+requires grad is refused while the graph is recorded, with the fix (``no_grad()`` for
+parameter updates); so are the random fills of a tensor in the graph (their new values
+depend on nothing).
 """
 
 from __future__ import annotations
@@ -63,14 +64,15 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
     for ops whose backward needs their input (or that are composed of several ops): they
     run on a copy of t that carries t's history, which their nodes keep. ``others`` are
     the op's other operands: one that requires grad makes the op recorded even when t
-    does not. Slices share memory, so their histories are rebased as PyTorch's are:
-    changing a slice ``root[index]`` (basic indexing, also ``root[i][j]``) gives root the
-    history of ``index_put(root, index, new value)``, and every live slice of root (the
-    changed one too, after a change of root itself) the history of reading its place from
-    root's new one; so ``y[0] += 1`` and ``y[:, 1] *= w`` work on tensors of the graph.
-    Refused, with the fix in the message: a leaf that requires grad (or a slice of one)
-    while the graph is recorded, and a tensor that shares its memory with a live tensor
-    made by another view op (reshape, transpose, ...), whose history would go stale.
+    does not. Views share memory, so their histories are rebased as PyTorch's are:
+    changing a view of ``root`` (made by ops: ``root[i]``, ``root.T``, ``root.view(-1)``,
+    ``root[0].T[1:]``...) gives root the history of writing the view's new value into it
+    (``ViewPut``), and every live view of root (the changed one too, after a change of
+    root itself) the history of reading it again from root's new one; so ``y[0] += 1``,
+    ``y[:, 1] *= w`` and ``y.T.relu_()`` work on tensors of the graph. Refused, with the
+    fix in the message: a leaf that requires grad (or a view of one) while the graph is
+    recorded, and a tensor that shares its memory with a live view of another tensor (a
+    ``detach()``-ed alias, say), whose history could not be rebased.
     """
     recorded = _recording(t, *others)
     if recorded and t._requires_grad and t.grad_fn is None:
@@ -119,9 +121,9 @@ def _checked_result(op: str, t: Tensor, result: Tensor, recorded: bool) -> Tenso
 def _slices_to_rebase(t: Tensor, op: str,
                       views: list[Tensor]) -> tuple[Tensor, tuple, list[Tensor]]:
     """For a recorded change of ``t`` while ``views`` share its memory: ``(root, path,
-    views)``, root the tensor they were all sliced from by basic indexing (t itself, or
-    ``t = root[path[0]]...``). Refused when another view op made one of them (their
-    histories could not be rebased), and for slices of a leaf that requires grad."""
+    views)``, root the tensor they were all made from by view ops (t itself, or the one
+    ``path`` starts from). Refused when one of them is a view of another tensor (its
+    history could not be rebased), and for views of a leaf that requires grad."""
     made_from = t._vc.slice_of(t)
     root, path = (t, ()) if made_from is None else made_from
     for v in views:
@@ -130,8 +132,8 @@ def _slices_to_rebase(t: Tensor, op: str,
             raise RuntimeError(
                 f"{op}: this tensor of shape {t.shape} shares its memory with other tensors "
                 f"through view ops (shapes {shapes}); recording the change in place would "
-                "leave their gradients wrong (changes are recorded through slices t[index] "
-                "of one tensor, not through reshape, transpose and the other view ops). Use "
+                "leave their gradients wrong (changes are recorded through the views of one "
+                "tensor; some of these view another one, such as a detach()-ed alias). Use "
                 "the out-of-place form, or .clone() the tensor first and change the clone."
             )
     if path and root._requires_grad and root.grad_fn is None:
@@ -146,15 +148,15 @@ def _slices_to_rebase(t: Tensor, op: str,
 
 
 def _write_into_root(root: Tensor, path: tuple, result: Tensor) -> None:
-    """Put ``result``, the new value of ``root[path[0]][path[1]]...``, into ``root``: root
-    takes the history of the nested ``index_put`` (the written places' gradient goes to
-    result, the others' to root's former value), as PyTorch rebases a view's base."""
+    """Put ``result``, the new value of the view ``path`` makes of ``root``, into root:
+    root takes the history of the nested ``ViewPut`` (the view's gradient goes to result,
+    the rest to root's former value), as PyTorch rebases a view's base."""
     bases = [root]
-    for index in path[:-1]:
-        bases.append(_index.getitem(bases[-1], index))
+    for step in path[:-1]:
+        bases.append(step.read(bases[-1]))
     value = result
-    for base, index in zip(reversed(bases), reversed(path)):
-        value = _index.index_put(base, index, value)
+    for base, step in zip(reversed(bases), reversed(path)):
+        value = _index.ViewPut.apply(base, step, value)
     np.copyto(root.data, value.data)
     _bump(root)
     _move_retained_grad(root, value.grad_fn, 0)
@@ -162,11 +164,11 @@ def _write_into_root(root: Tensor, path: tuple, result: Tensor) -> None:
 
 
 def _reread_slices(root: Tensor, slices: list[Tensor]) -> None:
-    """Give each slice of ``root`` the history of reading its path from root's new one."""
+    """Give each view of ``root`` the history of reading it again from root's new one."""
     for view in slices:
         read = root
-        for index in view._vc.slice_of(view)[1]:
-            read = _index.getitem(read, index)
+        for step in view._vc.slice_of(view)[1]:
+            read = step.read(read)
         _move_retained_grad(view, read.grad_fn, read._output_index)
         view._requires_grad = True
 

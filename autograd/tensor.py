@@ -23,9 +23,9 @@ class _VersionCounter:
     copies). ``views`` maps ``id`` to a weak reference for each tensor that shares the
     memory through a view op (the base and each view), so a recorded in-place op can
     refuse to leave one of them with a stale history, or none. ``slices`` maps ``id`` to
-    ``(view, root, path)`` for views made by basic indexing (weak references to the view
-    and to the tensor it was first sliced from, and the indices from there): a recorded
-    in-place op on any of them rebases the others' histories (``inplace.apply_``). Both
+    ``(view, root, path)`` for views made by ops (weak references to the view and to the
+    tensor it was first viewed from, and the ``function.ViewStep``s from there): a
+    recorded in-place op on any of them rebases the others' histories (``inplace.apply_``). Both
     are dictionaries (tensors noted again, and looked up, in O(1)), pruned of dead entries
     each time they have doubled."""
 
@@ -49,17 +49,18 @@ class _VersionCounter:
         if len(views) > self._prune_at:
             self._prune()
 
-    def note_slice(self, view: Tensor, base: Tensor, index: Any) -> None:
-        """Note that ``view`` is ``base[index]`` (a basic index), sharing this memory; kept
-        as the path of indices from the outermost tensor it was sliced from, so the path
-        stays known when intermediate slices (``y[0]`` in ``y[0][1:]``) are gone."""
+    def note_slice(self, view: Tensor, base: Tensor, step: Any) -> None:
+        """Note that ``view`` is the view ``step`` (a ``function.ViewStep``) makes of
+        ``base``, sharing this memory; kept as the path of steps from the outermost tensor
+        it was viewed from, so the path stays known when intermediate views (``y[0]`` in
+        ``y[0][1:]``) are gone."""
         slices = self.slices
         if slices is None:
             slices = self.slices = {}
         made_from = self.slice_of(base)
         root_ref, path = (weakref.ref(base), ()) if made_from is None else (
             weakref.ref(made_from[0]), made_from[1])
-        slices[id(view)] = (weakref.ref(view), root_ref, (*path, index))
+        slices[id(view)] = (weakref.ref(view), root_ref, (*path, step))
         if len(slices) > self._prune_at:
             self._prune()
 
@@ -72,8 +73,8 @@ class _VersionCounter:
         self._prune_at = max(8, 2 * len(self.views or ()), 2 * len(self.slices or ()))
 
     def slice_of(self, view: Tensor) -> tuple[Tensor, tuple] | None:
-        """``(root, path)`` when ``view`` is ``root[path[0]][path[1]]...`` (basic indices)
-        and root is alive."""
+        """``(root, path)`` when ``view`` was made from ``root`` by the view steps ``path``
+        (``root[0]`` then ``.T``, say) and root is alive."""
         entry = self.slices.get(id(view)) if self.slices is not None else None
         if entry is None or entry[0]() is not view:
             return None

@@ -105,8 +105,6 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         out = GetItem.apply(a, index)
     except IndexError as e:
         raise IndexError(f"indexing a tensor of shape {a.shape} with {index!r}: {e}") from None
-    if out._vc is not None and out._vc is a._vc:  # a view: basic indexing
-        out._vc.note_slice(out, a, index)
     return out
 
 
@@ -135,8 +133,7 @@ class IndexPut(Function):
         out = a.copy()
         out[index] = value
         ctx.index = _kept(index)
-        ctx.value_shape = np.shape(value)
-        ctx.value_dtype = value.dtype if isinstance(value, np.ndarray) else None
+        _keep_value_layout(ctx, value)
         return out
 
     @staticmethod
@@ -149,12 +146,48 @@ class IndexPut(Function):
             kept = _written(g.shape, ctx.index, picked.shape)
             if kept is not None:
                 picked = picked * kept.astype(picked.dtype)
-            shape = ctx.value_shape
-            extra = len(shape) - picked.ndim  # NumPy lets a value have extra leading 1s
-            grad_value = unbroadcast(picked, shape[extra:] if extra > 0 else shape)
-            grad_value = grad_value.reshape(shape)
-            if ctx.value_dtype is not None and grad_value.dtype != ctx.value_dtype:
-                grad_value = grad_value.astype(ctx.value_dtype)
+            grad_value = _as_value_grad(picked, ctx.value_shape, ctx.value_dtype)
+        return grad_a, None, grad_value
+
+
+def _keep_value_layout(ctx: Any, value: Any) -> None:
+    """Keep the written value's shape and dtype (None for a number) for its gradient."""
+    ctx.value_shape = np.shape(value)
+    ctx.value_dtype = value.dtype if isinstance(value, np.ndarray) else None
+
+
+def _as_value_grad(picked: Tensor, shape: tuple, dtype: np.dtype | None) -> Tensor:
+    """The gradient at the written places as the written value's: summed over the value's
+    broadcasting, in its shape and dtype."""
+    extra = len(shape) - picked.ndim  # NumPy lets a value have extra leading 1s
+    grad = unbroadcast(picked, shape[extra:] if extra > 0 else shape).reshape(shape)
+    return grad.astype(dtype) if dtype is not None and grad.dtype != dtype else grad
+
+
+class ViewPut(Function):
+    """A copy of ``a`` with the view ``step`` makes of it (a ``function.ViewStep``:
+    ``a[1:]``, ``a.T``, ``a.reshape(...)``...) replaced by ``value``: how a change made in
+    place through a view reaches its base. The gradient reaches ``a`` outside the view
+    and ``value`` from the view, read from the gradient by the same step."""
+
+    @staticmethod
+    def forward(ctx, a, step, value):
+        out = a.copy()
+        place = step.read_array(out)
+        if not np.shares_memory(place, out):
+            raise RuntimeError(f"{step.fn.__name__} made a copy, not a view, of the base; "
+                               "its in-place change can't be written back")
+        place[...] = value
+        ctx.step = step
+        _keep_value_layout(ctx, value)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        needs_a, _, needs_value = ctx.needs_input_grad
+        grad_a = ViewPut.apply(g, ctx.step, 0.0) if needs_a else None
+        grad_value = (_as_value_grad(ctx.step.read(g), ctx.value_shape, ctx.value_dtype)
+                      if needs_value else None)
         return grad_a, None, grad_value
 
 
