@@ -92,9 +92,7 @@ def _note_view(out: Tensor, args: tuple, fn: type, output: int | None = None) ->
         if isinstance(t, Tensor):
             data = t.data
             if data is base or data.base is base:
-                vc = t._version
-                vc.note_views(t, out)
-                vc.note_slice(out, t, ViewStep(fn, args, position, output))
+                t._version.note_view(out, t, ViewStep(fn, args, position, output))
                 return
 
 

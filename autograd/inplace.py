@@ -82,12 +82,12 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
     if recorded and t._vc is not None:
         views = t._vc.other_views(t)
         if views:
-            rebase = _slices_to_rebase(t, op, views)
+            rebase = _views_to_rebase(t, op, views)
     source = t
     if saves_input and recorded:
         source = Tensor._make(t.data.copy(), t._requires_grad, t.grad_fn, t._output_index)
     result = _checked_result(op, t, compute(source), recorded)
-    if rebase is not None and rebase[1]:  # t is a slice: the change goes into its root
+    if rebase is not None and rebase[1]:  # t is a view: the change goes into its root
         _write_into_root(rebase[0], rebase[1], result)
     else:
         node = result.grad_fn
@@ -98,7 +98,7 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
             _move_retained_grad(t, node, result._output_index)
             t._requires_grad = True
     if rebase is not None:
-        _reread_slices(rebase[0], [v for v in (*rebase[2], t) if v is not rebase[0]])
+        _reread_views(rebase[0], [v for v in (*rebase[2], t) if v is not rebase[0]])
     return t
 
 
@@ -118,16 +118,16 @@ def _checked_result(op: str, t: Tensor, result: Tensor, recorded: bool) -> Tenso
     return result
 
 
-def _slices_to_rebase(t: Tensor, op: str,
-                      views: list[Tensor]) -> tuple[Tensor, tuple, list[Tensor]]:
+def _views_to_rebase(t: Tensor, op: str,
+                     views: list[Tensor]) -> tuple[Tensor, tuple, list[Tensor]]:
     """For a recorded change of ``t`` while ``views`` share its memory: ``(root, path,
     views)``, root the tensor they were all made from by view ops (t itself, or the one
     ``path`` starts from). Refused when one of them is a view of another tensor (its
     history could not be rebased), and for views of a leaf that requires grad."""
-    made_from = t._vc.slice_of(t)
+    made_from = t._vc.view_path(t)
     root, path = (t, ()) if made_from is None else made_from
     for v in views:
-        if v is not root and (v._vc.slice_of(v) or (None,))[0] is not root:
+        if v is not root and (v._vc.view_path(v) or (None,))[0] is not root:
             shapes = ", ".join(str(o.shape) for o in views[:3])
             raise RuntimeError(
                 f"{op}: this tensor of shape {t.shape} shares its memory with other tensors "
@@ -163,11 +163,11 @@ def _write_into_root(root: Tensor, path: tuple, result: Tensor) -> None:
     root._requires_grad = True
 
 
-def _reread_slices(root: Tensor, slices: list[Tensor]) -> None:
+def _reread_views(root: Tensor, views: list[Tensor]) -> None:
     """Give each view of ``root`` the history of reading it again from root's new one."""
-    for view in slices:
+    for view in views:
         read = root
-        for step in view._vc.slice_of(view)[1]:
+        for step in view._vc.view_path(view)[1]:
             read = step.read(read)
         _move_retained_grad(view, read.grad_fn, read._output_index)
         view._requires_grad = True
@@ -471,8 +471,8 @@ def _is_in_place_already(t: Tensor, index: Any, value: Any) -> bool:
     by rebasing t's history), and writing again would change nothing."""
     if not isinstance(value, Tensor) or value._vc is None or value._vc is not t._vc:
         return False
-    made_from = value._vc.slice_of(value)  # value must be a slice of t (so of t's history)
-    t_made_from = t._vc.slice_of(t)
+    made_from = value._vc.view_path(value)  # value must be a view of t (so of t's history)
+    t_made_from = t._vc.view_path(t)
     t_root, t_path = (t, ()) if t_made_from is None else t_made_from
     if made_from is None or made_from[0] is not t_root or made_from[1][:-1] != t_path:
         return False

@@ -20,73 +20,53 @@ from .errors import ShapeError
 
 class _VersionCounter:
     """Counts in-place changes of a tensor's data (shared with its views and detached
-    copies). ``views`` maps ``id`` to a weak reference for each tensor that shares the
-    memory through a view op (the base and each view), so a recorded in-place op can
-    refuse to leave one of them with a stale history, or none. ``slices`` maps ``id`` to
-    ``(view, root, path)`` for views made by ops (weak references to the view and to the
-    tensor it was first viewed from, and the ``function.ViewStep``s from there): a
-    recorded in-place op on any of them rebases the others' histories (``inplace.apply_``). Both
-    are dictionaries (tensors noted again, and looked up, in O(1)), pruned of dead entries
-    each time they have doubled."""
+    copies). ``views`` maps ``id`` to ``(view, root, path)`` for each tensor an op made
+    as a view of this memory: weak references to the view and to the tensor it was first
+    viewed from, and the ``function.ViewStep``s from there. A recorded in-place op on the
+    root or on any view rebases the others' histories (``inplace.apply_``). Lookups are
+    O(1); dead entries are pruned each time the dictionary has doubled."""
 
-    __slots__ = ("value", "views", "slices", "_prune_at")
+    __slots__ = ("value", "views", "_prune_at")
 
     def __init__(self) -> None:
         self.value = 0
         self.views: dict | None = None
-        self.slices: dict | None = None
         self._prune_at = 8
 
-    def note_views(self, *tensors: Tensor) -> None:
-        """Note tensors that share this memory through a view op."""
-        views = self.views
-        if views is None:
-            views = self.views = {}
-        for t in tensors:
-            ref = views.get(id(t))
-            if ref is None or ref() is not t:  # new, or an id reused after a tensor died
-                views[id(t)] = weakref.ref(t)
-        if len(views) > self._prune_at:
-            self._prune()
-
-    def note_slice(self, view: Tensor, base: Tensor, step: Any) -> None:
+    def note_view(self, view: Tensor, base: Tensor, step: Any) -> None:
         """Note that ``view`` is the view ``step`` (a ``function.ViewStep``) makes of
         ``base``, sharing this memory; kept as the path of steps from the outermost tensor
         it was viewed from, so the path stays known when intermediate views (``y[0]`` in
         ``y[0][1:]``) are gone."""
-        slices = self.slices
-        if slices is None:
-            slices = self.slices = {}
-        made_from = self.slice_of(base)
+        views = self.views
+        if views is None:
+            views = self.views = {}
+        made_from = self.view_path(base)
         root_ref, path = (weakref.ref(base), ()) if made_from is None else (
             weakref.ref(made_from[0]), made_from[1])
-        slices[id(view)] = (weakref.ref(view), root_ref, (*path, step))
-        if len(slices) > self._prune_at:
-            self._prune()
+        views[id(view)] = (weakref.ref(view), root_ref, (*path, step))
+        if len(views) > self._prune_at:
+            self.views = views = {k: e for k, e in views.items() if e[0]() is not None}
+            self._prune_at = max(8, 2 * len(views))
 
-    def _prune(self) -> None:
-        """Drop the entries of dead tensors; prune again once the survivors double."""
-        if self.views is not None:
-            self.views = {k: r for k, r in self.views.items() if r() is not None}
-        if self.slices is not None:
-            self.slices = {k: e for k, e in self.slices.items() if e[0]() is not None}
-        self._prune_at = max(8, 2 * len(self.views or ()), 2 * len(self.slices or ()))
-
-    def slice_of(self, view: Tensor) -> tuple[Tensor, tuple] | None:
+    def view_path(self, view: Tensor) -> tuple[Tensor, tuple] | None:
         """``(root, path)`` when ``view`` was made from ``root`` by the view steps ``path``
         (``root[0]`` then ``.T``, say) and root is alive."""
-        entry = self.slices.get(id(view)) if self.slices is not None else None
+        entry = self.views.get(id(view)) if self.views is not None else None
         if entry is None or entry[0]() is not view:
             return None
         root = entry[1]()
         return None if root is None else (root, entry[2])
 
     def other_views(self, t: Tensor) -> list[Tensor]:
-        """The live tensors other than ``t`` that share this memory through view ops."""
-        if self.views is None:
-            return []
-        return [other for ref in self.views.values()
-                if (other := ref()) is not None and other is not t]
+        """The live tensors other than ``t`` that share this memory through view ops: the
+        views and the tensors they were made from."""
+        found: dict[int, Tensor] = {}
+        for view_ref, root_ref, _ in (self.views or {}).values():
+            for other in (view_ref(), root_ref()):
+                if other is not None and other is not t:
+                    found[id(other)] = other
+        return list(found.values())
 
 
 class RemovableHandle:

@@ -156,6 +156,15 @@ def kept_shape(shape: tuple, axes: tuple[int, ...] | None) -> tuple:
     return tuple(1 if i in axes else s for i, s in enumerate(shape))
 
 
+def check_index_range(op: str, index: np.ndarray, dim: int, shape: tuple,
+                      what: str = "shape") -> None:
+    """Refuse indices outside ``[-n, n)`` for dim ``dim`` of size ``n`` of ``shape``."""
+    n = shape[dim]
+    if index.size and (index.min() < -n or index.max() >= n):
+        raise IndexError(f"{op}: index out of range for dim {dim} of size {n} ({what} "
+                         f"{shape})")
+
+
 def unbroadcast(grad: Any, shape: tuple) -> Any:
     """Sum ``grad`` over the axes that broadcasting added or stretched, back to ``shape``.
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import ShapeError
 from ..tensor import Tensor
-from ._util import as_tensor, normalize_axis
+from ._util import as_tensor, check_index_range, normalize_axis
 from .elementwise import astype, mul, where
 from .index import getitem
 from .shape import Contiguous, broadcast_to, concatenate, reshape
@@ -152,10 +152,7 @@ def index_select(a: Any, dim: Any, index: Any) -> Tensor:
     if a.ndim == 0:
         return getitem(reshape(a, 1), (idx,)).reshape(())
     d = _dim(a, dim, "index_select")
-    n = a.shape[d]
-    if idx.size and (idx.min() < -n or idx.max() >= n):
-        raise IndexError(f"index_select: index out of range for dim {d} of size {n} (shape "
-                         f"{a.shape})")
+    check_index_range("index_select", idx, d, a.shape)
     return getitem(a, (slice(None),) * d + (idx,))
 
 
@@ -174,10 +171,7 @@ def gather(a: Any, dim: Any, index: Any) -> Tensor:
     if any(i != d and s > t for i, (s, t) in enumerate(zip(idx.shape, a.shape))):
         raise ShapeError(f"gather: index shape {idx.shape} is larger than input shape {a.shape} "
                          f"in a dim other than {d}")
-    n = a.shape[d]
-    if idx.size and (idx.min() < -n or idx.max() >= n):
-        raise IndexError(f"gather: index out of range for dim {d} of size {n} (shape "
-                         f"{a.shape})")
+    check_index_range("gather", idx, d, a.shape)
     grid = list(np.ogrid[tuple(slice(s) for s in idx.shape)]) if idx.ndim else []
     grid[d] = idx
     return getitem(a, tuple(grid))

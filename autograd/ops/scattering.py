@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import ShapeError
 from ..function import Function
 from ..tensor import Tensor
-from ._util import as_tensor, normalize_axis
+from ._util import as_tensor, check_index_range, normalize_axis
 from .elementwise import where
 from .index import IndexScatter, getitem
 from .rearrange import gather
@@ -202,10 +202,7 @@ def index_add(input: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) 
     if src_b.shape != expected:
         raise ShapeError(f"index_add: source of shape {src.shape} does not fit: for input "
                          f"{a.shape} and {idx.size} indices along dim {d} it must be {expected}")
-    n = base.shape[d]
-    if idx.size and (idx.min() < -n or idx.max() >= n):
-        raise IndexError(f"index_add: index out of range for dim {d} of size {n} (input shape "
-                         f"{a.shape})")
+    check_index_range("index_add", idx, d, base.shape, "input shape")
     if src_b.dtype != base.dtype:
         raise TypeError(f"index_add: source must have the input's dtype {a.dtype}, got "
                         f"{src.dtype}")

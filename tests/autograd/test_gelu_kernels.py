@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from compiled import DTYPES, SIZES, compiled_kernels_fixture
+from compiled import DTYPES, SIZES, compiled_kernels_fixture, in_layout
 
 from autograd import kernels
 from autograd.kernels import fastmath, reference, sizes
@@ -167,17 +167,6 @@ def test_gelu_is_tiny_not_zero_until_it_underflows(dtype) -> None:
     assert (kernels.gelu(x) < 0).all()
     below = -14.6 if dtype == np.float32 else -38.7
     assert kernels.gelu(np.array([below], dtype))[0] == 0
-
-
-def in_layout(x: np.ndarray, layout: str) -> np.ndarray:
-    if layout == "strided":
-        base = np.zeros(2 * x.size, x.dtype)
-        base[::2] = x
-        return base[::2]
-    if layout == "transposed":
-        rows = next((d for d in range(2, 100) if x.size % d == 0), 1) if x.size else 3
-        return x.reshape(-1, rows).T
-    return x
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from compiled import DTYPES, SIZES, compiled_kernels_fixture
+from compiled import DTYPES, SIZES, compiled_kernels_fixture, in_layout
 
 from autograd import kernels
 from autograd.kernels import dispatch, reference, sizes
@@ -70,18 +70,6 @@ def values(n: int, dtype: type, rng: np.random.Generator, domain: str) -> np.nda
                       dtype=dtype)
     k = min(n, sp.size)
     x[rng.permutation(n)[:k]] = sp[:k]
-    return x
-
-
-def in_layout(x: np.ndarray, layout: str) -> np.ndarray:
-    """The values of x in a non-contiguous array when layout asks for it."""
-    if layout == "strided":
-        base = np.zeros(2 * x.size, x.dtype)
-        base[::2] = x
-        return base[::2]
-    if layout == "transposed":
-        rows = next((d for d in range(2, 100) if x.size % d == 0), 1) if x.size else 3
-        return x.reshape(-1, rows).T
     return x
 
 

@@ -19,6 +19,19 @@ SIZES = [0, 1, 1001, 20_001, TEST_PARALLEL_MIN + 1]  # the last one runs the par
 DTYPES = [np.float32, np.float64]
 
 
+def in_layout(x: np.ndarray, layout: str) -> np.ndarray:
+    """The values of x in a non-contiguous array when layout asks for it ('strided' or
+    'transposed'; anything else gives x)."""
+    if layout == "strided":
+        base = np.zeros(2 * x.size, x.dtype)
+        base[::2] = x
+        return base[::2]
+    if layout == "transposed":
+        rows = next((d for d in range(2, 100) if x.size % d == 0), 1) if x.size else 3
+        return x.reshape(-1, rows).T
+    return x
+
+
 def compiled_kernels_fixture(parallel_min: int = TEST_PARALLEL_MIN,
                              every_size: bool = True) -> Callable[..., None]:
     """An autouse fixture that runs the compiled kernels (also at sizes below
