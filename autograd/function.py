@@ -282,12 +282,18 @@ class Context:
 
     def _take_over(self, t: Tensor, result: Tensor) -> None:
         """Make ``t`` this node's output in place of ``result``: an in-place op computed out
-        of place, whose values were just copied into ``t.data``. A saved output becomes
-        t's memory, checked against t's version from now on."""
+        of place, whose values were just copied into ``t.data``, or computed over
+        ``t.data`` itself (``result.data is t.data``: the array the forward saved was then
+        both its input and its output). A saved output becomes t's memory, checked
+        against t's version from now on."""
         saved = self._saved
+        over_input = result.data is t.data
         for i, (kind, value, _) in enumerate(saved or ()):
             if kind == _OUTPUT and value[0] is result.data:
                 saved[i] = (_OUTPUT, (t.data, value[1], t._version), t._version.value)
+            elif over_input and kind == _INPUT and value is t:
+                saved[i] = (_OUTPUT, (t.data, result._output_index, t._version),
+                            t._version.value)
 
     def _input_position(self, t: Tensor) -> int | None:
         """The position of ``t`` among the forward's arguments, when its edge shows it."""

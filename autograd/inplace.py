@@ -23,7 +23,10 @@ from . import grad_mode
 from . import ops as _ops
 from .errors import ShapeError
 from .ops import index as _index
+from .ops.overwrite import OVER_INPUT
 from .tensor import Tensor
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _check(t: Tensor, op: str) -> None:
@@ -57,14 +60,16 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
 
     When the op is recorded, ``t`` takes its history, as after PyTorch's in-place ops
     (``t.grad_fn`` becomes the op's node; ``retain_grad()`` moves along, hooks registered
-    before stay with t's former node). The op runs out of place and its result is copied
-    into t's memory; a saved output then points at t's memory (checked against t's
-    version), so the temporary is freed and an op whose backward needs only its output
-    (relu, sigmoid, tanh, dropout's mask) holds no second copy. ``saves_input=True`` is
-    for ops whose backward needs their input (or that are composed of several ops): they
-    run on a copy of t that carries t's history, which their nodes keep. ``others`` are
-    the op's other operands: one that requires grad makes the op recorded even when t
-    does not. Views share memory, so their histories are rebased as PyTorch's are:
+    before stay with t's former node). relu, sigmoid, tanh, exp, sqrt and neg write over
+    t's memory in one pass when t owns it (``ops.overwrite``); other ops run out of
+    place and their result is copied into t's memory. Either way a saved output then
+    points at t's memory (checked against t's version), so an op whose backward needs
+    only its output (relu, sigmoid, tanh, dropout's mask) holds no second copy.
+    ``saves_input=True`` is for ops whose backward needs their input (or that are
+    composed of several ops): they run on a copy of t that carries t's history, which
+    their nodes keep. ``others`` are the op's other operands: one that requires grad
+    makes the op recorded even when t does not. Views share memory, so their histories
+    are rebased as PyTorch's are:
     changing a view of ``root`` (made by ops: ``root[i]``, ``root.T``, ``root.view(-1)``,
     ``root[0].T[1:]``...) gives root the history of writing the view's new value into it
     (``ViewPut``), and every live view of root (the changed one too, after a change of
@@ -83,15 +88,20 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
         views = t._vc.other_views(t)
         if views:
             rebase = _views_to_rebase(t, op, views)
-    source = t
-    if saves_input and recorded:
-        source = Tensor._make(t.data.copy(), t._requires_grad, t.grad_fn, t._output_index)
-    result = _checked_result(op, t, compute(source), recorded)
+    over_input = None if saves_input or rebase is not None else OVER_INPUT.get(compute)
+    if over_input is not None and _owns_contiguous_floats(t):
+        result = _checked_result(op, t, over_input.apply(t), recorded)
+    else:
+        source = t
+        if saves_input and recorded:
+            source = Tensor._make(t.data.copy(), t._requires_grad, t.grad_fn, t._output_index)
+        result = _checked_result(op, t, compute(source), recorded)
     if rebase is not None and rebase[1]:  # t is a view: the change goes into its root
         _write_into_root(rebase[0], rebase[1], result)
     else:
         node = result.grad_fn
-        np.copyto(t.data, result.data)
+        if result.data is not t.data:
+            np.copyto(t.data, result.data)
         _bump(t)
         if node is not None:
             node._take_over(t, result)
@@ -100,6 +110,14 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
     if rebase is not None:
         _reread_views(rebase[0], [v for v in (*rebase[2], t) if v is not rebase[0]])
     return t
+
+
+def _owns_contiguous_floats(t: Tensor) -> bool:
+    """Whether an op of ``OVER_INPUT`` can write over t's memory: an array of its own
+    (no view of another one, which the engine would take the result for a view of),
+    C-contiguous, float32 or float64."""
+    data = t.data
+    return data.base is None and data.flags.c_contiguous and data.dtype in _FLOATS
 
 
 def _checked_result(op: str, t: Tensor, result: Tensor, recorded: bool) -> Tensor:

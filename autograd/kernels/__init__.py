@@ -56,9 +56,9 @@ def set_parallel_min(elements: int | None) -> int | None:
     return previous
 
 
-def exp(x: np.ndarray) -> np.ndarray:
+def exp(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``e^x``; overflows to inf, underflows to 0."""
-    return unary("exp", x)
+    return unary("exp", x, out=out)
 
 
 def log(x: np.ndarray) -> np.ndarray:
@@ -66,9 +66,9 @@ def log(x: np.ndarray) -> np.ndarray:
     return unary("log", x)
 
 
-def tanh(x: np.ndarray) -> np.ndarray:
+def tanh(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``tanh(x) = (e^x - e^-x)/(e^x + e^-x)``; ±1 for large |x|."""
-    return unary("tanh", x)
+    return unary("tanh", x, out=out)
 
 
 def tanh_backward(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -76,9 +76,9 @@ def tanh_backward(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
     return binary("tanh_backward", grad, out)
 
 
-def sigmoid(x: np.ndarray) -> np.ndarray:
+def sigmoid(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``1/(1 + e^-x)`` in a form that never overflows: ``sigmoid(±1000)`` is 1 / 0."""
-    return unary("sigmoid", x)
+    return unary("sigmoid", x, out=out)
 
 
 def sigmoid_backward(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
@@ -86,9 +86,9 @@ def sigmoid_backward(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
     return binary("sigmoid_backward", grad, out)
 
 
-def relu(x: np.ndarray) -> np.ndarray:
+def relu(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``max(x, 0)``; nan stays nan."""
-    return unary("relu", x)
+    return unary("relu", x, out=out)
 
 
 def relu_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -1,7 +1,8 @@
 """Compiled forward kernels: exp, log, erf, erfc and the activations.
 
 Each kernel fills ``out[i] = f(x[i])`` over flat, C-contiguous float32/float64
-arrays of equal size (``dispatch.py`` prepares them). The last argument,
+arrays of equal size (``dispatch.py`` prepares them); the ``_inplace`` forms of exp,
+sigmoid, tanh and relu write ``x[i] = f(x[i])`` over one array. The last argument,
 ``parallel``, chooses between the serial loop and the ``prange`` loop that
 splits the work over Numba's threads; the dispatcher passes
 ``size >= sizes.PARALLEL_MIN`` (never, unless the environment opts in). It is an
@@ -228,6 +229,69 @@ def relu(x, out, parallel):
     else:
         for i in prange(n):
             out[i] = _relu(x[i])
+
+
+# The in-place forms: one array, read and written at the same index. Passed twice to the
+# kernels above (out = x), the loops run scalar: LLVM's runtime check finds the two
+# arrays overlapping and takes its unvectorized fallback (sigmoid over 131k float32
+# 877 µs against 134 µs into another array).
+
+
+@njit(**JIT)
+def exp_inplace(x, parallel):
+    """``x = e^x`` over x's memory."""
+    n = x.size
+    if not parallel:
+        for i in range(n):
+            x[i] = fm.exp(x[i])
+    else:
+        for i in prange(n):
+            x[i] = fm.exp(x[i])
+
+
+@njit(**JIT)
+def sigmoid_inplace(x, parallel):
+    """``x = 1/(1 + e^-x)`` over x's memory."""
+    n = x.size
+    if not parallel:
+        for i in range(n):
+            x[i] = _sigmoid(x[i])
+    else:
+        for i in prange(n):
+            x[i] = _sigmoid(x[i])
+
+
+@njit(**JIT)
+def tanh_inplace(x, parallel):
+    """``x = tanh(x)`` over x's memory."""
+    n = x.size
+    if not parallel:
+        for i in range(n):
+            x[i] = _tanh(x[i])
+    else:
+        for i in prange(n):
+            x[i] = _tanh(x[i])
+
+
+@njit(**SCALAR)
+def _relu_stored(x):
+    # _relu, but the kept value is x + 0 (the same bits: x > 0 or nan here), so LLVM does
+    # not see the store of an unchanged x[i] and skip it: a conditional store does not
+    # vectorize (relu over 131k float32 in place ~80 µs, 9 µs with every element stored).
+    c = fm.consts(x)
+    return c.zero if x <= c.zero else x + c.zero
+
+
+@njit(**JIT)
+def relu_inplace(x, parallel):
+    """``x = max(x, 0)`` over x's memory (nan stays nan)."""
+    n = x.size
+    if not parallel:
+        for i in range(n):
+            x[i] = _relu_stored(x[i])
+    else:
+        for i in prange(n):
+            x[i] = _relu_stored(x[i])
 
 
 @njit(**JIT)

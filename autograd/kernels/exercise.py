@@ -39,9 +39,10 @@ from . import (
 
 def exercise(dtype: type) -> dict[str, np.ndarray]:
     """Run every kernel serially on seeded float ``dtype`` data (5,000 elements, above every
-    ``sizes.COMPILED_MIN``; the elementwise activations, erf, erfc and GELU; softmax
-    cross-entropy with soft targets, with int64 and int32 labels, a gradient per row and a
-    scalar one; batch norm with and without γ, β; dropout) and return each output by name."""
+    ``sizes.COMPILED_MIN``; the elementwise activations, erf, erfc and GELU, and the
+    in-place forms of exp, sigmoid, tanh and relu; softmax cross-entropy with soft
+    targets, with int64 and int32 labels, a gradient per row and a scalar one; batch
+    norm with and without γ, β; dropout) and return each output by name."""
     rng = np.random.default_rng(7)
     x = rng.standard_normal(5000).astype(dtype) * 3
     g = rng.standard_normal(5000).astype(dtype)
@@ -49,6 +50,9 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
            "sigmoid": sigmoid(x), "relu": relu(x), "softplus": softplus(x),
            "leaky_relu": leaky_relu(x, 0.1), "erf": erf(x), "erfc": erfc(x), "gelu": gelu(x),
            "gelu_tanh": gelu_tanh(x)}
+    for name, kernel in (("exp", exp), ("sigmoid", sigmoid), ("tanh", tanh), ("relu", relu)):
+        written = x.copy()
+        out[f"{name}_inplace"] = kernel(written, out=written)
     out |= {"tanh_backward": tanh_backward(g, out["tanh"]),
             "sigmoid_backward": sigmoid_backward(g, out["sigmoid"]),
             "relu_backward": relu_backward(g, x), "softplus_backward": softplus_backward(g, x),

@@ -133,6 +133,44 @@ def test_unary_kernel_matches_reference(name, domain, params, tol, size, layout,
     assert not np.shares_memory(out, x)
 
 
+IN_PLACE = ["exp", "sigmoid", "tanh", "relu"]  # the kernels with an ``<name>_inplace`` form
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_in_place_kernel_gives_the_bits_of_the_out_of_place_one(name, size, dtype,
+                                                                 rng) -> None:
+    x = values(size, dtype, rng, "any").reshape(-1, 1) if size else np.zeros((0, 3), dtype)
+    with np.errstate(all="ignore"):
+        expected = getattr(kernels, name)(x)
+        written = x.copy()
+        out = getattr(kernels, name)(written, out=written)
+    assert out is written
+    np.testing.assert_array_equal(out, expected)
+    assert np.array_equal(np.signbit(out), np.signbit(expected))  # relu(-0.0) is +0.0
+
+
+@pytest.mark.parametrize("name", IN_PLACE)
+def test_out_into_another_array_and_below_the_compiled_size(name, rng, monkeypatch) -> None:
+    x = rng.standard_normal((4, 5)).astype(np.float32)
+    other = np.empty_like(x)
+    assert getattr(kernels, name)(x, out=other) is other
+    np.testing.assert_array_equal(other, getattr(kernels, name)(x))
+    monkeypatch.setattr(dispatch, "COMPILED_MIN", {name: 10**9})  # the NumPy reference
+    written = x.copy()
+    assert getattr(kernels, name)(written, out=written) is written
+    np.testing.assert_allclose(written, other, rtol=1e-6)
+
+
+def test_out_of_another_shape_dtype_or_layout_is_refused() -> None:
+    x = np.ones((4, 6), np.float32)
+    for bad in (np.empty((6, 4), np.float32), np.empty((4, 6), np.float64),
+                np.empty((6, 4), np.float32).T):
+        with pytest.raises(ValueError, match="relu: out must be a C-contiguous array"):
+            kernels.relu(x, out=bad)
+
+
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 @pytest.mark.parametrize("layout", LAYOUTS)
 @pytest.mark.parametrize("size", SIZES)
