@@ -23,7 +23,7 @@ from . import grad_mode
 from . import ops as _ops
 from .errors import ShapeError
 from .ops import index as _index
-from .ops.overwrite import OVER_INPUT
+from .ops.overwrite import OVER_INPUT, binary_over_input
 from .tensor import Tensor
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -54,15 +54,17 @@ def _writable(t: Tensor, op: str) -> None:
 
 
 def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
-           saves_input: bool = False, others: tuple = ()) -> Tensor:
+           saves_input: bool = False, others: tuple = (),
+           over_input: Callable[[Tensor], Tensor] | None = None) -> Tensor:
     """Change ``t`` in place to ``compute(t)``, an op of ``t`` with t's shape and dtype,
     and return ``t``.
 
     When the op is recorded, ``t`` takes its history, as after PyTorch's in-place ops
     (``t.grad_fn`` becomes the op's node; ``retain_grad()`` moves along, hooks registered
-    before stay with t's former node). relu, sigmoid, tanh, exp, sqrt and neg write over
-    t's memory in one pass when t owns it (``ops.overwrite``); other ops run out of
-    place and their result is copied into t's memory. Either way a saved output then
+    before stay with t's former node). relu, sigmoid, tanh, exp, sqrt and neg (and
+    ``over_input``, the same op computed over t's memory, when given) write over t's
+    memory in one pass when t owns it (``ops.overwrite``); other ops run out of place
+    and their result is copied into t's memory. Either way a saved output then
     points at t's memory (checked against t's version), so an op whose backward needs
     only its output (relu, sigmoid, tanh, dropout's mask) holds no second copy.
     ``saves_input=True`` is for ops whose backward needs their input (or that are
@@ -88,9 +90,10 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
         views = t._vc.other_views(t)
         if views:
             rebase = _views_to_rebase(t, op, views)
-    over_input = None if saves_input or rebase is not None else OVER_INPUT.get(compute)
-    if over_input is not None and _owns_contiguous_floats(t):
-        result = _checked_result(op, t, over_input.apply(t), recorded)
+    if over_input is None and not saves_input and compute in OVER_INPUT:
+        over_input = OVER_INPUT[compute].apply
+    if over_input is not None and rebase is None and _owns_contiguous_floats(t):
+        result = _checked_result(op, t, over_input(t), recorded)
     else:
         source = t
         if saves_input and recorded:
@@ -216,7 +219,11 @@ def _recorded_binary(t: Tensor, op: str, outplace: Callable, other: Any, alpha: 
             result = _ops.astype(result, t.dtype)
         return result
 
-    return apply_(t, op, compute, saves_input, others=(other,))
+    if type(other) in (float, int):
+        over_input = binary_over_input(outplace, t, other * alpha)
+    else:
+        over_input = binary_over_input(outplace, t, other) if alpha == 1.0 else None
+    return apply_(t, op, compute, saves_input, others=(other,), over_input=over_input)
 
 
 def _move_retained_grad(t: Tensor, node: Any, index: int) -> None:

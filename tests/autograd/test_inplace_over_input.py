@@ -37,6 +37,7 @@ def test_values_and_gradients_are_the_out_of_place_ones(op, shape, dtype, rng) -
     memory, seen = z.data, z.data.view()
     assert getattr(z, op + "_")() is z
     assert z.data is memory and z.grad_fn.name == op.capitalize()
+    assert z.grad_fn.fn.__name__ == op.capitalize() + "OverInput"
     (z * w0).sum().backward()
 
     x_out = ag.tensor(x0, requires_grad=True)
@@ -115,5 +116,98 @@ def test_inplace_activation_modules_train_like_the_out_of_place_ones(rng) -> Non
                               nn.Sigmoid())
         F.mse_loss(model(x), ag.zeros((8, 3))).backward()
         grads.append([p.grad.data for p in model.parameters()])
+    for a, b in zip(*grads):
+        np.testing.assert_array_equal(a, b)
+
+
+# (in-place change, the same out of place) of z and y, y of shape (4,) unless noted
+ARITHMETIC = {
+    "z += y": (lambda z, y: z.__iadd__(y), lambda z, y: z + y),
+    "z -= y": (lambda z, y: z.__isub__(y), lambda z, y: z - y),
+    "z += z": (lambda z, y: z.__iadd__(z), lambda z, y: z + z),
+    "z -= z": (lambda z, y: z.sub_(z), lambda z, y: z - z),
+    "z += 0.5": (lambda z, y: z.__iadd__(0.5), lambda z, y: z + 0.5),
+    "z -= 2": (lambda z, y: z.__isub__(2), lambda z, y: z - 2),
+    "z *= 3.0": (lambda z, y: z.__imul__(3.0), lambda z, y: z * 3.0),
+    "z.mul_(-2)": (lambda z, y: z.mul_(-2), lambda z, y: z * -2),
+    "z.add_(1.5, alpha=2)": (lambda z, y: z.add_(1.5, alpha=2), lambda z, y: z + 3.0),
+    # these keep the out-of-place op and the copy: the values and gradients are the same
+    "z.add_(y, alpha=2)": (lambda z, y: z.add_(y, alpha=2), lambda z, y: z + 2 * y),
+    "z *= y": (lambda z, y: z.__imul__(y), lambda z, y: z * y),
+    "z /= y": (lambda z, y: z.__itruediv__(y), lambda z, y: z / y),
+}
+OVERWRITTEN = {"z += y": "Add", "z -= y": "Sub", "z += z": "Add", "z -= z": "Sub",
+               "z += 0.5": "Add", "z -= 2": "Add", "z *= 3.0": "Mul", "z.mul_(-2)": "Mul",
+               "z.add_(1.5, alpha=2)": "Add"}
+
+
+@pytest.mark.parametrize("y_shape", [(4,), (5, 4), (1, 4), ()], ids=str)
+@pytest.mark.parametrize("dtype", [np.float32, np.float64], ids=["f32", "f64"])
+@pytest.mark.parametrize("case", ARITHMETIC)
+def test_arithmetic_in_place_matches_out_of_place(case, dtype, y_shape, rng) -> None:
+    change, outplace = ARITHMETIC[case]
+    x0 = rng.standard_normal((5, 4)).astype(dtype)
+    y0 = (rng.uniform(0.5, 2.0, y_shape) * rng.choice([-1, 1], y_shape)).astype(dtype)
+    x, y = ag.tensor(x0, requires_grad=True), ag.tensor(y0, requires_grad=True)
+    z = x * 1.0
+    memory = z.data
+    assert change(z, y) is z
+    assert z.data is memory and z.dtype == dtype
+    if case in OVERWRITTEN:  # computed over z's memory by the op's in-place form
+        assert z.grad_fn.name == OVERWRITTEN[case]
+        assert z.grad_fn.fn.__name__.endswith("OverInput")
+    w0 = rng.standard_normal((5, 4)).astype(dtype)
+    (z * w0).sum().backward()
+    xe, ye = ag.tensor(x0, requires_grad=True), ag.tensor(y0, requires_grad=True)
+    expected = outplace(xe * 1.0, ye)
+    (expected * w0).sum().backward()
+    np.testing.assert_array_equal(z.data, expected.data)
+    np.testing.assert_array_equal(x.grad.data, xe.grad.data)
+    if ye.grad is None:
+        assert y.grad is None
+    else:
+        np.testing.assert_allclose(y.grad.data, ye.grad.data, rtol=1e-6)
+
+
+@pytest.mark.parametrize("case", ["z += y", "z -= y", "z += z", "z *= 3.0"])
+def test_arithmetic_gradcheck_and_gradgradcheck(case, rng) -> None:
+    change = ARITHMETIC[case][0]
+
+    def f(x, y):
+        z = x * 1.0
+        change(z, y)
+        return z
+
+    args = (ag.tensor(rng.standard_normal((3, 4)), requires_grad=True),
+            ag.tensor(rng.standard_normal(4), requires_grad=True))
+    assert ag.gradcheck(f, args) and ag.gradgradcheck(f, args)
+
+
+def test_operand_of_another_dtype_is_cast_into_the_tensor(rng) -> None:
+    x = ag.tensor(rng.standard_normal((2, 3)).astype(np.float32), requires_grad=True)
+    y = ag.tensor(rng.standard_normal(3), requires_grad=True)  # float64
+    z = x * 1.0
+    z += y
+    assert z.dtype == np.float32
+    np.testing.assert_array_equal(z.data, (x.data + y.data).astype(np.float32))
+    z.sum().backward()
+    assert y.grad.dtype == np.float64
+    np.testing.assert_array_equal(y.grad.data, [2.0, 2.0, 2.0])
+
+
+def test_residual_block_trains_like_its_out_of_place_form(rng) -> None:
+    x = ag.tensor(rng.standard_normal((6, 4)).astype(np.float32))
+    grads = []
+    for in_place in (False, True):
+        ag.manual_seed(0)
+        lin1, lin2 = nn.Linear(4, 4), nn.Linear(4, 4)
+        h = lin2(F.relu(lin1(x)))
+        if in_place:
+            h += x
+            h.relu_()
+        else:
+            h = F.relu(h + x)
+        h.sum().backward()
+        grads.append([p.grad.data for p in (*lin1.parameters(), *lin2.parameters())])
     for a, b in zip(*grads):
         np.testing.assert_array_equal(a, b)
