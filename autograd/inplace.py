@@ -23,7 +23,7 @@ from . import grad_mode
 from . import ops as _ops
 from .errors import ShapeError
 from .ops import index as _index
-from .ops.overwrite import OVER_INPUT, binary_over_input
+from .ops.overwrite import OVER_INPUT, binary_over_input, index_put_over_input
 from .tensor import Tensor
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -388,7 +388,7 @@ def _assign(t: Tensor, op: str, index: Any, value: Any) -> Tensor:
                             "can't carry a gradient; write value.detach(), or make the "
                             "tensor floating point")
         return apply_(t, op, lambda source: _index.index_put(source, index, value),
-                      others=(value,))
+                      others=(value,), over_input=index_put_over_input(index, value))
     _writable(t, op)
     t.data[index] = _data(value)
     return _bump(t)

@@ -130,11 +130,7 @@ class IndexPut(Function):
 
     @staticmethod
     def forward(ctx, a, index, value):
-        out = a.copy()
-        out[index] = value
-        ctx.index = _kept(index)
-        _keep_value_layout(ctx, value)
-        return out
+        return put(ctx, a.copy(), index, value)
 
     @staticmethod
     def backward(ctx, g):
@@ -148,6 +144,21 @@ class IndexPut(Function):
                 picked = picked * kept.astype(picked.dtype)
             grad_value = _as_value_grad(picked, ctx.value_shape, ctx.value_dtype)
         return grad_a, None, grad_value
+
+
+def put(ctx: Any, out: np.ndarray, index: Any, value: Any) -> np.ndarray:
+    """``out[index] = value``, returning ``out``; what ``IndexPut``'s backward needs is
+    kept on ``ctx``."""
+    out[index] = value
+    ctx.index = _kept(index)
+    _keep_value_layout(ctx, value)
+    return out
+
+
+def put_index(indices: Any) -> Any:
+    """``index_put``'s ``indices`` (a tuple or list of index tensors, or any index
+    ``getitem`` takes) as the index ``IndexPut`` writes through."""
+    return normalize_index(tuple(indices) if isinstance(indices, list) else indices)
 
 
 def _keep_value_layout(ctx: Any, value: Any) -> None:
@@ -202,7 +213,7 @@ def index_put(a: Any, indices: Any, values: Any, accumulate: bool = False) -> Te
     from .shape import broadcast_to
 
     a = a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(a))
-    index = normalize_index(tuple(indices) if isinstance(indices, list) else indices)
+    index = put_index(indices)
     if not accumulate:
         return IndexPut.apply(a, index, values)
     v = values if isinstance(values, Tensor) else Tensor._wrap(np.asarray(values))

@@ -1,11 +1,13 @@
 """The in-place forms of the ops whose backward needs only their output (or nothing),
 computed over their first input's memory: relu, sigmoid, tanh, exp, sqrt, neg; ``t + u``
-and ``t - u`` for a tensor u of t's dtype; ``t + c``, ``t - c`` and ``t·c`` for a number c.
+and ``t - u`` for a tensor u of t's dtype; ``t + c``, ``t - c`` and ``t·c`` for a number c;
+``t[index] = value``.
 
 ``inplace.apply_`` (``relu_``, ``F.relu(x, inplace=True)``, ``x.exp_()``, ``x += y``,
-``x.mul_(0.5)``...) runs one of these when the tensor owns its float memory: one pass that
-reads each element and writes its new value, where the out-of-place op followed by a copy
-back takes two passes and a temporary of the tensor's size. The node is the op's own
+``x.mul_(0.5)``, ``x[i] = v``...) runs one of these when the tensor owns its float
+memory: one pass that reads each element and writes its new value (for ``t[index] =
+value``, a write of the places alone), where the out-of-place op followed by a copy back
+takes two passes over the whole tensor and a temporary of its size. The node is the op's own
 (same backward, same name in drawings and errors); a saved output is the tensor's memory,
 checked against the tensor's version like any saved output.
 """
@@ -42,6 +44,7 @@ from .elementwise import (
     sub,
     tanh,
 )
+from .index import IndexPut, put, put_index
 
 
 def _over_input(fn: type[Function], forward: Callable[..., np.ndarray]) -> type[Function]:
@@ -114,3 +117,13 @@ def binary_over_input(op: Callable, t: Tensor, other: Any) -> Callable[[Tensor],
     c = t.dtype.type(-other if op is sub else other)
     fn = _MUL_SCALAR if op is mul else _ADD_SCALAR
     return lambda s: fn.apply(s, c)
+
+
+_INDEX_PUT = _over_input(IndexPut, put)
+
+
+def index_put_over_input(indices: Any, values: Any) -> Callable[[Tensor], Tensor]:
+    """``index_put(t, indices, values)`` as a function of t written into t's memory: the
+    places written, not the whole tensor copied."""
+    index = put_index(indices)
+    return lambda s: _INDEX_PUT.apply(s, index, values)

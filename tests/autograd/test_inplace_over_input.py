@@ -120,6 +120,22 @@ def test_inplace_activation_modules_train_like_the_out_of_place_ones(rng) -> Non
         np.testing.assert_array_equal(a, b)
 
 
+def _check_against_out_of_place(z: ag.Tensor, x: ag.Tensor, y: ag.Tensor, outplace,
+                                weights: np.ndarray, rtol: float) -> None:
+    """z, changed in place from ``x * 1.0`` with operand y, against ``outplace(x * 1.0,
+    y)`` on fresh leaves: the same values, and the same gradients of ``Σ weights·z``."""
+    (z * weights).sum().backward()
+    xe, ye = ag.tensor(x.data, requires_grad=True), ag.tensor(y.data, requires_grad=True)
+    expected = outplace(xe * 1.0, ye)
+    (expected * weights).sum().backward()
+    np.testing.assert_array_equal(z.data, expected.data)
+    np.testing.assert_array_equal(x.grad.data, xe.grad.data)
+    if ye.grad is None:
+        assert y.grad is None
+    else:
+        np.testing.assert_allclose(y.grad.data, ye.grad.data, rtol=rtol)
+
+
 # (in-place change, the same out of place) of z and y, y of shape (4,) unless noted
 ARITHMETIC = {
     "z += y": (lambda z, y: z.__iadd__(y), lambda z, y: z + y),
@@ -156,17 +172,8 @@ def test_arithmetic_in_place_matches_out_of_place(case, dtype, y_shape, rng) -> 
     if case in OVERWRITTEN:  # computed over z's memory by the op's in-place form
         assert z.grad_fn.name == OVERWRITTEN[case]
         assert z.grad_fn.fn.__name__.endswith("OverInput")
-    w0 = rng.standard_normal((5, 4)).astype(dtype)
-    (z * w0).sum().backward()
-    xe, ye = ag.tensor(x0, requires_grad=True), ag.tensor(y0, requires_grad=True)
-    expected = outplace(xe * 1.0, ye)
-    (expected * w0).sum().backward()
-    np.testing.assert_array_equal(z.data, expected.data)
-    np.testing.assert_array_equal(x.grad.data, xe.grad.data)
-    if ye.grad is None:
-        assert y.grad is None
-    else:
-        np.testing.assert_allclose(y.grad.data, ye.grad.data, rtol=1e-6)
+    _check_against_out_of_place(z, x, y, outplace, rng.standard_normal((5, 4)).astype(dtype),
+                                rtol=1e-6)
 
 
 @pytest.mark.parametrize("case", ["z += y", "z -= y", "z += z", "z *= 3.0"])
@@ -211,3 +218,54 @@ def test_residual_block_trains_like_its_out_of_place_form(rng) -> None:
         grads.append([p.grad.data for p in (*lin1.parameters(), *lin2.parameters())])
     for a, b in zip(*grads):
         np.testing.assert_array_equal(a, b)
+
+
+# t[index] = value on a tensor of the graph, and the same with index_put out of place
+WRITES = {
+    "z[1] = v": (lambda z, v: z.__setitem__(1, v), lambda z, v: ag.index_put(z, 1, v)),
+    "z[:, 0] = v": (lambda z, v: z.__setitem__((slice(None), 0), v[:4]),
+                    lambda z, v: ag.index_put(z, (slice(None), 0), v[:4])),
+    "z[[0, 2, 0]] = v": (lambda z, v: z.__setitem__(np.array([0, 2, 0]), v),
+                         lambda z, v: ag.index_put(z, (np.array([0, 2, 0]),), v)),
+    "z[z > 0] = 0": (lambda z, v: z.__setitem__(z.data > 0, 0.0),
+                     lambda z, v: ag.index_put(z, z.data > 0, 0.0)),
+    "z.fill_(v[0])": (lambda z, v: z.fill_(v[0]), lambda z, v: ag.index_put(z, ..., v[0])),
+    "z.copy_(v)": (lambda z, v: z.copy_(v), lambda z, v: ag.index_put(z, ..., v)),
+    "z.zero_()": (lambda z, v: z.zero_(), lambda z, v: ag.index_put(z, ..., 0.0)),
+}
+
+
+@pytest.mark.parametrize("case", WRITES)
+def test_writes_go_into_the_tensor_with_the_gradients_of_index_put(case, rng) -> None:
+    write, outplace = WRITES[case]
+    x0, v0 = rng.standard_normal((4, 5)), rng.standard_normal(5)
+    x, v = ag.tensor(x0, requires_grad=True), ag.tensor(v0, requires_grad=True)
+    z = x * 1.0
+    memory = z.data
+    write(z, v)
+    assert z.data is memory and z.grad_fn.fn.__name__ == "IndexPutOverInput"
+    _check_against_out_of_place(z, x, v, outplace, rng.standard_normal((4, 5)), rtol=1e-12)
+
+
+def test_rows_written_in_a_loop_gradcheck(rng) -> None:
+    def rows(x, w):
+        h = ag.zeros((3, 2), dtype=np.float64) * x.sum()  # in the graph, owns its memory
+        for i in range(3):
+            h[i] = ag.tanh(x[i] * w)
+        return h
+
+    args = (ag.tensor(rng.standard_normal((3, 2)), requires_grad=True),
+            ag.tensor(rng.standard_normal(2), requires_grad=True))
+    assert ag.gradcheck(rows, args) and ag.gradgradcheck(rows, args)
+
+
+def test_a_refused_write_leaves_the_tensor_as_it_was(rng) -> None:
+    x = ag.tensor(rng.standard_normal(5), requires_grad=True)
+    z = x * 1.0
+    before, version, node = z.data.copy(), z._version.value, z.grad_fn
+    with pytest.raises(IndexError):
+        z[np.array([0, 7])] = ag.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises((ValueError, IndexError)):
+        z[np.array([0, 1])] = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    np.testing.assert_array_equal(z.data, before)
+    assert z._version.value == version and z.grad_fn is node
