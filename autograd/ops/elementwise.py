@@ -186,22 +186,26 @@ class MulScalar(Function):
 
 
 class Div(Function):
-    """``a / b``; d/da = 1/b, d/db = -a/b² = -out/b."""
+    """``a / b``; d/da = 1/b, d/db = -a/b², computed as ``-(a/b)/b`` (PyTorch's order).
+
+    Saves its inputs, not its output (PyTorch's choice too): ``y = x / s`` followed by
+    an in-place change of y (``y.clamp_(...)``, ``y /= 2``) keeps a working backward.
+    """
 
     @staticmethod
     def forward(ctx, a, b):
         out = np.true_divide(a, b)
         if np.asarray(a).dtype.kind in "iub" and np.asarray(b).dtype.kind in "iub":
             out = out.astype(get_default_dtype())  # integer / integer: as PyTorch
-        ctx.save_for_backward(a, b, out)
+        ctx.save_for_backward(a, b)
         return out
 
     @staticmethod
     def backward(ctx, g):
-        a, b, out = ctx.saved_tensors
+        a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         return (unbroadcast(g / b, a.shape) if na else None,
-                unbroadcast(-g * out / b, b.shape) if nb else None)
+                unbroadcast(-g * ((a / b) / b), b.shape) if nb else None)
 
 
 class Neg(Function):
