@@ -221,7 +221,41 @@ def stride(self: Tensor, dim: int | None = None) -> tuple[int, ...] | int:
     return steps if dim is None else steps[dim]
 
 
+def _in_place_form(name: str) -> Any:
+    """The method ``<name>_``: ``t.<name>(*args, **kwargs)`` written into t through
+    ``apply_`` (recorded: t takes the op's history). A bool result (comparisons, logical
+    ops) is written as 0/1 in t's dtype and a float one in t's precision, as PyTorch's;
+    a float result for an integer tensor is refused (``apply_`` says so)."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        def compute(t: Tensor) -> Tensor:
+            result = getattr(Tensor, name)(t, *args, **kwargs)
+            kinds = result.dtype.kind, t.dtype.kind
+            if result.dtype != t.dtype and (kinds[0] == "b" or kinds == ("f", "f")):
+                result = ops.astype(result, t.dtype)
+            return result
+
+        tensors = tuple(a for a in (*args, *kwargs.values()) if isinstance(a, Tensor))
+        return apply_(self, f"{name}_", compute, saves_input=True, others=tensors)
+
+    method.__name__ = method.__qualname__ = f"{name}_"
+    method.__doc__ = (f"``t.{name}(...)`` written into t in place (recorded: t takes the "
+                      "op's history).")
+    return method
+
+
+# PyTorch's in-place methods whose out-of-place form is a Tensor method here.
+_IN_PLACE_FORMS = (
+    "acos", "asin", "atan", "atan2", "arctan2", "cos", "cosh", "sin", "sinh", "tan",
+    "erf", "erfc", "expm1", "log10", "log1p", "log2", "reciprocal", "rsqrt", "square",
+    "sign", "ceil", "floor", "round", "trunc", "nan_to_num", "fmod", "remainder",
+    "true_divide", "lerp", "clip", "cumsum", "cumprod", "tril", "triu", "addmm", "baddbmm",
+    "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_not", "logical_or",
+    "logical_xor",
+)
+
 MORE_METHODS = {
+    **{f"{name}_": _in_place_form(name) for name in _IN_PLACE_FORMS},
     "addcmul": lambda self, tensor1, tensor2, *, value=1: ops.addcmul(self, tensor1, tensor2,
                                                                       value=value),
     "addcdiv": lambda self, tensor1, tensor2, *, value=1: ops.addcdiv(self, tensor1, tensor2,

@@ -5,7 +5,7 @@ The families a training step never uses (PyTorch's further tensor functions: ``m
 ``import autograd`` fast; ``DEFERRED`` maps each of their names to its module.
 """
 
-from .compare import argmax, argmin, eq, ge, gt, le, lt, ne, sign
+from .compare import argmax, argmin, eq, ge, gt, le, lt, ne
 from .elementwise import (
     abs,
     add,
@@ -57,7 +57,7 @@ __all__ = [
     "concatenate", "cos", "div", "eq", "exp", "expand", "flatten", "ge", "getitem", "gt",
     "le", "leaky_relu", "linear", "log", "log1p", "log_softmax", "logsumexp", "lt", "matmul", "max",
     "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "permute", "pow", "relu",
-    "reshape", "sigmoid", "sign", "sin", "softmax", "softplus", "split", "sqrt", "squeeze",
+    "reshape", "sigmoid", "sin", "softmax", "softplus", "split", "sqrt", "squeeze",
     "stack", "std", "sub", "sum", "swapaxes", "tanh", "transpose", "unsqueeze", "var", "view",
     "where",
 ]
@@ -84,7 +84,7 @@ _FAMILIES = {
     "sorting": "argsort sort topk",
     "statistics": "median nanmean nansum",
     "transcend": "atan2 logaddexp tan",
-    "unary": "acos asin atan ceil cosh erf erfc expm1 floor log10 log2 round sinh trunc",
+    "unary": "acos asin atan ceil cosh erf erfc expm1 floor log10 log2 round sign sinh trunc",
 }
 DEFERRED: dict[str, str] = {name: module for module, names in _FAMILIES.items()
                             for name in names.split()}

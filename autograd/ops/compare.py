@@ -1,4 +1,4 @@
-"""Non-differentiable ops: comparisons, argmax/argmin and sign. They return Tensors
+"""Non-differentiable ops: comparisons and argmax/argmin. They return Tensors
 that do not require grad."""
 
 from __future__ import annotations
@@ -90,6 +90,3 @@ def argmin(a: Any, axis: Any = None, keepdims: Any = None, *, dim: Any = None,
     return _arg(np.argmin, a, axis, dim, keepdims, keepdim)
 
 
-def sign(a: Any) -> Tensor:
-    """-1, 0 or 1 elementwise (not differentiable)."""
-    return Tensor._wrap(np.sign(_data(a)))

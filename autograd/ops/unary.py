@@ -262,6 +262,19 @@ def _round_with(a: Any, rule: Any) -> Tensor:
     return _Rounding.apply(a, rule)
 
 
+class Sign(_Rounding):
+    """-1, 0 or 1 (``np.sign``); its gradient is 0 everywhere."""
+
+
+def sign(a: Any) -> Tensor:
+    """-1, 0 or 1 elementwise (nan stays nan, as NumPy's), in a's dtype; gradient 0,
+    recorded as PyTorch's (the sign of a tensor that requires grad requires grad)."""
+    a = as_tensor(a)
+    if a.dtype.kind in "iub":
+        return Tensor._wrap(np.sign(a.data))
+    return Sign.apply(a, np.sign)
+
+
 def floor(a: Any) -> Tensor:
     """The largest integer ``<= a`` elementwise (same dtype); gradient 0."""
     return _round_with(a, np.floor)
