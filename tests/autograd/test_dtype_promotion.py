@@ -135,3 +135,19 @@ def test_matches_torch() -> None:
     for ours, theirs in pairs:
         assert str(ours.dtype) == str(theirs.dtype).removeprefix("torch.")
         np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+
+
+@requires_torch
+@pytest.mark.parametrize("name", ["lt", "le", "gt", "ge", "eq", "ne"])
+def test_comparison_with_a_0d_tensor_of_another_precision_is_in_the_dimensioned_dtype(name):
+    # maximum(t, s) holds float32(s) where s wins; PyTorch compares it with s in float32
+    th = torch()
+    s = np.float64(0.7)  # not a float32 number
+    values = np.array([0.5, 1.0, 0.7], dtype=np.float32)
+    ours = getattr(ag, name)(ag.maximum(ag.tensor(values), ag.tensor(s)), ag.tensor(s))
+    theirs = getattr(th, name)(th.maximum(th.tensor(values), th.tensor(s)),
+                                  th.tensor(s))
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+    reversed_ours = getattr(ag, name)(ag.tensor(s), ag.tensor(values))
+    reversed_theirs = getattr(th, name)(th.tensor(s), th.tensor(values))
+    np.testing.assert_array_equal(reversed_ours.data, reversed_theirs.numpy())
