@@ -322,3 +322,14 @@ def test_the_view_registry_stays_small_over_many_transient_slices() -> None:
     assert len(counter.views) <= 4 * len(kept) + 8
     root, path = counter.view_path(kept[3])
     assert root is data and len(path) == 1 and path[0].read_array(data.data).shape == (1, 3)
+
+
+def test_a_change_through_an_empty_view_changes_nothing(rng) -> None:
+    x = ag.tensor(rng.standard_normal((4, 3)), requires_grad=True)
+    z = x * 1.0
+    before = z.data.copy()
+    z[-3:0:2] += ag.tensor(np.ones((0, 3)), requires_grad=True)  # selects no row
+    z[1:1].relu_()
+    np.testing.assert_array_equal(z.data, before)
+    z.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.ones((4, 3)))
