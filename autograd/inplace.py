@@ -23,7 +23,7 @@ from . import grad_mode
 from . import ops as _ops
 from .errors import ShapeError
 from .ops import index as _index
-from .ops.overwrite import OVER_INPUT, binary_over_input, index_put_over_input
+from .ops.overwrite import OVER_INPUT, VIEW_PUT, binary_over_input, index_put_over_input
 from .tensor import Tensor
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
@@ -171,14 +171,18 @@ def _views_to_rebase(t: Tensor, op: str,
 def _write_into_root(root: Tensor, path: tuple, result: Tensor) -> None:
     """Put ``result``, the new value of the view ``path`` makes of ``root``, into root:
     root takes the history of the nested ``ViewPut`` (the view's gradient goes to result,
-    the rest to root's former value), as PyTorch rebases a view's base."""
-    bases = [root]
-    for step in path[:-1]:
-        bases.append(step.read(bases[-1]))
-    value = result
-    for base, step in zip(reversed(bases), reversed(path)):
-        value = _index.ViewPut.apply(base, step, value)
-    np.copyto(root.data, value.data)
+    the rest to root's former value), as PyTorch rebases a view's base. A view one step
+    from a root that owns its memory is written in place (``ops.overwrite.VIEW_PUT``)."""
+    if len(path) == 1 and _owns_contiguous_floats(root):
+        value = VIEW_PUT.apply(root, path[0], result)  # writes the view's places of root
+    else:
+        bases = [root]
+        for step in path[:-1]:
+            bases.append(step.read(bases[-1]))
+        value = result
+        for base, step in zip(reversed(bases), reversed(path)):
+            value = _index.ViewPut.apply(base, step, value)
+        np.copyto(root.data, value.data)
     _bump(root)
     _move_retained_grad(root, value.grad_fn, 0)
     root._requires_grad = True

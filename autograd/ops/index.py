@@ -183,15 +183,7 @@ class ViewPut(Function):
 
     @staticmethod
     def forward(ctx, a, step, value):
-        out = a.copy()
-        place = step.read_array(out)
-        if place.size and not np.shares_memory(place, out):  # an empty view shares nothing
-            raise RuntimeError(f"{step.fn.__name__} made a copy, not a view, of the base; "
-                               "its in-place change can't be written back")
-        place[...] = value
-        ctx.step = step
-        _keep_value_layout(ctx, value)
-        return out
+        return put_view(ctx, a.copy(), step, value)
 
     @staticmethod
     def backward(ctx, g):
@@ -200,6 +192,19 @@ class ViewPut(Function):
         grad_value = (_as_value_grad(ctx.step.read(g), ctx.value_shape, ctx.value_dtype)
                       if needs_value else None)
         return grad_a, None, grad_value
+
+
+def put_view(ctx: Any, out: np.ndarray, step: Any, value: Any) -> np.ndarray:
+    """``value`` written into the view ``step`` makes of ``out``, returning ``out``; what
+    ``ViewPut``'s backward needs is kept on ``ctx``."""
+    place = step.read_array(out)
+    if place.size and not np.shares_memory(place, out):  # an empty view shares nothing
+        raise RuntimeError(f"{step.fn.__name__} made a copy, not a view, of the base; "
+                           "its in-place change can't be written back")
+    place[...] = value
+    ctx.step = step
+    _keep_value_layout(ctx, value)
+    return out
 
 
 def index_put(a: Any, indices: Any, values: Any, accumulate: bool = False) -> Tensor:

@@ -1,7 +1,7 @@
 """The in-place forms of the ops whose backward needs only their output (or nothing),
 computed over their first input's memory: relu, sigmoid, tanh, exp, sqrt, neg; ``t + u``
 and ``t - u`` for a tensor u of t's dtype; ``t + c``, ``t - c`` and ``t·c`` for a number c;
-``t[index] = value``.
+``t[index] = value``; a view's new value written into its base.
 
 ``inplace.apply_`` (``relu_``, ``F.relu(x, inplace=True)``, ``x.exp_()``, ``x += y``,
 ``x.mul_(0.5)``, ``x[i] = v``...) runs one of these when the tensor owns its float
@@ -44,7 +44,7 @@ from .elementwise import (
     sub,
     tanh,
 )
-from .index import IndexPut, put, put_index
+from .index import IndexPut, ViewPut, put, put_index, put_view
 
 
 def _over_input(fn: type[Function], forward: Callable[..., np.ndarray]) -> type[Function]:
@@ -127,3 +127,8 @@ def index_put_over_input(indices: Any, values: Any) -> Callable[[Tensor], Tensor
     places written, not the whole tensor copied."""
     index = put_index(indices)
     return lambda s: _INDEX_PUT.apply(s, index, values)
+
+
+# ``ViewPut`` over its base: the change made through a view (``y[0] += 1``) written into
+# the base's memory, the places of the view alone.
+VIEW_PUT = _over_input(ViewPut, put_view)

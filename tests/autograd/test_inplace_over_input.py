@@ -269,3 +269,27 @@ def test_a_refused_write_leaves_the_tensor_as_it_was(rng) -> None:
         z[np.array([0, 1])] = ag.tensor([1.0, 2.0, 3.0], requires_grad=True)
     np.testing.assert_array_equal(z.data, before)
     assert z._version.value == version and z.grad_fn is node
+
+
+CHANGES_THROUGH_A_VIEW = {
+    "y[1] += v": lambda y, v: y[1].add_(v),
+    "y[:, 2] *= 3": lambda y, v: y[:, 2].mul_(3),
+    "y[:, 1:].relu_()": lambda y, v: y[:, 1:].relu_(),
+    "y.T.tanh_()": lambda y, v: y.T.tanh_(),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES_THROUGH_A_VIEW)
+def test_a_change_through_a_view_writes_the_places_into_the_base(change, rng) -> None:
+    def run(x, v):
+        y = x * 1.0
+        CHANGES_THROUGH_A_VIEW[change](y, v)
+        return y
+
+    args = (ag.tensor(rng.standard_normal((3, 4)), requires_grad=True),
+            ag.tensor(rng.standard_normal(4), requires_grad=True))
+    y = args[0] * 1.0
+    memory = y.data
+    CHANGES_THROUGH_A_VIEW[change](y, args[1])
+    assert y.data is memory and y.grad_fn.fn.__name__ == "ViewPutOverInput"
+    assert ag.gradcheck(run, args) and ag.gradgradcheck(run, args)
