@@ -42,9 +42,12 @@ class _VersionCounter:
         if views is None:
             views = self.views = {}
         made_from = self.view_path(base)
-        root_ref, path = (weakref.ref(base), ()) if made_from is None else (
-            weakref.ref(made_from[0]), made_from[1])
-        views[id(view)] = (weakref.ref(view), root_ref, (*path, step))
+        root, path = (base, ()) if made_from is None else made_from
+        views[id(view)] = (weakref.ref(view), weakref.ref(root), (*path, step))
+        # A view keeps the tensor it was viewed from alive (PyTorch's ``_base``), so a
+        # change through it still finds the whole family after the intermediate tensors
+        # are gone: ``z = z.T.contiguous().T`` drops the only other reference to the root.
+        view._view_root = root
         if len(views) > self._prune_at:
             self.views = views = {k: e for k, e in views.items() if e[0]() is not None}
             self._prune_at = max(8, 2 * len(views))
