@@ -62,6 +62,12 @@ def _changes(k: str, o: str, rnd: random.Random) -> dict:
         "product": lambda D, r, lib: D.__setitem__(k, D[k] * D[o]),
         "quotient": lambda D, r, lib: D.__setitem__(k, D[k] / (r * r + 1.0)),
         "transposed copy": lambda D, r, lib: D.__setitem__(k, D[k].T.contiguous().T),
+        "reshaped views": lambda D, r, lib: D.__setitem__(k, D[k].reshape(3, 4).reshape(4, 3)),
+        "clone": lambda D, r, lib: D.__setitem__(k, D[k].clone()),
+        "nested view add_": lambda D, r, lib: D[k][1:][0].add_(r),
+        "T slice mul_": lambda D, r, lib: D[k].T[1:].mul_(2.0),
+        "rows copy_ rows": lambda D, r, lib: D[k][0:2].copy_(D[k][2:4] * 1.0),
+        "add_ expanded": lambda D, r, lib: D[k].add_(r.unsqueeze(0).expand(4, 3)),
     }
 
 
