@@ -26,8 +26,6 @@ from .ops import index as _index
 from .ops.overwrite import OVER_INPUT, VIEW_PUT, binary_over_input, index_put_over_input
 from .tensor import Tensor
 
-_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-
 
 def _check(t: Tensor, op: str) -> None:
     if t._requires_grad and grad_mode._state.enabled:
@@ -116,11 +114,11 @@ def apply_(t: Tensor, op: str, compute: Callable[[Tensor], Tensor],
 
 
 def _owns_contiguous_floats(t: Tensor) -> bool:
-    """Whether an op of ``OVER_INPUT`` can write over t's memory: an array of its own
+    """Whether an op of ``ops.overwrite`` can write over t's memory: an array of its own
     (no view of another one, which the engine would take the result for a view of),
-    C-contiguous, float32 or float64."""
+    C-contiguous, floating point."""
     data = t.data
-    return data.base is None and data.flags.c_contiguous and data.dtype in _FLOATS
+    return data.base is None and data.flags.c_contiguous and data.dtype.kind == "f"
 
 
 def _checked_result(op: str, t: Tensor, result: Tensor, recorded: bool) -> Tensor:

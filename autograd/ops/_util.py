@@ -64,6 +64,19 @@ def float_promoted(*xs: Any) -> tuple:
         if d.kind in "iub" else x for x, d in zip(xs, dtypes))
 
 
+def dimensioned_float(a: Any, b: Any, cast: Any) -> tuple:
+    """PyTorch's rule for two floating operands of different precisions where one is 0-d
+    and the other is not: the 0-d one takes the other's dtype (``f32_t * ag.tensor(2.0,
+    dtype=float64)``, ``f32_t + np.array(2.0)`` and ``f32_t > f64_scalar`` stay in
+    float32; NumPy would widen to float64). ``cast(x, dtype)`` converts (a recorded op for
+    Tensors, so a 0-d operand that requires grad still gets its gradient; ``astype`` for
+    arrays). Any other pair comes back unchanged."""
+    da, db = a.dtype, b.dtype
+    if da == db or da.kind != "f" or db.kind != "f" or (a.ndim == 0) == (b.ndim == 0):
+        return a, b
+    return (cast(a, db), b) if a.ndim == 0 else (a, cast(b, da))
+
+
 def raise_if_not_numbers(op: str, a: Any, b: Any) -> None:
     """A clear TypeError when an operand is not numbers (a string, say): NumPy has no loop."""
     arrays = [x.data if isinstance(x, Tensor) else np.asarray(x) for x in (a, b)]

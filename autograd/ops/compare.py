@@ -10,6 +10,7 @@ import numpy as np
 from ..tensor import Tensor
 from ._util import (
     broadcast_shape,
+    dimensioned_float,
     normalize_axis,
     operand,
     raise_if_not_numbers,
@@ -25,7 +26,10 @@ def _data(x: Any) -> Any:
 
 def _compare(ufunc: Any, op: str, a: Any, b: Any) -> Tensor:
     x, y = _data(a), _data(operand(b, a))
-    x, y = _in_one_float_dtype(x, y)
+    if isinstance(x, np.ndarray) and isinstance(y, np.ndarray):
+        # compare in the dimensioned operand's precision: maximum(t, s) > s is False where
+        # the maximum is float32(s)
+        x, y = dimensioned_float(x, y, np.ndarray.astype)
     try:
         return Tensor._wrap(ufunc(x, y))
     except ValueError:
@@ -34,20 +38,6 @@ def _compare(ufunc: Any, op: str, a: Any, b: Any) -> Tensor:
     except TypeError:
         raise_if_not_numbers(op, a, y)
         raise
-
-
-def _in_one_float_dtype(x: Any, y: Any) -> tuple[Any, Any]:
-    """PyTorch's rule for comparing floats of two precisions where one operand is 0-d and
-    the other is not: the 0-d one is compared in the other's dtype (``f32_t > f64_scalar``
-    compares in float32, as the arithmetic of ``elementwise._dimensioned_float`` computes),
-    so ``maximum(t, s) > s`` is False where the maximum is s."""
-    if not (isinstance(x, np.ndarray) and isinstance(y, np.ndarray)):
-        return x, y
-    if x.dtype == y.dtype or x.dtype.kind != "f" or y.dtype.kind != "f":
-        return x, y
-    if (x.ndim == 0) == (y.ndim == 0):
-        return x, y
-    return (x.astype(y.dtype), y) if x.ndim == 0 else (x, y.astype(x.dtype))
 
 
 def lt(a: Any, b: Any) -> Tensor:

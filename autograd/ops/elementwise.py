@@ -20,6 +20,7 @@ from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import (
     as_tensor,
+    dimensioned_float,
     float_promoted,
     floating,
     operand,
@@ -75,7 +76,7 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
         if (da.kind == "f") != (db.kind == "f"):
             a, b = float_promoted(a, b)
         elif da.kind == "f":
-            a, b = _dimensioned_float(a, b)
+            a, b = dimensioned_float(a, b, astype)
     try:
         return fn.apply(a, b)
     except ValueError as e:
@@ -85,19 +86,6 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
     except TypeError:
         raise_if_not_numbers(op, a, b)
         raise
-
-
-def _dimensioned_float(a: Any, b: Any) -> tuple:
-    """PyTorch's rule for two floating operands where one is 0-d and the other is not: the
-    0-d one takes the other's dtype (``f32_t * ag.tensor(2.0, dtype=float64)`` and
-    ``f32_t + np.array(2.0)`` stay float32; NumPy would widen to float64). The cast is an
-    op, so a 0-d operand that requires grad still gets its gradient (in its own dtype)."""
-    na, nb = a.ndim, b.ndim
-    if (na == 0) == (nb == 0):
-        return a, b
-    if na == 0:
-        return astype(a, b.dtype), b
-    return a, astype(b, a.dtype)
 
 
 # ------------------------------------------------------------------ arithmetic
@@ -746,7 +734,7 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
     like = a if isinstance(a, Tensor) else b
     a, b = float_promoted(operand(a, like), operand(b, like))
     if a.dtype != b.dtype and a.dtype.kind == "f" and b.dtype.kind == "f":
-        a, b = _dimensioned_float(a, b)
+        a, b = dimensioned_float(a, b, astype)
     try:
         return Where.apply(cond if mask is None else mask, a, b)
     except ValueError as e:

@@ -125,8 +125,7 @@ _INDEX_PUT = _over_input(IndexPut, put)
 def index_put_over_input(indices: Any, values: Any) -> Callable[[Tensor], Tensor]:
     """``index_put(t, indices, values)`` as a function of t written into t's memory: the
     places written, not the whole tensor copied."""
-    index = put_index(indices)
-    return lambda s: _INDEX_PUT.apply(s, index, values)
+    return lambda s: _INDEX_PUT.apply(s, put_index(indices), values)
 
 
 # ``ViewPut`` over its base: the change made through a view (``y[0] += 1``) written into
