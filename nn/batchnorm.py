@@ -32,7 +32,9 @@ class BatchNorm1d(Module):
       pure normalization; ``affine=False`` drops them, ``bias=False`` drops β only
       (PyTorch 2.13's keyword);
     * ``eps=1e-5`` (PyTorch's; the course suggests 1e-8), inside the sqrt;
-    * ``track_running_stats=False``: no buffers, batch statistics in eval too.
+    * ``track_running_stats=False``: no buffers, batch statistics in eval too;
+    * the input has the layer's dtype, or is float16 with a float32 layer (output
+      float16), as PyTorch's CPU rule; anything else is refused with the fix.
 
     The bias of the layer before it is cancelled by the mean subtraction and β
     takes its role, so the course drops it (§11, "db is gone")::

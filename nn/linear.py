@@ -25,7 +25,8 @@ class Linear(Module):
     U(−1/sqrt(in_features), 1/sqrt(in_features)); re-initialize with ``nn.init``
     (e.g. the course's ``he_normal_``) as needed. Parameters are created in the
     default dtype (``dtype=`` overrides it) and drawn from ``rng`` or the global
-    generator.
+    generator. The input must have the parameters' dtype (PyTorch's rule): a float64
+    batch into a float32 layer is refused with the fix, not run in float64.
     """
 
     def __init__(self, in_features: int, out_features: int, bias: bool = True,

@@ -135,7 +135,8 @@ class Linear(Function):
 
 def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     """``x @ weight.T + bias`` as one fused op: x ``(..., in)``, weight ``(out, in)``,
-    bias ``(out,)`` or None."""
+    bias ``(out,)`` or None, all of one dtype (PyTorch's ``F.linear``; ``matmul``
+    promotes mixed dtypes as NumPy does)."""
     x = x if isinstance(x, Tensor) else as_tensor(x)
     w = weight if isinstance(weight, Tensor) else as_tensor(weight)
     if w.ndim != 2:
@@ -150,4 +151,20 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         if bias.shape != (w.shape[0],):
             raise ShapeError(f"linear: bias of shape {bias.shape} does not fit weight of shape "
                              f"{w.shape}: it must be ({w.shape[0]},)")
+    _check_same_dtype(x, w, bias)
     return Linear.apply(x, w, bias)
+
+
+def _check_same_dtype(x: Tensor, w: Tensor, bias: Tensor | None) -> None:
+    """PyTorch's rule for ``F.linear``: input, weight and bias share one dtype. (``matmul``
+    promotes, as NumPy's; a layer silently running a float64 batch through a float32 model,
+    or an integer batch at all, is a mistake worth naming.)"""
+    if x.dtype != w.dtype:
+        fix = ("convert the input (x.float(), x.double()) or the model (model.float(), "
+               "model.double())" if x.dtype.kind == "f" else
+               f"convert the input to the weight's dtype (x.to(dtype=np.{w.dtype.name}))")
+        raise TypeError(f"linear: input is {x.dtype} but weight is {w.dtype}; they must share "
+                        f"one dtype (as in PyTorch): {fix}")
+    if bias is not None and bias.dtype != w.dtype:
+        raise TypeError(f"linear: bias is {bias.dtype} but weight is {w.dtype}; they must "
+                        "share one dtype (as in PyTorch)")

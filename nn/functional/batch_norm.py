@@ -7,6 +7,8 @@ import numpy as np
 import autograd as ag
 from autograd import kernels
 
+from ._inputs import floating_input
+
 
 def _stat_axes(ndim: int) -> tuple[int, ...]:
     return (0,) if ndim == 2 else (0, 2)
@@ -75,6 +77,19 @@ def _check_input(x: ag.Tensor, num_features: int) -> None:
         )
 
 
+def _check_dtypes(x: ag.Tensor, **params: ag.Tensor | None) -> None:
+    """PyTorch's rule: the statistics and affine parameters share the input's dtype, except
+    that a float16 input may have them all float32 (mixed precision; the output is float16)."""
+    given = {role: t.dtype for role, t in params.items() if t is not None}
+    if x.dtype == np.float16 and all(dt == np.float32 for dt in given.values()):
+        return
+    for role, dt in given.items():
+        if dt != x.dtype:
+            raise TypeError(f"batch_norm: input is {x.dtype} but {role} is {dt}; they must "
+                            "share one dtype (as in PyTorch): convert the input (x.float(), "
+                            "x.double()) or the model (model.float(), model.double())")
+
+
 def batch_norm(input: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag.Tensor | None,
                weight: ag.Tensor | None = None, bias: ag.Tensor | None = None,
                training: bool = False, momentum: float = 0.1,
@@ -93,7 +108,9 @@ def batch_norm(input: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag
     ``y = weight·x̂ + bias`` (weight γ and bias β of shape ``(C,)``, optional).
     The course's running average ``μ_final = 0.9·μ_final + 0.1·μ`` is momentum=0.1.
     """
-    x = input if isinstance(input, ag.Tensor) else ag.as_tensor(input)
+    x = floating_input(input, "batch_norm")
+    _check_dtypes(x, running_mean=running_mean, running_var=running_var, weight=weight,
+                  bias=bias)
     sized = next((t for t in (running_mean, weight, bias, running_var) if t is not None), None)
     channels = sized.shape[0] if sized is not None else (x.shape[1] if x.ndim >= 2 else 0)
     _check_input(x, channels)
@@ -103,7 +120,8 @@ def batch_norm(input: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag
         x_hat = (x - running_mean.data.reshape(bshape)) / np.sqrt(
             running_var.data.reshape(bshape) + eps).astype(x.dtype)
         out = x_hat if weight is None else x_hat * weight.reshape(bshape)
-        return out if bias is None else out + bias.reshape(bshape)
+        out = out if bias is None else out + bias.reshape(bshape)
+        return out if out.dtype == x.dtype else ag.astype(out, x.dtype)
     m = x.data.size // channels
     if m < 2 and training:
         raise ValueError(

@@ -108,7 +108,7 @@ def test_without_a_graph_the_change_is_made_in_place_too(rng) -> None:
 
 
 def test_inplace_activation_modules_train_like_the_out_of_place_ones(rng) -> None:
-    x = ag.tensor(rng.standard_normal((8, 5)))
+    x = ag.tensor(rng.standard_normal((8, 5), dtype=np.float32))
     grads = []
     for inplace in (False, True):
         ag.manual_seed(0)

@@ -164,3 +164,29 @@ def test_errors(rng):
         bn(ag.zeros(1, 3))
     with pytest.raises(ValueError, match="x.T"):
         bn(ag.zeros(3))
+
+
+def test_dtypes_follow_torch(rng, torch):
+    """Statistics and parameters share the input's dtype; a float16 input may have them all
+    float32 (the output stays float16, in training and evaluation); integers are refused."""
+    bn = nn.BatchNorm1d(3)
+    with pytest.raises(TypeError, match=r"batch_norm: input is float64 but running_mean is "
+                                        r"float32.*model\.double\(\)"):
+        bn(ag.zeros(4, 3, dtype=np.float64))
+    with pytest.raises(TypeError, match="batch_norm: input must be floating point, got int64"):
+        bn(ag.tensor(np.ones((4, 3), dtype=np.int64)))
+    with pytest.raises(TypeError, match="input is float32 but weight is float64"):
+        F.batch_norm(ag.zeros(4, 3), None, None, ag.ones(3, dtype=np.float64), training=True)
+    x16 = rng.standard_normal((6, 3)).astype(np.float16)
+    ref = torch.nn.BatchNorm1d(3)
+    for training in (True, False):
+        bn.train(training)
+        ref.train(training)
+        x = ag.tensor(x16, requires_grad=True)
+        xt = torch.tensor(x16, requires_grad=True)
+        y, yt = bn(x), ref(xt)
+        assert y.dtype == np.float16 and yt.dtype == torch.float16
+        np.testing.assert_allclose(y.data, yt.detach().numpy(), rtol=1e-2, atol=1e-2)
+        y.sum().backward()
+        yt.sum().backward()
+        assert x.grad.dtype == np.float16 and bn.weight.grad.dtype == np.float32

@@ -63,6 +63,19 @@ def test_linear_without_bias_and_errors():
         nn.Linear(0, 2)
 
 
+def test_linear_refuses_an_input_of_another_dtype_as_torch():
+    layer = nn.Linear(3, 2)
+    with pytest.raises(TypeError, match=r"linear: input is float64 but weight is float32.*"
+                                        r"x\.float\(\).*model\.double\(\)"):
+        layer(ag.zeros(4, 3, dtype=np.float64))
+    with pytest.raises(TypeError, match=r"input is int64 but weight is float32.*"
+                                        r"x\.to\(dtype=np\.float32\)"):
+        layer(ag.tensor(np.ones((4, 3), dtype=np.int64)))
+    with pytest.raises(TypeError, match="bias is float64 but weight is float32"):
+        ag.linear(ag.zeros(4, 3), layer.weight, ag.zeros(2, dtype=np.float64))
+    assert layer.double()(ag.zeros(4, 3, dtype=np.float64)).dtype == np.float64
+
+
 def test_linear_gradcheck(rng):
     layer = nn.Linear(3, 4).double()
     x = _x(rng, 5, 3)
