@@ -389,10 +389,12 @@ def _assign(t: Tensor, op: str, index: Any, value: Any) -> Tensor:
             raise TypeError(f"{op}: the value requires grad, but a tensor of dtype {t.dtype} "
                             "can't carry a gradient; write value.detach(), or make the "
                             "tensor floating point")
+        over_input = (index_put_over_input(index, value)
+                      if _index.integers_first(index) is None else None)
         return apply_(t, op, lambda source: _index.index_put(source, index, value),
-                      others=(value,), over_input=index_put_over_input(index, value))
+                      others=(value,), over_input=over_input)
     _writable(t, op)
-    t.data[index] = _data(value)
+    _index.write(t.data, index, _data(value))
     return _bump(t)
 
 
@@ -525,7 +527,7 @@ def setitem(t: Tensor, index: Any, value: Any) -> None:
         v = _data(value)
         if not _numeric(v):
             raise _not_numbers(op, t, v) from None
-        target = np.shape(t.data[index])
+        target = _index.selected_shape(t.shape, index)
         if not _fits(np.shape(v), target):
             raise ShapeError(
                 f"{op}: a value of shape {np.shape(v)} can't be broadcast to the shape "

@@ -4,6 +4,8 @@ The backward of a read is a scatter-add of the gradient into zeros of the input'
 shape (``np.add.at`` when indices may repeat, so repeated picks sum); the backward
 of that scatter is the read again. A write, ``index_put`` (what ``t[index] = value``
 records), sends the gradient to the places it left alone and to the value it wrote.
+The rules are NumPy's and PyTorch's, which agree but for integers standing between
+index arrays: there PyTorch's order is kept (``integers_first``).
 """
 
 from __future__ import annotations
@@ -34,6 +36,71 @@ def normalize_index(index: Any) -> Any:
         # An empty list selects nothing (NumPy would make it a float array and refuse it).
         return np.asarray(index) if index else np.zeros(0, dtype=np.intp)
     return index
+
+
+def _is_integer(i: Any) -> bool:
+    return ((isinstance(i, (int, np.integer)) and not isinstance(i, (bool, np.bool_)))
+            or (isinstance(i, np.ndarray) and i.ndim == 0 and i.dtype.kind in "iu"))
+
+
+def _is_index_array(i: Any) -> bool:
+    return isinstance(i, np.ndarray) and i.ndim > 0
+
+
+def _adjacent(flags: list[bool]) -> bool:
+    """Whether the True entries of ``flags`` form one run."""
+    where = [k for k, f in enumerate(flags) if f]
+    return where[-1] - where[0] + 1 == len(where)
+
+
+def integers_first(index: Any) -> tuple[Any, Any] | None:
+    """PyTorch's order for an index that mixes integers and index arrays, as two indices
+    to apply one after the other (``a[first][second]``), or None where NumPy's one-step
+    indexing already gives PyTorch's result.
+
+    PyTorch takes each integer as a ``select`` before the index arrays; NumPy counts an
+    integer among the advanced indices. They disagree only when integers alone separate
+    the arrays: for ``t`` of shape (2, 3, 4), ``t[0, :, [0, 1]]`` is (3, 2) in PyTorch
+    (the arrays' dimensions where they stand) and (2, 3) in NumPy (first, as the advanced
+    indices are apart). ``first`` keeps the integers, slices, ``None`` and ``...``;
+    ``second`` indexes the result with the arrays.
+    """
+    items = index if isinstance(index, tuple) else (index,)
+    if (not any(_is_integer(i) for i in items) or not any(_is_index_array(i) for i in items)
+            or any(isinstance(i, (bool, np.bool_)) for i in items)):
+        return None
+    advanced = [_is_integer(i) or _is_index_array(i) for i in items]
+    arrays = [_is_index_array(i) for i in items if not _is_integer(i)]
+    if _adjacent(advanced) or not _adjacent(arrays):
+        return None
+    first: list[Any] = []
+    second: list[Any] = []
+    for i in items:
+        if _is_index_array(i):
+            first.extend([slice(None)] * (i.ndim if i.dtype == bool else 1))
+            second.append(i)
+        elif _is_integer(i):
+            first.append(i)
+        else:
+            first.append(i)
+            second.append(Ellipsis if i is Ellipsis else slice(None))
+    return tuple(first), tuple(second)
+
+
+def selected_shape(shape: tuple, index: Any) -> tuple:
+    """The shape ``t[index]`` has, for ``t`` of ``shape`` (PyTorch's order, as ``getitem``)."""
+    probe = np.broadcast_to(np.zeros((), dtype=np.int8), shape)
+    split = integers_first(index)
+    return probe[index].shape if split is None else probe[split[0]][split[1]].shape
+
+
+def write(out: np.ndarray, index: Any, value: Any) -> None:
+    """``out[index] = value`` into the array's memory, in PyTorch's order."""
+    split = integers_first(index)
+    if split is None:
+        out[index] = value
+    else:
+        out[split[0]][split[1]] = value
 
 
 def _is_advanced(index: Any) -> bool:
@@ -94,15 +161,18 @@ class IndexScatter(Function):
 
 
 def getitem(a: Tensor, index: Any) -> Tensor:
-    """Read ``a[index]`` as a differentiable op, with NumPy's indexing rules.
+    """Read ``a[index]`` as a differentiable op, with NumPy's indexing rules, except that
+    integers apply before index arrays, as in PyTorch (``integers_first``).
 
     A list of lists (``t[[[0, 1], [2, 2]]]``) is one integer array, as in NumPy and as
     PyTorch announces for its future versions (PyTorch 2.x still reads it as a tuple of
     indices, with a deprecation warning): write ``t[[0, 1], [2, 2]]`` for that.
     """
     index = normalize_index(index)
+    split = integers_first(index)
     try:
-        out = GetItem.apply(a, index)
+        out = (GetItem.apply(a, index) if split is None
+               else GetItem.apply(GetItem.apply(a, split[0]), split[1]))
     except IndexError as e:
         raise IndexError(f"indexing a tensor of shape {a.shape} with {index!r}: {e}") from None
     return out
@@ -219,6 +289,11 @@ def index_put(a: Any, indices: Any, values: Any, accumulate: bool = False) -> Te
 
     a = a if isinstance(a, Tensor) else Tensor._wrap(np.asarray(a))
     index = put_index(indices)
+    split = integers_first(index)
+    if split is not None:  # the block t[first] with the arrays' places written, put back
+        first, second = split
+        return IndexPut.apply(a, first, index_put(GetItem.apply(a, first), second, values,
+                                                  accumulate))
     if not accumulate:
         return IndexPut.apply(a, index, values)
     v = values if isinstance(values, Tensor) else Tensor._wrap(np.asarray(values))
