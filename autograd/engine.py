@@ -203,6 +203,15 @@ class _Accumulator:
 
 
 def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> None:
+    """Add ``g`` into ``t._grad``, then run t's post-accumulate-grad hooks (if any)."""
+    _sum_into_grad(t, g, create_graph, owned)
+    if t._post_accumulate_grad_hooks:
+        from .tensor_info import run_post_accumulate_grad_hooks
+
+        run_post_accumulate_grad_hooks(t)
+
+
+def _sum_into_grad(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> None:
     """Add ``g`` into ``t._grad``.
 
     The first gradient is stored without a copy unless another tensor of this pass was

@@ -98,6 +98,23 @@ def _expand_method(self: Tensor, *sizes: Any) -> Tensor:
     return ops.expand(self, *sizes)
 
 
+# Deferred ops whose Tensor method has the op's name and takes the tensor first.
+_SAME_NAMED_METHODS = """
+    absolute multiply subtract divide negative positive greater greater_equal less less_equal
+    not_equal arccos arcsin arctan fix sgn floor_divide acosh asinh atanh arccosh arcsinh
+    arctanh exp2 deg2rad rad2deg frac hypot logaddexp2 copysign float_power fmax fmin ldexp
+    heaviside signbit isposinf isneginf isreal nextafter xlogy sinc logit lgamma digamma erfinv
+    i0 gcd lcm bitwise_and bitwise_or bitwise_xor bitwise_not bitwise_left_shift
+    bitwise_right_shift
+    cummax cummin logcumsumexp kthvalue mode nanmedian aminmax quantile nanquantile msort cov
+    corrcoef dist renorm nonzero argwhere bincount histc unique_consecutive
+    dsplit hsplit ravel split_with_sizes sum_to_size tensor_split unflatten unfold vsplit
+    index_copy index_fill masked_scatter put take index_reduce scatter_reduce diagflat
+    diagonal_scatter select_scatter slice_scatter
+    bernoulli multinomial det inverse logdet matrix_power pinverse slogdet addbmm addmv addr ger
+    vdot
+""".split()
+
 _METHODS = {
     "__add__": ops.add,
     "__radd__": lambda s, o: ops.add(o, s),
@@ -299,6 +316,20 @@ _METHODS = {
     "remainder": "remainder",
     "__mod__": "remainder",
     "__rmod__": lambda s, o: ops.remainder(o, s),
+    **{name: name for name in _SAME_NAMED_METHODS},
+    "__floordiv__": "floor_divide",
+    "__rfloordiv__": lambda s, o: ops.floor_divide(o, s),
+    "__and__": "bitwise_and",
+    "__rand__": lambda s, o: ops.bitwise_and(o, s),
+    "__or__": "bitwise_or",
+    "__ror__": lambda s, o: ops.bitwise_or(o, s),
+    "__xor__": "bitwise_xor",
+    "__rxor__": lambda s, o: ops.bitwise_xor(o, s),
+    "__invert__": "bitwise_not",
+    "__lshift__": "bitwise_left_shift",
+    "__rlshift__": lambda s, o: ops.bitwise_left_shift(o, s),
+    "__rshift__": "bitwise_right_shift",
+    "__rrshift__": lambda s, o: ops.bitwise_right_shift(o, s),
     **MORE_METHODS,
 }
 
@@ -388,6 +419,9 @@ _FUNCTIONS = {
     np.stack: lambda arrays, axis=0: ops.stack(arrays, axis=axis),
     np.where: _where,
     np.ravel: lambda a: ops.reshape(a, -1),
+    # NumPy's own would call the tensor's nonzero(), which is PyTorch's: (n, ndim) indices.
+    np.nonzero: lambda a: ops.nonzero(a, as_tuple=True),
+    np.argwhere: lambda a: ops.argwhere(a),
     np.dot: _dot,
     np.expand_dims: _expand_dims,
     np.size: lambda a, axis=None: int(np.size(a.data, axis)),  # a.size is torch's method

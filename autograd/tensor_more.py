@@ -11,9 +11,13 @@ import numpy as np
 from . import ops
 from .creation import tensor as _tensor
 from .device import device as _check_device
+from .grad_mode import is_grad_enabled
 from .inplace import apply_
+from .inplace_scatter import METHODS as SCATTER_IN_PLACE_METHODS
 from .ops.shape import view
+from .random_fill import METHODS as RANDOM_FILL_METHODS
 from .tensor import Tensor
+from .tensor_info import METHODS as INFO_METHODS
 
 
 def _other(other: Any, op: str) -> Tensor:
@@ -231,6 +235,10 @@ def _in_place_form(name: str) -> Any:
         def compute(t: Tensor) -> Tensor:
             result = getattr(Tensor, name)(t, *args, **kwargs)
             kinds = result.dtype.kind, t.dtype.kind
+            if kinds[0] == "b" and t.requires_grad and is_grad_enabled():
+                from .ops.unary import with_zero_gradient
+
+                return with_zero_gradient(t, result.data.astype(t.dtype))
             if result.dtype != t.dtype and (kinds[0] == "b" or kinds == ("f", "f")):
                 result = ops.astype(result, t.dtype)
             return result
@@ -251,11 +259,24 @@ _IN_PLACE_FORMS = (
     "sign", "ceil", "floor", "round", "trunc", "nan_to_num", "fmod", "remainder",
     "true_divide", "lerp", "clip", "cumsum", "cumprod", "tril", "triu", "addmm", "baddbmm",
     "eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_not", "logical_or",
-    "logical_xor",
+    "logical_xor", "addbmm", "addmv", "addr", "renorm",
 )
 
+# The same for the further math functions; tests/autograd/test_math_ops.py gives each its
+# arguments (integer tensors for the bitwise ones) and checks it against PyTorch.
+_MATH_IN_PLACE_FORMS = (
+    "absolute multiply subtract divide negative greater greater_equal less less_equal "
+    "not_equal arccos arcsin arctan fix sgn acosh asinh atanh arccosh arcsinh arctanh "
+    "exp2 deg2rad rad2deg frac hypot copysign float_power floor_divide heaviside ldexp "
+    "nextafter xlogy sinc logit lgamma digamma polygamma erfinv i0 gcd lcm bitwise_and "
+    "bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift"
+).split()
+
 MORE_METHODS = {
-    **{f"{name}_": _in_place_form(name) for name in _IN_PLACE_FORMS},
+    **{f"{name}_": _in_place_form(name) for name in (*_IN_PLACE_FORMS, *_MATH_IN_PLACE_FORMS)},
+    **SCATTER_IN_PLACE_METHODS,
+    **INFO_METHODS,
+    **RANDOM_FILL_METHODS,
     "addcmul": lambda self, tensor1, tensor2, *, value=1: ops.addcmul(self, tensor1, tensor2,
                                                                       value=value),
     "addcdiv": lambda self, tensor1, tensor2, *, value=1: ops.addcdiv(self, tensor1, tensor2,
@@ -296,6 +317,13 @@ MORE_METHODS = {
     "new_empty": new_empty,
     "new_full": new_full,
     "new_tensor": new_tensor,
+    "polygamma": lambda self, n: ops.polygamma(n, self),
+    "__ifloordiv__": lambda self, other: self.floor_divide_(other),
+    "__iand__": lambda self, other: self.bitwise_and_(other),
+    "__ior__": lambda self, other: self.bitwise_or_(other),
+    "__ixor__": lambda self, other: self.bitwise_xor_(other),
+    "__ilshift__": lambda self, other: self.bitwise_left_shift_(other),
+    "__irshift__": lambda self, other: self.bitwise_right_shift_(other),
 }
 
 MORE_PROPERTIES = {

@@ -85,6 +85,29 @@ _FAMILIES = {
     "statistics": "median nanmean nansum",
     "transcend": "atan2 logaddexp tan",
     "unary": "acos asin atan ceil cosh erf erfc expm1 floor log10 log2 round sign sinh trunc",
+    "synonyms": "absolute arccos arcsin arctan divide fix floor_divide greater greater_equal "
+                "less less_equal multiply negative not_equal positive sgn subtract",
+    "hyperbolic": "acosh arccosh arcsinh arctanh asinh atanh",
+    "elementwise_more": "copysign deg2rad exp2 float_power fmax fmin frac hypot ldexp "
+                        "logaddexp2 rad2deg",
+    "special": "digamma erfinv i0 lgamma logit polygamma sinc xlogy",
+    "predicates": "heaviside isneginf isposinf isreal nextafter signbit",
+    "bitwise": "bitwise_and bitwise_left_shift bitwise_not bitwise_or bitwise_right_shift "
+               "bitwise_xor gcd lcm",
+    "running": "cummax cummin logcumsumexp",
+    "order_stats": "aminmax kthvalue mode msort nanmedian",
+    "quantiles": "nanquantile quantile",
+    "covariance": "corrcoef cov",
+    "pnorms": "dist renorm",
+    "counting": "argwhere bincount histc nonzero unique_consecutive",
+    "splitting": "dsplit hsplit ravel split_with_sizes sum_to_size tensor_split unflatten unfold "
+                 "vsplit",
+    "scatter_more": "index_copy index_fill masked_scatter put take",
+    "scatter_reduce": "index_reduce scatter_reduce",
+    "view_scatter": "diagflat diagonal_scatter select_scatter slice_scatter",
+    "draws": "bernoulli multinomial",
+    "matrix_functions": "det inverse logdet matrix_power pinverse slogdet",
+    "products": "addbmm addmv addr ger vdot",
 }
 DEFERRED: dict[str, str] = {name: module for module, names in _FAMILIES.items()
                             for name in names.split()}

@@ -263,16 +263,31 @@ def _round_with(a: Any, rule: Any) -> Tensor:
 
 
 class Sign(_Rounding):
-    """-1, 0 or 1 (``np.sign``); its gradient is 0 everywhere."""
+    """-1, 0 or 1 (``np.sign``, nan → 0); its gradient is 0 everywhere."""
+
+
+class PiecewiseConstant(_Rounding):
+    """Values computed from a by a piecewise constant map (a comparison); gradient 0."""
+
+
+def with_zero_gradient(a: Tensor, values: np.ndarray) -> Tensor:
+    """``values`` (of a's shape) recorded as a function of ``a`` whose gradient is 0: a
+    comparison written into a tensor of the graph (``y.gt_(0)``), as PyTorch records it."""
+    return PiecewiseConstant.apply(a, lambda _: values)
+
+
+def _sign_nan_zero(x: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(x), np.zeros((), x.dtype), np.sign(x))
 
 
 def sign(a: Any) -> Tensor:
-    """-1, 0 or 1 elementwise (nan stays nan, as NumPy's), in a's dtype; gradient 0,
-    recorded as PyTorch's (the sign of a tensor that requires grad requires grad)."""
+    """-1, 0 or 1 elementwise, in a's dtype, and 0 for nan (PyTorch's; NumPy's ``sign``
+    keeps nan); gradient 0, recorded as PyTorch's (the sign of a tensor that requires grad
+    requires grad)."""
     a = as_tensor(a)
     if a.dtype.kind in "iub":
         return Tensor._wrap(np.sign(a.data))
-    return Sign.apply(a, np.sign)
+    return Sign.apply(a, _sign_nan_zero)
 
 
 def floor(a: Any) -> Tensor:

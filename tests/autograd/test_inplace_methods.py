@@ -21,10 +21,13 @@ ARGS = {
     "eq": lambda y, r: (y,), "ne": lambda y, r: (y,), "lt": lambda y, r: (y,),
     "le": lambda y, r: (r,), "gt": lambda y, r: (0.5,), "ge": lambda y, r: (y,),
     "logical_and": lambda y, r: (y,), "logical_or": lambda y, r: (y,),
-    "logical_xor": lambda y, r: (r,),
+    "logical_xor": lambda y, r: (r,), "renorm": lambda y, r: (2, 0, 0.5),
+    "addr": lambda y, r: (y[:, 0], r),
 }
 SQUARE = {"addmm": lambda y, r: (y[:3, :3], y[:3, :3]),
-          "baddbmm": lambda y, r: (y[:3, :3].reshape(1, 3, 3), y[:3, :3].reshape(1, 3, 3))}
+          "baddbmm": lambda y, r: (y[:3, :3].reshape(1, 3, 3), y[:3, :3].reshape(1, 3, 3)),
+          "addmv": lambda y, r: (y[:3, :3], y[0, :3]),
+          "addbmm": lambda y, r: (y[:3, :3].reshape(1, 3, 3), y[:3, :3].reshape(1, 3, 3))}
 NOT_DIFFERENTIABLE = {"eq", "ne", "lt", "le", "gt", "ge", "logical_and", "logical_not",
                       "logical_or", "logical_xor"}
 
@@ -33,6 +36,8 @@ def _inputs(name: str, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray
     shape = (3, 3) if name in SQUARE else (3, 4)
     if name == "baddbmm":
         shape = (1, 3, 3)
+    if name == "addmv":
+        shape = (3,)
     x = rng.uniform(0.1, 0.9, shape)
     x.flat[0] = 0.5  # equal to y's first element: eq/ne/le/ge see a tie
     y = rng.uniform(0.1, 0.9, (3, 4))
@@ -92,3 +97,20 @@ def test_float32_tensor_keeps_its_precision_with_a_float64_operand(rng) -> None:
     np.testing.assert_allclose(x.grad.data, np.full(4, 0.75))
     np.testing.assert_allclose(end.grad.data, np.full(4, 0.25))
     assert end.grad.dtype == np.float64
+
+
+@pytest.mark.parametrize("name, args", [("gt_", (0.0,)), ("le_", None), ("ne_", None)])
+def test_a_comparison_written_into_a_tensor_of_the_graph_has_gradient_zero(name, args) -> None:
+    """As PyTorch: ``y.gt_(0)`` on a y that requires grad is recorded, its gradient 0.
+    (PyTorch 2.13's logical_*_ leave y's old history in place, so gradients still flow
+    through the values they replaced; graphgrad records them with gradient 0 too.)"""
+    x0 = np.array([1.0, -2.0, 0.0, 3.0])
+    x, tx = ag.tensor(x0, requires_grad=True), torch.tensor(x0, requires_grad=True)
+    y, ty = x * 2.0, tx * 2.0
+    getattr(y, name)(*(args if args is not None else (x,)))
+    getattr(ty, name)(*(args if args is not None else (tx,)))
+    np.testing.assert_array_equal(y.data, ty.detach().numpy())
+    assert y.requires_grad and ty.requires_grad
+    (y * 5.0).sum().backward()
+    (ty * 5.0).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())

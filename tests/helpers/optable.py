@@ -512,3 +512,12 @@ OPS += [
            [((3,), (2,)), ((3, 0), (2, 0))],
            lambda a, s: a.index_add(0, _torch().tensor([1, 1]), s), empty_ok=False),
 ]
+
+
+# Later families, one table each.
+from optable_math import OPS as _MATH_OPS  # noqa: E402
+from optable_misc import OPS as _MISC_OPS  # noqa: E402
+from optable_shape import OPS as _SHAPE_OPS  # noqa: E402
+from optable_stats import OPS as _STATS_OPS  # noqa: E402
+
+OPS += _MATH_OPS + _STATS_OPS + _SHAPE_OPS + _MISC_OPS
