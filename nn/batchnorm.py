@@ -1,4 +1,5 @@
-"""``BatchNorm1d``: batch normalization with PyTorch's semantics (seed inventory §11)."""
+"""``BatchNorm1d``, ``BatchNorm2d``, ``BatchNorm3d``: batch normalization with PyTorch's
+semantics (seed inventory §11)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,75 @@ from .module import Module
 from .parameter import Parameter
 
 
-class BatchNorm1d(Module):
+class NormBase(Module):
+    """The state of the batch and instance norms: ``weight``/``bias`` (ones and zeros of
+    shape ``(num_features,)``, when ``affine``; ``bias=False`` keeps the weight only) and the
+    ``running_mean``/``running_var``/``num_batches_tracked`` buffers (when
+    ``track_running_stats``), named and ordered as PyTorch's ``_NormBase``."""
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
+                 affine: bool = True, track_running_stats: bool = True,
+                 dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__()
+        if num_features <= 0:
+            raise ValueError(f"{type(self).__name__}: num_features must be positive, got "
+                             f"{num_features}")
+        self.num_features = int(num_features)
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        dtype = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
+        self.register_parameter(
+            "weight", Parameter(np.ones(num_features, dtype=dtype)) if affine else None)
+        self.register_parameter(
+            "bias", Parameter(np.zeros(num_features, dtype=dtype)) if affine and bias else None)
+        tracked = track_running_stats
+        self.register_buffer("running_mean",
+                             ag.zeros(num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("running_var",
+                             ag.ones(num_features, dtype=dtype) if tracked else None)
+        self.register_buffer("num_batches_tracked",
+                             ag.tensor(0, dtype=np.int64) if tracked else None)
+
+    def reset_running_stats(self) -> None:
+        """Running mean 0, running variance 1, no batches tracked."""
+        if self.track_running_stats:
+            with ag.no_grad():
+                self.running_mean.fill_(0)
+                self.running_var.fill_(1)
+                self.num_batches_tracked.fill_(0)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
+                f"affine={self.affine}, bias={self.bias is not None}, "
+                f"track_running_stats={self.track_running_stats}")
+
+
+class _BatchNorm(NormBase):
+    """The shared body of the BatchNorm layers; a subclass names its input ranks."""
+
+    _ranks: tuple[int, ...] = ()
+    _layout = ""
+    _hint = ""
+
+    def forward(self, x: ag.Tensor) -> ag.Tensor:
+        ndim = getattr(x, "ndim", np.ndim(x))
+        if ndim not in self._ranks:
+            ranks = " or ".join(f"{r}D" for r in self._ranks)
+            raise ag.ShapeError(f"{type(self).__name__}: expected {ranks} input {self._layout}, "
+                                f"got input of shape {tuple(np.shape(x))}{self._hint}")
+        momentum = self.momentum
+        if self.training and self.track_running_stats:
+            with ag.no_grad():
+                self.num_batches_tracked.add_(1)
+            if momentum is None:
+                momentum = 1.0 / float(self.num_batches_tracked.item())
+        return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                          self.training, 0.0 if momentum is None else momentum, self.eps)
+
+
+class BatchNorm1d(_BatchNorm):
     """Batch normalization over ``(N, C)`` (or ``(N, C, L)``) input, per feature C.
 
     PyTorch's ``nn.BatchNorm1d`` exactly; the course's algorithm (§11) with
@@ -47,55 +116,25 @@ class BatchNorm1d(Module):
         )
     """
 
-    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1,
-                 affine: bool = True, track_running_stats: bool = True,
-                 dtype: Any = None, *, bias: bool = True) -> None:
-        super().__init__()
-        if num_features <= 0:
-            raise ValueError(f"BatchNorm1d: num_features must be positive, got {num_features}")
-        self.num_features = int(num_features)
-        self.eps = eps
-        self.momentum = momentum
-        self.affine = affine
-        self.track_running_stats = track_running_stats
-        dtype = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
-        if affine:
-            self.weight = Parameter(np.ones(num_features, dtype=dtype))
-            if bias:
-                self.bias = Parameter(np.zeros(num_features, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", ag.zeros(num_features, dtype=dtype))
-            self.register_buffer("running_var", ag.ones(num_features, dtype=dtype))
-            self.register_buffer("num_batches_tracked", ag.tensor(0, dtype=np.int64))
-        else:
-            self.register_buffer("running_mean", None)
-            self.register_buffer("running_var", None)
-            self.register_buffer("num_batches_tracked", None)
+    _ranks = (2, 3)
+    _layout = "(N, C) or (N, C, L)"
+    _hint = "; data in the course's (features, examples) layout needs a transpose: x.T"
 
-    def reset_running_stats(self) -> None:
-        """Running mean 0, running variance 1, no batches tracked."""
-        if self.track_running_stats:
-            with ag.no_grad():
-                self.running_mean.fill_(0)
-                self.running_var.fill_(1)
-                self.num_batches_tracked.fill_(0)
 
-    def forward(self, x: ag.Tensor) -> ag.Tensor:
-        momentum = self.momentum
-        if self.training and self.track_running_stats:
-            with ag.no_grad():
-                self.num_batches_tracked.add_(1)
-            if momentum is None:
-                momentum = 1.0 / float(self.num_batches_tracked.item())
-        return batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
-                          self.training, 0.0 if momentum is None else momentum, self.eps)
+class BatchNorm2d(_BatchNorm):
+    """Batch normalization of images ``(N, C, H, W)``, per channel C (PyTorch's
+    ``nn.BatchNorm2d``): each channel's mean and biased variance are taken over the batch
+    and every pixel (m = N·H·W values), the running variance takes the unbiased one; the
+    arguments, buffers, eval mode and dtype rule are ``BatchNorm1d``'s. Used after a
+    convolution, whose bias it cancels (``bias=False`` on the conv)."""
 
-    def extra_repr(self) -> str:
-        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-                f"affine={self.affine}, bias={self.bias is not None}, "
-                f"track_running_stats={self.track_running_stats}")
+    _ranks = (4,)
+    _layout = "(N, C, H, W)"
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalization of volumes ``(N, C, D, H, W)``, per channel C (PyTorch's
+    ``nn.BatchNorm3d``), statistics over m = N·D·H·W values; otherwise ``BatchNorm1d``."""
+
+    _ranks = (5,)
+    _layout = "(N, C, D, H, W)"

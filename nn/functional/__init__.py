@@ -40,7 +40,26 @@ from .activation import (
     threshold,
     threshold_,
 )
+from .activation_more import glu, gumbel_softmax, rrelu, rrelu_
+from .adaptive_pooling import (
+    adaptive_avg_pool1d,
+    adaptive_avg_pool2d,
+    adaptive_avg_pool3d,
+    adaptive_max_pool1d,
+    adaptive_max_pool2d,
+    adaptive_max_pool3d,
+)
+from .attention import multi_head_attention_forward, scaled_dot_product_attention
 from .batch_norm import BatchNormTrain, batch_norm
+from .bilinear import bilinear
+from .conv import (
+    conv1d,
+    conv2d,
+    conv3d,
+    conv_transpose1d,
+    conv_transpose2d,
+    conv_transpose3d,
+)
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import (
     DropoutMaskScale,
@@ -53,6 +72,9 @@ from .dropout import (
     feature_alpha_dropout,
     keep_mask,
 )
+from .fold import fold, unfold
+from .group_norm import group_norm, instance_norm
+from .local_response_norm import local_response_norm
 from .loss import (
     ClampedBinaryCrossEntropy,
     SigmoidBinaryCrossEntropy,
@@ -81,8 +103,28 @@ from .more_losses import (
     smooth_l1_loss,
 )
 from .normalization import layer_norm, rms_norm
+from .padding import pad
+from .pdist import pdist
+from .pooling import (
+    avg_pool1d,
+    avg_pool2d,
+    avg_pool3d,
+    lp_pool1d,
+    lp_pool2d,
+    lp_pool3d,
+    max_pool1d,
+    max_pool2d,
+    max_pool3d,
+)
 from .regularization import l2_penalty
 from .sparse import embedding
+from .unpooling import max_unpool1d, max_unpool2d, max_unpool3d
+from .upsampling import (
+    channel_shuffle,
+    interpolate,
+    pixel_shuffle,
+    pixel_unshuffle,
+)
 
 __all__ = [
     "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot",
@@ -100,4 +142,12 @@ __all__ = [
     "triplet_margin_loss",
     "BatchNormTrain", "DropoutMaskScale", "SoftmaxCrossEntropy", "SigmoidBinaryCrossEntropy",
     "ClampedBinaryCrossEntropy",
+    "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d",
+    "fold", "unfold", "pad", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
+    "adaptive_avg_pool3d", "adaptive_max_pool1d", "adaptive_max_pool2d", "adaptive_max_pool3d",
+    "avg_pool1d", "avg_pool2d", "avg_pool3d", "lp_pool1d", "lp_pool2d", "lp_pool3d",
+    "max_pool1d", "max_pool2d", "max_pool3d", "max_unpool1d", "max_unpool2d", "max_unpool3d",
+    "channel_shuffle", "interpolate", "pixel_shuffle", "pixel_unshuffle", "group_norm",
+    "instance_norm", "local_response_norm", "glu", "rrelu", "rrelu_", "gumbel_softmax",
+    "bilinear", "pdist", "scaled_dot_product_attention", "multi_head_attention_forward",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 import autograd as ag
@@ -15,7 +17,7 @@ def _stat_axes(ndim: int) -> tuple[int, ...]:
 
 
 def _channel_shape(ndim: int, channels: int) -> tuple[int, ...]:
-    return (1, channels) if ndim == 2 else (1, channels, 1)
+    return (1, channels) + (1,) * (ndim - 2)
 
 
 class BatchNormTrain(ag.Function):
@@ -69,12 +71,22 @@ class BatchNormTrain(ag.Function):
 
 
 def _check_input(x: ag.Tensor, num_features: int) -> None:
-    if x.ndim not in (2, 3) or x.shape[1] != num_features:
-        raise ValueError(
-            f"batch_norm: expected input of shape (N, {num_features}) or (N, {num_features}, L) "
+    if x.ndim < 2 or x.shape[1] != num_features:
+        raise ag.ShapeError(
+            f"batch_norm: expected input of shape (N, {num_features}) or (N, {num_features}, *) "
             f"(features on dimension 1), got {tuple(x.shape)}. Data in the course's "
             "(features, examples) layout needs a transpose: x.T"
         )
+
+
+def normalize_channels(x: ag.Tensor, eps: float, weight: ag.Tensor | None = None,
+                       bias: ag.Tensor | None = None) -> tuple[ag.Tensor, np.ndarray, np.ndarray]:
+    """``(x − μ)/sqrt(σ² + eps)·weight + bias`` per channel of ``(N, C)`` or ``(N, C, L)`` x,
+    μ and the biased σ² over all but dimension 1, as the fused ``BatchNormTrain``; returns
+    the output and the statistics ``(μ, σ²)`` (NumPy, ``(C,)``). The group and instance
+    norms call it on ``(1, N·G, L)`` views: one "channel" per example and group."""
+    mean, var = kernels.batch_norm_stats(x.data)
+    return BatchNormTrain.apply(x, weight, bias, mean, var, eps), mean, var
 
 
 def _check_dtypes(x: ag.Tensor, **params: ag.Tensor | None) -> None:
@@ -94,8 +106,9 @@ def batch_norm(input: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag
                weight: ag.Tensor | None = None, bias: ag.Tensor | None = None,
                training: bool = False, momentum: float = 0.1,
                eps: float = 1e-5) -> ag.Tensor:
-    """Batch normalization over ``(N, C)`` or ``(N, C, L)`` input, per channel C (PyTorch's
-    ``F.batch_norm``; course §11).
+    """Batch normalization over ``(N, C, *)`` input, per channel C (PyTorch's
+    ``F.batch_norm``; course §11): the statistics of channel c are taken over every
+    dimension but 1 (the batch and, for images or sequences, the spatial positions).
 
     Training (or no running statistics): normalize with the batch mean and the
     *biased* batch variance ``σ² = 1/m Σ (x − μ)²``, then, when running buffers
@@ -107,6 +120,8 @@ def batch_norm(input: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag
     Evaluation: normalize with the running statistics instead. Then
     ``y = weight·x̂ + bias`` (weight γ and bias β of shape ``(C,)``, optional).
     The course's running average ``μ_final = 0.9·μ_final + 0.1·μ`` is momentum=0.1.
+    Input of more than 3 dimensions runs as its ``(N, C, L)`` view (L the product of the
+    spatial sizes), so one fused op serves every rank.
     """
     x = floating_input(input, "batch_norm")
     _check_dtypes(x, running_mean=running_mean, running_var=running_var, weight=weight,
@@ -129,9 +144,10 @@ def batch_norm(input: ag.Tensor, running_mean: ag.Tensor | None, running_var: ag
             f"statistics, got input of shape {tuple(x.shape)}; use a batch of 2 or more, or "
             "call .eval() to use the running statistics"
         )
-    mean, var = kernels.batch_norm_stats(x.data)
+    flat = x if x.ndim <= 3 else x.reshape(x.shape[0], channels, math.prod(x.shape[2:]))
+    out, mean, var = normalize_channels(flat, eps, weight, bias)
     if training and running_mean is not None and running_var is not None:
         with ag.no_grad():
             running_mean.mul_(1.0 - momentum).add_(mean, alpha=momentum)
             running_var.mul_(1.0 - momentum).add_(var * (m / (m - 1)), alpha=momentum)
-    return BatchNormTrain.apply(x, weight, bias, mean, var, eps)
+    return out if x.ndim <= 3 else out.reshape(x.shape)
