@@ -75,6 +75,7 @@ from .tensor import RemovableHandle, Tensor
 _LAZY = {
     "graph": ("graph", None), "draw_graph": ("graph", "draw_graph"),
     "functional": ("functional", None),
+    "linalg": ("linalg", None),
     **{name: ("anomaly", name) for name in (
         "AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly")},
 }

@@ -113,6 +113,8 @@ _SAME_NAMED_METHODS = """
     diagonal_scatter select_scatter slice_scatter
     bernoulli multinomial det inverse logdet matrix_power pinverse slogdet addbmm addmv addr ger
     vdot
+    cholesky cholesky_inverse cholesky_solve matrix_exp qr svd triangular_solve
+    frexp narrow_copy igamma igammac mvlgamma histogram
 """.split()
 
 _METHODS = {

@@ -14,6 +14,7 @@ from .device import device as _check_device
 from .grad_mode import is_grad_enabled
 from .inplace import apply_
 from .inplace_scatter import METHODS as SCATTER_IN_PLACE_METHODS
+from .ops.relayout_in_place import METHODS as RELAYOUT_IN_PLACE_METHODS
 from .ops.shape import view
 from .random_fill import METHODS as RANDOM_FILL_METHODS
 from .tensor import Tensor
@@ -269,7 +270,8 @@ _MATH_IN_PLACE_FORMS = (
     "not_equal arccos arcsin arctan fix sgn acosh asinh atanh arccosh arcsinh arctanh "
     "exp2 deg2rad rad2deg frac hypot copysign float_power floor_divide heaviside ldexp "
     "nextafter xlogy sinc logit lgamma digamma polygamma erfinv i0 gcd lcm bitwise_and "
-    "bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift"
+    "bitwise_or bitwise_xor bitwise_not bitwise_left_shift bitwise_right_shift igamma igammac "
+    "mvlgamma"
 ).split()
 
 MORE_METHODS = {
@@ -277,6 +279,7 @@ MORE_METHODS = {
     **SCATTER_IN_PLACE_METHODS,
     **INFO_METHODS,
     **RANDOM_FILL_METHODS,
+    **RELAYOUT_IN_PLACE_METHODS,
     "addcmul": lambda self, tensor1, tensor2, *, value=1: ops.addcmul(self, tensor1, tensor2,
                                                                       value=value),
     "addcdiv": lambda self, tensor1, tensor2, *, value=1: ops.addcdiv(self, tensor1, tensor2,

@@ -139,6 +139,20 @@ from .rnn_cells import GRUCell, LSTMCell, RNNCell
 from .attention import MultiheadAttention
 from .transformer import TransformerEncoder, TransformerEncoderLayer
 
+from .sparse import EmbeddingBag
+from .transformer_decoder import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+)
+from .adaptive import AdaptiveLogSoftmaxWithLoss
+from .fractional_pooling import FractionalMaxPool2d
+from .losses_more import (
+    CTCLoss,
+    MultiLabelMarginLoss,
+    TripletMarginWithDistanceLoss,
+)
+
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "ModuleDict",
     "ParameterList", "ParameterDict",
@@ -169,4 +183,7 @@ __all__ = [
     "LocalResponseNorm", "GLU", "RReLU", "Softmax2d", "Bilinear", "RNN", "LSTM", "GRU",
     "RNNCell", "LSTMCell", "GRUCell", "MultiheadAttention", "TransformerEncoderLayer",
     "TransformerEncoder",
+    "TransformerDecoderLayer", "TransformerDecoder", "Transformer", "EmbeddingBag",
+    "AdaptiveLogSoftmaxWithLoss", "CTCLoss", "MultiLabelMarginLoss",
+    "TripletMarginWithDistanceLoss", "FractionalMaxPool2d",
 ]

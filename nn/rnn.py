@@ -24,11 +24,10 @@ from .rnn_cells import (
     NONLINEARITIES,
     check_sizes,
     checked_input,
-    gru_step,
     init_recurrent_,
-    lstm_step,
-    rnn_step,
+    run_steps,
 )
+from .utils.rnn import PackedSequence
 
 _GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
 
@@ -137,11 +136,12 @@ class _RNNBase(Module):
             return ag.unsqueeze(x, 1), True
         return (ag.swapaxes(x, 0, 1) if self.batch_first else x), False
 
-    def _state(self, state: Any, x: ag.Tensor, unbatched: bool, size: int,
-               role: str) -> list[ag.Tensor]:
+    def _state(self, state: Any, batch: int, unbatched: bool, size: int, role: str,
+               x: ag.Tensor, packed: PackedSequence | None) -> list[ag.Tensor]:
         """An initial state ``(D·num_layers, N, size)`` (``(D·num_layers, size)`` unbatched;
-        zeros if None) as one ``(N, size)`` tensor per layer and direction."""
-        rows, batch = self.num_layers * self.num_directions, x.shape[1]
+        zeros if None) as one ``(N, size)`` tensor per layer and direction, its batch in the
+        packed input's sorted order."""
+        rows = self.num_layers * self.num_directions
         if state is None:
             zero = ag.zeros((batch, size), dtype=x.dtype)
             return [zero] * rows
@@ -157,6 +157,8 @@ class _RNNBase(Module):
             raise ag.ShapeError(f"{name}: Expected hidden size {expected}, got "
                                 f"{tuple(s.shape)} for {role}")
         same_dtype(x, s, role, name)
+        if packed is not None and packed.sorted_indices is not None:
+            s = ag.index_select(s, 1, packed.sorted_indices)
         return list(ag.unbind(ag.unsqueeze(s, 1) if unbatched else s, 0))
 
     def _params(self, layer: int, suffix: str) -> list[ag.Tensor | None]:
@@ -165,16 +167,25 @@ class _RNNBase(Module):
                 for kind in ("weight_ih", "bias_ih", "weight_hh", "bias_hh", "weight_hr")]
 
     def _run(self, input: Any, hx: Any, cx: Any, want_cell: bool
-             ) -> tuple[ag.Tensor, ag.Tensor, ag.Tensor | None, bool]:
+             ) -> tuple[ag.Tensor | PackedSequence, ag.Tensor, ag.Tensor | None, bool]:
         """Every layer and direction over the sequence: ``(output, h_n, c_n, unbatched)``
-        with output ``(L, N, D·H_out)`` (time-major) and h_n ``(D·num_layers, N, H_out)``."""
-        x, unbatched = self._input(input)
-        if x.shape[0] == 0:
-            raise ValueError(f"{type(self).__name__}: Expected sequence length to be larger "
-                             f"than 0, got input of shape {tuple(x.shape)}")
+        with output ``(L, N, D·H_out)`` (time-major; a PackedSequence for a packed input)
+        and h_n ``(D·num_layers, N, H_out)``."""
+        packed = input if isinstance(input, PackedSequence) else None
+        if packed is None:
+            x, unbatched = self._input(input)
+            if x.shape[0] == 0:
+                raise ValueError(f"{type(self).__name__}: Expected sequence length to be "
+                                 f"larger than 0, got input of shape {tuple(x.shape)}")
+            sizes = [x.shape[1]] * x.shape[0]
+        else:
+            x, unbatched = self._packed_input(packed), False
+            sizes = [int(b) for b in packed.batch_sizes.data]
+        batch = sizes[0]
         out_size = self.proj_size or self.hidden_size
-        h0 = self._state(hx, x, unbatched, out_size, "hx")
-        c0 = self._state(cx, x, unbatched, self.hidden_size, "cx") if want_cell else None
+        h0 = self._state(hx, batch, unbatched, out_size, "hx", x, packed)
+        c0 = (self._state(cx, batch, unbatched, self.hidden_size, "cx", x, packed)
+              if want_cell else None)
         h_n, c_n = [], []
         for layer in range(self.num_layers):
             if layer > 0 and self.dropout > 0 and self.training:
@@ -182,31 +193,56 @@ class _RNNBase(Module):
             outputs = []
             for d, suffix in enumerate(self._suffixes()):
                 row = layer * self.num_directions + d
-                w_ih, b_ih, w_hh, b_hh, w_hr = self._params(layer, suffix)
-                steps = ag.unbind(linear(x, w_ih, b_ih), 0)
-                order = range(len(steps) - 1, -1, -1) if d else range(len(steps))
-                h, c = h0[row], (c0[row] if want_cell else None)
-                seq = []
-                for t in order:
-                    if self.mode == "LSTM":
-                        h, c = lstm_step(steps[t], h, c, w_hh, b_hh, w_hr)
-                    elif self.mode == "GRU":
-                        h = gru_step(steps[t], h, w_hh, b_hh)
-                    else:
-                        h = rnn_step(steps[t], h, w_hh, b_hh, self.nonlinearity)
-                    seq.append(h)
-                outputs.append(ag.stack(seq[::-1] if d else seq, 0))
+                seq, h, c = self._direction(layer, suffix, x, sizes, h0[row],
+                                            c0[row] if want_cell else None, bool(d))
+                outputs.append(seq)
                 h_n.append(h)
                 c_n.append(c)
-            x = outputs[0] if len(outputs) == 1 else ag.cat(outputs, -1)
-        h_n = ag.stack(h_n, 0)
-        c_n = ag.stack(c_n, 0) if want_cell else None
+            per_step = outputs[0] if len(outputs) == 1 else [
+                ag.cat(pair, -1) for pair in zip(*outputs)]
+            x = ag.stack(per_step, 0) if packed is None else ag.cat(per_step, 0)
+        h_n = self._unsort(ag.stack(h_n, 0), packed)
+        c_n = self._unsort(ag.stack(c_n, 0), packed) if want_cell else None
+        if packed is not None:
+            x = packed._replace(data=x)
         return x, h_n, c_n, unbatched
 
-    def _finish(self, output: ag.Tensor, unbatched: bool, *states: ag.Tensor
-                ) -> tuple[ag.Tensor, ...]:
+    def _direction(self, layer: int, suffix: str, x: ag.Tensor, sizes: list[int],
+                   h: ag.Tensor, c: ag.Tensor | None, reverse: bool
+                   ) -> tuple[list[ag.Tensor], ag.Tensor, ag.Tensor | None]:
+        """One layer and direction over ``x`` — ``(L, N, in)``, or packed data whose step t
+        holds the ``sizes[t]`` sequences still running, longest first — projected by
+        ``W_ih`` in one matmul. Rows past ``sizes[t]`` keep their state, so each sequence's
+        final state is that of its last real step (and the reverse direction starts each
+        sequence at its own last step, from h_0)."""
+        w_ih, b_ih, w_hh, b_hh, w_hr = self._params(layer, suffix)
+        projected = linear(x, w_ih, b_ih)
+        steps = (ag.unbind(projected, 0) if x.ndim == 3 else ag.split(projected, sizes, 0))
+        return run_steps(self.mode, steps, sizes, h, c, w_hh, b_hh, w_hr,
+                         getattr(self, "nonlinearity", "tanh"), reverse)
+
+    def _packed_input(self, packed: PackedSequence) -> ag.Tensor:
+        """The data of a packed input, checked as a ``(steps, input_size)`` batch."""
+        x, _ = checked_input(packed.data, type(self).__name__, 2, self.input_size,
+                             self.weight_ih_l0, "weight_ih_l0")
+        if x.ndim != 2:
+            raise ValueError(f"{type(self).__name__}: a PackedSequence's data must be 2-D "
+                             f"(steps, input_size), got shape {tuple(x.shape)}")
+        return x
+
+    @staticmethod
+    def _unsort(states: ag.Tensor, packed: PackedSequence | None) -> ag.Tensor:
+        """Final states back in the caller's batch order (a packed batch was sorted)."""
+        if packed is None or packed.unsorted_indices is None:
+            return states
+        return ag.index_select(states, 1, packed.unsorted_indices)
+
+    def _finish(self, output: ag.Tensor | PackedSequence, unbatched: bool,
+                *states: ag.Tensor) -> tuple[Any, ...]:
         """Back to the caller's layout: ``(N, L, ·)`` if batch_first, batch axis dropped if
-        the input was unbatched."""
+        the input was unbatched (a PackedSequence stays packed)."""
+        if isinstance(output, PackedSequence):
+            return (output, *states)
         if unbatched:
             return (ag.squeeze(output, 1), *(ag.squeeze(s, 1) for s in states))
         if self.batch_first:
@@ -226,6 +262,10 @@ class RNN(_RNNBase):
     Gradients flow to the input, hx and every weight (backpropagation through time).
     ``dropout`` is applied to the outputs of every layer but the last, in training mode,
     drawn from ``rng`` or the global generator.
+
+    ``input`` may also be a ``nn.utils.rnn.PackedSequence`` (variable-length sequences):
+    then output is one too, each sequence stops at its length, and h_n holds each
+    sequence's state after its last real step (hx and h_n in the caller's batch order).
     """
 
     def __init__(self, input_size: int, hidden_size: int, num_layers: int = 1,

@@ -55,6 +55,32 @@ def gru_step(gi: ag.Tensor, h: ag.Tensor, w_hh: ag.Tensor, b_hh: ag.Tensor | Non
     return n + z * (h - n)
 
 
+def run_steps(mode: str, steps: list[ag.Tensor], sizes: list[int], h: ag.Tensor,
+              c: ag.Tensor | None, w_hh: ag.Tensor, b_hh: ag.Tensor | None,
+              w_hr: ag.Tensor | None, nonlinearity: str, reverse: bool
+              ) -> tuple[list[ag.Tensor], ag.Tensor, ag.Tensor | None]:
+    """Run the ``mode`` ("RNN", "LSTM", "GRU") step over the input projections ``steps``
+    (backwards if ``reverse``) from the state ``h`` (and ``c``) ``(N, ·)``: the new state
+    after every step, and the final ``h``, ``c``. Step t updates only the first
+    ``sizes[t]`` rows (a packed batch, longest sequences first); the other rows keep their
+    state, so each row ends at its own last step (and, in reverse, starts there)."""
+    batch = h.shape[0]
+    seq: list[ag.Tensor] = [None] * len(steps)  # type: ignore[list-item]
+    for t in (range(len(steps) - 1, -1, -1) if reverse else range(len(steps))):
+        b, gi = sizes[t], steps[t]
+        h_t = h if b == batch else h[:b]
+        if mode == "LSTM":
+            h_t, c_t = lstm_step(gi, h_t, c if b == batch else c[:b], w_hh, b_hh, w_hr)
+            c = c_t if b == batch else ag.cat([c_t, c[b:]], 0)
+        elif mode == "GRU":
+            h_t = gru_step(gi, h_t, w_hh, b_hh)
+        else:
+            h_t = rnn_step(gi, h_t, w_hh, b_hh, nonlinearity)
+        h = h_t if b == batch else ag.cat([h_t, h[b:]], 0)
+        seq[t] = h_t
+    return seq, h, c
+
+
 def init_recurrent_(module: Module, hidden_size: int,
                     rng: np.random.Generator | None) -> None:
     """PyTorch's recurrent init: every parameter U(−1/√hidden_size, 1/√hidden_size)."""

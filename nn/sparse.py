@@ -9,7 +9,7 @@ import numpy as np
 import autograd as ag
 
 from . import init
-from .functional.sparse import _embedding, _padding_index
+from .functional.sparse import _embedding, _padding_index, embedding_bag
 from .module import Module
 from .parameter import Parameter
 
@@ -102,4 +102,80 @@ class Embedding(Module):
             s += f", norm_type={self.norm_type}"
         if self.scale_grad_by_freq:
             s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        return s
+
+
+class EmbeddingBag(Module):
+    """Sums, means or maxima of bags of embeddings, without materializing each bag's rows
+    (PyTorch's ``nn.EmbeddingBag``; ``F.embedding_bag`` for the bag layouts, modes and
+    gradients). ``weight`` ``(num_embeddings, embedding_dim)`` is drawn from N(0, 1) (from
+    ``rng`` or the global generator) with the ``padding_idx`` row zeroed, as PyTorch's.
+    ``forward(input, offsets=None, per_sample_weights=None)`` → ``(B, embedding_dim)``.
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, max_norm: float | None = None,
+                 norm_type: float = 2.0, scale_grad_by_freq: bool = False, mode: str = "mean",
+                 sparse: bool = False, _weight: Any = None, include_last_offset: bool = False,
+                 padding_idx: int | None = None, *, dtype: Any = None,
+                 rng: np.random.Generator | None = None) -> None:
+        super().__init__()
+        if mode not in ("sum", "mean", "max"):
+            raise ValueError(f"EmbeddingBag: mode has to be one of sum, mean or max, got "
+                             f"{mode!r}")
+        if sparse:
+            raise ValueError("EmbeddingBag: sparse=True asks for a sparse gradient, and "
+                             "graphgrad's gradients are dense arrays; use sparse=False")
+        self.num_embeddings, self.embedding_dim = int(num_embeddings), int(embedding_dim)
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.mode, self.sparse = scale_grad_by_freq, mode, sparse
+        self.include_last_offset = include_last_offset
+        self.padding_idx = _padding_index(padding_idx, self.num_embeddings, "EmbeddingBag")
+        if _weight is None:
+            dtype = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
+            self.weight = Parameter(np.empty((self.num_embeddings, self.embedding_dim),
+                                             dtype=dtype))
+            self.reset_parameters(rng)
+        else:
+            table = _weight.data if isinstance(_weight, ag.Tensor) else np.asarray(_weight)
+            if table.shape != (self.num_embeddings, self.embedding_dim):
+                raise ValueError(f"EmbeddingBag: _weight of shape {table.shape} does not "
+                                 f"match ({self.num_embeddings}, {self.embedding_dim})")
+            self.weight = Parameter(table)
+
+    reset_parameters = Embedding.reset_parameters
+
+    @classmethod
+    def from_pretrained(cls, embeddings: Any, freeze: bool = True,
+                        max_norm: float | None = None, norm_type: float = 2.0,
+                        scale_grad_by_freq: bool = False, mode: str = "mean",
+                        sparse: bool = False, include_last_offset: bool = False,
+                        padding_idx: int | None = None) -> EmbeddingBag:
+        """An EmbeddingBag around the 2-D table ``embeddings``, not trained when
+        ``freeze`` (the default)."""
+        table = embeddings.data if isinstance(embeddings, ag.Tensor) else np.asarray(embeddings)
+        if table.ndim != 2:
+            raise ValueError(f"EmbeddingBag.from_pretrained: embeddings must be 2-D "
+                             f"(num_embeddings, embedding_dim), got shape {table.shape}")
+        bag = cls(table.shape[0], table.shape[1], max_norm, norm_type, scale_grad_by_freq,
+                  mode, sparse, table, include_last_offset, padding_idx)
+        bag.weight.requires_grad_(not freeze)
+        return bag
+
+    def forward(self, input: Any, offsets: Any = None,
+                per_sample_weights: ag.Tensor | None = None) -> ag.Tensor:
+        return embedding_bag(input, self.weight, offsets, self.max_norm, self.norm_type,
+                             self.scale_grad_by_freq, self.mode, self.sparse,
+                             per_sample_weights, self.include_last_offset, self.padding_idx)
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq is not False:
+            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        s += f", mode={self.mode!r}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
         return s

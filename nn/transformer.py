@@ -22,6 +22,25 @@ from .normalization import LayerNorm
 _ACTIVATIONS = {"relu": F.relu, "gelu": F.gelu}
 
 
+def resolve_activation(activation: str | Callable, name: str) -> Callable:
+    """A layer's ``activation`` argument: "relu", "gelu" or a callable (kept as it is)."""
+    if isinstance(activation, str):
+        if activation not in _ACTIVATIONS:
+            raise RuntimeError(f"{name}: activation should be relu/gelu, not {activation}")
+        return _ACTIVATIONS[activation]
+    if not callable(activation):
+        raise TypeError(f"{name}: activation must be 'relu', 'gelu' or a callable, got "
+                        f"{type(activation).__name__}")
+    return activation
+
+
+def clones(layer: Module, num_layers: Any, name: str) -> ModuleList:
+    """``num_layers`` deep copies of ``layer`` (same starting weights, trained apart)."""
+    if not isinstance(num_layers, int) or num_layers < 0:
+        raise ValueError(f"{name}: num_layers must be a non-negative int, got {num_layers!r}")
+    return ModuleList([copy.deepcopy(layer) for _ in range(num_layers)])
+
+
 class TransformerEncoderLayer(Module):
     """One encoder layer (PyTorch's ``nn.TransformerEncoderLayer``, Vaswani et al. 2017):
 
@@ -54,15 +73,7 @@ class TransformerEncoderLayer(Module):
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, dtype=dtype)
         self.dropout1 = Dropout(dropout, rng=rng)
         self.dropout2 = Dropout(dropout, rng=rng)
-        if isinstance(activation, str):
-            if activation not in _ACTIVATIONS:
-                raise RuntimeError(f"TransformerEncoderLayer: activation should be relu/gelu, "
-                                   f"not {activation}")
-            activation = _ACTIVATIONS[activation]
-        elif not callable(activation):
-            raise TypeError("TransformerEncoderLayer: activation must be 'relu', 'gelu' or a "
-                            f"callable, got {type(activation).__name__}")
-        self.activation = activation
+        self.activation = resolve_activation(activation, "TransformerEncoderLayer")
 
     def forward(self, src: ag.Tensor, src_mask: ag.Tensor | None = None,
                 src_key_padding_mask: ag.Tensor | None = None,
@@ -97,10 +108,7 @@ class TransformerEncoder(Module):
                  norm: Module | None = None, enable_nested_tensor: bool = True,
                  mask_check: bool = True) -> None:
         super().__init__()
-        if not isinstance(num_layers, int) or num_layers < 0:
-            raise ValueError(f"TransformerEncoder: num_layers must be a non-negative int, "
-                             f"got {num_layers!r}")
-        self.layers = ModuleList([copy.deepcopy(encoder_layer) for _ in range(num_layers)])
+        self.layers = clones(encoder_layer, num_layers, "TransformerEncoder")
         self.num_layers = num_layers
         self.norm = norm
         self.enable_nested_tensor = enable_nested_tensor

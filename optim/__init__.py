@@ -11,9 +11,11 @@ import autograd  # noqa: F401, I001  (first: it picks the BLAS kernels before Nu
 
 from . import lr_scheduler, search
 from .adadelta import Adadelta
+from .adafactor import Adafactor
 from .adagrad import Adagrad
 from .adam import Adam, AdamW
 from .adamax import Adamax
+from .asgd import ASGD
 from .ewa import EWA
 from .lbfgs import LBFGS
 from .momentum import Momentum
@@ -25,4 +27,15 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW",
-           "NAdam", "RAdam", "Adamax", "Rprop", "LBFGS", "EWA", "lr_scheduler", "search"]
+           "NAdam", "RAdam", "Adamax", "Rprop", "LBFGS", "EWA", "ASGD", "Adafactor",
+           "lr_scheduler", "search", "swa_utils"]
+
+
+def __getattr__(name: str):
+    # swa_utils builds on nn (AveragedModel is a Module): loaded on first use, so that
+    # ``import optim`` does not import nn.
+    if name == "swa_utils":
+        import importlib
+
+        return importlib.import_module(".swa_utils", __name__)
+    raise AttributeError(f"module 'optim' has no attribute {name!r}")

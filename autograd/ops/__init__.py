@@ -67,12 +67,12 @@ _FAMILIES = {
     "aliases": "all amax amin any clamp clone count_nonzero numel",
     "contract": "addmm baddbmm diag diag_embed diagonal einsum inner outer tensordot trace",
     "geometry": "cdist cross kron",
-    "gelu": "gelu",
+    "gelu_op": "gelu",
     "logical": "allclose equal isfinite isinf isnan logical_and logical_not logical_or logical_xor",
     "lookup": "isclose searchsorted unique",
     "matrix": "bmm dot mm mv t tril triu",
     "modulo": "fmod remainder",
-    "norm": "norm",
+    "norms": "norm",
     "index": "index_put",
     "pointwise": "addcdiv addcmul clamp_max clamp_min lerp nan_to_num reciprocal rsqrt square",
     "rearrange": "flip gather index_select masked_fill repeat roll select tile unbind",
@@ -103,11 +103,29 @@ _FAMILIES = {
     "splitting": "dsplit hsplit ravel split_with_sizes sum_to_size tensor_split unflatten unfold "
                  "vsplit",
     "scatter_more": "index_copy index_fill masked_scatter put take",
-    "scatter_reduce": "index_reduce scatter_reduce",
+    "scatter_reductions": "index_reduce scatter_reduce",
     "view_scatter": "diagflat diagonal_scatter select_scatter slice_scatter",
     "draws": "bernoulli multinomial",
     "matrix_functions": "det inverse logdet matrix_power pinverse slogdet",
     "products": "addbmm addmv addr ger vdot",
+    "factorizations": "cholesky matrix_exp qr svd",
+    "solvers": "cholesky_inverse cholesky_solve triangular_solve",
+    "matrix_norms": "frobenius_norm nuclear_norm",
+    "chains": "chain_matmul",
+    "assembling": "atleast_1d atleast_2d atleast_3d block_diag broadcast_shapes broadcast_tensors "
+                  "cartesian_prod column_stack combinations meshgrid row_stack tril_indices "
+                  "triu_indices vander",
+    "moments_pair": "std_mean var_mean",
+    "reversed_sub": "rsub",
+    "float_parts": "frexp",
+    "binning": "bucketize histogram histogramdd isin unravel_index",
+    "integrate": "cumulative_trapezoid trapezoid trapz",
+    "finite_differences": "gradient",
+    "relayout_in_place": "narrow_copy",
+    "incomplete_gamma": "igamma igammac mvlgamma",
+    "count_draws": "binomial poisson randint_like",
+    "windows": "bartlett_window blackman_window hamming_window hann_window kaiser_window "
+               "logspace",
 }
 DEFERRED: dict[str, str] = {name: module for module, names in _FAMILIES.items()
                             for name in names.split()}

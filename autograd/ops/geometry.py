@@ -36,9 +36,7 @@ def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: Any = None) -> Tensor:
     if p < 0:
         raise ValueError(f"cdist: p must be non-negative, got {p}")
     broadcast_shape("cdist", a.shape[:-2], b.shape[:-2])
-    # The function, through the package's lazy __getattr__: importing the module ``.norm``
-    # by name would leave the module in the place of the function ``ops.norm``.
-    from . import norm
+    from .norms import norm
     a, b = float_promoted(a, b)
     diff = reshape(a, a.shape[:-1] + (1, a.shape[-1])) - reshape(b, b.shape[:-2] + (1,)
                                                                  + b.shape[-2:])

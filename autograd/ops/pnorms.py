@@ -28,7 +28,7 @@ def dist(input: Any, other: Any, p: float = 2) -> Tensor:
         if t.dtype.kind != "f":
             raise TypeError(f"dist: expects floating point tensors, got dtypes {a.dtype} and "
                             f"{b.dtype}; convert them first (t.float())")
-    from . import norm  # the function: importing the module by name would shadow it
+    from .norms import norm
 
     return norm(a - b, float(p))
 
@@ -52,7 +52,7 @@ def renorm(input: Any, p: float, dim: int, maxnorm: float) -> Tensor:
         raise ValueError(f"renorm: maxnorm must be >= 0, got {maxnorm}")
     d = normalize_axis(operator.index(dim), a.ndim, "renorm")[0]
     others = tuple(i for i in range(a.ndim) if i != d)
-    from . import norm  # the function: importing the module by name would shadow it
+    from .norms import norm
 
     norms = norm(a, p, others, keepdim=True)
     over = norms.data > maxnorm

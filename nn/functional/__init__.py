@@ -60,6 +60,7 @@ from .conv import (
     conv_transpose2d,
     conv_transpose3d,
 )
+from .ctc import ctc_loss
 from .distance import cosine_similarity, normalize, pairwise_distance
 from .dropout import (
     DropoutMaskScale,
@@ -73,6 +74,8 @@ from .dropout import (
     keep_mask,
 )
 from .fold import fold, unfold
+from .fractional_pooling import fractional_max_pool2d
+from .grid_sample import affine_grid, grid_sample
 from .group_norm import group_norm, instance_norm
 from .local_response_norm import local_response_norm
 from .loss import (
@@ -84,6 +87,10 @@ from .loss import (
     cross_entropy,
     mse_loss,
     nll_loss,
+)
+from .losses_more import (
+    multilabel_margin_loss,
+    triplet_margin_with_distance_loss,
 )
 from .margin_losses import (
     cosine_embedding_loss,
@@ -117,7 +124,7 @@ from .pooling import (
     max_pool3d,
 )
 from .regularization import l2_penalty
-from .sparse import embedding
+from .sparse import embedding, embedding_bag
 from .unpooling import max_unpool1d, max_unpool2d, max_unpool3d
 from .upsampling import (
     channel_shuffle,
@@ -150,4 +157,6 @@ __all__ = [
     "channel_shuffle", "interpolate", "pixel_shuffle", "pixel_unshuffle", "group_norm",
     "instance_norm", "local_response_norm", "glu", "rrelu", "rrelu_", "gumbel_softmax",
     "bilinear", "pdist", "scaled_dot_product_attention", "multi_head_attention_forward",
+    "embedding_bag", "ctc_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
+    "affine_grid", "grid_sample", "fractional_max_pool2d",
 ]

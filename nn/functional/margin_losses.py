@@ -228,6 +228,16 @@ def triplet_margin_loss(anchor: ag.Tensor, positive: ag.Tensor, negative: ag.Ten
     number of dims and broadcast: ``(N, D)`` each → ``(N,)`` for 'none', ``(D,)`` → ``()``.
     """
     name = "triplet_margin_loss"
+    a, pos, neg = triplet_inputs(name, anchor, positive, negative, margin, reduction)
+    _shape_of(name, anchor=a.shape, positive=pos.shape, negative=neg.shape)
+    return triplet_loss(a, pos, neg, lambda x1, x2: pairwise_distance(x1, x2, p, eps), margin,
+                        swap, reduction)
+
+
+def triplet_inputs(name: str, anchor: Any, positive: Any, negative: Any, margin: float,
+                   reduction: str) -> tuple[ag.Tensor, ag.Tensor, ag.Tensor]:
+    """The triplet losses' checks: the reduction, margin > 0, floating inputs with the same
+    number of dims."""
     _check_reduction(reduction, name)
     if not margin > 0:
         raise ValueError(f"{name}: margin must be > 0, got {margin}")
@@ -236,9 +246,15 @@ def triplet_margin_loss(anchor: ag.Tensor, positive: ag.Tensor, negative: ag.Ten
         raise ag.ShapeError(f"{name}: anchor, positive and negative must have the same number "
                             f"of dims, got shapes {tuple(a.shape)}, {tuple(pos.shape)} and "
                             f"{tuple(neg.shape)}")
-    _shape_of(name, anchor=a.shape, positive=pos.shape, negative=neg.shape)
-    d_pos = pairwise_distance(a, pos, p, eps)
-    d_neg = pairwise_distance(a, neg, p, eps)
+    return a, pos, neg
+
+
+def triplet_loss(a: ag.Tensor, pos: ag.Tensor, neg: ag.Tensor, distance: Any, margin: float,
+                 swap: bool, reduction: str) -> ag.Tensor:
+    """``max(0, margin + d(a, p) − d(a, n))``, with ``min(d(a, n), d(p, n))`` for d(a, n)
+    under ``swap``, reduced."""
+    d_pos = distance(a, pos)
+    d_neg = distance(a, neg)
     if swap:
-        d_neg = ag.minimum(d_neg, pairwise_distance(pos, neg, p, eps))
+        d_neg = ag.minimum(d_neg, distance(pos, neg))
     return _reduce_all(ag.clip(margin + d_pos - d_neg, min=0.0), reduction)

@@ -1,5 +1,6 @@
 """Resampling as functions, PyTorch's names: ``interpolate`` (modes ``'nearest'``,
-``'nearest-exact'``, ``'linear'``, ``'bilinear'``, ``'trilinear'``, ``'area'``),
+``'nearest-exact'``, ``'linear'``, ``'bilinear'``, ``'bicubic'``, ``'trilinear'``,
+``'area'``),
 ``pixel_shuffle``, ``pixel_unshuffle`` and ``channel_shuffle``.
 
 Every mode but ``'area'`` is separable: each spatial dim is resampled on its own by picking
@@ -23,8 +24,9 @@ from ._inputs import floating_input
 from ._take import take_along
 from .adaptive_pooling import adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d
 
-_LINEAR = {"linear": 3, "bilinear": 4, "trilinear": 5}
+_LINEAR = {"linear": 3, "bilinear": 4, "bicubic": 4, "trilinear": 5}
 _MODES = ("nearest", "nearest-exact", "area", *_LINEAR)
+_CUBIC_A = -0.75  # PyTorch's (and OpenCV's) Keys kernel parameter
 
 
 def _per_dim(value: Any, n: int, what: str) -> tuple:
@@ -94,6 +96,61 @@ def _linear_weights(length: int, out: int, scale: float | None, align_corners: b
     return left, right, weight.astype(dtype)
 
 
+def _cubic_taps(length: int, out: int, scale: float | None, align_corners: bool,
+                dtype: Any) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The four input entries (clamped into the input) and Keys' cubic-convolution weights
+    (``A = −0.75``) of each output place, by PyTorch's arithmetic: the source position is
+    not clamped at 0, unlike the linear modes'."""
+    acc = np.float64 if dtype == np.float64 else np.float32
+    dst = np.arange(out).astype(acc)
+    if align_corners:
+        src = (acc(length - 1) / acc(out - 1) if out > 1 else acc(0)) * dst
+    else:
+        src = _ratio(length, out, scale, acc) * (dst + acc(0.5)) - acc(0.5)
+    base = np.floor(src)
+    t, a = src - base, acc(_CUBIC_A)
+
+    def near(x: np.ndarray) -> np.ndarray:  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x: np.ndarray) -> np.ndarray:  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+
+    weights = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    first = base.astype(np.int64) - 1
+    taps = [np.clip(first + k, 0, length - 1) for k in range(4)]
+    return taps, [w.astype(dtype) for w in weights]
+
+
+def _antialias_weights(length: int, out: int, scale: float | None, align_corners: bool,
+                       cubic: bool) -> np.ndarray:
+    """PyTorch's (and PIL's) anti-aliasing weights ``(out, length)``: the triangle filter
+    (bilinear) or Keys' cubic with ``A = −0.5`` (bicubic), stretched by the downscale
+    factor so each output place averages every input entry it covers, normalized to sum
+    to 1 and cut off at the edges."""
+    if align_corners:
+        ratio = (length - 1) / (out - 1) if out > 1 else 0.0
+    else:
+        ratio = float(_ratio(length, out, scale, np.float64))
+    support = (2.0 if cubic else 1.0) * (ratio if ratio >= 1.0 else 1.0)
+    stretch = 1.0 / ratio if ratio >= 1.0 else 1.0
+    weights = np.zeros((out, length))
+    for i in range(out):
+        centre = ratio * (i + 0.5)  # with align_corners only the ratio changes, as torch's
+        low = max(int(centre - support + 0.5), 0)
+        high = min(int(centre + support + 0.5), length)
+        x = np.abs((np.arange(low, high) - centre + 0.5) * stretch)
+        if cubic:
+            a = -0.5
+            w = np.where(x < 1, ((a + 2) * x - (a + 3)) * x * x + 1,
+                         np.where(x < 2, (((x - 5) * x + 8) * x - 4) * a, 0.0))
+        else:
+            w = np.maximum(1 - x, 0.0)
+        total = w.sum()
+        weights[i, low:high] = w / total if total != 0 else w
+    return weights
+
+
 def interpolate(input: ag.Tensor, size: Any = None, scale_factor: Any = None,
                 mode: str = "nearest", align_corners: bool | None = None,
                 recompute_scale_factor: bool | None = None,
@@ -108,10 +165,16 @@ def interpolate(input: ag.Tensor, size: Any = None, scale_factor: Any = None,
       ``(i + ½)·s − ½`` clamped at 0 (``align_corners=False``, the default) or
       ``i·(L−1)/(out−1)`` (``True``: the corner pixels' centres line up), mixing its two
       neighbours linearly, one dim after another.
+    * ``'bicubic'`` (4-D): Keys' cubic convolution with ``A = −0.75`` over four neighbours
+      per dim (clamped at the edges), source position ``(i + ½)·s − ½`` unclamped (or the
+      ``align_corners`` one); it overshoots, so the output can leave the input's range.
     * ``'area'``: ``adaptive_avg_pool1d/2d/3d`` to the output size.
 
-    ``align_corners`` is refused for the nearest and area modes, as in PyTorch; so is
-    ``antialias=True`` (PyTorch's anti-aliased downsampling is not implemented here).
+    ``antialias=True`` (bilinear and bicubic, 4-D) filters while resampling, as PIL and
+    PyTorch do: every output place averages the input entries it covers with a triangle
+    (bilinear) or cubic (``A = −0.5``) filter stretched by the downscale factor, the
+    weights renormalized at the edges. ``align_corners`` is refused for the nearest and
+    area modes, as in PyTorch.
     """
     x = floating_input(input, "interpolate")
     if mode not in _MODES:
@@ -119,10 +182,10 @@ def interpolate(input: ag.Tensor, size: Any = None, scale_factor: Any = None,
                                   f"{', '.join(map(repr, _MODES))}")
     if align_corners is not None and mode not in _LINEAR:
         raise ValueError("interpolate: align_corners option can only be set with the "
-                         "interpolating modes: linear | bilinear | trilinear")
-    if antialias:
-        raise NotImplementedError("interpolate: antialias=True is not implemented here; "
-                                  "low-pass the input first (e.g. avg_pool2d) and resample")
+                         "interpolating modes: linear | bilinear | bicubic | trilinear")
+    if antialias and mode not in ("bilinear", "bicubic"):
+        raise ValueError(f"interpolate: antialias=True is restricted to the bilinear and "
+                         f"bicubic modes (4-D input), got mode {mode!r}")
     if x.ndim not in (3, 4, 5):
         raise ag.ShapeError(f"interpolate: only 3D, 4D and 5D input tensors are supported "
                             f"(N, C and 1 to 3 spatial dims), got shape {tuple(x.shape)}")
@@ -136,11 +199,25 @@ def interpolate(input: ag.Tensor, size: Any = None, scale_factor: Any = None,
     if mode == "area":
         area = {3: adaptive_avg_pool1d, 4: adaptive_avg_pool2d, 5: adaptive_avg_pool3d}
         return area[x.ndim](x, sizes)
+    if antialias:
+        if x.ndim != 4:
+            raise ag.ShapeError(f"interpolate: antialias=True needs 4-D input (N, C, H, W), "
+                                f"got shape {tuple(x.shape)}")
+        height, width = (_antialias_weights(length, out, scale, bool(align_corners),
+                                            mode == "bicubic").astype(x.dtype)
+                         for length, out, scale in zip(x.shape[2:], sizes, scales))
+        return ag.as_tensor(height) @ (x @ ag.as_tensor(width.T))
     for i, (out, scale) in enumerate(zip(sizes, scales)):
         axis, length = i + 2, x.shape[i + 2]
         if out == length and mode in _LINEAR:
             continue  # PyTorch copies a dim whose size is unchanged, whatever the scale
-        if mode in _LINEAR:
+        if mode == "bicubic":
+            taps, weights = _cubic_taps(length, out, scale, bool(align_corners), x.dtype)
+            trailing = (1,) * (x.ndim - axis - 1)
+            parts = [take_along(x, axis, tap) * ag.tensor(w.reshape((out,) + trailing))
+                     for tap, w in zip(taps, weights)]
+            x = parts[0] + parts[1] + parts[2] + parts[3]
+        elif mode in _LINEAR:
             left, right, weight = _linear_weights(length, out, scale, bool(align_corners),
                                                   x.dtype)
             w = ag.tensor(weight.reshape((out,) + (1,) * (x.ndim - axis - 1)))

@@ -775,3 +775,18 @@ def test_ops_on_0d_results_keep_their_second_derivatives(op) -> None:
     assert ag.gradgradcheck(lambda a: op(a.sum()), [x])
     (g,) = ag.grad(op(x.sum()), x, create_graph=True)
     assert g.requires_grad
+
+
+def test_every_deferred_op_is_a_function_whatever_the_import_order() -> None:
+    """A family module named like one of its functions would replace the function in
+    ``autograd.ops`` once another module imported it by name."""
+    import importlib
+    import os
+
+    from autograd import ops
+
+    modules = {f[:-3] for f in os.listdir(os.path.dirname(ops.__file__)) if f.endswith(".py")}
+    assert not modules & set(ops.DEFERRED)
+    for module in set(ops.DEFERRED.values()):
+        importlib.import_module(f"autograd.ops.{module}")
+    assert all(callable(getattr(ops, name)) for name in ops.DEFERRED)

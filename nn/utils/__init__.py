@@ -147,7 +147,7 @@ def vector_to_parameters(vec: ag.Tensor | np.ndarray, parameters: Parameters) ->
             n = p.numel()
             p.copy_(data[offset:offset + n].reshape(p.shape))
             offset += n
-from .grad_check import check_gradients  # noqa: E402, F401  (nn.utils.check_gradients)
+from ..grad_check import check_gradients  # noqa: E402, F401  (nn.utils.check_gradients)
 
 
 def fuse_linear_bn_weights(linear_w: ag.Tensor, linear_b: ag.Tensor | None, bn_rm: ag.Tensor,
@@ -162,7 +162,7 @@ def fuse_linear_bn_weights(linear_w: ag.Tensor, linear_b: ag.Tensor | None, bn_r
     a missing γ (``affine=False``) as 1 and β as 0. Returns two new Parameters that keep
     the inputs' ``requires_grad`` (a bias made from none does not require grad, as
     PyTorch's) and dtypes."""
-    from .parameter import Parameter
+    from ..parameter import Parameter
 
     w = np.asarray(linear_w.data)
     b = np.zeros(np.shape(bn_rm.data), w.dtype) if linear_b is None else linear_b.data
@@ -196,3 +196,8 @@ def fuse_linear_bn_eval(linear: Any, bn: Any) -> Any:
     fused.weight, fused.bias = fuse_linear_bn_weights(
         fused.weight, fused.bias, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)
     return fused
+
+
+# the submodules nn.utils.rnn (packed sequences), .parametrize and .parametrizations
+from . import parametrizations, parametrize, rnn  # noqa: E402, F401
+from .weight_norm import remove_weight_norm, weight_norm  # noqa: E402, F401
