@@ -76,6 +76,8 @@ _LAZY = {
     "graph": ("graph", None), "draw_graph": ("graph", "draw_graph"),
     "functional": ("functional", None),
     "linalg": ("linalg", None),
+    "func": ("func", None),
+    "distributions": ("distributions", None),
     **{name: ("anomaly", name) for name in (
         "AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly")},
 }

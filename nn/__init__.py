@@ -153,6 +153,18 @@ from .losses_more import (
     TripletMarginWithDistanceLoss,
 )
 
+from .buffer import Buffer
+from .lazy import (
+    LazyBatchNorm1d,
+    LazyBatchNorm2d,
+    LazyConv1d,
+    LazyConv2d,
+    LazyLinear,
+    LazyModuleMixin,
+    UninitializedBuffer,
+    UninitializedParameter,
+)
+
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "ModuleDict",
     "ParameterList", "ParameterDict",
@@ -186,4 +198,6 @@ __all__ = [
     "TransformerDecoderLayer", "TransformerDecoder", "Transformer", "EmbeddingBag",
     "AdaptiveLogSoftmaxWithLoss", "CTCLoss", "MultiLabelMarginLoss",
     "TripletMarginWithDistanceLoss", "FractionalMaxPool2d",
+    "Buffer", "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyBatchNorm1d", "LazyBatchNorm2d",
+    "LazyModuleMixin", "UninitializedParameter", "UninitializedBuffer",
 ]

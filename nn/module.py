@@ -9,6 +9,7 @@ dtype casts and the printed tree — follows from those three registries.
 
 from __future__ import annotations
 
+import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any, NamedTuple
@@ -17,8 +18,19 @@ import numpy as np
 
 import autograd as ag
 
+from .buffer import Buffer
 from .hooks import HookedCall
 from .parameter import Parameter
+
+
+def _pre_hook_result(hook: Any, result: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    if result is None:
+        return args, kwargs
+    if not (isinstance(result, tuple) and len(result) == 2):
+        raise RuntimeError(f"forward pre-hook must return None or a tuple of (new_args, "
+                           f"new_kwargs), but got {result!r} from {hook!r}")
+    new_args, new_kwargs = result
+    return (new_args if isinstance(new_args, tuple) else (new_args,)), new_kwargs
 
 
 class IncompatibleKeys(NamedTuple):
@@ -47,8 +59,14 @@ class Module:
     """
 
     training: bool
+    call_super_init: bool = False  # PyTorch's: True makes __init__ call super().__init__
 
-    def __init__(self) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if not self.call_super_init and (args or kwargs):
+            extra = f"keyword argument {next(iter(kwargs))!r}" if kwargs else "arguments"
+            raise TypeError(f"{type(self).__name__}.__init__() got an unexpected {extra}; "
+                            "Module.__init__ takes none (set call_super_init = True on the "
+                            "class to pass them on to the next class in the MRO)")
         object.__setattr__(self, "training", True)
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
@@ -58,6 +76,13 @@ class Module:
         object.__setattr__(self, "_forward_pre_hooks", [])
         object.__setattr__(self, "_backward_hooks", [])
         object.__setattr__(self, "_backward_pre_hooks", [])
+        object.__setattr__(self, "_hook_flags", {})  # id(hook) -> {"with_kwargs", ...}
+        object.__setattr__(self, "_state_dict_pre_hooks", [])
+        object.__setattr__(self, "_state_dict_hooks", [])
+        object.__setattr__(self, "_load_state_dict_pre_hooks", [])
+        object.__setattr__(self, "_load_state_dict_post_hooks", [])
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(
@@ -66,20 +91,43 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        for hook in list(self._forward_pre_hooks):
-            result = hook(self, args)
-            if result is not None:
-                args = result if isinstance(result, tuple) else (result,)
-        hooked = None
-        if (self._backward_hooks or self._backward_pre_hooks) and ag.is_grad_enabled():
-            hooked = HookedCall(self, args)
-            args = hooked.wrap_inputs(args)
-        out = self.forward(*args, **kwargs)
-        for hook in list(self._forward_hooks):
+        flags = self.__dict__.get("_hook_flags", {})
+        out, ran = None, set()
+        try:
+            for hook in list(self._forward_pre_hooks):
+                if "with_kwargs" in flags.get(id(hook), ()):
+                    args, kwargs = _pre_hook_result(hook, hook(self, args, kwargs), args, kwargs)
+                    continue
+                result = hook(self, args)
+                if result is not None:
+                    args = result if isinstance(result, tuple) else (result,)
+            hooked = None
+            if (self._backward_hooks or self._backward_pre_hooks) and ag.is_grad_enabled():
+                hooked = HookedCall(self, args)
+                args = hooked.wrap_inputs(args)
+            out = self.forward(*args, **kwargs)
+            for hook in list(self._forward_hooks):
+                ran.add(id(hook))
+                out = self._run_forward_hook(hook, args, kwargs, out)
+            return out if hooked is None else hooked.wrap_outputs(out)
+        except Exception:
+            for hook in list(self._forward_hooks):
+                if "always_call" in flags.get(id(hook), ()) and id(hook) not in ran:
+                    try:
+                        out = self._run_forward_hook(hook, args, kwargs, out)
+                    except Exception as exc:  # the forward's own error is the one to see
+                        warnings.warn("forward hook with ``always_call=True`` raised an "
+                                      "exception that was silenced as another error was "
+                                      f"raised in forward: {exc}", stacklevel=2)
+            raise
+
+    def _run_forward_hook(self, hook: Callable[..., Any], args: tuple, kwargs: dict,
+                          out: Any) -> Any:
+        if "with_kwargs" in self._hook_flags.get(id(hook), ()):
+            result = hook(self, args, kwargs, out)
+        else:
             result = hook(self, args, out)
-            if result is not None:
-                out = result
-        return out if hooked is None else hooked.wrap_outputs(out)
+        return out if result is None else result
 
     # ---------------------------------------------------------- registration
     def _registries(self) -> tuple[dict, dict, dict]:
@@ -92,7 +140,9 @@ class Module:
             ) from None
 
     def __setattr__(self, name: str, value: Any) -> None:
-        if isinstance(value, Parameter):
+        if isinstance(value, Buffer):
+            self.register_buffer(name, value, persistent=value.persistent)
+        elif isinstance(value, Parameter):
             params, _, _ = self._registries()
             self._forget(name, keep=params)
             params[name] = value
@@ -248,6 +298,24 @@ class Module:
             module = child
         return module
 
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Put ``module`` at the dotted path ``target``, replacing the submodule there
+        (``model.set_submodule('encoder.0', nn.Linear(4, 4))``). The parent must exist;
+        with ``strict=True`` so must the attribute; an existing attribute that is not a
+        Module is refused."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        path, _, name = target.rpartition(".")
+        parent = self.get_submodule(path)
+        exists = name in parent._modules or hasattr(parent, name)
+        if strict and not exists:
+            raise AttributeError(f"{type(parent).__name__} has no attribute `{name}`")
+        if exists and not isinstance(getattr(parent, name), Module | None):
+            raise AttributeError(f"`{name}` is not an nn.Module")
+        setattr(parent, name, module)
+
     def get_parameter(self, target: str) -> Parameter:
         """The parameter at the dotted path ``target``, e.g. ``'0.weight'``."""
         return self._get_member(target, "_parameters", "parameter")
@@ -392,6 +460,54 @@ class Module:
         """Cast floating parameters and buffers to float32."""
         return self.to(np.float32)
 
+    def half(self) -> Module:
+        """Cast floating parameters and buffers to float16."""
+        return self.to(np.float16)
+
+    def bfloat16(self) -> Module:
+        """Refused: NumPy has no bfloat16 dtype, so there is nothing to cast to."""
+        raise TypeError(f"{type(self).__name__}.bfloat16(): NumPy has no bfloat16 dtype; use "
+                        "half() (float16), float() or double()")
+
+    def type(self, dst_type: Any) -> Module:
+        """Cast every parameter and buffer, floating or not, to ``dst_type`` (PyTorch's
+        ``Module.type``; ``to`` casts only the floating ones). Parameters that require
+        grad must stay floating. Returns self."""
+        dt = np.dtype(dst_type)
+        tensors = [*self.parameters(), *self.buffers()]
+        if dt.kind not in "fc" and any(p.requires_grad for p in self.parameters()):
+            raise RuntimeError(f"{type(self).__name__}.type({dt}): only Tensors of floating "
+                               "point dtype can require gradients; freeze the parameters "
+                               "first (requires_grad_(False))")
+        for t in tensors:
+            if t.dtype != dt:
+                t.data = t.data.astype(dt)
+                ag.mark_modified(t)
+                if t.grad is not None:
+                    t.grad = ag.tensor(t.grad.data.astype(dt))
+        return self
+
+    def to_empty(self, *, device: Any = "cpu", recurse: bool = True) -> Module:
+        """Give every parameter and buffer fresh, uninitialized memory of the same shape
+        and dtype (``np.empty_like``), as PyTorch's ``to_empty`` after building on the
+        meta device; initialize them afterwards (``reset_parameters``,
+        ``load_state_dict``). ``device`` must be the CPU. Returns self."""
+        ag.device(device)
+        for t in [*self.parameters(recurse), *self.buffers(recurse)]:
+            t.data = np.empty_like(t.data)
+            ag.mark_modified(t)
+        return self
+
+    def share_memory(self) -> Module:
+        """Returns self: PyTorch moves the storages to shared memory for worker
+        processes; graphgrad runs in one process, so there is nothing to move."""
+        return self
+
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Does nothing: PyTorch compiles ``forward`` in place with ``torch.compile``;
+        graphgrad has no compiler, and the module runs as written (the arguments are
+        accepted and ignored)."""
+
     # ------------------------------------------------------------ state dict
     def state_dict(self, prefix: str = "", *, destination: dict | None = None,
                    keep_vars: bool = False) -> OrderedDict[str, Any]:
@@ -402,59 +518,94 @@ class Module:
         parameters' memory). As in PyTorch, a submodule shared under two names is saved
         under both, and ``prefix`` is put before every key as it is (``prefix='encoder.'``
         gives ``'encoder.weight'``); ``keep_vars=True`` gives the Parameters and buffer
-        Tensors themselves, and ``destination`` is a dict to fill and return.
+        Tensors themselves, and ``destination`` is a dict to fill and return. A module
+        that overrides ``get_extra_state`` adds its result under ``<prefix>_extra_state``;
+        the state-dict hooks run for each module of the tree.
         """
         out = OrderedDict() if destination is None else destination
-        for k, t in self._state_tensors().items():
-            out[prefix + k] = t if keep_vars else t.data.copy()
+        self._save_state(out, prefix, keep_vars)
         return out
+
+    def _save_state(self, out: dict, prefix: str, keep_vars: bool) -> None:
+        for hook in list(self._state_dict_pre_hooks):
+            hook(self, prefix, keep_vars)
+        for name, t in self._own_state().items():
+            out[prefix + name] = t if keep_vars else t.data.copy()
+        if type(self).get_extra_state is not Module.get_extra_state:
+            out[prefix + "_extra_state"] = self.get_extra_state()
+        for name, child in self._modules.items():
+            if child is not None:
+                child._save_state(out, f"{prefix}{name}.", keep_vars)
+        for hook in list(self._state_dict_hooks):
+            if hook(self, out, prefix, {"version": getattr(self, "_version", 1)}) is not None:
+                raise RuntimeError("state_dict post-hook must return None")
+
+    def _own_state(self) -> OrderedDict[str, ag.Tensor]:
+        own = OrderedDict((n, p) for n, p in self._parameters.items() if p is not None)
+        own.update((n, b) for n, b in self._buffers.items()
+                   if b is not None and n not in self._non_persistent)
+        return own
+
+    def get_extra_state(self) -> Any:
+        """State beyond parameters and buffers, saved by ``state_dict`` under
+        ``_extra_state``: override it (with ``set_extra_state``) to keep, e.g., a
+        config dict. The base method is never called."""
+        raise RuntimeError(f"{type(self).__name__}.get_extra_state: override it (and "
+                           "set_extra_state) to save extra state in the state_dict")
+
+    def set_extra_state(self, state: Any) -> None:
+        """Restore what ``get_extra_state`` returned (``load_state_dict`` calls it with the
+        ``_extra_state`` entry). The base method is never called."""
+        raise RuntimeError(f"{type(self).__name__}.set_extra_state: override it (and "
+                           "get_extra_state) to load extra state from a state_dict")
 
     def _state_tensors(self) -> OrderedDict[str, ag.Tensor]:
         out: OrderedDict[str, ag.Tensor] = OrderedDict()
         for owner_name, owner in self.named_modules(remove_duplicate=False):
             dotted = f"{owner_name}." if owner_name else ""
-            for name, p in owner._parameters.items():
-                if p is not None:
-                    out[dotted + name] = p
-            for name, b in owner._buffers.items():
-                if b is not None and name not in owner._non_persistent:
-                    out[dotted + name] = b
+            out.update((dotted + name, t) for name, t in owner._own_state().items())
         return out
+
+    def _extra_state_owners(self) -> dict[str, Module]:
+        """``'<prefix>_extra_state'`` for every module that overrides ``set_extra_state``."""
+        return {(f"{name}." if name else "") + "_extra_state": m
+                for name, m in self.named_modules(remove_duplicate=False)
+                if type(m).set_extra_state is not Module.set_extra_state}
 
     def load_state_dict(self, state_dict: Any, strict: bool = True,
                         assign: bool = False) -> IncompatibleKeys:
         """Copy the values of ``state_dict`` into the parameters and buffers, in place.
 
         Every key and shape is checked before anything is copied, so a failed
-        load leaves the module unchanged. With ``strict=True`` (default) missing
+        load leaves the module unchanged (except when load post-hooks are registered:
+        then, as in PyTorch, the matching keys are loaded and the hooks run before
+        ``strict`` judges the keys). With ``strict=True`` (default) missing
         and unexpected keys raise a ``KeyError`` that lists them; with
         ``strict=False`` they are returned. A shape mismatch always raises a
         ``ValueError``. Values may be arrays or Tensors; they are cast to the
         destination's dtype. ``assign=True`` (PyTorch's) instead makes each parameter
         and buffer hold the given array itself, with its dtype (the Parameter objects
-        stay, so optimizers keep working). Returns ``(missing_keys, unexpected_keys)``.
+        stay, so optimizers keep working). ``_extra_state`` entries go to the modules'
+        ``set_extra_state``; the load hooks run as registered. Returns
+        ``(missing_keys, unexpected_keys)``.
         """
         if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
             raise TypeError(
                 f"load_state_dict expects a mapping of names to arrays (from state_dict() or "
                 f"nn.load), got {type(state_dict).__name__}"
             )
+        missing: list[str] = []
+        unexpected: list[str] = []
+        state_dict = self._run_load_pre_hooks(state_dict, strict, missing, unexpected)
         own = self._state_tensors()
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        name = type(self).__name__
-        if strict and (missing or unexpected):
-            parts = []
-            if missing:
-                parts.append(f"missing keys {missing}")
-            if unexpected:
-                parts.append(f"unexpected keys {unexpected}")
-            raise KeyError(
-                f"load_state_dict into {name}: " + " and ".join(parts) + ". The state dict "
-                f"was made by a different architecture (its keys: {list(state_dict)[:8]}"
-                f"{'...' if len(state_dict) > 8 else ''}); pass strict=False to load the "
-                "matching keys only."
-            )
+        extras = self._extra_state_owners()
+        missing += [k for k in own if k not in state_dict]
+        missing += [k for k in extras if k not in state_dict and strict]
+        unexpected += [k for k in state_dict if k not in own and k not in extras]
+        post_hooked = [m for _, m in self.named_modules(remove_duplicate=False)
+                       if m._load_state_dict_post_hooks]
+        if strict and (missing or unexpected) and not post_hooked:
+            raise self._key_error(state_dict, missing, unexpected)
         values = {}
         for key, target in own.items():
             if key not in state_dict:
@@ -463,8 +614,8 @@ class Module:
             arr = np.asarray(value.data if isinstance(value, ag.Tensor) else value)
             if arr.shape != target.shape:
                 raise ValueError(
-                    f"load_state_dict into {name}: size mismatch for {key!r}: the state "
-                    f"dict has shape {arr.shape}, the module has {target.shape}"
+                    f"load_state_dict into {type(self).__name__}: size mismatch for {key!r}: "
+                    f"the state dict has shape {arr.shape}, the module has {target.shape}"
                 )
             values[key] = arr
         for key, arr in values.items():
@@ -474,26 +625,85 @@ class Module:
             else:
                 np.copyto(target.data, arr, casting="unsafe")
             ag.mark_modified(target)
-        return IncompatibleKeys(missing, unexpected)
+        for key, owner in extras.items():
+            if key in state_dict:
+                owner.set_extra_state(state_dict[key])
+        result = IncompatibleKeys(missing, unexpected)
+        for owner in post_hooked:
+            for hook in list(owner._load_state_dict_post_hooks):
+                if hook(owner, result) is not None:
+                    raise RuntimeError("load_state_dict post-hook must return None")
+        if strict and (missing or unexpected):
+            raise self._key_error(state_dict, missing, unexpected)
+        return result
+
+    def _run_load_pre_hooks(self, state_dict: Any, strict: bool, missing: list[str],
+                            unexpected: list[str]) -> Any:
+        """The load pre-hooks of every module, on a copy of ``state_dict`` (as PyTorch's)."""
+        hooked = [(name, m) for name, m in self.named_modules(remove_duplicate=False)
+                  if m._load_state_dict_pre_hooks]
+        if not hooked:
+            return state_dict
+        state_dict, errors = OrderedDict(state_dict), []
+        for name, m in hooked:
+            for hook in list(m._load_state_dict_pre_hooks):
+                hook(m, state_dict, f"{name}." if name else "", {}, strict, missing,
+                     unexpected, errors)
+        if errors:
+            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:"
+                               "\n\t" + "\n\t".join(errors))
+        return state_dict
+
+    def _key_error(self, state_dict: Any, missing: list[str],
+                   unexpected: list[str]) -> KeyError:
+        parts = []
+        if missing:
+            parts.append(f"missing keys {missing}")
+        if unexpected:
+            parts.append(f"unexpected keys {unexpected}")
+        return KeyError(
+            f"load_state_dict into {type(self).__name__}: " + " and ".join(parts) + ". The "
+            f"state dict was made by a different architecture (its keys: "
+            f"{list(state_dict)[:8]}{'...' if len(state_dict) > 8 else ''}); pass "
+            "strict=False to load the matching keys only."
+        )
 
     # ----------------------------------------------------------------- hooks
-    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
-        """Call ``hook(module, args)`` before ``forward``; it may return new args.
+    def _add_hook(self, hooks: list, hook: Callable[..., Any], prepend: bool,
+                  **flags: bool) -> ag.RemovableHandle:
+        if not callable(hook):
+            raise TypeError(f"{type(self).__name__}: a hook must be callable, got "
+                            f"{type(hook).__name__}")
+        hooks.insert(0, hook) if prepend else hooks.append(hook)
+        self._hook_flags[id(hook)] = {k for k, on in flags.items() if on}
+        return ag.RemovableHandle(hooks, hook)
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> ag.RemovableHandle:
+        """Call ``hook(module, args)`` before ``forward``; it may return new args (a
+        non-tuple is wrapped as a 1-tuple). With ``with_kwargs=True`` it is
+        ``hook(module, args, kwargs)`` and may return ``(new_args, new_kwargs)``.
+        ``prepend=True`` runs it before the hooks already registered.
 
         Returns a handle whose ``remove()`` unregisters the hook.
         """
-        self._forward_pre_hooks.append(hook)
-        return ag.RemovableHandle(self._forward_pre_hooks, hook)
+        return self._add_hook(self._forward_pre_hooks, hook, prepend, with_kwargs=with_kwargs)
 
-    def register_forward_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                              with_kwargs: bool = False,
+                              always_call: bool = False) -> ag.RemovableHandle:
         """Call ``hook(module, args, output)`` after ``forward``; it may return a new output.
 
-        Returns a handle whose ``remove()`` unregisters the hook.
+        ``with_kwargs=True``: ``hook(module, args, kwargs, output)``. ``always_call=True``:
+        it also runs when a pre-hook or ``forward`` raises (with the output so far, None
+        when there is none), and its own error is then only warned about. ``prepend=True``
+        runs it first. Returns a handle whose ``remove()`` unregisters the hook.
         """
-        self._forward_hooks.append(hook)
-        return ag.RemovableHandle(self._forward_hooks, hook)
+        return self._add_hook(self._forward_hooks, hook, prepend, with_kwargs=with_kwargs,
+                              always_call=always_call)
 
-    def register_full_backward_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
+    def register_full_backward_hook(self, hook: Callable[..., Any],
+                                    prepend: bool = False) -> ag.RemovableHandle:
         """Call ``hook(module, grad_input, grad_output)`` when the gradients of this
         module's inputs are computed, as PyTorch's: ``grad_input`` has one entry per
         positional argument (None for non-tensors and inputs without gradient),
@@ -501,15 +711,39 @@ class Module:
         input requires grad it fires with the outputs' gradients and ``grad_input`` all
         None, with PyTorch's warning. Handy to watch gradients vanish or explode layer by
         layer (course §5)."""
-        self._backward_hooks.append(hook)
-        return ag.RemovableHandle(self._backward_hooks, hook)
+        return self._add_hook(self._backward_hooks, hook, prepend)
 
-    def register_full_backward_pre_hook(self,
-                                        hook: Callable[..., Any]) -> ag.RemovableHandle:
+    def register_full_backward_pre_hook(self, hook: Callable[..., Any],
+                                        prepend: bool = False) -> ag.RemovableHandle:
         """Call ``hook(module, grad_output)`` when the gradients of this module's outputs
         are known, before they flow into it; it may return a new ``grad_output``."""
-        self._backward_pre_hooks.append(hook)
-        return ag.RemovableHandle(self._backward_pre_hooks, hook)
+        return self._add_hook(self._backward_pre_hooks, hook, prepend)
+
+    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
+        """Call ``hook(module, prefix, keep_vars)`` when ``state_dict`` reaches this module,
+        before its entries are saved (for every module of the tree, with its prefix)."""
+        return self._add_hook(self._state_dict_pre_hooks, hook, False)
+
+    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata)`` after this module's
+        entries (and its submodules') are in ``state_dict``; it may edit the dict in place
+        and must return None."""
+        return self._add_hook(self._state_dict_hooks, hook, False)
+
+    def register_load_state_dict_pre_hook(self,
+                                          hook: Callable[..., Any]) -> ag.RemovableHandle:
+        """Call ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
+        unexpected_keys, error_msgs)`` before loading; ``state_dict`` is the loader's own
+        copy, so the hook may rename or add keys in it. Strings appended to
+        ``error_msgs`` make the load fail with them (RuntimeError)."""
+        return self._add_hook(self._load_state_dict_pre_hooks, hook, False)
+
+    def register_load_state_dict_post_hook(self,
+                                           hook: Callable[..., Any]) -> ag.RemovableHandle:
+        """Call ``hook(module, incompatible_keys)`` after loading, before ``strict``
+        judges the keys: clearing ``incompatible_keys.missing_keys`` or
+        ``.unexpected_keys`` in place lets a strict load pass. Must return None."""
+        return self._add_hook(self._load_state_dict_post_hooks, hook, False)
 
     # ------------------------------------------------------------------ repr
     def extra_repr(self) -> str:

@@ -7,8 +7,18 @@ mini-batches, one-hot labels and image augmentation.
 >>> loader = DataLoader(scaler.transform(train[0]), train[1], batch_size=64, shuffle=True)
 """
 
+from .collate import default_collate
+from .dataset import ChainDataset, ConcatDataset, Dataset, IterableDataset, StackDataset
 from .encoding import one_hot
-from .loader import ArrayDataset, DataLoader, Dataset, Subset, TensorDataset
+from .loader import ArrayDataset, DataLoader, Subset, TensorDataset
+from .sampler import (
+    BatchSampler,
+    RandomSampler,
+    Sampler,
+    SequentialSampler,
+    SubsetRandomSampler,
+    WeightedRandomSampler,
+)
 from .split import random_split, split_sizes, train_dev_test_split
 from .standardize import Standardizer
 from .transforms import Compose, GaussianNoise, RandomHorizontalFlip, RandomShift
@@ -16,5 +26,7 @@ from .transforms import Compose, GaussianNoise, RandomHorizontalFlip, RandomShif
 __all__ = [
     "train_dev_test_split", "split_sizes", "Standardizer", "Dataset", "ArrayDataset",
     "TensorDataset", "DataLoader", "one_hot", "Compose", "RandomHorizontalFlip", "RandomShift",
-    "GaussianNoise", "Subset", "random_split",
+    "GaussianNoise", "Subset", "random_split", "default_collate", "IterableDataset",
+    "ConcatDataset", "ChainDataset", "StackDataset", "Sampler", "SequentialSampler",
+    "RandomSampler", "SubsetRandomSampler", "WeightedRandomSampler", "BatchSampler",
 ]

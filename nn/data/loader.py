@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,21 +11,9 @@ import numpy as np
 import autograd as ag
 
 from ._common import LazyRng, Seed, as_array, check_lengths
-
-
-class Dataset:
-    """Base class for map-style datasets: ``len(ds)`` examples, ``ds[i]`` the i-th.
-
-    Any object with ``__len__`` and ``__getitem__`` works with ``DataLoader``; subclassing
-    this is optional. ``__getitem__`` returns one example: an array (or number) or a tuple
-    of them, e.g. ``(x_i, y_i)``.
-    """
-
-    def __len__(self) -> int:
-        raise NotImplementedError(f"{type(self).__name__} must define __len__")
-
-    def __getitem__(self, index: int) -> Any:
-        raise NotImplementedError(f"{type(self).__name__} must define __getitem__")
+from .collate import _collate, _convert
+from .dataset import Dataset, IterableDataset
+from .sampler import BatchSampler
 
 
 class Subset(Dataset):
@@ -93,52 +81,6 @@ class TensorDataset(ArrayDataset):
         return tuple(ag.tensor(a[index]) for a in self.arrays)
 
 
-def _stack(values: list[Any], what: str) -> Any:
-    """One field of a batch: the examples' values stacked on a new axis 0.
-
-    Dicts are batched key by key, strings are kept as a tuple (as PyTorch's
-    ``default_collate`` does); anything else goes through ``np.asarray``, so a Python
-    int gives int64, a float float64 and a list of numbers a row of an array.
-    """
-    first = values[0]
-    if isinstance(first, Mapping):
-        return {k: _stack([v[k] for v in values], f"{what}[{k!r}]") for k in first}
-    if isinstance(first, str | bytes):
-        return tuple(values)
-    try:
-        return np.stack([np.asarray(v) for v in values])
-    except ValueError as exc:
-        raise ValueError(f"DataLoader: can't batch the examples' {what} ({exc}); it must "
-                         "have the same shape in every example") from None
-
-
-def _collate(examples: list[Any]) -> Any:
-    """A batch shaped like one example: a tuple of fields for tuple (or list) examples,
-    a dict for dict examples, else one array."""
-    first = examples[0]
-    if isinstance(first, tuple | list):
-        return tuple(_stack([ex[k] for ex in examples], f"field {k}")
-                     for k in range(len(first)))
-    return _stack(examples, "values")
-
-
-def _to_tensor(arr: np.ndarray, is_input: bool) -> ag.Tensor:
-    if is_input and arr.dtype.kind != "f":
-        arr = arr.astype(ag.get_default_dtype())
-    elif arr.dtype.kind in "iu":
-        arr = arr.astype(np.int64, copy=False)
-    return ag.from_numpy(np.ascontiguousarray(arr))
-
-
-def _convert(part: Any, is_input: bool) -> Any:
-    """Arrays of a batch as Tensors (see ``DataLoader``); strings stay as they are."""
-    if isinstance(part, np.ndarray):
-        return _to_tensor(part, is_input)
-    if isinstance(part, dict):
-        return {k: _convert(v, False) for k, v in part.items()}
-    return part
-
-
 class DataLoader:
     """Mini-batches over arrays or a dataset, reshuffled every epoch.
 
@@ -169,6 +111,16 @@ class DataLoader:
     ``Compose([RandomHorizontalFlip(), ...])``) is applied to each batch's inputs array
     before conversion.
 
+    PyTorch's ordering options: ``sampler=`` (any iterable of indices, e.g. a
+    ``WeightedRandomSampler``; not with ``shuffle``) is cut into batches of ``batch_size``;
+    ``batch_sampler=`` (an iterable of index lists, e.g. a ``BatchSampler``) gives the
+    batches itself and excludes ``batch_size``, ``shuffle``, ``sampler`` and
+    ``drop_last``. An ``IterableDataset`` is read as a stream and batched in its order
+    (no ``shuffle`` nor samplers; ``len(loader)`` needs its ``len``). ``collate_fn``
+    replaces the batching above: it receives the list of examples and its result is
+    yielded as is (``default_collate`` is PyTorch's rule; ``as_numpy`` and ``transform``
+    belong to the built-in batching, so they do not combine with it).
+
     Defaults follow PyTorch (``batch_size=1``, ``shuffle=False``), and every option is a
     keyword (positional arguments are the data). The course's sizes are 32, 64, 128, 256,
     512 (§7.3). ``generator`` is PyTorch's name for ``seed``; ``pin_memory=True`` only
@@ -179,7 +131,10 @@ class DataLoader:
     """
 
     def __init__(self, *data: Any, batch_size: int = 1, shuffle: bool = False,
-                 seed: Seed = None, drop_last: bool = False, as_numpy: bool = False,
+                 sampler: Iterable[Any] | None = None,
+                 batch_sampler: Iterable[Sequence[Any]] | None = None,
+                 seed: Seed = None, drop_last: bool = False,
+                 collate_fn: Callable[[list[Any]], Any] | None = None, as_numpy: bool = False,
                  transform: Callable[[np.ndarray], np.ndarray] | None = None,
                  generator: Seed = None, num_workers: int = 0,
                  pin_memory: bool = False) -> None:
@@ -205,7 +160,9 @@ class DataLoader:
                             "dataset, batch_size=32, shuffle=True); positional arguments "
                             "are the data (DataLoader(X, y, batch_size=32)), and a number "
                             "among them is not data")
-        if len(data) == 1 and not isinstance(data[0], np.ndarray | ag.Tensor):
+        if len(data) == 1 and isinstance(data[0], IterableDataset):
+            dataset = data[0]
+        elif len(data) == 1 and not isinstance(data[0], np.ndarray | ag.Tensor):
             dataset = data[0]
             if not (hasattr(dataset, "__len__") and hasattr(dataset, "__getitem__")):
                 raise TypeError(f"DataLoader: a dataset needs __len__ and __getitem__; got "
@@ -225,6 +182,15 @@ class DataLoader:
                 raise TypeError(f"DataLoader: {flag} must be True or False, got {value!r}")
         if transform is not None and not callable(transform):
             raise TypeError(f"DataLoader: transform must be callable, got {type(transform)}")
+        _check_ordering(dataset, batch_size, shuffle, sampler, batch_sampler, drop_last)
+        if collate_fn is not None and not callable(collate_fn):
+            raise TypeError(f"DataLoader: collate_fn must be callable, got {type(collate_fn)}")
+        if collate_fn is not None and (as_numpy or transform is not None):
+            raise TypeError("DataLoader: as_numpy and transform apply to the built-in "
+                            "batching; with a collate_fn, convert or transform inside it")
+        self.sampler = sampler
+        self.batch_sampler = batch_sampler
+        self.collate_fn = collate_fn
         self.dataset = dataset
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
@@ -235,6 +201,9 @@ class DataLoader:
         self._seed = seed
         self._int_seed = isinstance(seed, int | np.integer) and not isinstance(seed, bool)
         self._rng = LazyRng(seed, "DataLoader")
+        self._streamed = isinstance(dataset, IterableDataset)
+        if self._streamed or sampler is not None or batch_sampler is not None:
+            return  # PyTorch's rules: the length is asked only by len(loader)
         self.n = len(dataset)
         if self.n == 0:
             raise ValueError("DataLoader: the dataset is empty")
@@ -244,9 +213,30 @@ class DataLoader:
                              "batch_size or set drop_last=False")
 
     def __len__(self) -> int:
-        if self.drop_last:
-            return self.n // self.batch_size
-        return -(-self.n // self.batch_size)
+        if self.batch_sampler is not None:
+            return len(self.batch_sampler)
+        if self.sampler is not None:
+            return len(BatchSampler(self.sampler, self.batch_size, self.drop_last))
+        n = len(self.dataset) if self._streamed else self.n
+        return n // self.batch_size if self.drop_last else -(-n // self.batch_size)
+
+    def _index_batches(self) -> Iterator[Any]:
+        if self.batch_sampler is not None:
+            return iter(self.batch_sampler)
+        if self.sampler is not None:
+            return iter(BatchSampler(self.sampler, self.batch_size, self.drop_last))
+        order = self._order()
+        return (order[b * self.batch_size:(b + 1) * self.batch_size] for b in range(len(self)))
+
+    def _example_batches(self) -> Iterator[list[Any]]:
+        batch: list[Any] = []
+        for example in self.dataset:
+            batch.append(example)
+            if len(batch) == self.batch_size:
+                yield batch
+                batch = []
+        if batch and not self.drop_last:
+            yield batch
 
     def _order(self) -> np.ndarray:
         if not self.shuffle:
@@ -255,7 +245,10 @@ class DataLoader:
             return np.random.default_rng((int(self._seed), self.epoch)).permutation(self.n)
         return self._rng.get().permutation(self.n)
 
-    def _fetch(self, idx: np.ndarray) -> Any:
+    def _fetch(self, indices: Any) -> Any:
+        idx = np.asarray(indices)
+        if idx.dtype.kind not in "iu":  # keys of a dict-like dataset
+            return _collate([self.dataset[k] for k in indices])
         ds = self.dataset
         while type(ds) is Subset:  # to the rows of the dataset underneath
             idx, ds = ds.indices[idx], ds.dataset
@@ -265,24 +258,58 @@ class DataLoader:
         return _collate([ds[int(i)] for i in idx])
 
     def __iter__(self) -> Iterator[Any]:
-        order = self._order()
+        if self._streamed:
+            for examples in self._example_batches():
+                yield (self.collate_fn(examples) if self.collate_fn is not None
+                       else self._finish(_collate(examples)))
+            return
+        batches = self._index_batches()
         self.epoch += 1
-        for b in range(len(self)):
-            batch = self._fetch(order[b * self.batch_size:(b + 1) * self.batch_size])
-            if self.transform is not None:
-                if isinstance(batch, dict):
-                    raise TypeError("DataLoader: transform applies to the inputs array of a "
-                                    "batch, but the examples are dicts; apply it in the "
-                                    "dataset's __getitem__ instead")
-                if isinstance(batch, tuple):
-                    batch = (self.transform(batch[0]), *batch[1:])
-                else:
-                    batch = self.transform(batch)
-            if not self.as_numpy:
-                batch = (tuple(_convert(p, i == 0) for i, p in enumerate(batch))
-                         if isinstance(batch, tuple) else _convert(batch, True))
-            yield batch
+        for indices in batches:
+            if self.collate_fn is not None:
+                keys = indices.tolist() if isinstance(indices, np.ndarray) else indices
+                yield self.collate_fn([self.dataset[k] for k in keys])
+            else:
+                yield self._finish(self._fetch(indices))
+
+    def _finish(self, batch: Any) -> Any:
+        """The built-in batching's last steps: ``transform``, then Tensors."""
+        if self.transform is not None:
+            if isinstance(batch, dict):
+                raise TypeError("DataLoader: transform applies to the inputs array of a "
+                                "batch, but the examples are dicts; apply it in the "
+                                "dataset's __getitem__ instead")
+            if isinstance(batch, tuple):
+                batch = (self.transform(batch[0]), *batch[1:])
+            else:
+                batch = self.transform(batch)
+        if not self.as_numpy:
+            batch = (tuple(_convert(p, i == 0) for i, p in enumerate(batch))
+                     if isinstance(batch, tuple) else _convert(batch, True))
+        return batch
 
     def __repr__(self) -> str:
+        if self._streamed or self.sampler is not None or self.batch_sampler is not None:
+            return (f"DataLoader(dataset={type(self.dataset).__name__}, batch_size="
+                    f"{self.batch_size}, drop_last={self.drop_last})")
         return (f"DataLoader(examples={self.n}, batch_size={self.batch_size}, "
                 f"batches={len(self)}, shuffle={self.shuffle}, drop_last={self.drop_last})")
+
+
+def _check_ordering(dataset: Any, batch_size: int, shuffle: bool, sampler: Any,
+                    batch_sampler: Any, drop_last: bool) -> None:
+    """PyTorch's rules on which ordering options go together."""
+    if isinstance(dataset, IterableDataset):
+        for name, value in (("shuffle", shuffle or None), ("sampler", sampler),
+                            ("batch_sampler", batch_sampler)):
+            if value is not None:
+                raise ValueError(f"DataLoader with IterableDataset: expected unspecified "
+                                 f"{name} option, but got {name}={value!r}; the stream's "
+                                 "own order is used")
+    if sampler is not None and shuffle:
+        raise ValueError("DataLoader: sampler option is mutually exclusive with shuffle "
+                         "(a RandomSampler shuffles)")
+    if batch_sampler is not None and (batch_size != 1 or shuffle or sampler is not None
+                                      or drop_last):
+        raise ValueError("DataLoader: batch_sampler option is mutually exclusive with "
+                         "batch_size, shuffle, sampler, and drop_last")

@@ -150,54 +150,35 @@ def vector_to_parameters(vec: ag.Tensor | np.ndarray, parameters: Parameters) ->
 from ..grad_check import check_gradients  # noqa: E402, F401  (nn.utils.check_gradients)
 
 
-def fuse_linear_bn_weights(linear_w: ag.Tensor, linear_b: ag.Tensor | None, bn_rm: ag.Tensor,
-                           bn_rv: ag.Tensor, bn_eps: float, bn_w: ag.Tensor | None,
-                           bn_b: ag.Tensor | None) -> tuple[ag.Tensor, ag.Tensor]:
-    """A linear layer's weight and bias with an eval-mode batch norm after it folded in
-    (PyTorch's ``nn.utils.fuse_linear_bn_weights``)::
+def skip_init(module_cls: type, *args: Any, **kwargs: Any) -> Any:
+    """``module_cls(*args, **kwargs)`` with its parameters and buffers left uninitialized
+    (PyTorch's ``nn.utils.skip_init``): fill them yourself afterwards. PyTorch builds the
+    module on the meta device so no initialization is computed; here the module is built
+    as usual and then given fresh memory with ``Module.to_empty``, so the result is the
+    same but the initialization cost is still paid. ``device=``, if given, must be the
+    CPU and is not passed on."""
+    from ..module import Module
 
-        s = γ / sqrt(running_var + eps);  W' = W·s (per output row);  b' = (b − μ)·s + β
-
-    so that ``x @ W'.T + b' == bn(x @ W.T + b)`` in eval mode. A missing bias counts as 0,
-    a missing γ (``affine=False``) as 1 and β as 0. Returns two new Parameters that keep
-    the inputs' ``requires_grad`` (a bias made from none does not require grad, as
-    PyTorch's) and dtypes."""
-    from ..parameter import Parameter
-
-    w = np.asarray(linear_w.data)
-    b = np.zeros(np.shape(bn_rm.data), w.dtype) if linear_b is None else linear_b.data
-    gamma = 1.0 if bn_w is None else bn_w.data
-    beta = 0.0 if bn_b is None else bn_b.data
-    scale = gamma / np.sqrt(bn_rv.data + bn_eps)
-    fused_w = (w * scale[:, None]).astype(w.dtype)
-    fused_b = ((b - bn_rm.data) * scale + beta).astype(b.dtype)
-    return (Parameter(fused_w, requires_grad=linear_w.requires_grad),
-            Parameter(fused_b, requires_grad=linear_b is not None and linear_b.requires_grad))
+    if not (isinstance(module_cls, type) and issubclass(module_cls, Module)):
+        raise RuntimeError(f"Expected a Module; got {module_cls}")
+    device = kwargs.pop("device", "cpu")
+    return module_cls(*args, **kwargs).to_empty(device=device)
 
 
-def fuse_linear_bn_eval(linear: Any, bn: Any) -> Any:
-    """A copy of ``linear`` with the eval-mode batch norm ``bn`` after it folded into its
-    weight and bias (PyTorch's ``nn.utils.fuse_linear_bn_eval``): one layer that computes
-    what the two compute at inference. Both must be in eval mode; ``bn.num_features`` must
-    be ``linear.out_features`` (or 1), and ``bn`` must keep running statistics."""
-    import copy
-
-    if linear.training or bn.training:
-        raise RuntimeError("fuse_linear_bn_eval: fusion is for inference: call .eval() on "
-                           "both modules first (in training mode batch norm uses the batch's "
-                           "statistics, which no fixed weight can reproduce)")
-    if linear.out_features != bn.num_features and bn.num_features != 1:
-        raise ValueError(f"fuse_linear_bn_eval: linear.out_features ({linear.out_features}) "
-                         f"must equal bn.num_features ({bn.num_features}), or that be 1")
-    if bn.running_mean is None or bn.running_var is None:
-        raise ValueError("fuse_linear_bn_eval: bn has no running statistics "
-                         "(track_running_stats=False), so eval mode uses each batch's own")
-    fused = copy.deepcopy(linear)
-    fused.weight, fused.bias = fuse_linear_bn_weights(
-        fused.weight, fused.bias, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)
-    return fused
-
-
-# the submodules nn.utils.rnn (packed sequences), .parametrize and .parametrizations
-from . import parametrizations, parametrize, rnn  # noqa: E402, F401
+# PyTorch's submodule paths: nn.utils.rnn (packed sequences), .parametrize,
+# .parametrizations, .stateless (functional_call), .fusion and .convert_parameters
+from . import (  # noqa: E402, F401
+    convert_parameters,
+    fusion,
+    parametrizations,
+    parametrize,
+    rnn,
+    stateless,
+)
+from .fusion import (  # noqa: E402, F401
+    fuse_conv_bn_eval,
+    fuse_conv_bn_weights,
+    fuse_linear_bn_eval,
+    fuse_linear_bn_weights,
+)
 from .weight_norm import remove_weight_norm, weight_norm  # noqa: E402, F401
