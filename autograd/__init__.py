@@ -80,6 +80,10 @@ _LAZY = {
     "distributions": ("distributions", None),
     **{name: ("anomaly", name) for name in (
         "AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly")},
+    **{name: ("runtime", name) for name in (
+        "seed", "initial_seed", "get_rng_state", "set_rng_state", "is_tensor", "is_storage",
+        "typename", "result_type", "promote_types", "can_cast", "finfo", "iinfo",
+        "get_num_threads", "set_num_threads")},
 }
 
 

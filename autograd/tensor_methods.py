@@ -115,6 +115,7 @@ _SAME_NAMED_METHODS = """
     vdot
     cholesky cholesky_inverse cholesky_solve matrix_exp qr svd triangular_solve
     frexp narrow_copy igamma igammac mvlgamma histogram
+    lu lu_solve orgqr
 """.split()
 
 _METHODS = {

@@ -19,13 +19,10 @@ def one_of(probs: Any, logits: Any) -> None:
         raise ValueError("Either `probs` or `logits` must be specified, but not both.")
 
 
-class Bernoulli(Distribution):
-    """Bernoulli(probs) or Bernoulli(logits=log(p/(1 - p))), batched over the parameter's
-    shape; the other parameterization is computed on first use."""
-
-    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
-    support = constraints.boolean
-    has_enumerate_support = True
+class BinaryParameterized(Distribution):
+    """A family of one success probability given as ``probs`` or as
+    ``logits = log(p/(1 - p))``, batched over the parameter's shape; the other
+    parameterization is computed on first use."""
 
     def __init__(self, probs: Any = None, logits: Any = None,
                  validate_args: bool | None = None):
@@ -39,8 +36,8 @@ class Bernoulli(Distribution):
         self._param = param
         super().__init__(() if is_scalar else param.shape, validate_args=validate_args)
 
-    def expand(self, batch_shape: Any, _instance: Any = None) -> Bernoulli:
-        new = self._expand_params(batch_shape, ("probs", "logits"))
+    def expand(self, batch_shape: Any, _instance: Any = None) -> BinaryParameterized:
+        new = self._expand_params(batch_shape, ("probs", "logits", "total_count"))
         new._param = new.__dict__.get("probs", new.__dict__.get("logits"))
         return new
 
@@ -55,6 +52,15 @@ class Bernoulli(Distribution):
     @property
     def param_shape(self) -> tuple:
         return self._param.shape
+
+
+class Bernoulli(BinaryParameterized):
+    """Bernoulli(probs) or Bernoulli(logits=log(p/(1 - p))), batched over the parameter's
+    shape; the other parameterization is computed on first use."""
+
+    arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
+    support = constraints.boolean
+    has_enumerate_support = True
 
     @property
     def mean(self):

@@ -9,7 +9,10 @@ from typing import Any
 from .. import linalg, ops
 from .bernoulli import Bernoulli
 from .beta_gamma import Beta, Dirichlet, Gamma
+from .binomial import Binomial
 from .categorical import Categorical
+from .cauchy_gumbel import EULER_GAMMA, Cauchy, Gumbel, HalfNormal
+from .counts import Geometric, Poisson
 from .distribution import Distribution
 from .exponential import Exponential
 from .independent import Independent
@@ -18,6 +21,7 @@ from .multivariate_normal import MultivariateNormal, batch_mahalanobis, half_log
 from .normal import Normal
 from .uniform import Uniform
 from .utils import softplus, sum_rightmost
+from .weibull_pareto import Pareto
 
 _KL_REGISTRY: dict[tuple[type, type], Callable] = {}
 
@@ -159,3 +163,48 @@ def _kl_independent_independent(p, q):
                                   "reinterpreted_batch_ndims is not implemented")
     result = kl_divergence(p.base_dist, q.base_dist)
     return sum_rightmost(result, p.reinterpreted_batch_ndims)
+
+
+@register_kl(Poisson, Poisson)
+def _kl_poisson_poisson(p, q):
+    return p.rate * (p.rate.log() - q.rate.log()) - (p.rate - q.rate)
+
+
+@register_kl(Geometric, Geometric)
+def _kl_geometric_geometric(p, q):
+    return -p.entropy() - (-q.probs).log1p() / p.probs - q.logits
+
+
+@register_kl(Gumbel, Gumbel)
+def _kl_gumbel_gumbel(p, q):
+    ct1, ct2, ct3 = p.scale / q.scale, q.loc / q.scale, p.loc / q.scale
+    t3 = (ct2 + ops.lgamma(1 + ct1) - ct3).exp()
+    return -ct1.log() - ct2 + ct3 + ct1 * EULER_GAMMA + t3 - (1 + EULER_GAMMA)
+
+
+@register_kl(HalfNormal, HalfNormal)
+def _kl_halfnormal_halfnormal(p, q):
+    return _kl_normal_normal(p.base_dist, q.base_dist)
+
+
+@register_kl(Cauchy, Cauchy)
+def _kl_cauchy_cauchy(p, q):
+    t1 = ((p.scale + q.scale) ** 2 + (p.loc - q.loc) ** 2).log()
+    return t1 - (4 * p.scale * q.scale).log()
+
+
+@register_kl(Pareto, Pareto)
+def _kl_pareto_pareto(p, q):
+    scale_ratio, alpha_ratio = p.scale / q.scale, q.alpha / p.alpha
+    result = q.alpha * scale_ratio.log() - alpha_ratio.log() + alpha_ratio - 1
+    return _inf_where(p.scale < q.scale, result, float("inf"))
+
+
+@register_kl(Binomial, Binomial)
+def _kl_binomial_binomial(p, q):
+    if (p.total_count.data < q.total_count.data).any():
+        raise NotImplementedError("KL between Binomials where q.total_count > p.total_count "
+                                  "is not implemented")
+    kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p()
+                          - (-q.probs).log1p())
+    return _inf_where(p.total_count > q.total_count, kl, float("inf"))

@@ -17,8 +17,9 @@ from ..tensor import Tensor
 from . import constraints
 from .utils import clamp_probs, softplus, sum_rightmost
 
-__all__ = ["AffineTransform", "ComposeTransform", "ExpTransform", "SigmoidTransform",
-           "TanhTransform", "Transform"]
+__all__ = ["AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform",
+           "PowerTransform", "SigmoidTransform", "SoftplusTransform", "TanhTransform",
+           "Transform"]
 
 
 class Transform:
@@ -271,3 +272,7 @@ class ComposeTransform(Transform):
 
     def __repr__(self) -> str:
         return "ComposeTransform(\n    " + ",\n    ".join(map(repr, self.parts)) + "\n)"
+
+
+# Defined in their own module, which needs ``Transform`` from this one.
+from .transforms_more import AbsTransform, PowerTransform, SoftplusTransform  # noqa: E402

@@ -126,6 +126,8 @@ _FAMILIES = {
     "count_draws": "binomial poisson randint_like",
     "windows": "bartlett_window blackman_window hamming_window hann_window kaiser_window "
                "logspace",
+    "lu_decomposition": "lu lu_solve lu_unpack",
+    "householder": "orgqr",
 }
 DEFERRED: dict[str, str] = {name: module for module, names in _FAMILIES.items()
                             for name in names.split()}

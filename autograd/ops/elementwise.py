@@ -624,14 +624,14 @@ class Clip(Function):
             keep = keep & (x >= lo_v)
         if hi_v is not None:
             keep = keep & (x <= hi_v)
-        ga = unbroadcast(g * keep.astype(g.dtype), a.shape) if na else None  # bounds may widen
+        ga = unbroadcast(masked(g, keep), a.shape) if na else None  # bounds may widen
         glo = ghi = None
         if nlo:
             at_lo = x < lo_v if hi_v is None else (x < lo_v) & (lo_v < hi_v)
-            glo = unbroadcast(g * np.broadcast_to(at_lo, g.shape).astype(g.dtype), lo.shape)
+            glo = unbroadcast(masked(g, at_lo), lo.shape)
         if nhi:
             at_hi = x > hi_v if lo_v is None else (x > hi_v) | (hi_v < lo_v)
-            ghi = unbroadcast(g * np.broadcast_to(at_hi, g.shape).astype(g.dtype), hi.shape)
+            ghi = unbroadcast(masked(g, at_hi), hi.shape)
         return ga, glo, ghi
 
 
@@ -699,6 +699,13 @@ def minimum(a: Any, b: Any) -> Tensor:
     return _binary(Minimum, "minimum", a, b)
 
 
+def masked(g: Tensor, mask: np.ndarray) -> Tensor:
+    """``g`` where ``mask`` (broadcast to g's shape) and 0 elsewhere, selected rather than
+    multiplied by 0/1, as PyTorch's backwards select: an inf or nan in g where the mask is
+    off gives 0, not nan."""
+    return Where.apply(np.broadcast_to(mask, g.shape), g, np.zeros((), g.dtype))
+
+
 class Where(Function):
     """``where(cond, a, b)``: a's gradient flows where cond, b's elsewhere."""
 
@@ -712,8 +719,8 @@ class Where(Function):
     def backward(ctx, g):
         cond = ctx.saved_tensors[0].data
         na, nb = ctx.needs_input_grad[1:]
-        ga = unbroadcast(g * cond.astype(g.dtype), ctx.sa) if na else None
-        gb = unbroadcast(g * (~cond).astype(g.dtype), ctx.sb) if nb else None
+        ga = unbroadcast(masked(g, cond), ctx.sa) if na else None
+        gb = unbroadcast(masked(g, ~cond), ctx.sb) if nb else None
         return None, ga, gb
 
 

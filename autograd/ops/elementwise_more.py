@@ -17,7 +17,7 @@ import numpy as np
 from ..function import Function
 from ..tensor import Tensor
 from ._util import as_tensor, floating, unbroadcast
-from .elementwise import _binary, astype, mul, pow, sub
+from .elementwise import _binary, astype, masked, mul, pow, sub
 from .transcend import _floats
 from .unary import trunc
 
@@ -181,9 +181,8 @@ class _NanSkippingExtremum(Function):
     def backward(ctx, g):
         na, nb = ctx.needs_input_grad
         sa, sb = ctx.shapes
-        to_a = np.broadcast_to(ctx.to_a, g.shape)
-        return (unbroadcast(g * to_a.astype(g.dtype), sa) if na else None,
-                unbroadcast(g * (~to_a).astype(g.dtype), sb) if nb else None)
+        return (unbroadcast(masked(g, ctx.to_a), sa) if na else None,
+                unbroadcast(masked(g, ~ctx.to_a), sb) if nb else None)
 
 
 class FMax(_NanSkippingExtremum):

@@ -159,3 +159,17 @@ def test_edge_gradients_match_torch() -> None:
         fn(ta, tb).sum().backward()
         np.testing.assert_array_equal(a.grad.data, ta.grad.numpy())
         np.testing.assert_array_equal(b.grad.data, tb.grad.numpy())
+
+
+@pytest.mark.parametrize("op", [
+    lambda x: ag.where(x > 0, x, x * 2.0),
+    lambda x: x.clip(0.0, 1.5),
+    lambda x: ag.fmax(x, ag.zeros(3, dtype=np.float64)),
+])
+def test_a_masked_backward_gives_0_not_nan_where_an_infinite_gradient_is_masked(op) -> None:
+    """As PyTorch's backwards, which select: an inf reaching a branch that was not taken
+    gives it 0, not inf·0 = nan."""
+    x = ag.tensor([1.0, -1.0, 2.0], dtype=np.float64, requires_grad=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        (op(x) / ag.tensor([1.0, 0.0, 1.0], dtype=np.float64)).sum().backward()
+    assert not np.isnan(x.grad.data).any()
