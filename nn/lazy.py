@@ -81,7 +81,13 @@ class LazyModuleMixin:
 
     cls_to_become: type | None = None
 
-    def _make_lazy(self) -> None:
+    def _make_lazy(self, dtype: Any) -> None:
+        """Put placeholders of ``dtype`` in place of the weight and bias the layer has, and
+        hook the first forward (and a state-dict load) to materialize them."""
+        if self.weight is not None:
+            self.weight = UninitializedParameter(dtype=dtype)
+        if self.bias is not None:
+            self.bias = UninitializedParameter(dtype=dtype)
         self._lazy_hooks = (
             self.register_forward_pre_hook(LazyModuleMixin._infer_parameters, with_kwargs=True),
             self.register_load_state_dict_pre_hook(LazyModuleMixin._lazy_load_hook))
@@ -140,11 +146,7 @@ class LazyLinear(LazyModuleMixin, Linear):
         super().__init__(1, out_features, bias, dtype, rng)
         self.in_features = 0
         self._lazy_rng = rng
-        dt = self.weight.dtype
-        self.weight = UninitializedParameter(dtype=dt)
-        if bias:
-            self.bias = UninitializedParameter(dtype=dt)
-        self._make_lazy()
+        self._make_lazy(self.weight.dtype)
 
     def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
         """Materialize ``weight``/``bias`` for ``input.shape[-1]`` features and draw them."""
@@ -171,11 +173,7 @@ class _LazyConv(LazyModuleMixin):
                                     dilation, groups, bias, padding_mode, dtype, rng)
         self.in_channels = 0
         self._lazy_rng = rng
-        dt = self.weight.dtype
-        self.weight = UninitializedParameter(dtype=dt)
-        if bias:
-            self.bias = UninitializedParameter(dtype=dt)
-        self._make_lazy()
+        self._make_lazy(self.weight.dtype)
 
     def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
         """Materialize ``weight`` ``(C_out, C_in/groups, *kernel_size)`` for the input's
@@ -216,11 +214,7 @@ class _LazyBatchNorm(LazyModuleMixin):
         if self.running_mean is not None:
             self.running_mean = UninitializedBuffer(dtype=dt)
             self.running_var = UninitializedBuffer(dtype=dt)
-        if self.weight is not None:
-            self.weight = UninitializedParameter(dtype=dt)
-        if self.bias is not None:
-            self.bias = UninitializedParameter(dtype=dt)
-        self._make_lazy()
+        self._make_lazy(dt)
 
     def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
         """Materialize γ (ones), β (zeros) and the running statistics (0 and 1) for the
