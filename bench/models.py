@@ -20,7 +20,11 @@ The models, in the course's order (seed-inventory; examples in rows here):
 * ``sgd1``: the bench MLP 784-256-256-10 trained one example at a time (batch 1),
   SGD with momentum 0.9;
 * ``wide``: 784-2048-2048-10 with ReLU, cross-entropy, Adam, mini-batch 128: layers
-  of a million activations and a 4.2M-parameter update.
+  of a million activations and a 4.2M-parameter update;
+* ``cnn``: a LeNet-style network on 28×28 images, conv 5×5 (1→16, padding 2), ReLU,
+  2×2 max pooling, conv 5×5 (16→32), ReLU, 2×2 max pooling, ``Linear(1568, 10)``,
+  cross-entropy, Adam, mini-batch 64 (beyond the course's fully connected models:
+  im2col, col2im and the pooling kernels).
 
 Each model gets the steps that fit in a time budget after its warm-up (at least 5).
 """
@@ -84,6 +88,14 @@ def _sgd1(nn: Any, optim: Any) -> tuple[Any, Any, Any]:
     return model, nn.CrossEntropyLoss(), optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
 
 
+def _cnn(nn: Any, optim: Any) -> tuple[Any, Any, Any]:
+    model = nn.Sequential(nn.Unflatten(1, (1, 28, 28)),
+                          nn.Conv2d(1, 16, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Conv2d(16, 32, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2),
+                          nn.Flatten(), nn.Linear(32 * 7 * 7, 10))
+    return model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=1e-3)
+
+
 MODELS: dict[str, Model] = {
     "logistic": Model(12288, 209, 0, _logistic),
     "shallow": Model(2, 400, 0, _shallow),
@@ -91,6 +103,7 @@ MODELS: dict[str, Model] = {
     "batchnorm": Model(784, 64, 10, _batchnorm),
     "sgd1": Model(784, 1, 10, _sgd1),
     "wide": Model(784, 128, 10, _wide),
+    "cnn": Model(784, 64, 10, _cnn),
 }
 
 

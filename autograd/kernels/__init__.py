@@ -11,7 +11,9 @@ references of ``reference.py``. ``dispatch.py`` makes that choice; ``backend()``
 says which is active. The two agree within a few ulp (tests/autograd/test_kernels.py,
 test_gelu_kernels.py).
 The fused nn kernels are ``nn_fused.py``, dispatched by ``fused.py`` the same way
-(tests/autograd/test_nn_kernels.py). ``Kernel`` (``aot.py``) runs a Numba kernel from
+(tests/autograd/test_nn_kernels.py); the sliding-window kernels under convolution and
+max pooling are ``windows.py``, dispatched by ``sliding.py``
+(tests/autograd/test_window_kernels.py). ``Kernel`` (``aot.py``) runs a Numba kernel from
 its ahead-of-time build, so that a fresh process need not start Numba; ``optim``'s
 updates use it too.
 """
@@ -22,7 +24,7 @@ import math
 
 import numpy as np
 
-from . import fused, sizes
+from . import fused, sizes, sliding
 from .aot import Kernel as Kernel
 from .dispatch import BACKEND, binary, unary
 
@@ -273,3 +275,42 @@ def dropout_mask_scale(x: np.ndarray, keep: np.ndarray, keep_prob: float) -> np.
         raise ValueError(f"dropout_mask_scale: keep mask of shape {keep.shape} does not match "
                          f"the input's shape {np.shape(x)}")
     return fused.dropout_mask_scale(x, keep, keep_prob)
+
+
+def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
+           size: tuple, count: tuple, groups: int = 1) -> np.ndarray:
+    """The sliding windows of ``x`` ``(N, C, *S)`` (one to three spatial dims), zero-padded
+    by ``pads`` ``((before, after), ...)``, as rows ``(G, N, *O, *K, C/G)``: for channel
+    group ``g``, batch item ``n``, window ``o`` (``count`` of them per dim) and tap ``k``,
+    ``rows[g, n, o, k, c] = x[n, g·C/G + c, o·stride − before + k·dilation]`` (0 in the
+    padding); ``size`` is ``S``. Channels innermost, so one product per group with the
+    weight reshaped ``(C_out/G, ∏K·C/G)`` is the convolution."""
+    return sliding.im2col(x, kernel, dilation, stride, pads, size, count, groups)
+
+
+def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
+           size: tuple, count: tuple, groups: int = 1) -> np.ndarray:
+    """The adjoint of ``im2col``: rows ``(G, N, *O, *K, C/G)`` added back at their input
+    positions into zeros ``(N, C, *size)``; taps in the padding are dropped, overlapping
+    windows sum. The gradient of ``im2col`` (and the heart of a transposed convolution)."""
+    return sliding.col2im(rows, kernel, dilation, stride, pads, size, count, groups)
+
+
+def max_pool_argmax(a: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
+                    dilation: tuple, count: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Max pooling over planes ``a`` ``(P, *S)`` (one to three spatial dims, ``padding``
+    one int per dim on both sides, ``count`` windows per dim): ``(values, indices)``, both
+    ``(P, ∏count)``, each window's maximum and its flat index in its plane. PyTorch's CPU
+    scan: from the window's first entry inside the input, each later entry that is
+    greater, or NaN, replaces it (ties keep the first; the last NaN stays). A window with
+    no entry inside the input gives −inf (and the index of its first tap)."""
+    return sliding.max_pool_argmax(a, kernel, stride, padding, dilation, count)
+
+
+def plane_scatter_add(g: np.ndarray, indices: np.ndarray, length: int,
+                      unique: bool = False) -> np.ndarray:
+    """Zeros ``(P, length)`` with ``g[p, m]`` added at ``indices[p, m]`` (both ``(P, M)``;
+    repeated positions sum): the gradient of picking ``a[p, indices[p, m]]``. ``unique``
+    says no position repeats within a plane (the references then store instead of
+    summing). An index outside ``[0, length)`` raises ``IndexError``."""
+    return sliding.plane_scatter_add(g, indices, length, unique)

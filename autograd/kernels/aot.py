@@ -239,6 +239,15 @@ class Kernel:
         return jit
 
 
+def registered(registry: dict[str, Kernel], module: str, name: str,
+               parallel_flag: bool) -> Kernel:
+    """The ``Kernel`` of ``module.name`` kept in ``registry`` (by name), made on first use."""
+    kernel = registry.get(name)
+    if kernel is None:
+        kernel = registry[name] = Kernel(module, name, parallel_flag)
+    return kernel
+
+
 @contextlib.contextmanager
 def _locked(lock_file: Path) -> Iterator[None]:
     """Hold an exclusive lock on ``lock_file`` while the block runs, so that processes

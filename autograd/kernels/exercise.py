@@ -10,6 +10,7 @@ from . import (
     batch_norm_backward,
     batch_norm_forward,
     batch_norm_stats,
+    col2im,
     dropout_mask_scale,
     erf,
     erfc,
@@ -18,10 +19,13 @@ from . import (
     gelu_backward,
     gelu_tanh,
     gelu_tanh_backward,
+    im2col,
     keep_mask,
     leaky_relu,
     leaky_relu_backward,
     log,
+    max_pool_argmax,
+    plane_scatter_add,
     relu,
     relu_backward,
     sigmoid,
@@ -40,7 +44,8 @@ from . import (
 def exercise(dtype: type) -> dict[str, np.ndarray]:
     """Run every kernel serially on seeded float ``dtype`` data (5,000 elements, above every
     ``sizes.COMPILED_MIN``; the elementwise activations, erf, erfc and GELU, and the
-    in-place forms of exp, sigmoid, tanh and relu; softmax cross-entropy with soft
+    in-place forms of exp, sigmoid, tanh and relu; im2col, col2im, max pooling and its
+    scatter; softmax cross-entropy with soft
     targets, with int64 and int32 labels, a gradient per row and a scalar one; batch
     norm with and without γ, β; dropout) and return each output by name."""
     rng = np.random.default_rng(7)
@@ -84,4 +89,13 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     out |= {f"bn_backward_{i}": part for i, part in enumerate(grads)}
     keep = keep_mask(x.shape, 0.8, 2**64 - 5)
     out |= {"keep": keep, "dropout": dropout_mask_scale(x, keep, 0.8)}
+
+    image = x[:2 * 4 * 9 * 11].reshape(2, 4, 9, 11)
+    geometry = ((3, 2), (1, 2), (2, 1), ((1, 1), (0, 2)), (9, 11), (5, 11), 2)
+    rows = im2col(image, *geometry)
+    values, indices = max_pool_argmax(image.reshape(8, 9, 11), (3, 2), (2, 1), (1, 1),
+                                      (1, 2), (5, 11))
+    out |= {"im2col": rows, "col2im": col2im(rows * dtype(0.5), *geometry),
+            "max_pool_values": values, "max_pool_indices": indices,
+            "plane_scatter_add": plane_scatter_add(values, indices, 99)}
     return out

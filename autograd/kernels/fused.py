@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from . import dispatch, reference, sizes
-from .aot import Kernel
+from .aot import Kernel, registered
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _kernels: dict[str, Kernel] = {}
@@ -23,10 +23,7 @@ _kernels: dict[str, Kernel] = {}
 
 def _nn(name: str) -> Kernel:
     """The compiled kernel ``name`` of ``nn_fused.py`` (see ``aot.py``)."""
-    kernel = _kernels.get(name)
-    if kernel is None:
-        kernel = _kernels[name] = Kernel(f"{__package__}.nn_fused", name, parallel_flag=True)
-    return kernel
+    return registered(_kernels, f"{__package__}.nn_fused", name, parallel_flag=True)
 
 
 def _compiled(*arrays: np.ndarray | None) -> bool:

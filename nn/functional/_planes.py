@@ -19,33 +19,29 @@ def _flat(idx: np.ndarray, length: int) -> np.ndarray:
 
 
 class PlaneGather(ag.Function):
-    """``out[p, m] = a[p, idx[p, m]]``; the gradient adds ``g`` back at ``idx``."""
+    """``out[p, m] = a[p, idx[p, m]]``; the gradient adds ``g`` back at ``idx``. ``taken``,
+    when the caller already has those values (max pooling's kernel finds them with the
+    indices), saves the gather."""
 
     @staticmethod
-    def forward(ctx, a, idx, unique):
+    def forward(ctx, a, idx, unique, taken=None):
         ctx.idx, ctx.length, ctx.unique = idx, a.shape[1], unique
-        return np.take_along_axis(a, idx, axis=1)
+        return np.take_along_axis(a, idx, axis=1) if taken is None else taken
 
     @staticmethod
     def backward(ctx, g):
-        return PlaneScatterAdd.apply(g, ctx.idx, ctx.length, ctx.unique), None, None
+        return PlaneScatterAdd.apply(g, ctx.idx, ctx.length, ctx.unique), None, None, None
 
 
 class PlaneScatterAdd(ag.Function):
     """Zeros ``(P, length)`` with ``g[p, m]`` added at ``idx[p, m]`` (repeats sum); the
-    gradient gathers at ``idx``. ``unique`` (no position twice in a plane) allows a plain
-    store, much faster than the summing ``bincount``."""
+    gradient gathers at ``idx``. ``unique`` (no position twice in a plane) lets the NumPy
+    reference store instead of summing (``autograd.kernels.plane_scatter_add``)."""
 
     @staticmethod
     def forward(ctx, g, idx, length, unique):
         ctx.idx, ctx.unique = idx, unique
-        size = g.shape[0] * length
-        if unique:
-            out = np.zeros(size, dtype=g.dtype)
-            out[_flat(idx, length)] = g.ravel()
-        else:
-            out = np.bincount(_flat(idx, length), weights=g.ravel(), minlength=size)
-        return out.astype(g.dtype, copy=False).reshape(g.shape[0], length)
+        return ag.kernels.plane_scatter_add(g, idx, length, unique)
 
     @staticmethod
     def backward(ctx, gg):

@@ -11,7 +11,6 @@ differentiable to any order.
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import Any, NamedTuple
 
@@ -41,39 +40,6 @@ def window_count(size: int, kernel: int, dilation: int, stride: int, pad: tuple[
     return (size + pad[0] + pad[1] - dilation * (kernel - 1) - 1) // stride + 1
 
 
-def _im2col(x: np.ndarray, w: Windows) -> np.ndarray:
-    n, c = x.shape[:2]
-    last = np.moveaxis(x, 1, -1)
-    if any(lo or hi for lo, hi in w.pads):
-        last = np.pad(last, ((0, 0),) + w.pads + ((0, 0),))
-    last = np.ascontiguousarray(last).reshape(last.shape[:-1] + (w.groups, c // w.groups))
-    batch, *spatial, group, channel = last.strides
-    shape = (w.groups, n) + w.count + w.kernel + (c // w.groups,)
-    strides = ((group, batch) + tuple(t * s for t, s in zip(w.stride, spatial))
-               + tuple(d * s for d, s in zip(w.dilation, spatial)) + (channel,))
-    view = np.lib.stride_tricks.as_strided(last, shape, strides, writeable=False)
-    return np.array(view, order="C")
-
-
-def _col2im(rows: np.ndarray, w: Windows) -> np.ndarray:
-    nd = len(w.kernel)
-    groups, n = rows.shape[:2]
-    padded = tuple(size + lo + hi for size, (lo, hi) in zip(w.size, w.pads))
-    out = np.zeros((groups, n) + padded + rows.shape[-1:], dtype=rows.dtype)
-    # One copy with the taps first makes every add below read one contiguous block,
-    # whatever layout the rows (often a gradient, a permuted view) arrive in.
-    by_tap = np.ascontiguousarray(np.moveaxis(rows, tuple(range(nd + 2, 2 * nd + 2)),
-                                              tuple(range(nd))))
-    for taps in itertools.product(*map(range, w.kernel)):
-        place = tuple(slice(t * d, t * d + s * (count - 1) + 1, s)
-                      for t, d, s, count in zip(taps, w.dilation, w.stride, w.count))
-        out[(slice(None), slice(None)) + place] += by_tap[taps]
-    crop = tuple(slice(lo, lo + size) for (lo, _), size in zip(w.pads, w.size))
-    out = out[(slice(None), slice(None)) + crop]  # (G, N, *S, C/G)
-    out = out.transpose((1, 0, nd + 2) + tuple(range(2, nd + 2)))
-    return np.ascontiguousarray(out).reshape((n, groups * rows.shape[-1]) + w.size)
-
-
 class Im2Col(ag.Function):
     """``(N, C, *S)`` → its windows as rows ``(G, N, *O, *K, C/G)``; the gradient is
     ``Col2Im``."""
@@ -81,7 +47,7 @@ class Im2Col(ag.Function):
     @staticmethod
     def forward(ctx, x, windows):
         ctx.windows = windows
-        return _im2col(x, windows)
+        return ag.kernels.im2col(x, *windows)
 
     @staticmethod
     def backward(ctx, g):
@@ -95,7 +61,7 @@ class Col2Im(ag.Function):
     @staticmethod
     def forward(ctx, cols, windows):
         ctx.windows = windows
-        return _col2im(cols, windows)
+        return ag.kernels.col2im(cols, *windows)
 
     @staticmethod
     def backward(ctx, g):

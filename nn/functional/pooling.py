@@ -3,7 +3,8 @@
 ``max_unpool`` live in ``adaptive_pooling`` and ``unpooling``).
 
 Inputs are ``(N, C, *spatial)`` or unbatched ``(C, *spatial)``. Max pooling finds each
-window's argmax in NumPy and takes the values with a gather, so its gradient goes to the
+window's argmax and maximum in one compiled pass (``autograd.kernels.max_pool_argmax``)
+and records them as a gather, so its gradient goes to the
 argmax alone (``_planes``); average pooling is a composition (zero padding, ``unfold``
 windows, a sum and a constant divisor). All are differentiable to any order.
 """
@@ -80,49 +81,16 @@ def _geometry(op: str, n: int, spatial: tuple, kernel_size: Any, stride: Any, pa
     return k, s, p, d, out
 
 
-def _axis(i: int, n: int, values: np.ndarray) -> np.ndarray:
-    """``values`` laid along output dim ``i`` of ``(P, *out)`` for broadcasting."""
-    return values.reshape((1,) * (i + 1) + (-1,) + (1,) * (n - i - 1))
-
-
-def _argmax_windows(a: np.ndarray, k: tuple, s: tuple, p: tuple, d: tuple,
-                    out: tuple) -> tuple[np.ndarray, np.ndarray]:
-    """Flat per-plane index of each window's maximum of ``a`` ``(P, *spatial)``, by
-    PyTorch's CPU scan: start at the window's first entry inside the input, then take
-    each later entry that is greater, or NaN (so ties keep the first maximum, a NaN wins
-    and the last NaN stays). Padding, −inf, never wins. One vectorized pass per kernel
-    offset, cheaper than sorting windows out of a copy. Also returns which windows (over
-    the output grid) hold no input entry at all, which dilation past the edge can make."""
-    n, spatial = len(k), a.shape[1:]
-    right = [max(0, (o - 1) * st + (kk - 1) * dd + 1 - pp - size)
-             for o, st, kk, dd, pp, size in zip(out, s, k, d, p, spatial)]
-    padded = a
-    if any(p) or any(right):
-        padded = np.full((a.shape[0],) + tuple(sz + pp + r for sz, pp, r in
-                                               zip(spatial, p, right)), -np.inf, dtype=a.dtype)
-        padded[(slice(None),) + tuple(slice(pp, pp + sz) for pp, sz in zip(p, spatial))] = a
-    starts = [np.arange(o) * st - pp for o, st, pp in zip(out, s, p)]
-    first = [-(np.minimum(b, 0) // dd) for b, dd in zip(starts, d)]  # first offset inside
-    loc = np.ravel_multi_index(tuple(_axis(i, n, f) for i, f in enumerate(first)), k)
-    loc = np.broadcast_to(loc, (a.shape[0],) + out).copy()
-    best = np.full(loc.shape, -np.inf, dtype=a.dtype)
-    has_nan = bool(np.isnan(a).any())
-    for j, offset in enumerate(np.ndindex(*k)):
-        window = padded[(slice(None),) + tuple(
-            slice(kk * dd, kk * dd + (o - 1) * st + 1, st)
-            for kk, dd, o, st in zip(offset, d, out, s))]
-        wins = window > best
-        if has_nan:
-            wins |= np.isnan(window)
-        np.copyto(best, window, where=wins)
-        np.copyto(loc, j, where=wins)
-    multipliers = np.cumprod((1,) + spatial[:0:-1])[::-1]
-    base = sum(_axis(i, n, b * m) for i, (b, m) in enumerate(zip(starts, multipliers)))
-    steps = np.array([sum(kk * dd * m for kk, dd, m in zip(offset, d, multipliers))
-                      for offset in np.ndindex(*k)], dtype=np.int64)
-    empty = sum(_axis(i, n, b + f * dd >= size)
-                for i, (b, f, dd, size) in enumerate(zip(starts, first, d, spatial)))
-    return (base + steps[loc]).reshape(a.shape[0], math.prod(out)), empty.reshape(out) > 0
+def _empty_windows(spatial: tuple, k: tuple, s: tuple, p: tuple, d: tuple,
+                   out: tuple) -> np.ndarray:
+    """Which windows (over the output grid) hold no input entry: dilation past the edge
+    can leave a window only padding."""
+    empty = np.zeros(out, dtype=bool)
+    for i, (o, st, pp, dd, size) in enumerate(zip(out, s, p, d, spatial)):
+        start = np.arange(o) * st - pp
+        first = -(np.minimum(start, 0) // dd)  # the first tap inside the input
+        empty |= (start + first * dd >= size).reshape((-1,) + (1,) * (len(out) - i - 1))
+    return empty
 
 
 def _max_pool(op: str, n: int, input: Any, kernel_size: Any, stride: Any, padding: Any,
@@ -130,15 +98,16 @@ def _max_pool(op: str, n: int, input: Any, kernel_size: Any, stride: Any, paddin
     x, lead, spatial = planes(input, n, op)
     k, s, p, d, out = _geometry(op, n, spatial, kernel_size, stride, padding, dilation,
                                 ceil_mode)
-    idx, empty = _argmax_windows(x.data, k, s, p, d, out)
+    maxima, idx = ag.kernels.max_pool_argmax(x.data, k, s, p, d, out)
     disjoint = all(st >= (kk - 1) * dd + 1 for st, kk, dd in zip(s, k, d))
     flat = ag.reshape(x, (x.shape[0], math.prod(spatial)))
+    empty = _empty_windows(spatial, k, s, p, d, out)
     if empty.any():  # PyTorch gives such a window -inf (and a meaningless index)
         taken = PlaneGather.apply(flat, np.where(empty.ravel(), 0, idx), False)
         values = ag.where(ag.tensor(empty.ravel()), ag.tensor(np.array(-np.inf, x.dtype)),
                           taken)
     else:
-        values = PlaneGather.apply(flat, idx, disjoint)
+        values = PlaneGather.apply(flat, idx, disjoint, maxima)
     values = ag.reshape(values, lead + out)
     if return_indices:
         return values, ag.tensor(idx.reshape(lead + out))

@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from autograd import kernels as K
-from autograd.kernels import aot, dispatch, fused, sizes
+from autograd.kernels import aot, dispatch, fused, sizes, sliding
 from autograd.kernels.exercise import exercise
 from optim import kernels as optim_kernels
 from optim.kernels.exercise import exercise as optim_exercise
@@ -29,7 +29,8 @@ pytestmark = pytest.mark.skipif(K.backend() != "numba", reason="GRAPHGRAD_KERNEL
 
 
 def _forget_resolved_kernels() -> None:
-    for registry in (dispatch._kernels, fused._kernels, optim_kernels._serial_kernels):
+    for registry in (dispatch._kernels, fused._kernels, sliding._kernels,
+                     optim_kernels._serial_kernels):
         for kernel in registry.values():
             kernel._runs.clear()
 

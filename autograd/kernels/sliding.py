@@ -1,0 +1,105 @@
+"""Per call, the compiled sliding-window kernel (``windows.py``) or its NumPy reference
+(``windows_reference.py``).
+
+The compiled kernels take float32/float64 arrays with one to three spatial dims; other
+dtypes, and every call under ``GRAPHGRAD_KERNELS=numpy``, run the references. Inputs
+are copied to the layout a kernel reads (C order; im2col's input channels-last, which
+makes each window's channels one contiguous run). Outputs are new arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import dispatch
+from . import windows_reference as reference
+from .aot import Kernel, registered
+
+_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+_kernels: dict[str, Kernel] = {}
+
+
+def _windows(name: str) -> Kernel:
+    """The compiled kernel ``name`` of ``windows.py`` (see ``aot.py``)."""
+    return registered(_kernels, f"{__package__}.windows", name, parallel_flag=False)
+
+
+def _compiled(a: np.ndarray, spatial_dims: int) -> bool:
+    return (dispatch._COMPILED and type(a) is np.ndarray and a.dtype in _FLOATS
+            and 1 <= spatial_dims <= 3)
+
+
+def _geometry(kernel: tuple, dilation: tuple, stride: tuple, before: tuple,
+              count: tuple) -> np.ndarray:
+    """The kernels' ``geo`` array, leading dims of one tap added up to three."""
+    lead = 3 - len(kernel)
+    ones, zeros = (1,) * lead, (0,) * lead
+    return np.array(ones + tuple(kernel) + ones + tuple(dilation) + ones + tuple(stride)
+                    + zeros + tuple(before) + ones + tuple(count), dtype=np.int64)
+
+
+def _spatial3(shape: tuple, lead: int, spatial: tuple) -> tuple:
+    """``shape[:lead] + spatial`` with leading 1s up to three spatial dims."""
+    return tuple(shape[:lead]) + (1,) * (3 - len(spatial)) + tuple(spatial)
+
+
+def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
+           size: tuple, count: tuple, groups: int) -> np.ndarray:
+    """``autograd.kernels.im2col`` (documented there)."""
+    nd = len(kernel)
+    if not _compiled(x, nd):
+        return reference.im2col(x, kernel, dilation, stride, pads, size, count, groups)
+    n, c = x.shape[:2]
+    last = np.ascontiguousarray(np.moveaxis(x, 1, -1)).reshape(
+        _spatial3((n,), 1, x.shape[2:]) + (c,))
+    rows = np.empty((groups, n) + tuple(count) + tuple(kernel) + (c // groups,), x.dtype)
+    geo = _geometry(kernel, dilation, stride, tuple(lo for lo, _ in pads), count)
+    _windows("im2col")(x.dtype.char, last, geo, groups, rows.reshape(-1))
+    return rows
+
+
+def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
+           size: tuple, count: tuple, groups: int) -> np.ndarray:
+    """``autograd.kernels.col2im`` (documented there)."""
+    nd = len(kernel)
+    if not _compiled(rows, nd):
+        return reference.col2im(rows, kernel, dilation, stride, pads, size, count, groups)
+    n, per_group = rows.shape[1], rows.shape[-1]
+    c = groups * per_group
+    last = np.zeros(_spatial3((n,), 1, size) + (c,), rows.dtype)
+    geo = _geometry(kernel, dilation, stride, tuple(lo for lo, _ in pads), count)
+    _windows("col2im")(rows.dtype.char, np.ascontiguousarray(rows).reshape(-1), geo, groups,
+                       last)
+    return np.ascontiguousarray(np.moveaxis(last.reshape((n,) + tuple(size) + (c,)), -1, 1))
+
+
+def max_pool_argmax(a: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
+                    dilation: tuple, count: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """``autograd.kernels.max_pool_argmax`` (documented there)."""
+    nd = len(kernel)
+    if not _compiled(a, nd):
+        return reference.max_pool_argmax(a, kernel, stride, padding, dilation, count)
+    planes = a.shape[0]
+    windows = int(np.prod(count))
+    values = np.empty((planes, windows), a.dtype)
+    indices = np.empty((planes, windows), np.int64)
+    sizes = (1,) * (3 - nd) + tuple(a.shape[1:])
+    geo = np.concatenate([_geometry(kernel, dilation, stride, padding, count), sizes])
+    _windows("max_pool_argmax")(a.dtype.char, np.ascontiguousarray(a).reshape(-1), geo,
+                                values, indices)
+    return values, indices
+
+
+def plane_scatter_add(g: np.ndarray, indices: np.ndarray, length: int,
+                      unique: bool) -> np.ndarray:
+    """``autograd.kernels.plane_scatter_add`` (documented there)."""
+    if not (dispatch._COMPILED and type(g) is np.ndarray and g.dtype in _FLOATS
+            and g.ndim == 2 and indices.shape == g.shape):
+        return reference.plane_scatter_add(g, indices, length, unique)
+    out = np.zeros((g.shape[0], length), g.dtype)
+    outside = _windows("plane_scatter_add")(g.dtype.char, np.ascontiguousarray(g),
+                                            np.ascontiguousarray(indices, dtype=np.int64), out)
+    if outside:
+        raise IndexError(f"plane_scatter_add: {outside} of the indices fall outside the "
+                         f"planes of {length} entries")
+    return out

@@ -1,0 +1,218 @@
+"""Compiled kernels of the sliding-window ops: im2col and col2im (under every convolution)
+and max pooling's argmax and its gradient's scatter.
+
+Every kernel works in three spatial dims; one- and two-dimensional windows arrive with
+leading dims of size 1 (``sliding.py`` adds them). The window geometry comes as one
+int64 array ``geo`` of 15 values, per dim (depth, height, width): the kernel size
+``k``, dilation ``d``, stride ``s``, the padding before ``p`` and the window count
+``o``, in the order ``k0 k1 k2 d0 d1 d2 s0 s1 s2 p0 p1 p2 o0 o1 o2``. A window's tap
+``t`` along a dim sits at input position ``w·s − p + t·d`` (outside ``[0, size)``: the
+padding). Arrays arrive C-contiguous (the caller copies), flat where the kernel
+computes offsets itself. Indices are cast to ``uint64`` before they index: Numba then
+drops the negative-index wraparound, and the inner channel loops vectorize.
+
+The NumPy definitions they are tested against are in ``windows_reference.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+SERIAL = {"cache": True, "error_model": "numpy"}
+
+
+@njit(inline="always")
+def _taps_inside(w0, dilation, size, taps):
+    """The taps ``[lo, hi)`` of a window starting at ``w0`` that fall inside ``[0, size)``."""
+    lo = _first_inside(w0, dilation)
+    hi = (size - w0 + dilation - 1) // dilation if size > w0 else 0
+    return lo, max(lo, min(hi, taps))
+
+
+@njit(**SERIAL)
+def im2col(x, geo, groups, rows):
+    """Rows ``(G, N, O0, O1, O2, K0, K1, K2, C/G)`` (flat) of the windows of channels-last
+    ``x`` ``(N, S0, S1, S2, C)``; taps in the padding are 0. Per window and tap row the
+    taps inside the input are copied as one contiguous run when they are (no dilation
+    along the last dim, one group), else a run of channels per tap."""
+    n_, s0, s1, s2, c_ = x.shape
+    k0, k1, k2, d0, d1, d2 = geo[0], geo[1], geo[2], geo[3], geo[4], geo[5]
+    st0, st1, st2, p0, p1, p2 = geo[6], geo[7], geo[8], geo[9], geo[10], geo[11]
+    o0, o1, o2 = geo[12], geo[13], geo[14]
+    flat = x.ravel()
+    cg = c_ // groups
+    run = k2 * cg
+    whole = d2 == 1 and groups == 1
+    zero = rows.dtype.type(0)
+    pos = 0
+    for g in range(groups):
+        for n in range(n_):
+            for a in range(o0):
+                for b in range(o1):
+                    for e in range(o2):
+                        w0 = e * st2 - p2
+                        lo, hi = _taps_inside(w0, d2, s2, k2)
+                        for i in range(k0):
+                            z = a * st0 - p0 + i * d0
+                            for j in range(k1):
+                                y = b * st1 - p1 + j * d1
+                                if not (0 <= z < s0 and 0 <= y < s1):
+                                    for c in range(run):
+                                        rows[np.uint64(pos + c)] = zero
+                                    pos += run
+                                    continue
+                                for c in range(lo * cg):
+                                    rows[np.uint64(pos + c)] = zero
+                                line = ((n * s0 + z) * s1 + y) * s2
+                                if whole:
+                                    start = (line + w0 + lo) * c_
+                                    at = pos + lo * cg
+                                    for c in range((hi - lo) * cg):
+                                        rows[np.uint64(at + c)] = flat[np.uint64(start + c)]
+                                else:
+                                    for t in range(lo, hi):
+                                        start = (line + w0 + t * d2) * c_ + g * cg
+                                        at = pos + t * cg
+                                        for c in range(cg):
+                                            rows[np.uint64(at + c)] = flat[np.uint64(start + c)]
+                                for c in range(hi * cg, run):
+                                    rows[np.uint64(pos + c)] = zero
+                                pos += run
+
+
+@njit(**SERIAL)
+def col2im(rows, geo, groups, out):
+    """Add window rows ``(G, N, O0, O1, O2, K0, K1, K2, C/G)`` (flat) into channels-last
+    ``out`` ``(N, S0, S1, S2, C)`` (zeroed by the caller); taps in the padding are
+    dropped, overlapping taps sum (in the rows' order)."""
+    n_, s0, s1, s2, c_ = out.shape
+    k0, k1, k2, d0, d1, d2 = geo[0], geo[1], geo[2], geo[3], geo[4], geo[5]
+    st0, st1, st2, p0, p1, p2 = geo[6], geo[7], geo[8], geo[9], geo[10], geo[11]
+    o0, o1, o2 = geo[12], geo[13], geo[14]
+    flat = out.ravel()
+    cg = c_ // groups
+    pos = 0
+    for g in range(groups):
+        for n in range(n_):
+            for a in range(o0):
+                for b in range(o1):
+                    for e in range(o2):
+                        for i in range(k0):
+                            z = a * st0 - p0 + i * d0
+                            for j in range(k1):
+                                y = b * st1 - p1 + j * d1
+                                for t in range(k2):
+                                    w = e * st2 - p2 + t * d2
+                                    if 0 <= z < s0 and 0 <= y < s1 and 0 <= w < s2:
+                                        base = (((n * s0 + z) * s1 + y) * s2 + w) * c_ + g * cg
+                                        for c in range(cg):
+                                            flat[np.uint64(base + c)] += rows[np.uint64(pos + c)]
+                                    pos += cg
+
+
+@njit(inline="always")
+def _first_inside(start, dilation):
+    """The first tap at or after position 0 of a window starting at ``start``."""
+    return (-start + dilation - 1) // dilation if start < 0 else 0
+
+
+@njit(inline="always")
+def _scan(x, base, z0, y0, w0, geo, s0, s1, s2):
+    """One window's maximum and its index by PyTorch's scan (see ``max_pool_argmax``),
+    clipped to the input: the slow path, for windows at an edge or holding a NaN."""
+    k0, k1, k2, d0, d1, d2 = geo[0], geo[1], geo[2], geo[3], geo[4], geo[5]
+    f0, f1, f2 = _first_inside(z0, d0), _first_inside(y0, d1), _first_inside(w0, d2)
+    best = x.dtype.type(-np.inf)
+    where = ((z0 + f0 * d0) * s1 + (y0 + f1 * d1)) * s2 + (w0 + f2 * d2)
+    for i in range(f0, k0):
+        z = z0 + i * d0
+        if z >= s0:
+            break
+        for j in range(f1, k1):
+            y = y0 + j * d1
+            if y >= s1:
+                break
+            for t in range(f2, k2):
+                w = w0 + t * d2
+                if w >= s2:
+                    break
+                at = (z * s1 + y) * s2 + w
+                v = x[np.uint64(base + at)]
+                if v > best or v != v:
+                    best = v
+                    where = at
+    return best, where
+
+
+@njit(**SERIAL)
+def max_pool_argmax(x, geo, values, indices):
+    """Per plane of ``x`` ``(P, S0, S1, S2)`` (flat; the sizes are ``geo[15:18]``) and
+    window, the maximum into ``values`` ``(P, O0·O1·O2)`` and its flat index in the plane
+    into ``indices``, by PyTorch's CPU scan: start at the window's first tap inside the
+    input with −inf, then take each later tap that is greater, or NaN. Padding never
+    wins; a window with no tap inside the input gives −inf and the index of its first tap
+    past the edge.
+
+    A window wholly inside the input runs one flat loop over its taps' offsets with
+    ``v > best`` as a select (a NaN only noted): ~5× faster on random data than the scan
+    with its unpredictable ``or v != v`` branch, which reruns windows at the edges and
+    those that held a NaN."""
+    s0, s1, s2 = geo[15], geo[16], geo[17]
+    k0, k1, k2, d0, d1, d2 = geo[0], geo[1], geo[2], geo[3], geo[4], geo[5]
+    st0, st1, st2, p0, p1, p2 = geo[6], geo[7], geo[8], geo[9], geo[10], geo[11]
+    o0, o1, o2 = geo[12], geo[13], geo[14]
+    span0, span1, span2 = (k0 - 1) * d0, (k1 - 1) * d1, (k2 - 1) * d2
+    taps = np.empty(k0 * k1 * k2, np.int64)
+    u = 0
+    for i in range(k0):
+        for j in range(k1):
+            for t in range(k2):
+                taps[u] = (i * d0 * s1 + j * d1) * s2 + t * d2
+                u += 1
+    plane = s0 * s1 * s2
+    for q in range(values.shape[0]):
+        base = q * plane
+        m = 0
+        for a in range(o0):
+            z0 = a * st0 - p0
+            for b in range(o1):
+                y0 = b * st1 - p1
+                rows_inside = 0 <= z0 and z0 + span0 < s0 and 0 <= y0 and y0 + span1 < s1
+                for e in range(o2):
+                    w0 = e * st2 - p2
+                    if rows_inside and 0 <= w0 and w0 + span2 < s2:
+                        corner = (z0 * s1 + y0) * s2 + w0
+                        best = x[np.uint64(base + corner)]
+                        where = corner
+                        nan = best != best
+                        for u in range(1, taps.size):
+                            at = corner + taps[u]
+                            v = x[np.uint64(base + at)]
+                            greater = v > best
+                            where = at if greater else where
+                            best = v if greater else best
+                            nan |= v != v
+                        if nan:
+                            best, where = _scan(x, base, z0, y0, w0, geo, s0, s1, s2)
+                    else:
+                        best, where = _scan(x, base, z0, y0, w0, geo, s0, s1, s2)
+                    values[q, m] = best
+                    indices[q, m] = where
+                    m += 1
+
+
+@njit(**SERIAL)
+def plane_scatter_add(g, indices, out):
+    """``out[p, indices[p, m]] += g[p, m]`` in order of m (out zeroed by the caller);
+    returns how many indices fell outside ``[0, out.shape[1])`` (those are skipped)."""
+    length = out.shape[1]
+    outside = 0
+    for p in range(g.shape[0]):
+        for m in range(g.shape[1]):
+            i = indices[p, m]
+            if 0 <= i < length:
+                out[p, np.uint64(i)] += g[p, m]
+            else:
+                outside += 1
+    return outside
