@@ -165,6 +165,21 @@ from .lazy import (
     UninitializedParameter,
 )
 
+from .cross_map_lrn import CrossMapLRN2d
+from .fractional_pooling import FractionalMaxPool3d
+from .rnn import RNNBase
+from .rnn_cells import RNNCellBase
+from .lazy_more import (
+    LazyBatchNorm3d,
+    LazyConv3d,
+    LazyConvTranspose1d,
+    LazyConvTranspose2d,
+    LazyConvTranspose3d,
+    LazyInstanceNorm1d,
+    LazyInstanceNorm2d,
+    LazyInstanceNorm3d,
+)
+
 __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "ModuleDict",
     "ParameterList", "ParameterDict",
@@ -200,4 +215,7 @@ __all__ = [
     "TripletMarginWithDistanceLoss", "FractionalMaxPool2d",
     "Buffer", "LazyLinear", "LazyConv1d", "LazyConv2d", "LazyBatchNorm1d", "LazyBatchNorm2d",
     "LazyModuleMixin", "UninitializedParameter", "UninitializedBuffer",
+    "LazyConv3d", "LazyConvTranspose1d", "LazyConvTranspose2d", "LazyConvTranspose3d",
+    "LazyBatchNorm3d", "LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d",
+    "FractionalMaxPool3d", "RNNBase", "RNNCellBase", "CrossMapLRN2d",
 ]

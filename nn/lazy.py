@@ -176,18 +176,22 @@ class _LazyConv(LazyModuleMixin):
         self._make_lazy(self.weight.dtype)
 
     def initialize_parameters(self, input: Any, *args: Any, **kwargs: Any) -> None:
-        """Materialize ``weight`` ``(C_out, C_in/groups, *kernel_size)`` for the input's
-        channel axis (axis 1, or 0 for an unbatched input) and draw it and the bias."""
+        """Materialize ``weight`` (``(C_out, C_in/groups, *kernel_size)``, or the
+        transposed layers' ``(C_in, C_out/groups, *kernel_size)``) for the input's channel
+        axis (axis 1, or 0 for an unbatched input) and draw it and the bias."""
         nd = self._nd
         channels = self._channels(input, (nd + 1, nd + 2), unbatched=nd + 1)
         if channels == 0 or channels % self.groups:
             raise ValueError(f"{type(self).__name__}: the input's {channels} channels must be "
                              f"a positive multiple of groups ({self.groups})")
         self.in_channels = channels
-        self.weight.materialize((self.out_channels, channels // self.groups, *self.kernel_size))
+        self.weight.materialize(self._weight_shape(channels))
         if self.bias is not None:
             self.bias.materialize((self.out_channels,))
         self.reset_parameters(self._lazy_rng)
+
+    def _weight_shape(self, channels: int) -> tuple[int, ...]:
+        return (self.out_channels, channels // self.groups, *self.kernel_size)
 
     def _sizes_from_weights(self) -> None:
         self.in_channels = int(self.weight.shape[1]) * self.groups
@@ -207,8 +211,10 @@ class LazyConv2d(_LazyConv, Conv2d):
 
 class _LazyBatchNorm(LazyModuleMixin):
     def __init__(self, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
-                 track_running_stats: bool = True, dtype: Any = None) -> None:
-        self.cls_to_become.__init__(self, 1, eps, momentum, affine, track_running_stats, dtype)
+                 track_running_stats: bool = True, dtype: Any = None, *,
+                 bias: bool = True) -> None:
+        self.cls_to_become.__init__(self, 1, eps, momentum, affine, track_running_stats, dtype,
+                                    bias=bias)
         self.num_features = 0
         dt = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
         if self.running_mean is not None:

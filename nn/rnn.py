@@ -29,22 +29,31 @@ from .rnn_cells import (
 )
 from .utils.rnn import PackedSequence
 
-_GATES = {"RNN": 1, "LSTM": 4, "GRU": 3}
+_GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
 
 
-class _RNNBase(Module):
-    """The weights of every layer ``k`` and direction (suffix ``_reverse`` for the backward
+class RNNBase(Module):
+    """The base of ``RNN``, ``LSTM`` and ``GRU`` (PyTorch's ``nn.RNNBase``): ``mode`` is
+    ``'LSTM'``, ``'GRU'``, ``'RNN_TANH'`` or ``'RNN_RELU'`` and sets the number of gates
+    (4, 3, 1, 1). As in PyTorch, it builds and initializes the weights, but has no
+    ``forward`` of its own: use (or subclass) ``RNN``, ``LSTM`` or ``GRU`` to run them.
+
+    The weights of every layer ``k`` and direction (suffix ``_reverse`` for the backward
     one), named and shaped as PyTorch's: ``weight_ih_l{k}`` ``(gates·H, in_k)``,
     ``weight_hh_l{k}`` ``(gates·H, H_out)``, ``bias_ih_l{k}``, ``bias_hh_l{k}``
     ``(gates·H,)`` and for an LSTM with ``proj_size > 0`` ``weight_hr_l{k}``
     ``(proj_size, H)``; ``in_0 = input_size``, ``in_k = D·H_out`` (D = 2 if
     bidirectional), ``H_out = proj_size or hidden_size``."""
 
-    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int,
-                 bias: bool, batch_first: bool, dropout: float, bidirectional: bool,
-                 proj_size: int, dtype: Any, rng: np.random.Generator | None) -> None:
+    def __init__(self, mode: str, input_size: int, hidden_size: int, num_layers: int = 1,
+                 bias: bool = True, batch_first: bool = False, dropout: float = 0.0,
+                 bidirectional: bool = False, proj_size: int = 0, dtype: Any = None,
+                 rng: np.random.Generator | None = None) -> None:
         super().__init__()
         name = type(self).__name__
+        if mode not in _GATES:
+            raise ValueError(f"{name}: Unrecognized RNN mode: {mode!r}; choose one of "
+                             f"{', '.join(map(repr, _GATES))}")
         check_sizes(name, input_size, hidden_size)
         if not isinstance(num_layers, int) or isinstance(num_layers, bool) or num_layers <= 0:
             raise ValueError(f"{name}: num_layers must be an int greater than zero, got "
@@ -219,7 +228,7 @@ class _RNNBase(Module):
         projected = linear(x, w_ih, b_ih)
         steps = (ag.unbind(projected, 0) if x.ndim == 3 else ag.split(projected, sizes, 0))
         return run_steps(self.mode, steps, sizes, h, c, w_hh, b_hh, w_hr,
-                         getattr(self, "nonlinearity", "tanh"), reverse)
+                         "relu" if self.mode == "RNN_RELU" else "tanh", reverse)
 
     def _packed_input(self, packed: PackedSequence) -> ag.Tensor:
         """The data of a packed input, checked as a ``(steps, input_size)`` batch."""
@@ -250,7 +259,7 @@ class _RNNBase(Module):
         return (output, *states)
 
 
-class RNN(_RNNBase):
+class RNN(RNNBase):
     """Multi-layer Elman RNN (PyTorch's ``nn.RNN``): per layer and time step
     ``h_t = act(x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh)``, act = tanh or relu.
 
@@ -276,7 +285,8 @@ class RNN(_RNNBase):
             raise ValueError(f"RNN: Unknown nonlinearity {nonlinearity!r}. Select from "
                              "'tanh' or 'relu'.")
         self.nonlinearity = nonlinearity
-        super().__init__("RNN", input_size, hidden_size, num_layers, bias, batch_first,
+        mode = "RNN_TANH" if nonlinearity == "tanh" else "RNN_RELU"
+        super().__init__(mode, input_size, hidden_size, num_layers, bias, batch_first,
                          dropout, bidirectional, 0, dtype, rng)
 
     def forward(self, input: ag.Tensor, hx: ag.Tensor | None = None
@@ -285,7 +295,7 @@ class RNN(_RNNBase):
         return self._finish(output, unbatched, h_n)
 
 
-class LSTM(_RNNBase):
+class LSTM(RNNBase):
     """Multi-layer LSTM (PyTorch's ``nn.LSTM``): gates i, f, g, o of
     ``x_t W_ihᵀ + b_ih + h_{t−1} W_hhᵀ + b_hh``; ``c_t = σ(f)·c_{t−1} + σ(i)·tanh(g)``,
     ``h_t = σ(o)·tanh(c_t)``, times ``W_hrᵀ`` when ``proj_size > 0`` (h then has
@@ -317,7 +327,7 @@ class LSTM(_RNNBase):
         return output, (h_n, c_n)
 
 
-class GRU(_RNNBase):
+class GRU(RNNBase):
     """Multi-layer GRU (PyTorch's ``nn.GRU``): gates r, z, n;
     ``n_t = tanh(W_in x_t + b_in + r·(W_hn h_{t−1} + b_hn))``,
     ``h_t = (1 − z)·n_t + z·h_{t−1}``. Arguments, shapes and results as ``RNN``'s."""

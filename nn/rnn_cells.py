@@ -59,11 +59,12 @@ def run_steps(mode: str, steps: list[ag.Tensor], sizes: list[int], h: ag.Tensor,
               c: ag.Tensor | None, w_hh: ag.Tensor, b_hh: ag.Tensor | None,
               w_hr: ag.Tensor | None, nonlinearity: str, reverse: bool
               ) -> tuple[list[ag.Tensor], ag.Tensor, ag.Tensor | None]:
-    """Run the ``mode`` ("RNN", "LSTM", "GRU") step over the input projections ``steps``
-    (backwards if ``reverse``) from the state ``h`` (and ``c``) ``(N, ·)``: the new state
-    after every step, and the final ``h``, ``c``. Step t updates only the first
-    ``sizes[t]`` rows (a packed batch, longest sequences first); the other rows keep their
-    state, so each row ends at its own last step (and, in reverse, starts there)."""
+    """Run the ``mode`` ("RNN_TANH" or "RNN_RELU", "LSTM", "GRU") step over the input
+    projections ``steps`` (backwards if ``reverse``) from the state ``h`` (and ``c``)
+    ``(N, ·)``: the new state after every step, and the final ``h``, ``c``. Step t updates
+    only the first ``sizes[t]`` rows (a packed batch, longest sequences first); the other
+    rows keep their state, so each row ends at its own last step (and, in reverse, starts
+    there)."""
     batch = h.shape[0]
     seq: list[ag.Tensor] = [None] * len(steps)  # type: ignore[list-item]
     for t in (range(len(steps) - 1, -1, -1) if reverse else range(len(steps))):
@@ -118,19 +119,20 @@ def checked_input(input: Any, name: str, batched_ndim: int, input_size: int,
     return x, x.ndim < batched_ndim
 
 
-class _CellBase(Module):
-    """The weights of one cell: ``weight_ih`` ``(gates·hidden, input)``, ``weight_hh``
-    ``(gates·hidden, hidden)`` and the biases ``bias_ih``, ``bias_hh`` ``(gates·hidden,)``."""
+class RNNCellBase(Module):
+    """The base of the cells (PyTorch's ``nn.RNNCellBase``): the weights of one cell,
+    ``weight_ih`` ``(num_chunks·hidden, input)``, ``weight_hh`` ``(num_chunks·hidden,
+    hidden)`` and the biases ``bias_ih``, ``bias_hh`` ``(num_chunks·hidden,)``, with
+    ``num_chunks`` the number of gates (1 for ``RNNCell``, 4 for ``LSTMCell``, 3 for
+    ``GRUCell``). As in PyTorch it has no ``forward`` of its own."""
 
-    _gates = 1
-
-    def __init__(self, input_size: int, hidden_size: int, bias: bool, dtype: Any,
-                 rng: np.random.Generator | None) -> None:
+    def __init__(self, input_size: int, hidden_size: int, bias: bool, num_chunks: int,
+                 dtype: Any = None, rng: np.random.Generator | None = None) -> None:
         super().__init__()
         check_sizes(type(self).__name__, input_size, hidden_size)
         self.input_size, self.hidden_size, self.bias = input_size, hidden_size, bias
         dtype = ag.get_default_dtype() if dtype is None else np.dtype(dtype)
-        rows = self._gates * hidden_size
+        rows = num_chunks * hidden_size
         self.weight_ih = Parameter(np.empty((rows, input_size), dtype=dtype))
         self.weight_hh = Parameter(np.empty((rows, hidden_size), dtype=dtype))
         if bias:
@@ -175,7 +177,7 @@ class _CellBase(Module):
         return ag.unsqueeze(s, 0) if unbatched else s
 
 
-class RNNCell(_CellBase):
+class RNNCell(RNNCellBase):
     """Elman RNN cell (PyTorch's ``nn.RNNCell``): ``h' = act(x W_ihᵀ + b_ih + h W_hhᵀ + b_hh)``
     with ``act`` = tanh or relu (``nonlinearity``).
 
@@ -190,7 +192,7 @@ class RNNCell(_CellBase):
             raise ValueError(f"RNNCell: Unknown nonlinearity: {nonlinearity!r}; choose "
                              "'tanh' or 'relu'")
         self.nonlinearity = nonlinearity
-        super().__init__(input_size, hidden_size, bias, dtype, rng)
+        super().__init__(input_size, hidden_size, bias, 1, dtype, rng)
 
     def forward(self, input: ag.Tensor, hx: ag.Tensor | None = None) -> ag.Tensor:
         x, unbatched = self._input(input)
@@ -200,7 +202,7 @@ class RNNCell(_CellBase):
         return ag.squeeze(h, 0) if unbatched else h
 
 
-class LSTMCell(_CellBase):
+class LSTMCell(RNNCellBase):
     """LSTM cell (PyTorch's ``nn.LSTMCell``): gates i, f, g, o stacked in the weights;
     ``c' = σ(f)·c + σ(i)·tanh(g)``, ``h' = σ(o)·tanh(c')``.
 
@@ -208,11 +210,9 @@ class LSTMCell(_CellBase):
     ``(h, c)`` each ``(N, hidden_size)`` (zeros if None) → ``(h', c')``.
     """
 
-    _gates = 4
-
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  dtype: Any = None, rng: np.random.Generator | None = None) -> None:
-        super().__init__(input_size, hidden_size, bias, dtype, rng)
+        super().__init__(input_size, hidden_size, bias, 4, dtype, rng)
 
     def forward(self, input: ag.Tensor, hx: tuple[ag.Tensor, ag.Tensor] | None = None
                 ) -> tuple[ag.Tensor, ag.Tensor]:
@@ -229,18 +229,16 @@ class LSTMCell(_CellBase):
         return (ag.squeeze(h, 0), ag.squeeze(c, 0)) if unbatched else (h, c)
 
 
-class GRUCell(_CellBase):
+class GRUCell(RNNCellBase):
     """GRU cell (PyTorch's ``nn.GRUCell``): gates r, z, n stacked in the weights;
     ``n = tanh(W_in x + b_in + r·(W_hn h + b_hn))``, ``h' = (1 − z)·n + z·h``.
 
     ``forward(input, hx=None)`` as ``RNNCell``'s.
     """
 
-    _gates = 3
-
     def __init__(self, input_size: int, hidden_size: int, bias: bool = True,
                  dtype: Any = None, rng: np.random.Generator | None = None) -> None:
-        super().__init__(input_size, hidden_size, bias, dtype, rng)
+        super().__init__(input_size, hidden_size, bias, 3, dtype, rng)
 
     def forward(self, input: ag.Tensor, hx: ag.Tensor | None = None) -> ag.Tensor:
         x, unbatched = self._input(input)

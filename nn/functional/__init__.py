@@ -74,7 +74,12 @@ from .dropout import (
     keep_mask,
 )
 from .fold import fold, unfold
-from .fractional_pooling import fractional_max_pool2d
+from .fractional_pooling import (
+    fractional_max_pool2d,
+    fractional_max_pool2d_with_indices,
+    fractional_max_pool3d,
+    fractional_max_pool3d_with_indices,
+)
 from .grid_sample import affine_grid, grid_sample
 from .group_norm import group_norm, instance_norm
 from .local_response_norm import local_response_norm
@@ -123,9 +128,18 @@ from .pooling import (
     max_pool2d,
     max_pool3d,
 )
+from .pooling_indices import (
+    adaptive_max_pool1d_with_indices,
+    adaptive_max_pool2d_with_indices,
+    adaptive_max_pool3d_with_indices,
+    max_pool1d_with_indices,
+    max_pool2d_with_indices,
+    max_pool3d_with_indices,
+)
 from .regularization import l2_penalty
 from .sparse import embedding, embedding_bag
 from .unpooling import max_unpool1d, max_unpool2d, max_unpool3d
+from .upsample_deprecated import upsample, upsample_bilinear, upsample_nearest
 from .upsampling import (
     channel_shuffle,
     interpolate,
@@ -159,4 +173,9 @@ __all__ = [
     "bilinear", "pdist", "scaled_dot_product_attention", "multi_head_attention_forward",
     "embedding_bag", "ctc_loss", "multilabel_margin_loss", "triplet_margin_with_distance_loss",
     "affine_grid", "grid_sample", "fractional_max_pool2d",
+    "max_pool1d_with_indices", "max_pool2d_with_indices", "max_pool3d_with_indices",
+    "adaptive_max_pool1d_with_indices", "adaptive_max_pool2d_with_indices",
+    "adaptive_max_pool3d_with_indices", "fractional_max_pool2d_with_indices",
+    "fractional_max_pool3d", "fractional_max_pool3d_with_indices",
+    "upsample", "upsample_nearest", "upsample_bilinear",
 ]

@@ -1,9 +1,10 @@
-"""PyTorch's fractional max pooling (Graham, 2014), ``fractional_max_pool2d``: max pooling
-whose windows start at pseudo-random, increasing offsets, so the output can shrink the
-input by any ratio, not only by an integer stride."""
+"""PyTorch's fractional max pooling (Graham, 2014), ``fractional_max_pool2d/3d`` (and their
+``_with_indices`` forms): max pooling whose windows start at pseudo-random, increasing
+offsets, so the output can shrink the input by any ratio, not only by an integer stride."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -12,14 +13,16 @@ import autograd as ag
 
 from ._inputs import floating_input
 
-_NAME = "fractional_max_pool2d"
+
+def _ntuple(value: Any, n: int, what: str, op: str = "fractional_max_pool2d") -> tuple:
+    items = tuple(value) if isinstance(value, (tuple, list)) else (value,) * n
+    if len(items) != n:
+        raise ValueError(f"{op}: {what} must be one value or a tuple of {n}, got {value!r}")
+    return items
 
 
 def _pair(value: Any, what: str) -> tuple:
-    items = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(items) != 2:
-        raise ValueError(f"{_NAME}: {what} must be one value or a pair, got {value!r}")
-    return items
+    return _ntuple(value, 2, what)
 
 
 def _starts(sample: np.ndarray, length: int, out: int, pool: int) -> np.ndarray:
@@ -37,6 +40,71 @@ def _starts(sample: np.ndarray, length: int, out: int, pool: int) -> np.ndarray:
     return starts
 
 
+# Which of a plane's samples drives which spatial dim, as in PyTorch's CPU kernels: the 2-D
+# one reads width's sample first, the 3-D one goes in the order (T, H, W).
+_SAMPLE_OF_DIM = {2: (1, 0), 3: (0, 1, 2)}
+
+
+def _fractional_max_pool(op: str, n: int, input: Any, kernel_size: Any, output_size: Any,
+                         output_ratio: Any, return_indices: bool, _random_samples: Any,
+                         rng: np.random.Generator | None) -> Any:
+    x = floating_input(input, op)
+    layout = ("(C, H, W)", "(N, C, H, W)") if n == 2 else ("(C, T, H, W)", "(N, C, T, H, W)")
+    if x.ndim not in (n + 1, n + 2):
+        raise ag.ShapeError(f"{op}: expected {n + 1}-D {layout[0]} or {n + 2}-D {layout[1]} "
+                            f"input, got shape {tuple(x.shape)}")
+    batched = x.ndim == n + 2
+    planes = x if batched else x.reshape(1, *x.shape)
+    batch, channels, spatial = planes.shape[0], planes.shape[1], tuple(planes.shape[2:])
+    kernel = tuple(int(k) for k in _ntuple(kernel_size, n, "kernel_size", op))
+    if output_size is None:
+        if output_ratio is None:
+            raise ValueError(f"{op} requires specifying either an output_size or an "
+                             "output_ratio")
+        ratio = _ntuple(output_ratio, n, "output_ratio", op)
+        if not all(0 < r < 1 for r in ratio):
+            raise ValueError(f"{op}: output_ratio must be in (0, 1), got {output_ratio!r}")
+        output_size = tuple(int(size * r) for size, r in zip(spatial, ratio))
+    out = tuple(int(s) for s in _ntuple(output_size, n, "output_size", op))
+    # PyTorch's 3-D kernel wants one spare position per dim, its 2-D kernel none
+    spare = 1 if n == 3 else 0
+    if any(o + k - 1 + spare > size for o, k, size in zip(out, kernel, spatial)) \
+            or min(out + kernel) < 1:
+        raise ag.ShapeError(f"{op}: output size {out} with kernel {kernel} does not fit input "
+                            f"{spatial}: need output + kernel − 1 {'<' if spare else '<='} "
+                            "input in each dim, all positive")
+    if _random_samples is None:
+        samples = ag.get_rng(rng).random((batch, channels, n)).astype(x.dtype)
+    else:
+        samples = np.asarray(_random_samples.data if isinstance(_random_samples, ag.Tensor)
+                             else _random_samples, dtype=x.dtype)
+        if samples.shape != (batch, channels, n):
+            raise ag.ShapeError(f"{op}: _random_samples must be {(batch, channels, n)} for "
+                                f"input {tuple(x.shape)}, got {samples.shape}")
+    # flat index of every window entry, laid out (N, C, *out, *kernel)
+    strides = np.cumprod((1,) + spatial[:0:-1])[::-1]
+    flat = np.zeros((batch, channels) + (1,) * 2 * n, dtype=np.int64)
+    for i, which in enumerate(_SAMPLE_OF_DIM[n]):
+        starts = _starts(samples[..., which], spatial[i], out[i], kernel[i])
+        along_out = (batch, channels) + (1,) * i + (out[i],) + (1,) * (2 * n - i - 1)
+        along_kernel = (1,) * (n + i + 2) + (kernel[i],) + (1,) * (n - i - 1)
+        flat = flat + (starts.reshape(along_out)
+                       + np.arange(kernel[i]).reshape(along_kernel)) * strides[i]
+    flat = flat.reshape(batch, channels, math.prod(out), math.prod(kernel))
+    windows = np.take_along_axis(planes.data.reshape(batch, channels, -1),
+                                 flat.reshape(batch, channels, -1),
+                                 axis=-1).reshape(flat.shape)
+    # PyTorch's scan keeps the first maximum, or the last NaN of the window
+    nan = np.isnan(windows)
+    last_nan = flat.shape[-1] - 1 - np.argmax(nan[..., ::-1], axis=-1)
+    pick = np.where(nan.any(axis=-1), last_nan, np.argmax(windows, axis=-1))
+    indices = np.take_along_axis(flat, pick[..., None], axis=-1)[..., 0]
+    values = ag.take_along_dim(planes.reshape(batch, channels, -1), indices, dim=2)
+    shape = ((batch, channels) if batched else (channels,)) + out
+    values, indices = values.reshape(*shape), indices.reshape(shape)
+    return (values, ag.from_numpy(indices)) if return_indices else values
+
+
 def fractional_max_pool2d(input: ag.Tensor, kernel_size: Any, output_size: Any = None,
                           output_ratio: Any = None, return_indices: bool = False,
                           _random_samples: Any = None,
@@ -48,51 +116,45 @@ def fractional_max_pool2d(input: ag.Tensor, kernel_size: Any, output_size: Any =
     ``input`` ``(N, C, H, W)`` or ``(C, H, W)``. Each plane draws one sample pair ``u`` in
     [0, 1) (``_random_samples`` ``(N, C, 2)``, width's first, as PyTorch's; else drawn
     from ``rng`` or the global generator — not PyTorch's random stream). The gradient
-    goes to the one entry each output picked (the first maximum, or a nan); with
-    ``return_indices`` the picks are returned as flat ``h·W + w`` indices (int64), as
-    ``max_unpool2d`` takes them.
+    goes to the one entry each output picked (the first maximum, or the window's last
+    NaN, as PyTorch's CPU kernel); with ``return_indices`` the picks are returned as flat
+    ``h·W + w`` indices (int64), as ``max_unpool2d`` takes them.
     """
-    x = floating_input(input, _NAME)
-    if x.ndim not in (3, 4):
-        raise ag.ShapeError(f"{_NAME}: expected 3-D (C, H, W) or 4-D (N, C, H, W) input, got "
-                            f"shape {tuple(x.shape)}")
-    batched = x.ndim == 4
-    planes = x if batched else x.reshape(1, *x.shape)
-    n, c, height, width = planes.shape
-    k_h, k_w = (int(k) for k in _pair(kernel_size, "kernel_size"))
-    if output_size is None:
-        if output_ratio is None:
-            raise ValueError(f"{_NAME} requires specifying either an output_size or an "
-                             "output_ratio")
-        ratio = _pair(output_ratio, "output_ratio")
-        if not all(0 < r < 1 for r in ratio):
-            raise ValueError(f"{_NAME}: output_ratio must be in (0, 1), got {output_ratio!r}")
-        output_size = (int(height * ratio[0]), int(width * ratio[1]))
-    out_h, out_w = (int(s) for s in _pair(output_size, "output_size"))
-    if out_h + k_h - 1 > height or out_w + k_w - 1 > width or min(out_h, out_w, k_h, k_w) < 1:
-        raise ag.ShapeError(f"{_NAME}: output size ({out_h}, {out_w}) with kernel ({k_h}, "
-                            f"{k_w}) does not fit input {(height, width)}: need output + "
-                            "kernel − 1 <= input in each dim, all positive")
-    if _random_samples is None:
-        samples = ag.get_rng(rng).random((n, c, 2)).astype(x.dtype)
-    else:
-        samples = np.asarray(_random_samples.data if isinstance(_random_samples, ag.Tensor)
-                             else _random_samples, dtype=x.dtype)
-        if samples.shape != (n, c, 2):
-            raise ag.ShapeError(f"{_NAME}: _random_samples must be ({n}, {c}, 2) for input "
-                                f"{tuple(x.shape)}, got {samples.shape}")
-    rows = _starts(samples[..., 1], height, out_h, k_h)  # (N, C, out_h)
-    cols = _starts(samples[..., 0], width, out_w, k_w)
-    window_h = rows[..., :, None, None, None] + np.arange(k_h)[:, None]  # (N,C,oh,1,kh,1)
-    window_w = cols[..., None, :, None, None] + np.arange(k_w)            # (N,C,1,ow,1,kw)
-    flat = (window_h * width + window_w).reshape(n, c, out_h, out_w, k_h * k_w)
-    windows = np.take_along_axis(planes.data.reshape(n, c, -1), flat.reshape(n, c, -1),
-                                 axis=-1).reshape(flat.shape)
-    nan = np.isnan(windows)
-    pick = np.where(nan.any(axis=-1), np.argmax(nan, axis=-1), np.argmax(windows, axis=-1))
-    indices = np.take_along_axis(flat, pick[..., None], axis=-1)[..., 0]
-    out = ag.take_along_dim(planes.reshape(n, c, -1), indices.reshape(n, c, -1), dim=2)
-    out = out.reshape(n, c, out_h, out_w)
-    if not batched:
-        out, indices = out.reshape(c, out_h, out_w), indices.reshape(c, out_h, out_w)
-    return (out, ag.from_numpy(indices)) if return_indices else out
+    return _fractional_max_pool("fractional_max_pool2d", 2, input, kernel_size, output_size,
+                                output_ratio, return_indices, _random_samples, rng)
+
+
+def fractional_max_pool2d_with_indices(input: ag.Tensor, kernel_size: Any,
+                                       output_size: Any = None, output_ratio: Any = None,
+                                       return_indices: bool = False,
+                                       _random_samples: Any = None,
+                                       rng: np.random.Generator | None = None
+                                       ) -> tuple[ag.Tensor, ag.Tensor]:
+    """``fractional_max_pool2d`` that always returns ``(output, indices)`` (PyTorch's;
+    ``return_indices`` is accepted and ignored)."""
+    return _fractional_max_pool("fractional_max_pool2d_with_indices", 2, input, kernel_size,
+                                output_size, output_ratio, True, _random_samples, rng)
+
+
+def fractional_max_pool3d(input: ag.Tensor, kernel_size: Any, output_size: Any = None,
+                          output_ratio: Any = None, return_indices: bool = False,
+                          _random_samples: Any = None,
+                          rng: np.random.Generator | None = None) -> Any:
+    """``fractional_max_pool2d`` over the last three dims of ``(N, C, T, H, W)`` or
+    ``(C, T, H, W)``: ``kT × kH × kW`` windows at pseudo-random increasing offsets, to
+    ``output_size`` or ``⌊size·ratio⌋`` per dim. Each plane's samples ``(N, C, 3)`` drive
+    T, H and W in that order (PyTorch's); indices are flat in each volume
+    (``(t·H + h)·W + w``), as ``max_unpool3d`` takes them."""
+    return _fractional_max_pool("fractional_max_pool3d", 3, input, kernel_size, output_size,
+                                output_ratio, return_indices, _random_samples, rng)
+
+
+def fractional_max_pool3d_with_indices(input: ag.Tensor, kernel_size: Any,
+                                       output_size: Any = None, output_ratio: Any = None,
+                                       return_indices: bool = False,
+                                       _random_samples: Any = None,
+                                       rng: np.random.Generator | None = None
+                                       ) -> tuple[ag.Tensor, ag.Tensor]:
+    """``fractional_max_pool3d`` that always returns ``(output, indices)``."""
+    return _fractional_max_pool("fractional_max_pool3d_with_indices", 3, input, kernel_size,
+                                output_size, output_ratio, True, _random_samples, rng)
