@@ -7,9 +7,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import ops
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, draw, lazy_property, logits_to_probs, probs_to_logits, softplus
 
 
@@ -36,6 +38,21 @@ class BinaryParameterized(Distribution):
         self._param = param
         super().__init__(() if is_scalar else param.shape, validate_args=validate_args)
 
+    def _init_count_and_param(self, total_count: Any, probs: Any, logits: Any) -> Tensor:
+        """For the count families (Binomial, NegativeBinomial): ``total_count`` broadcast with
+        whichever of ``probs``/``logits`` is given and cast to its dtype, both stored; the
+        parameter is returned."""
+        one_of(probs, logits)
+        if probs is not None:
+            self.total_count, self.probs = broadcast_all(total_count, probs)
+            param = self.probs
+        else:
+            self.total_count, self.logits = broadcast_all(total_count, logits)
+            param = self.logits
+        self.total_count = self.total_count.to(param.dtype)
+        self._param = param
+        return param
+
     def expand(self, batch_shape: Any, _instance: Any = None) -> BinaryParameterized:
         new = self._expand_params(batch_shape, ("probs", "logits", "total_count"))
         new._param = new.__dict__.get("probs", new.__dict__.get("logits"))
@@ -54,13 +71,14 @@ class BinaryParameterized(Distribution):
         return self._param.shape
 
 
-class Bernoulli(BinaryParameterized):
+class Bernoulli(BinaryParameterized, ExponentialFamily):
     """Bernoulli(probs) or Bernoulli(logits=log(p/(1 - p))), batched over the parameter's
     shape; the other parameterization is computed on first use."""
 
     arg_constraints = {"probs": constraints.unit_interval, "logits": constraints.real}
     support = constraints.boolean
     has_enumerate_support = True
+    _mean_carrier_measure = 0
 
     @property
     def mean(self):
@@ -90,6 +108,15 @@ class Bernoulli(BinaryParameterized):
     def entropy(self):
         """``log(1 + e^logits) - p·logits``."""
         return softplus(self.logits) - self.probs * self.logits
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        """θ = logit p."""
+        return (ops.logit(self.probs),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """F(θ) = log(1 + e^θ)."""
+        return x.exp().log1p()
 
     def enumerate_support(self, expand: bool = True):
         """``[0, 1]`` shaped ``(2,) + (1,)·len(batch_shape)``, expanded over the batch."""

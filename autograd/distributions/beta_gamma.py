@@ -15,16 +15,18 @@ from .. import ops
 from ..tensor import Tensor
 from . import constraints
 from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .gamma_rsample import standard_gamma
 from .utils import broadcast_all
 
 
-class Gamma(Distribution):
+class Gamma(ExponentialFamily):
     """Gamma(concentration α, rate β) with density ``βᵅ·xᵅ⁻¹·e^(-βx)/Γ(α)`` on x > 0."""
 
     arg_constraints = {"concentration": constraints.positive, "rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
+    _mean_carrier_measure = 0
 
     def __init__(self, concentration: Any, rate: Any, validate_args: bool | None = None):
         self.concentration, self.rate = broadcast_all(concentration, rate)
@@ -57,13 +59,29 @@ class Gamma(Distribution):
         a, b = self.concentration, self.rate
         return ops.xlogy(a, b) + ops.xlogy(a - 1, value) - b * value - ops.lgamma(a)
 
+    def cdf(self, value):
+        """``P(α, βx)``, the regularized lower incomplete gamma function (differentiable in
+        β and x; not in α, as PyTorch's)."""
+        if self._validate_args:
+            self._validate_sample(value)
+        return ops.igamma(self.concentration, self.rate * value)
+
     def entropy(self):
         """``α - log β + log Γ(α) + (1 - α)·ψ(α)``."""
         a = self.concentration
         return a - self.rate.log() + ops.lgamma(a) + (1.0 - a) * ops.digamma(a)
 
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        """θ = (α - 1, -β)."""
+        return self.concentration - 1, -self.rate
 
-class Dirichlet(Distribution):
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        """F(θ) = log Γ(θ₁ + 1) + (θ₁ + 1)·log(-1/θ₂)."""
+        return ops.lgamma(x + 1) + (x + 1) * (-y.reciprocal()).log()
+
+
+class Dirichlet(ExponentialFamily):
     """Dirichlet(concentration) over the simplex of the last dim of ``concentration`` (event
     shape ``(K,)``; batch shape the rest)."""
 
@@ -122,8 +140,17 @@ class Dirichlet(Distribution):
         return (ops.lgamma(a).sum(-1) - ops.lgamma(a0) - (k - a0) * ops.digamma(a0)
                 - ((a - 1.0) * ops.digamma(a)).sum(-1))
 
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        """θ = α."""
+        return (self.concentration,)
 
-class Beta(Distribution):
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """F(θ) = Σ log Γ(θᵢ) - log Γ(Σθᵢ)."""
+        return ops.lgamma(x).sum(-1) - ops.lgamma(x.sum(-1))
+
+
+class Beta(ExponentialFamily):
     """Beta(concentration1 α, concentration0 β) on [0, 1]: the first coordinate of a
     Dirichlet([α, β])."""
 
@@ -178,6 +205,15 @@ class Beta(Distribution):
 
     def entropy(self):
         return self._dirichlet.entropy()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        """θ = (α, β)."""
+        return self.concentration1, self.concentration0
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        """F(θ) = log B(α, β)."""
+        return ops.lgamma(x) + ops.lgamma(y) - ops.lgamma(x + y)
 
 
 __all__ = ["Beta", "Dirichlet", "Gamma"]

@@ -10,9 +10,8 @@ import numpy as np
 from ..creation import get_rng
 from ..tensor import Tensor
 from . import constraints
-from .bernoulli import BinaryParameterized, one_of
+from .bernoulli import BinaryParameterized
 from .distribution import Distribution
-from .utils import broadcast_all
 
 
 def _clamp_by_zero(x: Tensor) -> Tensor:
@@ -31,16 +30,8 @@ class Binomial(BinaryParameterized):
 
     def __init__(self, total_count: Any = 1, probs: Any = None, logits: Any = None,
                  validate_args: bool | None = None):
-        one_of(probs, logits)
         given = probs if probs is not None else logits
-        if probs is not None:
-            self.total_count, self.probs = broadcast_all(total_count, probs)
-            param = self.probs
-        else:
-            self.total_count, self.logits = broadcast_all(total_count, logits)
-            param = self.logits
-        self.total_count = self.total_count.to(param.dtype)
-        self._param = param
+        param = self._init_count_and_param(total_count, probs, logits)
         shape = () if isinstance(given, numbers.Number) else param.shape
         Distribution.__init__(self, shape, validate_args=validate_args)
 

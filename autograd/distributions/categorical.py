@@ -106,22 +106,15 @@ class Categorical(Distribution):
         return values.expand((-1,) + self._batch_shape) if expand else values
 
 
-class OneHotCategorical(Distribution):
-    """A ``Categorical`` whose draws are one-hot vectors of the K categories (event shape
-    ``(K,)``)."""
+class CategoricalParameterized(Distribution):
+    """Base of the distributions over vectors of K categories (event shape ``(K,)``) that keep
+    their parameters in a wrapped ``Categorical``, ``self._categorical``: ``probs``,
+    ``logits`` and ``param_shape`` read through it and ``expand`` expands it. A subclass
+    holding more state extends ``expand`` to carry that over."""
 
-    arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(
-        constraints.real, 1)}
-    support = constraints.one_hot
-    has_enumerate_support = True
+    _categorical: Categorical
 
-    def __init__(self, probs: Any = None, logits: Any = None,
-                 validate_args: bool | None = None):
-        self._categorical = Categorical(probs, logits)
-        param = self._categorical._param
-        super().__init__(param.shape[:-1], param.shape[-1:], validate_args=validate_args)
-
-    def expand(self, batch_shape: Any, _instance: Any = None) -> OneHotCategorical:
+    def expand(self, batch_shape: Any, _instance: Any = None) -> CategoricalParameterized:
         new = type(self).__new__(type(self))
         new._categorical = self._categorical.expand(batch_shape)
         Distribution.__init__(new, new._categorical.batch_shape, self.event_shape,
@@ -140,6 +133,22 @@ class OneHotCategorical(Distribution):
     @property
     def param_shape(self) -> tuple:
         return self._categorical.param_shape
+
+
+class OneHotCategorical(CategoricalParameterized):
+    """A ``Categorical`` whose draws are one-hot vectors of the K categories (event shape
+    ``(K,)``)."""
+
+    arg_constraints = {"probs": constraints.simplex, "logits": constraints.independent(
+        constraints.real, 1)}
+    support = constraints.one_hot
+    has_enumerate_support = True
+
+    def __init__(self, probs: Any = None, logits: Any = None,
+                 validate_args: bool | None = None):
+        self._categorical = Categorical(probs, logits)
+        param = self._categorical._param
+        super().__init__(param.shape[:-1], param.shape[-1:], validate_args=validate_args)
 
     @property
     def mean(self):

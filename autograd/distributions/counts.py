@@ -13,11 +13,11 @@ from ..creation import get_rng
 from ..tensor import Tensor
 from . import constraints
 from .bernoulli import BinaryParameterized
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, draw, softplus
 
 
-class Poisson(Distribution):
+class Poisson(ExponentialFamily):
     """Poisson(rate): ``P(k) = rateᵏ·e^(-rate)/k!``, batched over ``rate``'s shape."""
 
     arg_constraints = {"rate": constraints.nonnegative}
@@ -54,6 +54,15 @@ class Poisson(Distribution):
         if self._validate_args:
             self._validate_sample(value)
         return ops.xlogy(value, self.rate) - self.rate - ops.lgamma(value + 1)
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        """θ = log rate (no mean carrier measure: no entropy, as PyTorch's)."""
+        return (self.rate.log(),)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """F(θ) = e^θ."""
+        return x.exp()
 
 
 class Geometric(BinaryParameterized):

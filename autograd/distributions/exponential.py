@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..tensor import Tensor
 from . import constraints
-from .distribution import Distribution
+from .exp_family import ExponentialFamily
 from .utils import broadcast_all, draw
 
 
-class Exponential(Distribution):
+class Exponential(ExponentialFamily):
     """Exponential(rate), batched over ``rate``'s shape. ``rsample`` is ``E/rate`` for a
     standard exponential draw E (differentiable in rate)."""
 
     arg_constraints = {"rate": constraints.positive}
     support = constraints.nonnegative
     has_rsample = True
+    _mean_carrier_measure = 0
 
     def __init__(self, rate: Any, validate_args: bool | None = None):
         (self.rate,) = broadcast_all(rate)
@@ -63,3 +65,12 @@ class Exponential(Distribution):
     def entropy(self):
         """``1 - log(rate)``."""
         return 1.0 - self.rate.log()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        """θ = -rate."""
+        return (-self.rate,)
+
+    def _log_normalizer(self, x: Tensor) -> Tensor:
+        """F(θ) = -log(-θ)."""
+        return -(-x).log()

@@ -140,11 +140,17 @@ def _kl_dirichlet_dirichlet(p, q):
     return t1 - t2 + (t3 * t4).sum(-1)
 
 
+def require_same_event_shape(p: Distribution, q: Distribution, kinds: str) -> None:
+    """Refuse a KL between two ``kinds`` (named as in PyTorch's message, e.g. "Multivariate
+    Normals") of different event shapes."""
+    if p.event_shape != q.event_shape:
+        raise ValueError(f"KL-divergence between two {kinds} with different event shapes "
+                         "cannot be computed")
+
+
 @register_kl(MultivariateNormal, MultivariateNormal)
 def _kl_mvn_mvn(p, q):
-    if p.event_shape != q.event_shape:
-        raise ValueError("KL-divergence between two Multivariate Normals with different "
-                         "event shapes cannot be computed")
+    require_same_event_shape(p, q, "Multivariate Normals")
     p_tril, q_tril = p._unbroadcasted_scale_tril, q._unbroadcasted_scale_tril
     n = p.event_shape[0]
     batch = ops.broadcast_shapes(q_tril.shape[:-2], p_tril.shape[:-2])
@@ -208,3 +214,7 @@ def _kl_binomial_binomial(p, q):
     kl = p.total_count * (p.probs * (p.logits - q.logits) + (-p.probs).log1p()
                           - (-q.probs).log1p())
     return _inf_where(p.total_count > q.total_count, kl, float("inf"))
+
+
+# The third set's closed forms, in their own module (it needs ``register_kl`` from this one).
+from . import kl_extra  # noqa: E402, F401

@@ -29,6 +29,17 @@ def half_log_det(scale_tril: Tensor) -> Tensor:
     return ops.diagonal(scale_tril, dim1=-2, dim2=-1).log().sum(-1)
 
 
+def scale_tril_of(covariance_matrix: Tensor | None, precision_matrix: Tensor | None,
+                  scale_tril: Tensor | None) -> Tensor:
+    """The lower Cholesky factor L (Σ = L·Lᵀ) from whichever one of ``covariance_matrix`` Σ,
+    ``precision_matrix`` Σ⁻¹ or ``scale_tril`` L is given, at its own (unbroadcast) shape."""
+    if scale_tril is not None:
+        return scale_tril
+    if covariance_matrix is not None:
+        return linalg.cholesky(covariance_matrix)
+    return linalg.cholesky(linalg.inv(precision_matrix))
+
+
 class MultivariateNormal(LocationMoments, Distribution):
     """N(loc, Σ) with event shape ``(n,)``; the batch shape broadcasts ``loc.shape[:-1]``
     with the matrix's ``shape[:-2]``. ``rsample`` is ``loc + L·ε`` (differentiable)."""
@@ -64,12 +75,8 @@ class MultivariateNormal(LocationMoments, Distribution):
         setattr(self, name, matrix.expand(batch + (n, n)))
         self.loc = loc.expand(batch + (n,))
         super().__init__(batch, (n,), validate_args=validate_args)
-        if scale_tril is not None:
-            self._unbroadcasted_scale_tril = scale_tril
-        elif covariance_matrix is not None:
-            self._unbroadcasted_scale_tril = linalg.cholesky(covariance_matrix)
-        else:
-            self._unbroadcasted_scale_tril = linalg.cholesky(linalg.inv(precision_matrix))
+        self._unbroadcasted_scale_tril = scale_tril_of(covariance_matrix, precision_matrix,
+                                                       scale_tril)
 
     def expand(self, batch_shape: Any, _instance: Any = None) -> MultivariateNormal:
         new = self._expand_params(batch_shape, (

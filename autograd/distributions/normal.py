@@ -6,18 +6,21 @@ import math
 from typing import Any
 
 from .. import ops
+from ..tensor import Tensor
 from . import constraints
+from .exp_family import ExponentialFamily
 from .location_scale import LocationScale
 from .utils import draw
 
 
-class Normal(LocationScale):
+class Normal(LocationScale, ExponentialFamily):
     """``N(loc, scale²)``, batched over the broadcast shape of ``loc`` and ``scale``.
     ``rsample`` is ``loc + scale·ε`` for standard normal ε (differentiable in both)."""
 
     arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
     support = constraints.real
     has_rsample = True
+    _mean_carrier_measure = 0
 
     @property
     def stddev(self):
@@ -51,3 +54,12 @@ class Normal(LocationScale):
     def entropy(self):
         """``½ + ½·log(2π) + log σ``."""
         return 0.5 + 0.5 * math.log(2 * math.pi) + self.scale.log()
+
+    @property
+    def _natural_params(self) -> tuple[Tensor, ...]:
+        """θ = (μ/σ², -1/(2σ²))."""
+        return self.loc / self.scale ** 2, -0.5 * (self.scale ** 2).reciprocal()
+
+    def _log_normalizer(self, x: Tensor, y: Tensor) -> Tensor:
+        """F(θ) = -θ₁²/(4θ₂) + ½·log(-π/θ₂)."""
+        return -0.25 * x ** 2 / y + 0.5 * (-math.pi / y).log()

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from .. import ops
+from ..creation import get_rng
 from . import constraints
 from .chi2 import Chi2
 from .distribution import Distribution
@@ -47,9 +48,10 @@ class StudentT(Distribution):
         return ops.where(df > 2, finite, undefined.to(df.dtype))
 
     def rsample(self, sample_shape: Any = (), *, generator: Any = None):
-        shape = self._extended_shape(sample_shape)
-        x = draw("normal", shape, self.df, generator)
-        z = Chi2(self.df, validate_args=False).rsample(sample_shape, generator=generator)
+        # One stream for both draws: an int seed would otherwise start both at the same state.
+        shape, rng = self._extended_shape(sample_shape), get_rng(generator)
+        x = draw("normal", shape, self.df, rng)
+        z = Chi2(self.df, validate_args=False).rsample(sample_shape, generator=rng)
         return self.loc + self.scale * x * (z / self.df).rsqrt()
 
     def log_prob(self, value):

@@ -50,6 +50,21 @@ class TransformedDistribution(Distribution):
         cut = len(forward_shape) - event_dim
         super().__init__(forward_shape[:cut], forward_shape[cut:], validate_args=validate_args)
 
+    def expand(self, batch_shape: Any, _instance: Any = None) -> TransformedDistribution:
+        """The base expanded to the batch shape the transforms pull ``batch_shape`` back to;
+        a subclass passes the instance it has begun (``_instance``), as PyTorch's."""
+        new = _instance if _instance is not None else type(self).__new__(type(self))
+        batch = tuple(int(s) for s in batch_shape)
+        shape = batch + self.event_shape
+        for transform in reversed(self.transforms):
+            shape = transform.inverse_shape(shape)
+        base_batch = shape[:len(shape) - len(self.base_dist.event_shape)]
+        new.base_dist = self.base_dist.expand(base_batch)
+        new.transforms = self.transforms
+        Distribution.__init__(new, batch, self.event_shape, validate_args=False)
+        new._validate_args = self._validate_args
+        return new
+
     @property
     def has_rsample(self) -> bool:
         return self.base_dist.has_rsample

@@ -17,9 +17,17 @@ from ..tensor import Tensor
 from . import constraints
 from .utils import clamp_probs, softplus, sum_rightmost
 
-__all__ = ["AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform",
-           "PowerTransform", "SigmoidTransform", "SoftplusTransform", "TanhTransform",
-           "Transform"]
+__all__ = ["AbsTransform", "AffineTransform", "CatTransform", "ComposeTransform",
+           "CorrCholeskyTransform", "CumulativeDistributionTransform", "ExpTransform",
+           "IndependentTransform", "LowerCholeskyTransform", "PositiveDefiniteTransform",
+           "PowerTransform", "ReshapeTransform", "SigmoidTransform", "SoftmaxTransform",
+           "SoftplusTransform", "StackTransform", "StickBreakingTransform", "TanhTransform",
+           "Transform", "identity_transform"]
+
+
+def same_values(a: Any, b: Any) -> bool:
+    """Whether two transform parameters (numbers or tensors) are equal everywhere."""
+    return bool(np.all(np.asarray(getattr(a, "data", a)) == np.asarray(getattr(b, "data", b))))
 
 
 class Transform:
@@ -51,6 +59,14 @@ class Transform:
 
     def log_abs_det_jacobian(self, x: Tensor, y: Tensor) -> Tensor:
         raise NotImplementedError(f"{type(self).__name__} defines no log_abs_det_jacobian")
+
+    def __eq__(self, other: object) -> bool:
+        """Identity, as PyTorch's; the parameter-free transforms compare by type and the
+        others by their parameters (``TransformedDistribution``'s KL needs equal
+        transforms)."""
+        return self is other
+
+    __hash__ = object.__hash__
 
     def forward_shape(self, shape: tuple) -> tuple:
         """The shape of ``t(x)`` for an ``x`` of ``shape``."""
@@ -86,6 +102,11 @@ class _InverseTransform(Transform):
     def inv(self) -> Transform:
         return self._inv
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _InverseTransform) and self._inv == other._inv
+
+    __hash__ = Transform.__hash__
+
     def __call__(self, x):
         return self._inv._inverse(x)
 
@@ -102,7 +123,17 @@ class _InverseTransform(Transform):
         return self._inv.forward_shape(shape)
 
 
-class ExpTransform(Transform):
+class ParameterFreeTransform(Transform):
+    """Base of the transforms with no parameters: equal to every other instance of their
+    class."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, type(self))
+
+    __hash__ = Transform.__hash__
+
+
+class ExpTransform(ParameterFreeTransform):
     """``y = eˣ``; log|dy/dx| = x."""
 
     codomain = constraints.positive
@@ -117,7 +148,7 @@ class ExpTransform(Transform):
         return x
 
 
-class SigmoidTransform(Transform):
+class SigmoidTransform(ParameterFreeTransform):
     """``y = 1/(1 + e⁻ˣ)`` (clamped into (0, 1)); log|dy/dx| = -softplus(-x) - softplus(x)."""
 
     codomain = constraints.unit_interval
@@ -134,7 +165,7 @@ class SigmoidTransform(Transform):
         return -softplus(-x) - softplus(x)
 
 
-class TanhTransform(Transform):
+class TanhTransform(ParameterFreeTransform):
     """``y = tanh x``; log|dy/dx| = 2·(log 2 - x - softplus(-2x))."""
 
     codomain = constraints.interval(-1.0, 1.0)
@@ -158,6 +189,13 @@ class AffineTransform(Transform):
     @property
     def event_dim(self) -> int:
         return self._event_dim
+
+    def __eq__(self, other: object) -> bool:
+        """Equal ``loc`` and ``scale`` (numbers or tensors, compared elementwise)."""
+        return (isinstance(other, AffineTransform) and same_values(self.loc, other.loc)
+                and same_values(self.scale, other.scale))
+
+    __hash__ = Transform.__hash__
 
     @property
     def domain(self):
@@ -240,6 +278,11 @@ class ComposeTransform(Transform):
     def inv(self) -> Transform:
         return ComposeTransform([part.inv for part in reversed(self.parts)])
 
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ComposeTransform) and self.parts == other.parts
+
+    __hash__ = Transform.__hash__
+
     def __call__(self, x):
         for part in self.parts:
             x = part(x)
@@ -274,5 +317,21 @@ class ComposeTransform(Transform):
         return "ComposeTransform(\n    " + ",\n    ".join(map(repr, self.parts)) + "\n)"
 
 
-# Defined in their own module, which needs ``Transform`` from this one.
+# Defined in their own modules, which need ``Transform`` from this one.
+from .transforms_matrix import (  # noqa: E402
+    CorrCholeskyTransform,
+    LowerCholeskyTransform,
+    PositiveDefiniteTransform,
+    SoftmaxTransform,
+    StickBreakingTransform,
+)
 from .transforms_more import AbsTransform, PowerTransform, SoftplusTransform  # noqa: E402
+from .transforms_structure import (  # noqa: E402
+    CatTransform,
+    CumulativeDistributionTransform,
+    IndependentTransform,
+    ReshapeTransform,
+    StackTransform,
+)
+
+identity_transform = ComposeTransform([])

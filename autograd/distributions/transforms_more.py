@@ -7,7 +7,7 @@ from typing import Any
 
 from .. import ops
 from . import constraints
-from .transforms import Transform
+from .transforms import ParameterFreeTransform, Transform, same_values
 from .utils import broadcast_all, softplus
 
 __all__ = ["AbsTransform", "PowerTransform", "SoftplusTransform"]
@@ -24,6 +24,11 @@ class PowerTransform(Transform):
 
     def __init__(self, exponent: Any):
         (self.exponent,) = broadcast_all(exponent)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PowerTransform) and same_values(self.exponent, other.exponent)
+
+    __hash__ = Transform.__hash__
 
     @property
     def sign(self):
@@ -45,7 +50,7 @@ class PowerTransform(Transform):
         return ops.broadcast_shapes(tuple(shape), self.exponent.shape)
 
 
-class SoftplusTransform(Transform):
+class SoftplusTransform(ParameterFreeTransform):
     """``y = log(1 + eˣ)`` (x itself above 20, as PyTorch's softplus);
     ``x = y + log(-expm1(-y))``; log|dy/dx| = -softplus(-x)."""
 
@@ -61,7 +66,7 @@ class SoftplusTransform(Transform):
         return -softplus(-x)
 
 
-class AbsTransform(Transform):
+class AbsTransform(ParameterFreeTransform):
     """``y = |x|``: not bijective; its ``inv`` returns y (the nonnegative preimage) and it
     has no log|det J|, as PyTorch's."""
 

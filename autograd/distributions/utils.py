@@ -32,8 +32,9 @@ def sum_rightmost(value: Tensor, dim: int) -> Tensor:
 
 
 def softplus(x: Tensor) -> Tensor:
-    """``log(1 + eˣ)`` without overflow, at full precision for any x."""
-    return x.clamp(min=0) + (-x.abs()).exp().log1p()
+    """``log(1 + eˣ)`` without overflow, at full precision for any x. ``max(x, 0)`` is
+    written ``(x + |x|)/2`` so the gradient at x = 0 is the true ½ (``clamp`` would pass 1)."""
+    return (x + x.abs()) * 0.5 + (-x.abs()).exp().log1p()
 
 
 def clamp_probs(probs: Tensor) -> Tensor:

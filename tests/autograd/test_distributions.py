@@ -9,6 +9,7 @@ import re
 
 import numpy as np
 import pytest
+from distribution_checks import assert_grads_close, build, method_and_grads
 from torch_parity import requires_torch, torch
 
 import autograd as ag
@@ -92,12 +93,7 @@ def _make(case: str, lib: str):
     """The distribution of ``case`` in ``lib`` (``ag`` or ``torch``), with leaf parameters
     that require grad, and those parameters."""
     make, params, _, _ = CASES[case]
-    if lib == "ag":
-        leaves = {k: ag.tensor(v, requires_grad=True) for k, v in params.items()}
-        return make(ag.distributions, leaves), leaves
-    th = torch()
-    leaves = {k: th.tensor(v, requires_grad=True) for k, v in params.items()}
-    return make(th.distributions, leaves), leaves
+    return build(make, params, lib)
 
 
 def _evaluate(case: str, method: str, lib: str) -> tuple:
@@ -107,28 +103,7 @@ def _evaluate(case: str, method: str, lib: str) -> tuple:
     value = CASES[case][2]
     if method == "icdf":
         value = 1 / (1 + np.exp(-value))
-    discrete = dist.support.is_discrete if method != "icdf" else False
-    if method in ("log_prob", "cdf", "icdf"):
-        lib_tensor = ag.tensor if lib == "ag" else torch().tensor
-        x = lib_tensor(value, requires_grad=not discrete)
-        leaves = {**leaves, "value": x}
-        out = getattr(dist, method)(x)
-    else:
-        out = getattr(dist, method)
-        out = out() if callable(out) else out
-    data = out.data if lib == "ag" else out.detach().numpy()
-    weights = np.random.default_rng(3).standard_normal(np.shape(data))
-    wanted = [k for k, v in leaves.items() if v.requires_grad]
-    if lib == "ag":
-        grads = ag.grad((out * ag.tensor(weights)).sum(), [leaves[k] for k in wanted],
-                                 allow_unused=True) if out.requires_grad else []
-        grads = [None if g is None else g.data for g in grads]
-    else:
-        th = torch()
-        grads = th.autograd.grad((out * th.tensor(weights)).sum(), [leaves[k] for k in wanted],
-                                 allow_unused=True) if out.requires_grad else []
-        grads = [None if g is None else g.numpy() for g in grads]
-    return np.asarray(data), dict(zip(wanted, grads))
+    return method_and_grads(dist, leaves, method, value, lib)
 
 
 # Gradients through digamma use trigamma, where torch's float64 values are off by ~5e-10
@@ -147,13 +122,8 @@ def test_values_and_gradients_match_torch(case, method):
     assert ours.dtype == theirs.dtype
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
     assert our_grads.keys() == their_grads.keys()
-    for name, g in our_grads.items():
-        t = their_grads[name]
-        if t is None:
-            assert g is None or not np.any(g), name
-        else:
-            rtol, atol = (2e-9, 1e-9) if (case, method) in TRIGAMMA else (1e-10, 1e-12)
-            np.testing.assert_allclose(g, t, rtol=rtol, atol=atol, err_msg=name)
+    rtol, atol = (2e-9, 1e-9) if (case, method) in TRIGAMMA else (1e-10, 1e-12)
+    assert_grads_close(our_grads, their_grads, rtol, atol)
 
 
 @requires_torch

@@ -10,6 +10,14 @@ import re
 
 import numpy as np
 import pytest
+from distribution_checks import (
+    assert_grads_close,
+    assert_sample_moments,
+    build,
+    kl_and_grads,
+    method_and_grads,
+    transform_and_grad,
+)
 from torch_parity import requires_torch, torch
 
 import autograd as ag
@@ -61,9 +69,7 @@ TRIGAMMA = {("Chi2", "entropy"), ("StudentT", "entropy")}
 
 def _make(case: str, lib: str):
     make, params, _, _ = CASES[case]
-    new = ag.tensor if lib == "ag" else torch().tensor
-    leaves = {k: new(v, requires_grad=True) for k, v in params.items()}
-    return make(D if lib == "ag" else torch().distributions, leaves), leaves
+    return build(make, params, lib)
 
 
 def _evaluate(case: str, method: str, lib: str) -> tuple:
@@ -71,21 +77,7 @@ def _evaluate(case: str, method: str, lib: str) -> tuple:
     (continuous families) the value."""
     dist, leaves = _make(case, lib)
     value = CASES[case][2] if method != "icdf" else PROBS
-    new, grad = (ag.tensor, ag.grad) if lib == "ag" else (torch().tensor, torch().autograd.grad)
-    if method in ("log_prob", "cdf", "icdf"):
-        x = new(value, requires_grad=method == "icdf" or not dist.support.is_discrete)
-        leaves = {**leaves, "value": x}
-        out = getattr(dist, method)(x)
-    else:
-        out = getattr(dist, method)
-        out = out() if callable(out) else out
-    data = out.data if lib == "ag" else out.detach().numpy()
-    weights = new(np.random.default_rng(3).standard_normal(np.shape(data)))
-    wanted = [k for k, v in leaves.items() if v.requires_grad]
-    grads = grad((out * weights).sum(), [leaves[k] for k in wanted],
-                 allow_unused=True) if out.requires_grad else [None] * len(wanted)
-    return np.asarray(data), {k: None if g is None else np.asarray(
-        g.data if lib == "ag" else g.numpy()) for k, g in zip(wanted, grads)}
+    return method_and_grads(dist, leaves, method, value, lib)
 
 
 PAIRS = [(case, m) for case, spec in CASES.items() for m in spec[3]]
@@ -99,12 +91,7 @@ def test_values_and_gradients_match_torch(case, method):
     assert ours.shape == theirs.shape and ours.dtype == theirs.dtype
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
     rtol, atol = (2e-9, 1e-9) if (case, method) in TRIGAMMA else (1e-10, 1e-12)
-    for name, g in our_grads.items():
-        t = their_grads[name]
-        if t is None:
-            assert g is None or not np.any(g), name
-        else:
-            np.testing.assert_allclose(g, t, rtol=rtol, atol=atol, err_msg=name)
+    assert_grads_close(our_grads, their_grads, rtol, atol)
 
 
 @requires_torch
@@ -183,12 +170,7 @@ STATS = {
 
 @pytest.mark.parametrize("name", list(STATS))
 def test_sample_mean_and_variance(name):
-    dist, n = STATS[name](), 40000
-    x = dist.sample((n,), generator=123).data
-    mean, var = dist.mean.data, dist.variance.data
-    np.testing.assert_allclose(x.mean(0), mean, atol=5 * np.sqrt(var.max() / n))
-    np.testing.assert_allclose(x.var(0), var, rtol=0.06, atol=1e-3)
-    assert dist.support.check(ag.tensor(x)).data.all()
+    assert_sample_moments(STATS[name]())
 
 
 @pytest.mark.parametrize("name", ["Cauchy", "HalfCauchy"])
@@ -258,30 +240,15 @@ KL = {
 }
 
 
-def _kl(name: str, lib: str) -> tuple:
-    make, params = KL[name]
-    new, grad = (ag.tensor, ag.grad) if lib == "ag" else (torch().tensor, torch().autograd.grad)
-    leaves = [new(p, requires_grad=True) for p in params]
-    out = (D if lib == "ag" else torch().distributions).kl_divergence(
-        *make(D if lib == "ag" else torch().distributions, leaves))
-    grads = grad((out * 1.5).sum(), leaves, allow_unused=True)
-    data = out.data if lib == "ag" else out.detach().numpy()
-    return data, [None if g is None else (g.data if lib == "ag" else g.numpy()) for g in grads]
-
-
 @requires_torch
 @pytest.mark.parametrize("name", list(KL))
 def test_kl_divergence_matches_torch(name):
-    ours, our_grads = _kl(name, "ag")
-    theirs, their_grads = _kl(name, "torch")
+    ours, our_grads = kl_and_grads(*KL[name], "ag")
+    theirs, their_grads = kl_and_grads(*KL[name], "torch")
     assert ours.shape == theirs.shape
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
     rtol, atol = (2e-9, 1e-9) if name == "Chi2-Gamma" else (1e-10, 1e-12)
-    for g, t in zip(our_grads, their_grads):
-        if t is None:
-            assert g is None or not np.any(g)
-        else:
-            np.testing.assert_allclose(g, t, rtol=rtol, atol=atol)
+    assert_grads_close(our_grads, their_grads, rtol, atol)
 
 
 @requires_torch
@@ -309,25 +276,11 @@ TRANSFORMS = {
 }
 
 
-def _transform_run(name: str, lib: str) -> tuple:
-    """y, x recovered from y, log|det J| and the gradient of a weighted sum of them in x."""
-    make, x_value = TRANSFORMS[name]
-    t = ag.tensor if lib == "ag" else torch().tensor
-    transform = make(D.transforms if lib == "ag" else torch().distributions.transforms, t)
-    x = t(x_value, requires_grad=True)
-    y = transform(x)
-    outs = [y, transform.inv(y), transform.log_abs_det_jacobian(x, y)]
-    total = sum((o * (i + 1.5)).sum() for i, o in enumerate(outs))
-    grad = (ag.grad if lib == "ag" else torch().autograd.grad)(total, [x])[0]
-    arrays = [o.data if lib == "ag" else o.detach().numpy() for o in outs + [grad]]
-    return [np.asarray(a) for a in arrays], transform
-
-
 @requires_torch
 @pytest.mark.parametrize("name", list(TRANSFORMS))
 def test_transforms_match_torch(name):
-    ours, transform = _transform_run(name, "ag")
-    theirs, their_transform = _transform_run(name, "torch")
+    ours, transform = transform_and_grad(*TRANSFORMS[name], "ag")
+    theirs, their_transform = transform_and_grad(*TRANSFORMS[name], "torch")
     for i, (a, b) in enumerate(zip(ours, theirs)):
         assert a.shape == b.shape and a.dtype == b.dtype
         # A number exponent is a float32 tensor (as PyTorch's): torch's pow gradient then

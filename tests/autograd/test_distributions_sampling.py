@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from torch_parity import requires_torch, torch
+from distribution_checks import assert_grads_close, assert_sample_moments, kl_and_grads
+from torch_parity import requires_torch
 
 import autograd as ag
 
@@ -35,14 +36,7 @@ STATS = {
 
 @pytest.mark.parametrize("name", list(STATS))
 def test_sample_mean_and_variance(name):
-    dist = STATS[name]()
-    n = 40000
-    x = dist.sample((n,), generator=123).data
-    mean, var = dist.mean.data, dist.variance.data
-    np.testing.assert_allclose(x.mean(0), mean, atol=5 * np.sqrt(var.max() / n))
-    np.testing.assert_allclose(x.var(0), var, rtol=0.05, atol=1e-3)
-    support = dist.support.check(ag.tensor(x)).data
-    assert support.all()
+    assert_sample_moments(STATS[name](), var_rtol=0.05)
 
 
 def test_mvn_sample_covariance():
@@ -178,37 +172,15 @@ KL = {
 TRIGAMMA = {"Gamma", "Beta", "Dirichlet"}
 
 
-def _kl(name: str, lib: str) -> tuple:
-    make, params = KL[name]
-    if lib == "ag":
-        leaves = [ag.tensor(p, requires_grad=True) for p in params]
-        out = D.kl_divergence(*make(D, leaves))
-        finite = np.isfinite(out.data)
-        grads = ag.grad((ag.where(ag.tensor(finite), out, 0.0) * 1.5).sum(), leaves,
-                        allow_unused=True)
-        return out.data, [None if g is None else g.data for g in grads]
-    th = torch()
-    leaves = [th.tensor(p, requires_grad=True) for p in params]
-    out = th.distributions.kl_divergence(*make(th.distributions, leaves))
-    finite = np.isfinite(out.detach().numpy())
-    grads = th.autograd.grad((th.where(th.tensor(finite), out, 0.0) * 1.5).sum(), leaves,
-                             allow_unused=True)
-    return out.detach().numpy(), [None if g is None else g.numpy() for g in grads]
-
-
 @requires_torch
 @pytest.mark.parametrize("name", list(KL))
 def test_kl_divergence_matches_torch(name):
-    ours, our_grads = _kl(name, "ag")
-    theirs, their_grads = _kl(name, "torch")
+    ours, our_grads = kl_and_grads(*KL[name], "ag", finite_only=True)
+    theirs, their_grads = kl_and_grads(*KL[name], "torch", finite_only=True)
     assert ours.shape == theirs.shape
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-12)
     rtol, atol = (2e-9, 1e-9) if name in TRIGAMMA else (1e-10, 1e-12)
-    for g, t in zip(our_grads, their_grads):
-        if t is None:
-            assert g is None or not np.any(g)
-        else:
-            np.testing.assert_allclose(g, t, rtol=rtol, atol=atol)
+    assert_grads_close(our_grads, their_grads, rtol, atol)
 
 
 def test_kl_registry_dispatch_and_errors():
