@@ -50,6 +50,7 @@ from .grad_mode import (
     set_grad_enabled,
 )
 from .checkpoint import checkpoint
+from .printing import get_printoptions, printoptions, set_printoptions
 from .gradcheck import (
     GradcheckError,
     GradcheckReport,
@@ -117,7 +118,7 @@ __all__ = [
     "enable_grad", "set_grad_enabled", "is_grad_enabled", "inference_mode",
     "is_inference_mode_enabled", "float32", "float64", "checkpoint", "gradcheck",
     "gradgradcheck", "GradcheckError", "GradcheckReport", "judge_gradient",
-    "relative_difference", "verdict_for",
+    "relative_difference", "verdict_for", "set_printoptions", "get_printoptions", "printoptions",
     *_LAZY,
     *_ops_all,
     *_ops.DEFERRED,

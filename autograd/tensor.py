@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import dtypes, grad_mode
+from . import dtypes, grad_mode, printing
 from .errors import ShapeError
 
 
@@ -409,20 +409,8 @@ class Tensor:
 
     # ------------------------------------------------------------------- repr
     def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", precision=4, threshold=100,
-                               prefix="tensor(")
-        extras = []
-        if self.data.dtype != dtypes.get_default_dtype() and self.data.dtype.kind == "f":
-            extras.append(f"dtype={self.data.dtype}")
-        elif self.data.dtype.kind != "f":
-            extras.append(f"dtype={self.data.dtype}")
-        if self.grad_fn is not None:
-            extras.append(f"grad_fn=<{self.grad_fn.name}Backward>")
-        elif self._requires_grad:
-            extras.append("requires_grad=True")
-        if self.name:
-            extras.append(f"name={self.name!r}")
-        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+        """PyTorch's layout (``autograd.printing``; ``autograd.set_printoptions``)."""
+        return printing.tensor_repr(self)
 
 
 def _check_assigned_grad(t: Tensor, grad: Any) -> None:

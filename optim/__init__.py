@@ -19,6 +19,7 @@ from .asgd import ASGD
 from .ewa import EWA
 from .lbfgs import LBFGS
 from .momentum import Momentum
+from .muon import Muon
 from .nadam import NAdam
 from .optimizer import Optimizer
 from .radam import RAdam
@@ -27,7 +28,7 @@ from .rprop import Rprop
 from .sgd import SGD
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Adagrad", "Adadelta", "RMSprop", "Adam", "AdamW",
-           "NAdam", "RAdam", "Adamax", "Rprop", "LBFGS", "EWA", "ASGD", "Adafactor",
+           "NAdam", "RAdam", "Adamax", "Rprop", "LBFGS", "EWA", "ASGD", "Adafactor", "Muon",
            "lr_scheduler", "search", "swa_utils"]
 
 

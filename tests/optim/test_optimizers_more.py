@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from optim_checks import assert_trajectory_matches
 
 import autograd as ag
 import optim
@@ -60,11 +61,8 @@ def test_trajectory_matches_torch(name, opts, dtype, rtol, atol, rng):
                        STEPS, maximize)
     theirs, topt = _train(torch.tensor, lambda ps: getattr(torch.optim, name)(ps, **opts),
                           start, x, y, STEPS, maximize)
-    moved = max(np.abs(o.data - s).max() for o, s in zip(ours, start))
-    assert np.isfinite(moved) and moved > 1e-3
-    for o, t in zip(ours, theirs):
-        assert o.data.dtype == dtype
-        np.testing.assert_allclose(o.data, t.detach().numpy(), rtol=rtol, atol=atol)
+    assert_trajectory_matches([o.data for o in ours], [t.detach().numpy() for t in theirs],
+                              start, dtype, rtol, atol)
     for p, tp in zip(ours, theirs):
         mine, ref = opt.state[p], topt.state[tp]
         assert set(mine) == set(ref)

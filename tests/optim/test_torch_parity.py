@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from optim_checks import assert_trajectory_matches
 
 import autograd as ag
 import optim
@@ -92,11 +93,7 @@ def test_trajectory_matches_torch(name, opts, dtype, rtol, atol, rng):
                     maximize)
     ours = [p.data for p in ours]
     theirs = [p.detach().numpy() for p in theirs]
-    moved = max(np.abs(o - p).max() for o, p in zip(ours, params))
-    assert np.isfinite(moved) and moved > 1e-3
-    for o, t in zip(ours, theirs):
-        assert o.dtype == dtype
-        np.testing.assert_allclose(o, t, rtol=rtol, atol=atol)
+    assert_trajectory_matches(ours, theirs, params, dtype, rtol, atol)
 
 
 API_CONFIGS = [
