@@ -123,3 +123,25 @@ __all__ = [
     *_ops_all,
     *_ops.DEFERRED,
 ]
+
+# PyTorch's top-level in-place forms (``exp_``...), tensor predicates and helpers,
+# further creation functions and runtime switches, each loaded on first use. ``range`` stays
+# out of ``__all__``: a star import must not shadow the builtin.
+from .inplace_functions import NAMES as _IN_PLACE_NAMES  # noqa: E402
+
+_LAZY.update({name: (module, name) for module, names in {
+    "inplace_functions": _IN_PLACE_NAMES,
+    "tensor_extra": "is_floating_point is_complex is_signed is_nonzero is_same_size is_conj "
+                    "is_neg is_inference conj conj_physical resolve_conj resolve_neg adjoint "
+                    "nonzero_static fill swapdims concat true_divide detach".split(),
+    "creation_extra": "scalar_tensor range asarray frombuffer from_dlpack to_dlpack "
+                      "empty_strided empty_permuted".split(),
+    "runtime_switches": "use_deterministic_algorithms are_deterministic_algorithms_enabled "
+                        "is_deterministic_algorithms_warn_only_enabled "
+                        "set_deterministic_debug_mode get_deterministic_debug_mode "
+                        "set_float32_matmul_precision get_float32_matmul_precision "
+                        "set_default_device get_default_device set_warn_always "
+                        "is_warn_always_enabled set_flush_denormal get_num_interop_threads "
+                        "set_num_interop_threads init_num_threads".split(),
+}.items() for name in names})
+__all__ += [name for name in _LAZY if name not in __all__ and name != "range"]

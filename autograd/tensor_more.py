@@ -335,3 +335,11 @@ MORE_PROPERTIES = {
     "itemsize": property(lambda self: int(self.dtype.itemsize),
                          doc="Bytes per element (element_size())."),
 }
+
+# PyTorch's further queries and helpers (conj, mH, new, resize_, apply_, ...), kept in
+# their own module.
+from .tensor_extra import METHODS as _EXTRA_METHODS  # noqa: E402
+from .tensor_extra import PROPERTIES as _EXTRA_PROPERTIES  # noqa: E402
+
+MORE_METHODS.update(_EXTRA_METHODS)
+MORE_PROPERTIES.update(_EXTRA_PROPERTIES)

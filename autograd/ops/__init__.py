@@ -128,6 +128,14 @@ _FAMILIES = {
                "logspace",
     "lu_decomposition": "lu lu_solve lu_unpack",
     "householder": "orgqr",
+    "strided": "as_strided as_strided_copy as_strided_scatter",
+    "view_copies": "alias_copy detach_copy diagonal_copy expand_copy permute_copy select_copy "
+                   "slice_copy split_copy split_with_sizes_copy squeeze_copy t_copy "
+                   "transpose_copy unbind_copy unfold_copy unsqueeze_copy view_copy "
+                   "unsafe_chunk unsafe_split unsafe_split_with_sizes",
+    "lowrank": "pca_lowrank svd_lowrank",
+    "qr_factors": "geqrf ormqr",
+    "segments": "segment_reduce",
 }
 DEFERRED: dict[str, str] = {name: module for module, names in _FAMILIES.items()
                             for name in names.split()}

@@ -515,12 +515,16 @@ OPS += [
 
 
 # Later families, one table each.
+from optable_copies import OPS as _COPIES_OPS  # noqa: E402
+from optable_factors import OPS as _FACTORS_OPS  # noqa: E402
 from optable_linalg import OPS as _LINALG_OPS  # noqa: E402
 from optable_lu import OPS as _LU_OPS  # noqa: E402
 from optable_math import OPS as _MATH_OPS  # noqa: E402
 from optable_misc import OPS as _MISC_OPS  # noqa: E402
+from optable_segments import OPS as _SEGMENTS_OPS  # noqa: E402
 from optable_shape import OPS as _SHAPE_OPS  # noqa: E402
 from optable_stats import OPS as _STATS_OPS  # noqa: E402
 from optable_toplevel import OPS as _TOPLEVEL_OPS  # noqa: E402
 
 OPS += _MATH_OPS + _STATS_OPS + _SHAPE_OPS + _MISC_OPS + _LINALG_OPS + _TOPLEVEL_OPS + _LU_OPS
+OPS += _COPIES_OPS + _FACTORS_OPS + _SEGMENTS_OPS
