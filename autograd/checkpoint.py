@@ -46,6 +46,25 @@ class _Plan:
         n = len(values) - len(self.keys)
         return self.fn(*values[:n], **dict(zip(self.keys, values[n:])))
 
+    def args(self, tensors: Any) -> list[Any]:
+        """The template's arguments with ``tensors`` in the Tensors' places."""
+        it = iter(tensors)
+        return [next(it) if is_t else a for a, is_t in zip(self.template, self.is_tensor)]
+
+    def replay(self, values: list[Any]) -> tuple:
+        """``fn`` on ``values``, recording, with the random state the forward saw; its
+        outputs as a tuple."""
+        rng = creation.get_rng()
+        current = rng.bit_generator.state
+        if self.rng_state is not None:
+            rng.bit_generator.state = self.rng_state
+        try:
+            with grad_mode.enable_grad():
+                out = self.call(values)
+        finally:
+            rng.bit_generator.state = current
+        return (out,) if isinstance(out, Tensor) else tuple(out)
+
 
 class _Checkpoint(Function):
     @staticmethod
@@ -67,31 +86,11 @@ class _Checkpoint(Function):
 
     @staticmethod
     def backward(ctx: Context, *grads: Tensor) -> tuple:
-        if grad_mode.is_grad_enabled():
-            raise RuntimeError(
-                "checkpoint: backward with create_graph=True (gradients of gradients) is not "
-                "supported through a checkpoint; call fn directly for higher-order gradients"
-            )
         plan: _Plan = ctx.plan
-        saved = iter(ctx.saved_tensors)
-        call_args = []
-        for a, is_t in zip(plan.template, plan.is_tensor):
-            if is_t:
-                original = next(saved)
-                a = Tensor._make(original.data, False, None, 0)
-                if original._requires_grad:
-                    a.requires_grad_(True)
-            call_args.append(a)
-        rng = creation.get_rng()
-        current = rng.bit_generator.state
-        if plan.rng_state is not None:
-            rng.bit_generator.state = plan.rng_state
-        try:
-            with grad_mode.enable_grad():
-                out = plan.call(call_args)
-        finally:
-            rng.bit_generator.state = current
-        outs = (out,) if isinstance(out, Tensor) else tuple(out)
+        if grad_mode.is_grad_enabled():
+            return _recorded_backward(plan, ctx.saved_tensors, grads)
+        call_args = plan.args(_fresh_leaf(t, t._requires_grad) for t in ctx.saved_tensors)
+        outs = plan.replay(call_args)
         inputs = [a for a, is_t in zip(call_args, plan.is_tensor) if is_t and a._requires_grad]
         wrt = inputs + plan.params
         _check_closure(outs, wrt)
@@ -107,6 +106,49 @@ class _Checkpoint(Function):
             result.append(next(got) if is_t and a._requires_grad else None)
         result.extend(next(got) for _ in plan.params)
         return tuple(result)
+
+
+def _fresh_leaf(t: Tensor, requires_grad: bool) -> Tensor:
+    """A leaf holding t's values, with no history."""
+    leaf = Tensor._make(t.data, False, None, 0)
+    return leaf.requires_grad_(True) if requires_grad else leaf
+
+
+def _recorded_backward(plan: _Plan, saved: tuple, grads: tuple) -> tuple:
+    """The backward under ``create_graph=True``: the gradients as a checkpointed function
+    of fn's Tensor inputs, its params and the output gradients.
+
+    That function (``vjp`` below) recomputes fn on its inputs and takes the gradient,
+    recording it; being checkpointed itself, it keeps nothing from its run but its
+    inputs, and its own backward (the second-order pass) runs it again, recording —
+    so gradients of every order go through, each pass one recomputation deeper, as with
+    PyTorch's non-reentrant checkpoint.
+    """
+    needs = [t._requires_grad for t in saved]
+    n_in = len(saved)
+
+    def vjp(*tensors: Tensor) -> tuple:
+        # Called from the checkpoint's forward, the inputs are plain arrays (no grad):
+        # they become leaves to differentiate against; called from its backward, those
+        # that need a gradient already are such leaves, recorded upon.
+        inputs = [t if t._requires_grad or not need else _fresh_leaf(t, True)
+                  for t, need in zip(tensors[:n_in], needs)]
+        outs = plan.replay(plan.args(inputs))
+        wrt = [t for t in inputs if t._requires_grad] + plan.params
+        _check_closure(outs, wrt)
+        pairs = [(o, g) for o, g in zip(outs, tensors[n_in:]) if o._requires_grad]
+        got = (engine.captured_grads([o for o, _ in pairs], wrt, [g for _, g in pairs],
+                                     retain_graph=True, create_graph=True, leaf_hooks=False)
+               if pairs and wrt else [None] * len(wrt))
+        return tuple(creation.zeros_like(t) if g is None else g for g, t in zip(got, wrt))
+
+    # grads has one Tensor per output of fn (the engine fills in zeros for the others).
+    got = iter(checkpoint(vjp, *saved, *grads, params=plan.params, preserve_rng_state=False))
+    need = iter(needs)
+    result: list[Any] = [None]
+    result.extend(next(got) if is_t and next(need) else None for is_t in plan.is_tensor)
+    result.extend(next(got) for _ in plan.params)
+    return tuple(result)
 
 
 def _check_closure(outs: tuple, wrt: list[Tensor]) -> None:
@@ -134,10 +176,11 @@ def checkpoint(fn: Callable[..., Any], *args: Any, params: Iterable[Tensor] | No
     With ``preserve_rng_state`` the recomputation sees the same random numbers
     (the same dropout mask) as the forward, drawn from the global generator
     (``ag.manual_seed``; a generator passed as ``rng=`` is not replayed, as in
-    PyTorch). Gradients of gradients (``create_graph=True``) cannot go through a
-    checkpoint. ``use_reentrant`` is accepted for PyTorch compatibility
-    (``torch.utils.checkpoint.checkpoint(fn, x, use_reentrant=False)`` ports as is);
-    either value behaves as described here.
+    PyTorch). Gradients of gradients (``create_graph=True``) go through a checkpoint,
+    as through PyTorch's non-reentrant one: that backward recomputes fn and records its
+    gradient as a checkpointed function in turn. ``use_reentrant`` is accepted for
+    PyTorch compatibility (``torch.utils.checkpoint.checkpoint(fn, x,
+    use_reentrant=False)`` ports as is); either value behaves as described here.
 
     >>> h = ag.checkpoint(block, x)      # block's activations are not stored
     """

@@ -15,7 +15,7 @@ from ..errors import ShapeError
 from ..tensor import Tensor
 from ._util import as_tensor, float_promoted
 from .deprecation import warn_once
-from .linalg import matmul
+from .linalg import matmul, same_dtype
 from .matrix_functions import _matrices, pinverse
 from .matrix_norms import matrix_rank
 from .shape import squeeze, stack, unsqueeze
@@ -36,6 +36,7 @@ def multi_dot(tensors: Any) -> Tensor:
     taken left to right (PyTorch picks the cheapest order: the values agree to
     rounding)."""
     ts = [as_tensor(t) for t in tensors]
+    same_dtype("linalg.multi_dot", *tensors)
     if len(ts) < 2:
         raise ValueError(f"linalg.multi_dot: expected at least 2 tensors, got {len(ts)}")
     for i, t in enumerate(ts):
@@ -67,6 +68,7 @@ def chain_matmul(*matrices: Any) -> Tensor:
 def vecdot(x: Any, y: Any, *, dim: int = -1) -> Tensor:
     """``Σ_i x_i·y_i`` along ``dim`` of floating ``x`` and ``y`` broadcast together."""
     a, b = as_tensor(x), as_tensor(y)
+    same_dtype("linalg.vecdot", x, y)
     if a.dtype.kind != "f" or b.dtype.kind != "f":
         raise TypeError(f"linalg.vecdot: expects floating tensors, got {a.dtype} and {b.dtype} "
                         "(as PyTorch); convert them first (t.double())")

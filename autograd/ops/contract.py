@@ -25,7 +25,7 @@ from ..function import Function
 from ..tensor import Tensor
 from ._util import as_tensor, float_promoted, normalize_axis
 from .index import IndexScatter, getitem
-from .linalg import matmul
+from .linalg import matmul, same_dtype
 from .shape import expand, permute
 
 _LETTERS = string.ascii_letters
@@ -154,6 +154,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
                         "sublist form einsum(op, [0, 1], ...) is not supported)")
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
+    same_dtype("einsum", *operands)
     tensors = [as_tensor(t) for t in operands]
     tensors = list(float_promoted(*tensors)) if tensors else tensors
     ins, out = _parse(equation, [t.shape for t in tensors])
@@ -185,6 +186,7 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
     """Contract ``a`` and ``b`` over the dims ``dims`` names: an int n (a's last n with b's
     first n) or two lists ``[dims_a, dims_b]`` paired in order. The result has a's
     remaining dims, then b's: ``out[i.., k..] = Σ_j a[i.., j..]·b[j.., k..]``."""
+    same_dtype("tensordot", a, b)
     a, b = as_tensor(a), as_tensor(b)
     if isinstance(dims, Tensor):
         dims = dims.data.tolist()
@@ -221,10 +223,14 @@ def tensordot(a: Any, b: Any, dims: Any = 2) -> Tensor:
 
 def outer(input: Any, vec2: Any) -> Tensor:
     """The outer product of two 1-D tensors ``(n,)`` and ``(m,)``: ``out[i, j] = a[i]·b[j]``,
-    shape ``(n, m)``."""
+    shape ``(n, m)``; mixed dtypes promote, as PyTorch's ``outer``."""
     a, b = as_tensor(input), as_tensor(vec2)
     if a.ndim != 1 or b.ndim != 1:
         raise ShapeError(f"outer: expects two 1-D tensors, got shapes {a.shape} and {b.shape}")
+    a, b = float_promoted(a, b)
+    if a.dtype != b.dtype:
+        common = np.result_type(a.dtype, b.dtype)
+        a, b = a.astype(common), b.astype(common)
     return einsum("i,j->ij", a, b)
 
 
@@ -234,6 +240,7 @@ def inner(input: Any, other: Any) -> Tensor:
     a, b = as_tensor(input), as_tensor(other)
     if a.ndim == 0 or b.ndim == 0:
         return a * b
+    same_dtype("inner", input, other)
     if a.shape[-1] != b.shape[-1]:
         raise ShapeError(f"inner: the last dims of shapes {a.shape} and {b.shape} differ "
                          f"({a.shape[-1]} and {b.shape[-1]})")
@@ -266,6 +273,7 @@ def _scaled_sum(op: str, input: Any, product: Tensor, beta: Any, alpha: Any) -> 
 def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``beta·input + alpha·(mat1 @ mat2)`` with mat1 ``(n, m)``, mat2 ``(m, p)`` and input
     broadcastable to ``(n, p)``; with ``beta = 0`` input is ignored (nan in it too)."""
+    same_dtype("addmm", input, mat1, mat2)
     a, b = as_tensor(mat1), as_tensor(mat2)
     _matrix_product_check("addmm", a, b, 2)
     return _scaled_sum("addmm", input, matmul(a, b), beta, alpha)
@@ -274,6 +282,7 @@ def addmm(input: Any, mat1: Any, mat2: Any, *, beta: Any = 1, alpha: Any = 1) ->
 def baddbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``beta·input + alpha·(batch1 @ batch2)`` with batch1 ``(B, n, m)``, batch2
     ``(B, m, p)`` and input broadcastable to ``(B, n, p)``; ``beta = 0`` ignores input."""
+    same_dtype("baddbmm", input, batch1, batch2)
     a, b = as_tensor(batch1), as_tensor(batch2)
     _matrix_product_check("baddbmm", a, b, 3)
     return _scaled_sum("baddbmm", input, matmul(a, b), beta, alpha)

@@ -14,6 +14,7 @@ from ..errors import ShapeError
 from ..tensor import Tensor
 from ._util import as_tensor, broadcast_shape, float_promoted, normalize_axis
 from .index import getitem
+from .linalg import same_dtype
 from .shape import broadcast_to, reshape, stack
 
 
@@ -46,7 +47,8 @@ def cdist(x1: Any, x2: Any, p: float = 2.0, compute_mode: Any = None) -> Tensor:
 def cross(input: Any, other: Any, dim: Any = None) -> Tensor:
     """The cross product of 3-vectors along ``dim`` (with ``dim=None`` the first dim of size
     3), ``input`` and ``other`` broadcast together: ``out = (a₁b₂ - a₂b₁, a₂b₀ - a₀b₂,
-    a₀b₁ - a₁b₀)``."""
+    a₀b₁ - a₁b₀)``; both of one dtype, as PyTorch's."""
+    same_dtype("cross", input, other)
     a, b = as_tensor(input), as_tensor(other)
     shape = broadcast_shape("cross", a.shape, b.shape)
     if a.ndim != b.ndim:

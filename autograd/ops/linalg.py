@@ -35,6 +35,18 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.matmul(a, b)
 
 
+def same_dtype(op: str, *operands: Any) -> None:
+    """Refuse Tensor operands of different dtypes, as PyTorch's matrix products (and
+    ``lerp``, ``einsum``, ``cross``...) do: they never promote, float32 with float64 or
+    int64 with float32 included. Operands that are not Tensors (arrays, numbers) are not
+    checked: they take NumPy's promotion, as elsewhere."""
+    dtypes = [x.dtype for x in operands if isinstance(x, Tensor)]
+    if any(d != dtypes[0] for d in dtypes):
+        raise TypeError(f"{op}: expects operands of one dtype, got "
+                        f"{', '.join(str(d) for d in dtypes)} (PyTorch does not promote "
+                        "here); convert one first, e.g. b.to(a.dtype)")
+
+
 def _mT(t: Tensor) -> Tensor:
     from .shape import swapaxes
 
@@ -71,7 +83,9 @@ class MatMul(Function):
 
 
 def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product ``a @ b`` (1-D, 2-D and batched operands, as NumPy)."""
+    """Matrix product ``a @ b`` (1-D, 2-D and batched operands, as NumPy). Two Tensors
+    must have one dtype (PyTorch's rule: a TypeError names both)."""
+    same_dtype("matmul", a, b)
     if not isinstance(a, Tensor):
         a = as_tensor(operand(a, b))
     b = operand(b, a)
@@ -135,8 +149,7 @@ class Linear(Function):
 
 def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     """``x @ weight.T + bias`` as one fused op: x ``(..., in)``, weight ``(out, in)``,
-    bias ``(out,)`` or None, all of one dtype (PyTorch's ``F.linear``; ``matmul``
-    promotes mixed dtypes as NumPy does)."""
+    bias ``(out,)`` or None, all of one dtype (PyTorch's ``F.linear``)."""
     x = x if isinstance(x, Tensor) else as_tensor(x)
     w = weight if isinstance(weight, Tensor) else as_tensor(weight)
     if w.ndim != 2:
@@ -156,9 +169,9 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
 
 
 def _check_same_dtype(x: Tensor, w: Tensor, bias: Tensor | None) -> None:
-    """PyTorch's rule for ``F.linear``: input, weight and bias share one dtype. (``matmul``
-    promotes, as NumPy's; a layer silently running a float64 batch through a float32 model,
-    or an integer batch at all, is a mistake worth naming.)"""
+    """PyTorch's rule for ``F.linear``: input, weight and bias share one dtype (a layer
+    silently running a float64 batch through a float32 model, or an integer batch at all,
+    is a mistake worth naming)."""
     if x.dtype != w.dtype:
         fix = ("convert the input (x.float(), x.double()) or the model (model.float(), "
                "model.double())" if x.dtype.kind == "f" else

@@ -15,7 +15,7 @@ from ..errors import ShapeError
 from ..tensor import Tensor
 from ._util import as_tensor
 from .elementwise import where
-from .linalg import matmul
+from .linalg import matmul, same_dtype
 from .shape import transpose
 
 
@@ -33,6 +33,7 @@ def _dims(op: str, a: Tensor, b: Tensor, na: int, nb: int, what: str) -> None:
 def mm(a: Any, b: Any) -> Tensor:
     """Matrix product of a ``(n, m)`` and a ``(m, p)`` matrix, giving ``(n, p)``:
     ``out[i, k] = Σ_j a[i, j]·b[j, k]``. Both must be 2-D (no broadcasting)."""
+    same_dtype("mm", a, b)
     a, b = as_tensor(a), as_tensor(b)
     _dims("mm", a, b, 2, 2, "two 2-D matrices (n, m) and (m, p)")
     return matmul(a, b)
@@ -41,6 +42,7 @@ def mm(a: Any, b: Any) -> Tensor:
 def bmm(a: Any, b: Any) -> Tensor:
     """Batched matrix product of ``(B, n, m)`` and ``(B, m, p)``, giving ``(B, n, p)``:
     ``out[b] = a[b] @ b[b]``. Both must be 3-D with the same batch size (no broadcasting)."""
+    same_dtype("bmm", a, b)
     a, b = as_tensor(a), as_tensor(b)
     _dims("bmm", a, b, 3, 3, "two 3-D batches of matrices (B, n, m) and (B, m, p)")
     if a.shape[0] != b.shape[0]:
@@ -52,6 +54,7 @@ def bmm(a: Any, b: Any) -> Tensor:
 def mv(a: Any, v: Any) -> Tensor:
     """Matrix-vector product of a ``(n, m)`` matrix and a ``(m,)`` vector, giving ``(n,)``:
     ``out[i] = Σ_j a[i, j]·v[j]``."""
+    same_dtype("mv", a, v)
     a, v = as_tensor(a), as_tensor(v)
     _dims("mv", a, v, 2, 1, "a 2-D matrix (n, m) and a 1-D vector (m,)")
     return matmul(a, v)
@@ -59,6 +62,7 @@ def mv(a: Any, v: Any) -> Tensor:
 
 def dot(a: Any, b: Any) -> Tensor:
     """Inner product ``Σ_i a[i]·b[i]`` of two 1-D tensors of the same length (a 0-d result)."""
+    same_dtype("dot", a, b)
     a, b = as_tensor(a), as_tensor(b)
     _dims("dot", a, b, 1, 1, "two 1-D tensors of the same length")
     return matmul(a, b)

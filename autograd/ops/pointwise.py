@@ -11,6 +11,7 @@ import numpy as np
 from ..tensor import Tensor
 from ._util import as_tensor, floating
 from .elementwise import add, clip, div, mul, pow, sqrt, sub, where
+from .linalg import same_dtype
 
 
 def square(a: Any) -> Tensor:
@@ -32,7 +33,11 @@ def rsqrt(a: Any) -> Tensor:
 
 def lerp(start: Any, end: Any, weight: Any) -> Tensor:
     """Linear interpolation ``start + weight·(end - start)`` (all broadcast together);
-    d/dstart = 1 - weight, d/dend = weight, d/dweight = end - start."""
+    d/dstart = 1 - weight, d/dend = weight, d/dweight = end - start. As PyTorch's, start
+    and end Tensors share one dtype, and so does a weight Tensor of 1 or more dims."""
+    same_dtype("lerp", start, end)
+    if isinstance(weight, Tensor) and weight.ndim:
+        same_dtype("lerp", start, weight)
     start = as_tensor(start)
     return add(start, mul(weight, sub(end, start)))
 

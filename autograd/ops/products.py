@@ -13,12 +13,13 @@ from ..errors import ShapeError
 from ..tensor import Tensor
 from ._util import as_tensor
 from .contract import _matrix_product_check, _scaled_sum, outer
-from .linalg import matmul
+from .linalg import matmul, same_dtype
 
 
 def addmv(input: Any, mat: Any, vec: Any, *, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """``beta·input + alpha·(mat @ vec)`` with mat ``(n, m)``, vec ``(m,)`` and input
     broadcastable to ``(n,)``."""
+    same_dtype("addmv", input, mat, vec)
     m, v = as_tensor(mat), as_tensor(vec)
     if m.ndim != 2 or v.ndim != 1 or m.shape[1] != v.shape[0]:
         raise ShapeError(f"addmv: expects a matrix (n, m) and a vector (m,), got mat of shape "
@@ -39,6 +40,7 @@ def addbmm(input: Any, batch1: Any, batch2: Any, *, beta: Any = 1, alpha: Any = 
     """``beta·input + alpha·Σ_b batch1[b] @ batch2[b]`` with batch1 ``(B, n, m)``, batch2
     ``(B, m, p)`` and input broadcastable to ``(n, p)`` (the batch is summed, unlike
     ``baddbmm``)."""
+    same_dtype("addbmm", input, batch1, batch2)
     a, b = as_tensor(batch1), as_tensor(batch2)
     _matrix_product_check("addbmm", a, b, 3)
     return _scaled_sum("addbmm", input, matmul(a, b).sum(0), beta, alpha)

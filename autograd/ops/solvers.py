@@ -145,20 +145,72 @@ def triangular_solve(b: Any, A: Any, upper: bool = True, transpose: bool = False
     return TriangularSolveResult(x, coefficient)
 
 
+def _triangle(factor: np.ndarray, upper: bool) -> np.ndarray:
+    """The lower factor L of ``A = L·Lᵀ`` from L's lower or U's upper triangle."""
+    return np.swapaxes(np.triu(factor), -1, -2) if upper else np.tril(factor)
+
+
+class CholeskySolve(Function):
+    """``A⁻¹B`` for ``A = L·Lᵀ`` (``Uᵀ·U`` when ``upper``), L the lower (upper) triangle of
+    ``(..., n, n)``, B ``(..., n, k)``."""
+
+    @staticmethod
+    def forward(ctx, b, factor, upper):
+        low = _triangle(factor, upper)
+        y = _np_solve("cholesky_solve", low, b)
+        x = _np_solve("cholesky_solve", np.swapaxes(low, -1, -2), y)
+        ctx.upper, ctx.shapes = upper, (b.shape, factor.shape)
+        ctx.save_for_backward(factor, x)
+        return x
+
+    @staticmethod
+    def backward(ctx, g):
+        factor, x = ctx.saved_tensors
+        b_shape, factor_shape = ctx.shapes
+        gb = CholeskySolve.apply(g, factor, ctx.upper)
+        common = matmul(gb, _mT(x))
+        common = common + _mT(common)
+        gf = -matmul(factor, common) if ctx.upper else -matmul(common, factor)
+        return unbroadcast(gb, b_shape), unbroadcast(gf, factor_shape), None
+
+
 def cholesky_solve(B: Any, L: Any, upper: bool = False) -> Tensor:
     """The solution X of ``A·X = B`` with ``A = L·Lᵀ`` given its Cholesky factor L (``Uᵀ·U``
-    with ``upper``): two triangular solves, so its gradient (PyTorch's) is theirs."""
+    with ``upper``), B ``(..., n, k)``, batch dims broadcast; the forward reads only L's
+    lower (U's upper) triangle. Gradients (PyTorch's): ``gB = A⁻¹G``, ``C = gB·Xᵀ + X·gBᵀ``,
+    ``gL = -C·L`` (``gU = -U·C``) over the whole matrix, the other triangle included;
+    compose with ``tril``/``triu`` to keep it to the triangle."""
     factor = _matrices("cholesky_solve", L)
-    if upper:
-        factor = _mT(factor)
-    y = solve_triangular(factor, B, upper=False)
-    return solve_triangular(_mT(factor), y, upper=True)
+    b = _matrices("cholesky_solve", B, square=False)
+    _check_pair("cholesky_solve", factor, b)
+    return CholeskySolve.apply(b, factor, bool(upper))
+
+
+class CholeskyInverse(Function):
+    """``A⁻¹`` for ``A = L·Lᵀ`` (``Uᵀ·U`` when ``upper``), L the lower (upper) triangle of
+    ``(..., n, n)``."""
+
+    @staticmethod
+    def forward(ctx, factor, upper):
+        low = _triangle(factor, upper)
+        eye = np.broadcast_to(np.eye(low.shape[-1], dtype=low.dtype), low.shape)
+        low_inv = _np_solve("cholesky_inverse", low, eye)
+        out = np.swapaxes(low_inv, -1, -2) @ low_inv  # A⁻¹ = L⁻ᵀL⁻¹
+        ctx.upper = upper
+        ctx.save_for_backward(factor, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        factor, inv = ctx.saved_tensors
+        common = matmul(inv, matmul(g + _mT(g), inv))
+        return (-matmul(factor, common) if ctx.upper else -matmul(common, factor)), None
 
 
 def cholesky_inverse(L: Any, upper: bool = False) -> Tensor:
-    """``A⁻¹`` for ``A = L·Lᵀ`` (``Uᵀ·U`` with ``upper``) given its Cholesky factor:
-    ``cholesky_solve`` of the identity."""
-    factor = _matrices("cholesky_inverse", L)
-    eye = Tensor._wrap(np.broadcast_to(np.eye(factor.shape[-1], dtype=factor.dtype),
-                                       factor.shape).copy())
-    return cholesky_solve(eye, factor, upper)
+    """``A⁻¹`` for ``A = L·Lᵀ`` (``Uᵀ·U`` with ``upper``) given its Cholesky factor
+    ``(..., n, n)``; the forward reads only L's lower (U's upper) triangle. Gradient
+    (PyTorch's): ``C = A⁻¹(G + Gᵀ)A⁻¹``, ``gL = -C·L`` (``gU = -U·C``) over the whole
+    matrix, the other triangle included, as PyTorch gives it; compose with ``tril``/
+    ``triu`` to keep it to the triangle. A singular factor raises a RuntimeError."""
+    return CholeskyInverse.apply(_matrices("cholesky_inverse", L), bool(upper))

@@ -159,7 +159,7 @@ def test_in_place_products(torch) -> None:
 def test_in_place_product_is_recorded() -> None:
     m = ag.tensor(np.ones((3, 2)), requires_grad=True)
     t = ag.zeros(3, dtype=np.float64) * 1.0
-    t.addmv_(m, ag.tensor([1.0, 2.0]))
+    t.addmv_(m, ag.tensor([1.0, 2.0], dtype=np.float64))
     t.sum().backward()
     np.testing.assert_array_equal(m.grad.data, np.tile([1.0, 2.0], (3, 1)))
 
