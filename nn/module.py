@@ -5,6 +5,10 @@ that are state but not learnable (BatchNorm's running statistics) are registered
 with ``register_buffer``. Everything else — iteration over parameters with
 dotted names, train/eval mode, ``zero_grad``, state dicts, forward hooks,
 dtype casts and the printed tree — follows from those three registries.
+
+This file holds the registries, their traversal, the modes, ``__call__`` with its
+hooks and the printed tree; state dicts live in ``module_state`` and dtype/device
+conversions in ``module_convert``, as mixins that ``Module`` inherits.
 """
 
 from __future__ import annotations
@@ -12,15 +16,17 @@ from __future__ import annotations
 import warnings
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
-
-import numpy as np
+from typing import Any
 
 import autograd as ag
 
 from .buffer import Buffer
 from .hooks import HookedCall
+from .module_convert import ConversionMixin
+from .module_state import IncompatibleKeys, StateDictMixin
 from .parameter import Parameter
+
+__all__ = ["IncompatibleKeys", "Module"]
 
 
 def _pre_hook_result(hook: Any, result: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
@@ -33,14 +39,7 @@ def _pre_hook_result(hook: Any, result: Any, args: tuple, kwargs: dict) -> tuple
     return (new_args if isinstance(new_args, tuple) else (new_args,)), new_kwargs
 
 
-class IncompatibleKeys(NamedTuple):
-    """What ``load_state_dict(strict=False)`` did not match."""
-
-    missing_keys: list[str]
-    unexpected_keys: list[str]
-
-
-class Module:
+class Module(StateDictMixin, ConversionMixin):
     """Base class of layers and models (PyTorch's ``nn.Module``).
 
     Subclasses call ``super().__init__()`` first, assign their parameters and
@@ -412,261 +411,10 @@ class Module:
         fn(self)
         return self
 
-    # ---------------------------------------------------------------- dtype
-    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
-        """Cast every floating parameter and buffer (and gradient) to ``dtype`` in place.
-
-        PyTorch's forms: ``to(np.float64)``, ``to(tensor)`` (its dtype), ``to('cpu')`` or
-        ``to(device, dtype)``; a device other than the CPU is refused (``ag.device``).
-        The Parameter objects stay the same (optimizers keep working); only their
-        arrays change. ``double()`` before ``autograd.gradcheck``, which needs float64.
-        """
-        for arg in args:
-            if isinstance(arg, ag.Tensor):
-                dtype = arg.dtype
-            elif isinstance(arg, str) or type(arg).__name__ == "device":
-                device = arg
-            else:
-                dtype = arg
-        if device is not None:
-            ag.device(device)
-        if dtype is None:
-            return self
-        dt = np.dtype(dtype)
-        if dt.kind != "f":
-            raise TypeError(f"Module.to: dtype must be floating point, got {dt}")
-        for t in [*self.parameters(), *self.buffers()]:
-            if t.dtype.kind == "f" and t.dtype != dt:
-                t.data = t.data.astype(dt)
-                ag.mark_modified(t)
-                if t.grad is not None:
-                    t.grad = ag.tensor(t.grad.data.astype(dt))
-        return self
-
-    def cpu(self) -> Module:
-        """The module itself: its parameters always live on the CPU."""
-        return self
-
-    def cuda(self, device: Any = None) -> Module:
-        """Refused: graphgrad computes on the CPU only."""
-        ag.device("cuda")
-        return self
-
-    def double(self) -> Module:
-        """Cast floating parameters and buffers to float64 (for gradient checks)."""
-        return self.to(np.float64)
-
-    def float(self) -> Module:
-        """Cast floating parameters and buffers to float32."""
-        return self.to(np.float32)
-
-    def half(self) -> Module:
-        """Cast floating parameters and buffers to float16."""
-        return self.to(np.float16)
-
-    def bfloat16(self) -> Module:
-        """Refused: NumPy has no bfloat16 dtype, so there is nothing to cast to."""
-        raise TypeError(f"{type(self).__name__}.bfloat16(): NumPy has no bfloat16 dtype; use "
-                        "half() (float16), float() or double()")
-
-    def type(self, dst_type: Any) -> Module:
-        """Cast every parameter and buffer, floating or not, to ``dst_type`` (PyTorch's
-        ``Module.type``; ``to`` casts only the floating ones). Parameters that require
-        grad must stay floating. Returns self."""
-        dt = np.dtype(dst_type)
-        tensors = [*self.parameters(), *self.buffers()]
-        if dt.kind not in "fc" and any(p.requires_grad for p in self.parameters()):
-            raise RuntimeError(f"{type(self).__name__}.type({dt}): only Tensors of floating "
-                               "point dtype can require gradients; freeze the parameters "
-                               "first (requires_grad_(False))")
-        for t in tensors:
-            if t.dtype != dt:
-                t.data = t.data.astype(dt)
-                ag.mark_modified(t)
-                if t.grad is not None:
-                    t.grad = ag.tensor(t.grad.data.astype(dt))
-        return self
-
-    def to_empty(self, *, device: Any = "cpu", recurse: bool = True) -> Module:
-        """Give every parameter and buffer fresh, uninitialized memory of the same shape
-        and dtype (``np.empty_like``), as PyTorch's ``to_empty`` after building on the
-        meta device; initialize them afterwards (``reset_parameters``,
-        ``load_state_dict``). ``device`` must be the CPU. Returns self."""
-        ag.device(device)
-        for t in [*self.parameters(recurse), *self.buffers(recurse)]:
-            t.data = np.empty_like(t.data)
-            ag.mark_modified(t)
-        return self
-
-    def share_memory(self) -> Module:
-        """Returns self: PyTorch moves the storages to shared memory for worker
-        processes; graphgrad runs in one process, so there is nothing to move."""
-        return self
-
     def compile(self, *args: Any, **kwargs: Any) -> None:
         """Does nothing: PyTorch compiles ``forward`` in place with ``torch.compile``;
         graphgrad has no compiler, and the module runs as written (the arguments are
         accepted and ignored)."""
-
-    # ------------------------------------------------------------ state dict
-    def state_dict(self, prefix: str = "", *, destination: dict | None = None,
-                   keep_vars: bool = False) -> OrderedDict[str, Any]:
-        """Every parameter and persistent buffer as a copied ``np.ndarray``, by dotted name.
-
-        The arrays are copies, so the dict is a snapshot that later training does
-        not change (e.g. the best weights kept by early stopping; PyTorch's share the
-        parameters' memory). As in PyTorch, a submodule shared under two names is saved
-        under both, and ``prefix`` is put before every key as it is (``prefix='encoder.'``
-        gives ``'encoder.weight'``); ``keep_vars=True`` gives the Parameters and buffer
-        Tensors themselves, and ``destination`` is a dict to fill and return. A module
-        that overrides ``get_extra_state`` adds its result under ``<prefix>_extra_state``;
-        the state-dict hooks run for each module of the tree.
-        """
-        out = OrderedDict() if destination is None else destination
-        self._save_state(out, prefix, keep_vars)
-        return out
-
-    def _save_state(self, out: dict, prefix: str, keep_vars: bool) -> None:
-        for hook in list(self._state_dict_pre_hooks):
-            hook(self, prefix, keep_vars)
-        for name, t in self._own_state().items():
-            out[prefix + name] = t if keep_vars else t.data.copy()
-        if type(self).get_extra_state is not Module.get_extra_state:
-            out[prefix + "_extra_state"] = self.get_extra_state()
-        for name, child in self._modules.items():
-            if child is not None:
-                child._save_state(out, f"{prefix}{name}.", keep_vars)
-        for hook in list(self._state_dict_hooks):
-            if hook(self, out, prefix, {"version": getattr(self, "_version", 1)}) is not None:
-                raise RuntimeError("state_dict post-hook must return None")
-
-    def _own_state(self) -> OrderedDict[str, ag.Tensor]:
-        own = OrderedDict((n, p) for n, p in self._parameters.items() if p is not None)
-        own.update((n, b) for n, b in self._buffers.items()
-                   if b is not None and n not in self._non_persistent)
-        return own
-
-    def get_extra_state(self) -> Any:
-        """State beyond parameters and buffers, saved by ``state_dict`` under
-        ``_extra_state``: override it (with ``set_extra_state``) to keep, e.g., a
-        config dict. The base method is never called."""
-        raise RuntimeError(f"{type(self).__name__}.get_extra_state: override it (and "
-                           "set_extra_state) to save extra state in the state_dict")
-
-    def set_extra_state(self, state: Any) -> None:
-        """Restore what ``get_extra_state`` returned (``load_state_dict`` calls it with the
-        ``_extra_state`` entry). The base method is never called."""
-        raise RuntimeError(f"{type(self).__name__}.set_extra_state: override it (and "
-                           "get_extra_state) to load extra state from a state_dict")
-
-    def _state_tensors(self) -> OrderedDict[str, ag.Tensor]:
-        out: OrderedDict[str, ag.Tensor] = OrderedDict()
-        for owner_name, owner in self.named_modules(remove_duplicate=False):
-            dotted = f"{owner_name}." if owner_name else ""
-            out.update((dotted + name, t) for name, t in owner._own_state().items())
-        return out
-
-    def _extra_state_owners(self) -> dict[str, Module]:
-        """``'<prefix>_extra_state'`` for every module that overrides ``set_extra_state``."""
-        return {(f"{name}." if name else "") + "_extra_state": m
-                for name, m in self.named_modules(remove_duplicate=False)
-                if type(m).set_extra_state is not Module.set_extra_state}
-
-    def load_state_dict(self, state_dict: Any, strict: bool = True,
-                        assign: bool = False) -> IncompatibleKeys:
-        """Copy the values of ``state_dict`` into the parameters and buffers, in place.
-
-        Every key and shape is checked before anything is copied, so a failed
-        load leaves the module unchanged (except when load post-hooks are registered:
-        then, as in PyTorch, the matching keys are loaded and the hooks run before
-        ``strict`` judges the keys). With ``strict=True`` (default) missing
-        and unexpected keys raise a ``KeyError`` that lists them; with
-        ``strict=False`` they are returned. A shape mismatch always raises a
-        ``ValueError``. Values may be arrays or Tensors; they are cast to the
-        destination's dtype. ``assign=True`` (PyTorch's) instead makes each parameter
-        and buffer hold the given array itself, with its dtype (the Parameter objects
-        stay, so optimizers keep working). ``_extra_state`` entries go to the modules'
-        ``set_extra_state``; the load hooks run as registered. Returns
-        ``(missing_keys, unexpected_keys)``.
-        """
-        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
-            raise TypeError(
-                f"load_state_dict expects a mapping of names to arrays (from state_dict() or "
-                f"nn.load), got {type(state_dict).__name__}"
-            )
-        missing: list[str] = []
-        unexpected: list[str] = []
-        state_dict = self._run_load_pre_hooks(state_dict, strict, missing, unexpected)
-        own = self._state_tensors()
-        extras = self._extra_state_owners()
-        missing += [k for k in own if k not in state_dict]
-        missing += [k for k in extras if k not in state_dict and strict]
-        unexpected += [k for k in state_dict if k not in own and k not in extras]
-        post_hooked = [m for _, m in self.named_modules(remove_duplicate=False)
-                       if m._load_state_dict_post_hooks]
-        if strict and (missing or unexpected) and not post_hooked:
-            raise self._key_error(state_dict, missing, unexpected)
-        values = {}
-        for key, target in own.items():
-            if key not in state_dict:
-                continue
-            value = state_dict[key]
-            arr = np.asarray(value.data if isinstance(value, ag.Tensor) else value)
-            if arr.shape != target.shape:
-                raise ValueError(
-                    f"load_state_dict into {type(self).__name__}: size mismatch for {key!r}: "
-                    f"the state dict has shape {arr.shape}, the module has {target.shape}"
-                )
-            values[key] = arr
-        for key, arr in values.items():
-            target = own[key]
-            if assign:
-                target.data = arr
-            else:
-                np.copyto(target.data, arr, casting="unsafe")
-            ag.mark_modified(target)
-        for key, owner in extras.items():
-            if key in state_dict:
-                owner.set_extra_state(state_dict[key])
-        result = IncompatibleKeys(missing, unexpected)
-        for owner in post_hooked:
-            for hook in list(owner._load_state_dict_post_hooks):
-                if hook(owner, result) is not None:
-                    raise RuntimeError("load_state_dict post-hook must return None")
-        if strict and (missing or unexpected):
-            raise self._key_error(state_dict, missing, unexpected)
-        return result
-
-    def _run_load_pre_hooks(self, state_dict: Any, strict: bool, missing: list[str],
-                            unexpected: list[str]) -> Any:
-        """The load pre-hooks of every module, on a copy of ``state_dict`` (as PyTorch's)."""
-        hooked = [(name, m) for name, m in self.named_modules(remove_duplicate=False)
-                  if m._load_state_dict_pre_hooks]
-        if not hooked:
-            return state_dict
-        state_dict, errors = OrderedDict(state_dict), []
-        for name, m in hooked:
-            for hook in list(m._load_state_dict_pre_hooks):
-                hook(m, state_dict, f"{name}." if name else "", {}, strict, missing,
-                     unexpected, errors)
-        if errors:
-            raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:"
-                               "\n\t" + "\n\t".join(errors))
-        return state_dict
-
-    def _key_error(self, state_dict: Any, missing: list[str],
-                   unexpected: list[str]) -> KeyError:
-        parts = []
-        if missing:
-            parts.append(f"missing keys {missing}")
-        if unexpected:
-            parts.append(f"unexpected keys {unexpected}")
-        return KeyError(
-            f"load_state_dict into {type(self).__name__}: " + " and ".join(parts) + ". The "
-            f"state dict was made by a different architecture (its keys: "
-            f"{list(state_dict)[:8]}{'...' if len(state_dict) > 8 else ''}); pass "
-            "strict=False to load the matching keys only."
-        )
 
     # ----------------------------------------------------------------- hooks
     def _add_hook(self, hooks: list, hook: Callable[..., Any], prepend: bool,
@@ -718,32 +466,6 @@ class Module:
         """Call ``hook(module, grad_output)`` when the gradients of this module's outputs
         are known, before they flow into it; it may return a new ``grad_output``."""
         return self._add_hook(self._backward_pre_hooks, hook, prepend)
-
-    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
-        """Call ``hook(module, prefix, keep_vars)`` when ``state_dict`` reaches this module,
-        before its entries are saved (for every module of the tree, with its prefix)."""
-        return self._add_hook(self._state_dict_pre_hooks, hook, False)
-
-    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> ag.RemovableHandle:
-        """Call ``hook(module, state_dict, prefix, local_metadata)`` after this module's
-        entries (and its submodules') are in ``state_dict``; it may edit the dict in place
-        and must return None."""
-        return self._add_hook(self._state_dict_hooks, hook, False)
-
-    def register_load_state_dict_pre_hook(self,
-                                          hook: Callable[..., Any]) -> ag.RemovableHandle:
-        """Call ``hook(module, state_dict, prefix, local_metadata, strict, missing_keys,
-        unexpected_keys, error_msgs)`` before loading; ``state_dict`` is the loader's own
-        copy, so the hook may rename or add keys in it. Strings appended to
-        ``error_msgs`` make the load fail with them (RuntimeError)."""
-        return self._add_hook(self._load_state_dict_pre_hooks, hook, False)
-
-    def register_load_state_dict_post_hook(self,
-                                           hook: Callable[..., Any]) -> ag.RemovableHandle:
-        """Call ``hook(module, incompatible_keys)`` after loading, before ``strict``
-        judges the keys: clearing ``incompatible_keys.missing_keys`` or
-        ``.unexpected_keys`` in place lets a strict load pass. Must return None."""
-        return self._add_hook(self._load_state_dict_post_hooks, hook, False)
 
     # ------------------------------------------------------------------ repr
     def extra_repr(self) -> str:
