@@ -186,7 +186,11 @@ class RNNBase(Module):
             if x.shape[0] == 0:
                 raise ValueError(f"{type(self).__name__}: Expected sequence length to be "
                                  f"larger than 0, got input of shape {tuple(x.shape)}")
-            sizes = [x.shape[1]] * x.shape[0]
+            length, sizes = x.shape[0], [x.shape[1]] * x.shape[0]
+            # Laid out as packed data, (L·N, in): each step's rows are then one piece of a
+            # single split and the output one cat (unbind and stack would record a node
+            # per step, and unbind's backward a full-size gradient per step).
+            x = ag.reshape(x, (-1, x.shape[-1]))
         else:
             x, unbatched = self._packed_input(packed), False
             sizes = [int(b) for b in packed.batch_sizes.data]
@@ -207,26 +211,28 @@ class RNNBase(Module):
                 outputs.append(seq)
                 h_n.append(h)
                 c_n.append(c)
-            per_step = outputs[0] if len(outputs) == 1 else [
-                ag.cat(pair, -1) for pair in zip(*outputs)]
-            x = ag.stack(per_step, 0) if packed is None else ag.cat(per_step, 0)
+            x = (ag.cat(outputs[0], 0) if len(outputs) == 1 else
+                 ag.cat([ag.cat(out, 0) for out in outputs], -1))
         h_n = self._unsort(ag.stack(h_n, 0), packed)
         c_n = self._unsort(ag.stack(c_n, 0), packed) if want_cell else None
-        if packed is not None:
+        if packed is None:
+            x = ag.reshape(x, (length, batch, x.shape[-1]))
+        else:
             x = packed._replace(data=x)
         return x, h_n, c_n, unbatched
 
     def _direction(self, layer: int, suffix: str, x: ag.Tensor, sizes: list[int],
                    h: ag.Tensor, c: ag.Tensor | None, reverse: bool
                    ) -> tuple[list[ag.Tensor], ag.Tensor, ag.Tensor | None]:
-        """One layer and direction over ``x`` — ``(L, N, in)``, or packed data whose step t
-        holds the ``sizes[t]`` sequences still running, longest first — projected by
-        ``W_ih`` in one matmul. Rows past ``sizes[t]`` keep their state, so each sequence's
-        final state is that of its last real step (and the reverse direction starts each
-        sequence at its own last step, from h_0)."""
+        """One layer and direction over the packed data ``x`` ``(Σ sizes, in)``, whose step t
+        holds the ``sizes[t]`` sequences still running, longest first (all N of them at
+        every step for an unpacked batch), projected by ``W_ih`` in one matmul. Rows past
+        ``sizes[t]`` keep their state, so each sequence's final state is that of its last
+        real step (and the reverse direction starts each sequence at its own last step,
+        from h_0)."""
         w_ih, b_ih, w_hh, b_hh, w_hr = self._params(layer, suffix)
         projected = linear(x, w_ih, b_ih)
-        steps = (ag.unbind(projected, 0) if x.ndim == 3 else ag.split(projected, sizes, 0))
+        steps = ag.split(projected, sizes, 0)
         return run_steps(self.mode, steps, sizes, h, c, w_hh, b_hh, w_hr,
                          "relu" if self.mode == "RNN_RELU" else "tanh", reverse)
 

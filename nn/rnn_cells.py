@@ -2,8 +2,9 @@
 
 The step functions (``rnn_step``, ``lstm_step``, ``gru_step``) take the input projection
 ``gi = x @ W_ih.T + b_ih`` already made, so the multi-layer ``nn.RNN``/``LSTM``/``GRU``
-project a whole sequence with one matmul and then loop over time with one more matmul
-(``h @ W_hh.T + b_hh``, all gates at once) per step. Gates are stacked in ``W_ih``/``W_hh``
+project a whole sequence with one matmul and then loop over time with one recorded op per
+step (``rnn_fused``: the matmul ``h @ W_hh.T + b_hh``, all gates at once, and a compiled
+pass for the gates and the state update). Gates are stacked in ``W_ih``/``W_hh``
 in PyTorch's order: i, f, g, o for the LSTM and r, z, n for the GRU.
 """
 
@@ -21,24 +22,24 @@ from .functional import linear
 from .functional._inputs import floating_input, same_dtype
 from .module import Module
 from .parameter import Parameter
+from .rnn_fused import GRUStep, LSTMStep, RNNStep
 
 NONLINEARITIES = {"tanh": ag.tanh, "relu": ag.relu}
 
 
 def rnn_step(gi: ag.Tensor, h: ag.Tensor, w_hh: ag.Tensor, b_hh: ag.Tensor | None,
              nonlinearity: str) -> ag.Tensor:
-    """Elman step: ``h' = act(gi + h @ W_hh.T + b_hh)``."""
-    return NONLINEARITIES[nonlinearity](gi + linear(h, w_hh, b_hh))
+    """Elman step: ``h' = act(gi + h @ W_hh.T + b_hh)``, one recorded op (``RNNStep``)."""
+    return RNNStep.apply(gi, h, w_hh, b_hh, nonlinearity)
 
 
 def lstm_step(gi: ag.Tensor, h: ag.Tensor, c: ag.Tensor, w_hh: ag.Tensor,
               b_hh: ag.Tensor | None, w_hr: ag.Tensor | None = None
               ) -> tuple[ag.Tensor, ag.Tensor]:
     """LSTM step: gates ``gi + h @ W_hh.T + b_hh`` split as i, f, g, o;
-    ``c' = σ(f)·c + σ(i)·tanh(g)``, ``h' = σ(o)·tanh(c')`` (projected by ``W_hr`` if given)."""
-    i, f, g, o = ag.chunk(gi + linear(h, w_hh, b_hh), 4, -1)
-    c = ag.sigmoid(f) * c + ag.sigmoid(i) * ag.tanh(g)
-    h = ag.sigmoid(o) * ag.tanh(c)
+    ``c' = σ(f)·c + σ(i)·tanh(g)``, ``h' = σ(o)·tanh(c')`` (projected by ``W_hr`` if given).
+    One recorded op (``LSTMStep``) up to the projection."""
+    h, c = LSTMStep.apply(gi, h, c, w_hh, b_hh)
     return (h if w_hr is None else linear(h, w_hr)), c
 
 
@@ -46,13 +47,9 @@ def gru_step(gi: ag.Tensor, h: ag.Tensor, w_hh: ag.Tensor, b_hh: ag.Tensor | Non
              ) -> ag.Tensor:
     """GRU step (PyTorch's form, reset gate applied after the hidden matmul):
     ``r = σ(i_r + h_r)``, ``z = σ(i_z + h_z)``, ``n = tanh(i_n + r·h_n)``,
-    ``h' = (1 − z)·n + z·h`` with ``h_* = h @ W_h*.T + b_h*``."""
-    i_r, i_z, i_n = ag.chunk(gi, 3, -1)
-    h_r, h_z, h_n = ag.chunk(linear(h, w_hh, b_hh), 3, -1)
-    r = ag.sigmoid(i_r + h_r)
-    z = ag.sigmoid(i_z + h_z)
-    n = ag.tanh(i_n + r * h_n)
-    return n + z * (h - n)
+    ``h' = (1 − z)·n + z·h`` with ``h_* = h @ W_h*.T + b_h*``. One recorded op
+    (``GRUStep``)."""
+    return GRUStep.apply(gi, h, w_hh, b_hh)
 
 
 def run_steps(mode: str, steps: list[ag.Tensor], sizes: list[int], h: ag.Tensor,

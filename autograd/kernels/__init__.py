@@ -13,7 +13,9 @@ test_gelu_kernels.py).
 The fused nn kernels are ``nn_fused.py``, dispatched by ``fused.py`` the same way
 (tests/autograd/test_nn_kernels.py); the sliding-window kernels under convolution and
 max pooling are ``windows.py``, dispatched by ``sliding.py``
-(tests/autograd/test_window_kernels.py). ``Kernel`` (``aot.py``) runs a Numba kernel from
+(tests/autograd/test_window_kernels.py); the LSTM and GRU cells' gates and state update
+are ``recurrent.py``, dispatched by ``cells.py`` (tests/autograd/test_recurrent_kernels.py).
+``Kernel`` (``aot.py``) runs a Numba kernel from
 its ahead-of-time build, so that a fresh process need not start Numba; ``optim``'s
 updates use it too.
 """
@@ -24,7 +26,7 @@ import math
 
 import numpy as np
 
-from . import fused, sizes, sliding
+from . import cells, fused, sizes, sliding
 from .aot import Kernel as Kernel
 from .dispatch import BACKEND, binary, unary
 
@@ -314,3 +316,75 @@ def plane_scatter_add(g: np.ndarray, indices: np.ndarray, length: int,
     says no position repeats within a plane (the references then store instead of
     summing). An index outside ``[0, length)`` raises ``IndexError``."""
     return sliding.plane_scatter_add(g, indices, length, unique)
+
+
+def _check_cell(op: str, gates: int, state_name: str, state: np.ndarray,
+                **stacked: np.ndarray) -> None:
+    """Refuse a state that is not ``(N, H)`` or a stacked array that is not
+    ``(N, gates·H)``: the compiled kernels would read past it."""
+    if state.ndim != 2:
+        raise ValueError(f"{op}: {state_name} must be (N, H), got shape {state.shape}")
+    n, hidden = state.shape
+    expected = (n, gates * hidden)
+    for name, a in stacked.items():
+        if a.shape != expected:
+            raise ValueError(f"{op}: {name} must be (N, {gates}·H) = {expected} for "
+                             f"{state_name} of shape {state.shape}, got {a.shape}")
+
+
+def _check_same_shape(op: str, like_name: str, like: np.ndarray, **others: np.ndarray) -> None:
+    for name, a in others.items():
+        if a.shape != like.shape:
+            raise ValueError(f"{op}: {name} must have the shape of {like_name}, "
+                             f"{like.shape}, got {a.shape}")
+
+
+def lstm_cell_forward(gi: np.ndarray, gh: np.ndarray, c: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One LSTM step's gates and state update (PyTorch's ``nn.LSTMCell`` after its
+    matmuls) from the input and hidden projections ``gi``, ``gh`` ``(N, 4H)`` (gates
+    i, f, g, o stacked, biases included) and the cell state ``c`` ``(N, H)``:
+    ``i, f, g, o = σ, σ, tanh, σ`` of the chunks of ``gi + gh``, ``c' = f·c + i·g``,
+    ``h' = o·tanh(c')``.
+
+    Returns ``(h', c', acts)``: h', c' ``(N, H)`` and ``acts`` ``(N, 5H)`` =
+    ``[i, f, g, o, tanh(c')]``, what ``lstm_cell_backward`` needs."""
+    _check_cell("lstm_cell_forward", 4, "c", c, gi=gi, gh=gh)
+    return cells.lstm_forward(gi, gh, c)
+
+
+def lstm_cell_backward(dh: np.ndarray, dc_out: np.ndarray, acts: np.ndarray, c: np.ndarray
+                       ) -> tuple[np.ndarray, np.ndarray]:
+    """The backward of ``lstm_cell_forward`` given the gradients ``dh``, ``dc_out``
+    ``(N, H)`` of h' and c', its ``acts`` ``(N, 5H)`` and ``c`` ``(N, H)``. With
+    ``δ = dc_out + dh·o·(1 − tanh²c')``, returns ``(dgates, dc)``: dgates ``(N, 4H)`` =
+    ``[δ·g·i(1 − i), δ·c·f(1 − f), δ·i·(1 − g²), dh·tanh(c')·o(1 − o)]``, the gradient
+    of ``gi`` and of ``gh`` alike, and ``dc = δ·f`` ``(N, H)``."""
+    _check_cell("lstm_cell_backward", 5, "c", c, acts=acts)
+    _check_same_shape("lstm_cell_backward", "c", c, dh=dh, dc_out=dc_out)
+    return cells.lstm_backward(dh, dc_out, acts, c)
+
+
+def gru_cell_forward(gi: np.ndarray, gh: np.ndarray, h: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """One GRU step's gates and state update (PyTorch's ``nn.GRUCell`` after its matmuls)
+    from the input and hidden projections ``gi``, ``gh`` ``(N, 3H)`` (gates r, z, n
+    stacked, biases included) and the state ``h`` ``(N, H)``: ``r = σ(gi_r + gh_r)``,
+    ``z = σ(gi_z + gh_z)``, ``n = tanh(gi_n + r·gh_n)``, ``h' = (1 − z)·n + z·h``.
+
+    Returns ``(h', acts)``: h' ``(N, H)`` and ``acts`` ``(N, 3H)`` = ``[r, z, n]``."""
+    _check_cell("gru_cell_forward", 3, "h", h, gi=gi, gh=gh)
+    return cells.gru_forward(gi, gh, h)
+
+
+def gru_cell_backward(dh_out: np.ndarray, acts: np.ndarray, gh: np.ndarray, h: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The backward of ``gru_cell_forward`` given the gradient ``dh_out`` ``(N, H)`` of
+    h', its ``acts`` ``(N, 3H)``, ``gh`` and ``h``. With ``dn = dh_out·(1 − z)·(1 − n²)``,
+    ``dr = dn·gh_n·r(1 − r)``, ``dz = dh_out·(h − n)·z(1 − z)``, returns
+    ``(dgi, dgh, dh)``: ``dgi = [dr, dz, dn]``, ``dgh = [dr, dz, dn·r]`` ``(N, 3H)`` and
+    ``dh = dh_out·z`` ``(N, H)``, h's gradient through h' directly (the part through
+    ``gh = h @ W_hhᵀ + b_hh`` is ``dgh @ W_hh``)."""
+    _check_cell("gru_cell_backward", 3, "h", h, acts=acts, gh=gh)
+    _check_same_shape("gru_cell_backward", "h", h, dh_out=dh_out)
+    return cells.gru_backward(dh_out, acts, gh, h)

@@ -19,11 +19,15 @@ from . import (
     gelu_backward,
     gelu_tanh,
     gelu_tanh_backward,
+    gru_cell_backward,
+    gru_cell_forward,
     im2col,
     keep_mask,
     leaky_relu,
     leaky_relu_backward,
     log,
+    lstm_cell_backward,
+    lstm_cell_forward,
     max_pool_argmax,
     plane_scatter_add,
     relu,
@@ -45,7 +49,7 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     """Run every kernel serially on seeded float ``dtype`` data (5,000 elements, above every
     ``sizes.COMPILED_MIN``; the elementwise activations, erf, erfc and GELU, and the
     in-place forms of exp, sigmoid, tanh and relu; im2col, col2im, max pooling and its
-    scatter; softmax cross-entropy with soft
+    scatter; the LSTM and GRU cells forward and backward; softmax cross-entropy with soft
     targets, with int64 and int32 labels, a gradient per row and a scalar one; batch
     norm with and without γ, β; dropout) and return each output by name."""
     rng = np.random.default_rng(7)
@@ -98,4 +102,17 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     out |= {"im2col": rows, "col2im": col2im(rows * dtype(0.5), *geometry),
             "max_pool_values": values, "max_pool_indices": indices,
             "plane_scatter_add": plane_scatter_add(values, indices, 99)}
+
+    hidden = 24
+    gi, gh = x[:32 * 4 * hidden].reshape(32, 4 * hidden), g[:32 * 4 * hidden].reshape(32, -1)
+    state, dh = x[-32 * hidden:].reshape(32, hidden), g[-32 * hidden:].reshape(32, hidden)
+    h_new, c_new, acts = lstm_cell_forward(gi, gh, state)
+    dgates, dc = lstm_cell_backward(dh, dh[::-1].copy(), acts, state)
+    out |= {"lstm_h": h_new, "lstm_c": c_new, "lstm_acts": acts, "lstm_dgates": dgates,
+            "lstm_dc": dc}
+    gi, gh = gi[:, :3 * hidden].copy(), gh[:, :3 * hidden].copy()
+    h_new, acts = gru_cell_forward(gi, gh, state)
+    grads = gru_cell_backward(dh, acts, gh, state)
+    out |= {"gru_h": h_new, "gru_acts": acts}
+    out |= {f"gru_backward_{i}": part for i, part in enumerate(grads)}
     return out

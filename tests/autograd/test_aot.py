@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from autograd import kernels as K
-from autograd.kernels import aot, dispatch, fused, sizes, sliding
+from autograd.kernels import aot, cells, dispatch, fused, sizes, sliding
 from autograd.kernels.exercise import exercise
 from optim import kernels as optim_kernels
 from optim.kernels.exercise import exercise as optim_exercise
@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(K.backend() != "numba", reason="GRAPHGRAD_KERNEL
 
 
 def _forget_resolved_kernels() -> None:
-    for registry in (dispatch._kernels, fused._kernels, sliding._kernels,
+    for registry in (dispatch._kernels, fused._kernels, sliding._kernels, cells._kernels,
                      optim_kernels._serial_kernels):
         for kernel in registry.values():
             kernel._runs.clear()
@@ -54,6 +54,7 @@ def test_every_kernel_gives_the_jits_bits(dtype, jit_only, monkeypatch):
     _forget_resolved_kernels()
     built = exercise(dtype) | optim_exercise(dtype)
     assert all(k._runs for k in fused._kernels.values())  # each resolved through aot
+    assert len(cells._kernels) == 4 and all(k._runs for k in cells._kernels.values())
     for name, expected in jit.items():
         np.testing.assert_array_equal(built[name], expected, err_msg=name)
         assert built[name].dtype == expected.dtype, name

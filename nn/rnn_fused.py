@@ -1,0 +1,174 @@
+"""One Elman, LSTM or GRU time step as one recorded op: the hidden-state matmul, the gate
+nonlinearities and the state update.
+
+Written with separate ops, a step records ~12 (the matmul, the sum of the projections,
+four gate slices, their sigmoid/tanh, products and sums), each paying the engine's
+per-op cost forward and backward. Here the matmul runs in BLAS and everything after it
+in one compiled pass over ``(N, H)`` (``autograd.kernels.lstm_cell_forward`` and
+friends), and the backward is one compiled pass plus the matmuls of the weight and
+state gradients. When the backward itself is recorded (``create_graph=True``) it is
+computed from recorded ops instead, so gradients of gradients work.
+
+Inputs: ``gi`` the input projection ``x @ W_ihᵀ + b_ih`` ``(N, G·H)``, the state ``h``
+``(N, P)`` (P = H, or proj_size for a projected LSTM), ``W_hh`` ``(G·H, P)``, ``b_hh``
+``(G·H,)`` or None; gates stacked in PyTorch's order (LSTM i, f, g, o; GRU r, z, n; one
+for the Elman step, whose activation is the elementwise tanh or relu kernel).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+import autograd as ag
+from autograd import kernels
+
+
+def _hidden_projection(h: np.ndarray, w_hh: np.ndarray, b_hh: np.ndarray | None) -> np.ndarray:
+    """``h @ W_hhᵀ + b_hh`` as a new array."""
+    gh = np.matmul(h, w_hh.T)
+    if b_hh is not None:
+        gh += b_hh
+    return gh
+
+
+def _weight_grads(dgh: np.ndarray, h: ag.Tensor, w_hh: ag.Tensor, needs: tuple
+                  ) -> tuple[ag.Tensor | None, ...]:
+    """The gradients of ``h``, ``W_hh`` and ``b_hh`` through ``gh = h @ W_hhᵀ + b_hh``
+    given ``dgh`` (arrays, nothing recorded): ``dgh @ W_hh``, ``dghᵀ h``, ``Σ dgh``."""
+    need_h, need_w, need_b = needs
+    dh = np.matmul(dgh, w_hh.data) if need_h else None
+    dw = ag.from_numpy(np.matmul(dgh.T, h.data)) if need_w else None
+    # The batch sum as a product with ones: BLAS's gemv reads dgh once, in row order.
+    db = ag.from_numpy(np.ones(dgh.shape[0], dgh.dtype) @ dgh) if need_b else None
+    return dh, dw, db
+
+
+class RNNStep(ag.Function):
+    """``h' = act(gi + h @ W_hhᵀ + b_hh)`` of one Elman step (PyTorch's ``nn.RNNCell``
+    after its input projection), act = tanh or relu (``nonlinearity``); h' ``(N, H)``.
+
+    ``RNNStep.apply(gi, h, w_hh, b_hh, nonlinearity)``. Backward: ``da = dh'·act'`` (tanh:
+    ``1 − h'²``, relu: ``[h' > 0]``) is gi's gradient, ``dh = da @ W_hh``,
+    ``dW_hh = daᵀ h``, ``db_hh = Σ da``.
+    """
+
+    @staticmethod
+    def forward(ctx, gi, h, w_hh, b_hh, nonlinearity):
+        a = _hidden_projection(h, w_hh, b_hh)
+        a += gi
+        out = kernels.tanh(a, out=a) if nonlinearity == "tanh" else kernels.relu(a, out=a)
+        ctx.nonlinearity = nonlinearity
+        ctx.save_for_backward(gi, h, w_hh, b_hh, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, dh):
+        gi, h, w_hh, b_hh, out = ctx.saved_tensors
+        need_gi, need_h, need_w, need_b = ctx.needs_input_grad[:4]
+        tanh = ctx.nonlinearity == "tanh"
+        if not ag.is_grad_enabled():
+            # relu'(a) = [a > 0] = [h' > 0]: the output tells it, no input is kept.
+            da = (kernels.tanh_backward(dh.data, out.data) if tanh
+                  else kernels.relu_backward(dh.data, out.data))
+            dh_prev, dw, db = _weight_grads(da, h, w_hh, (need_h, need_w, need_b))
+            return (ag.from_numpy(da) if need_gi else None,
+                    None if dh_prev is None else ag.from_numpy(dh_prev), dw, db, None)
+        a = gi + ag.linear(h, w_hh, b_hh)
+        if tanh:
+            t = ag.tanh(a)
+            da = dh * (1 - t * t)
+        else:
+            da = dh * ag.from_numpy((a.data > 0).astype(a.dtype))
+        return (da if need_gi else None, ag.matmul(da, w_hh) if need_h else None,
+                ag.matmul(da.T, h) if need_w else None, da.sum(0) if need_b else None, None)
+
+
+class LSTMStep(ag.Function):
+    """``(h', c')`` of one LSTM step (PyTorch's ``nn.LSTMCell`` after its input
+    projection): with ``i, f, g, o`` the chunks of ``gi + h @ W_hhᵀ + b_hh``,
+    ``c' = σ(f)·c + σ(i)·tanh(g)``, ``h' = σ(o)·tanh(c')``; c, h', c' ``(N, H)``.
+
+    ``LSTMStep.apply(gi, h, c, w_hh, b_hh)``. Backward, with
+    ``δ = dc' + dh'·σ(o)·(1 − tanh²c')``: the gates' gradient ``dgates`` (which is gi's),
+    ``dh = dgates @ W_hh``, ``dc = δ·σ(f)``, ``dW_hh = dgatesᵀ h``, ``db_hh = Σ dgates``.
+    """
+
+    @staticmethod
+    def forward(ctx, gi, h, c, w_hh, b_hh):
+        gh = _hidden_projection(h, w_hh, b_hh)
+        h_new, c_new, ctx.acts = kernels.lstm_cell_forward(gi, gh, c)
+        ctx.save_for_backward(gi, h, c, w_hh, b_hh)
+        ctx.set_materialize_grads(False)  # c' of the last step often has no gradient
+        return h_new, c_new
+
+    @staticmethod
+    def backward(ctx, dh, dc):
+        gi, h, c, w_hh, b_hh = ctx.saved_tensors
+        need_gi, need_h, need_c, need_w, need_b = ctx.needs_input_grad
+        if dh is None and dc is None:
+            return None, None, None, None, None
+        if not ag.is_grad_enabled():
+            zeros = None if dh is not None and dc is not None else np.zeros(c.shape, c.dtype)
+            dgates, dc_prev = kernels.lstm_cell_backward(
+                zeros if dh is None else dh.data, zeros if dc is None else dc.data,
+                ctx.acts, c.data)
+            dh_prev, dw, db = _weight_grads(dgates, h, w_hh, (need_h, need_w, need_b))
+            return (ag.from_numpy(dgates) if need_gi else None,
+                    None if dh_prev is None else ag.from_numpy(dh_prev),
+                    ag.from_numpy(dc_prev) if need_c else None, dw, db)
+        i, f, g, o = ag.chunk(gi + ag.linear(h, w_hh, b_hh), 4, -1)
+        i, f, g, o = ag.sigmoid(i), ag.sigmoid(f), ag.tanh(g), ag.sigmoid(o)
+        tc = ag.tanh(f * c + i * g)
+        if dh is None:
+            dh = ag.zeros_like(tc)
+        d_c = dh * o * (1 - tc * tc)
+        if dc is not None:
+            d_c = d_c + dc
+        dgates = ag.cat([d_c * g * i * (1 - i), d_c * c * f * (1 - f), d_c * i * (1 - g * g),
+                         dh * tc * o * (1 - o)], -1)
+        return (dgates if need_gi else None, ag.matmul(dgates, w_hh) if need_h else None,
+                d_c * f if need_c else None, ag.matmul(dgates.T, h) if need_w else None,
+                dgates.sum(0) if need_b else None)
+
+
+class GRUStep(ag.Function):
+    """``h'`` of one GRU step (PyTorch's ``nn.GRUCell`` after its input projection): with
+    ``gh = h @ W_hhᵀ + b_hh``, ``r = σ(gi_r + gh_r)``, ``z = σ(gi_z + gh_z)``,
+    ``n = tanh(gi_n + r·gh_n)`` (the reset gate multiplies the hidden projection, bias
+    included), ``h' = (1 − z)·n + z·h``; h, h' ``(N, H)``.
+
+    ``GRUStep.apply(gi, h, w_hh, b_hh)``. Backward, with ``dn = dh'·(1 − z)·(1 − n²)``,
+    ``dr = dn·gh_n·r(1 − r)``, ``dz = dh'·(h − n)·z(1 − z)``: ``dgi = [dr, dz, dn]``,
+    ``dgh = [dr, dz, dn·r]``, ``dh = dh'·z + dgh @ W_hh``, ``dW_hh = dghᵀ h``,
+    ``db_hh = Σ dgh``.
+    """
+
+    @staticmethod
+    def forward(ctx, gi, h, w_hh, b_hh):
+        ctx.gh = _hidden_projection(h, w_hh, b_hh)
+        h_new, ctx.acts = kernels.gru_cell_forward(gi, ctx.gh, h)
+        ctx.save_for_backward(gi, h, w_hh, b_hh)
+        return h_new
+
+    @staticmethod
+    def backward(ctx, dh):
+        gi, h, w_hh, b_hh = ctx.saved_tensors
+        need_gi, need_h, need_w, need_b = ctx.needs_input_grad
+        if not ag.is_grad_enabled():
+            dgi, dgh, dh_direct = kernels.gru_cell_backward(dh.data, ctx.acts, ctx.gh, h.data)
+            dh_prev, dw, db = _weight_grads(dgh, h, w_hh, (need_h, need_w, need_b))
+            if dh_prev is not None:
+                dh_prev += dh_direct
+            return (ag.from_numpy(dgi) if need_gi else None,
+                    None if dh_prev is None else ag.from_numpy(dh_prev), dw, db)
+        i_r, i_z, i_n = ag.chunk(gi, 3, -1)
+        h_r, h_z, h_n = ag.chunk(ag.linear(h, w_hh, b_hh), 3, -1)
+        r, z = ag.sigmoid(i_r + h_r), ag.sigmoid(i_z + h_z)
+        n = ag.tanh(i_n + r * h_n)
+        dn = dh * (1 - z) * (1 - n * n)
+        dr = dn * h_n * r * (1 - r)
+        dz = dh * (h - n) * z * (1 - z)
+        dgh = ag.cat([dr, dz, dn * r], -1)
+        return (ag.cat([dr, dz, dn], -1) if need_gi else None,
+                dh * z + ag.matmul(dgh, w_hh) if need_h else None,
+                ag.matmul(dgh.T, h) if need_w else None, dgh.sum(0) if need_b else None)
