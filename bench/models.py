@@ -24,7 +24,10 @@ The models, in the course's order (seed-inventory; examples in rows here):
 * ``cnn``: a LeNet-style network on 28×28 images, conv 5×5 (1→16, padding 2), ReLU,
   2×2 max pooling, conv 5×5 (16→32), ReLU, 2×2 max pooling, ``Linear(1568, 10)``,
   cross-entropy, Adam, mini-batch 64 (beyond the course's fully connected models:
-  im2col, col2im and the pooling kernels).
+  im2col, col2im and the pooling kernels);
+* ``lstm``: the 28 rows of a 28×28 image as a sequence into ``LSTM(28, 128)``, the last
+  hidden state into ``Linear(128, 10)``, cross-entropy, Adam, mini-batch 64 (the fused
+  recurrent cells and 28 small products per direction of the pass).
 
 Each model gets the steps that fit in a time budget after its warm-up (at least 5).
 """
@@ -96,6 +99,21 @@ def _cnn(nn: Any, optim: Any) -> tuple[Any, Any, Any]:
     return model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=1e-3)
 
 
+def _lstm(nn: Any, optim: Any) -> tuple[Any, Any, Any]:
+    class RowLSTM(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.lstm = nn.LSTM(28, 128, batch_first=True)
+            self.head = nn.Linear(128, 10)
+
+        def forward(self, x: Any) -> Any:
+            _, (h, _) = self.lstm(x.reshape(x.shape[0], 28, 28))
+            return self.head(h[0])
+
+    model = RowLSTM()
+    return model, nn.CrossEntropyLoss(), optim.Adam(model.parameters(), lr=1e-3)
+
+
 MODELS: dict[str, Model] = {
     "logistic": Model(12288, 209, 0, _logistic),
     "shallow": Model(2, 400, 0, _shallow),
@@ -104,6 +122,7 @@ MODELS: dict[str, Model] = {
     "sgd1": Model(784, 1, 10, _sgd1),
     "wide": Model(784, 128, 10, _wide),
     "cnn": Model(784, 64, 10, _cnn),
+    "lstm": Model(784, 64, 10, _lstm),
 }
 
 
