@@ -79,6 +79,7 @@ _LAZY = {
     "linalg": ("linalg", None),
     "func": ("func", None),
     "distributions": ("distributions", None),
+    "special": ("special", None),
     **{name: ("anomaly", name) for name in (
         "AnomalyError", "detect_anomaly", "is_anomaly_enabled", "set_detect_anomaly")},
     **{name: ("runtime", name) for name in (

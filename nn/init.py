@@ -9,7 +9,8 @@ Course forms: ``small_random_`` (std 0.01), ``he_normal_`` (std ``sqrt(2/n_in)``
 and ``xavier_normal_`` (std ``sqrt(1/n_in)``). PyTorch forms: ``kaiming_uniform_``,
 ``kaiming_normal_``, ``xavier_uniform_``/``glorot_uniform_`` and ``glorot_normal_``
 (std ``gain·sqrt(2/(n_in + n_out))``, which the course does not have, §16 item 17),
-``trunc_normal_``, ``orthogonal_``, ``sparse_``, ``eye_`` and ``dirac_``.
+``trunc_normal_``, ``orthogonal_``, ``sparse_``, ``eye_`` and ``dirac_``; and PyTorch's
+deprecated names without the underscore (``uniform``, ``xavier_normal``...), which warn.
 """
 
 from __future__ import annotations
@@ -323,3 +324,35 @@ def dirac_(tensor: ag.Tensor, groups: int = 1) -> ag.Tensor:
         for d in range(min(out_per_group, tensor.shape[1])):
             values[(g * out_per_group + d, d, *centre)] = 1.0
     return _fill(tensor, values)
+
+
+def _deprecated(new: Any, old_name: str, replacement: str | None = None) -> Any:
+    """PyTorch's deprecated name ``old_name`` for ``new``: warns (FutureWarning, as
+    PyTorch's) and forwards every argument."""
+    replacement = replacement or new.__name__
+
+    def deprecated_init(*args: Any, **kwargs: Any) -> Any:
+        warnings.warn(f"`nn.init.{old_name}` is now deprecated in favor of "
+                      f"`nn.init.{replacement}`.", FutureWarning, stacklevel=2)
+        return new(*args, **kwargs)
+
+    deprecated_init.__name__ = deprecated_init.__qualname__ = old_name
+    deprecated_init.__doc__ = (f"Deprecated (as in PyTorch): use ``{replacement}``, which "
+                               "this calls after a FutureWarning.")
+    return deprecated_init
+
+
+# PyTorch's deprecated names without the trailing underscore. ``xavier_normal`` keeps
+# PyTorch's formula (gain·sqrt(2/(n_in + n_out))): here that is ``glorot_normal_``, since
+# this package's ``xavier_normal_`` is the course's.
+uniform = _deprecated(uniform_, "uniform")
+normal = _deprecated(normal_, "normal")
+constant = _deprecated(constant_, "constant")
+eye = _deprecated(eye_, "eye")
+dirac = _deprecated(dirac_, "dirac")
+xavier_uniform = _deprecated(xavier_uniform_, "xavier_uniform")
+xavier_normal = _deprecated(glorot_normal_, "xavier_normal", "glorot_normal_")
+kaiming_uniform = _deprecated(kaiming_uniform_, "kaiming_uniform")
+kaiming_normal = _deprecated(kaiming_normal_, "kaiming_normal")
+orthogonal = _deprecated(orthogonal_, "orthogonal")
+sparse = _deprecated(sparse_, "sparse")

@@ -31,13 +31,15 @@ def _series(x: np.ndarray, order: int) -> np.ndarray:
     return total
 
 
-def _asymptotic(x: np.ndarray, order: int) -> np.ndarray:
+def _asymptotic(x: np.ndarray, order: int, scaled: bool = False) -> np.ndarray:
     mu = 4.0 * order * order
     term = np.ones_like(x)
     total = term.copy()
     for k in range(1, _ASYMPTOTIC_TERMS):
         term = term * -(mu - (2 * k - 1) ** 2) / (8.0 * k * x)
         total += term
+    if scaled:
+        return total / np.sqrt(2.0 * np.pi * x)
     with np.errstate(over="ignore", invalid="ignore"):
         return np.exp(x) * total / np.sqrt(2.0 * np.pi * x)
 
@@ -61,3 +63,17 @@ def i0(x: np.ndarray) -> np.ndarray:
 def i1(x: np.ndarray) -> np.ndarray:
     """``I₁(x)``: odd, 0 at 0, nan at ±inf (PyTorch's value)."""
     return _bessel_i(x, 1)
+
+
+def scaled(x: np.ndarray, order: int) -> np.ndarray:
+    """``e^(-|x|)·I_order(x)`` (order 0 or 1) without overflow: 0 at ±inf (signed for
+    order 1), as PyTorch's ``i0e`` and ``i1e``."""
+    x = np.asarray(x, np.float64)
+    ax = np.abs(x)
+    out = np.full(x.shape, np.nan)
+    small = ax < _SERIES_BELOW
+    out[small] = _series(ax[small], order) * np.exp(-ax[small])
+    big = ax >= _SERIES_BELOW
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out[big] = np.where(ax[big] == np.inf, 0.0, _asymptotic(ax[big], order, scaled=True))
+    return out if order == 0 else np.copysign(out, x)

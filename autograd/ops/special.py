@@ -1,5 +1,6 @@
 """Special functions: ``lgamma``, ``digamma``, ``polygamma``, ``erfinv``, ``i0`` (and
-``I₁``, its derivative), ``logit``, ``xlogy`` and ``sinc``.
+``I₁``, its derivative), ``logit``, ``xlogy``, ``sinc``, ``entr``, ``xlog1py`` and the
+Hurwitz ``zeta``.
 
 Forwards of the first five run this package's own NumPy numerics (``_gamma``,
 ``_erfinv``, ``_bessel``; NumPy has none of them, and SciPy is not a dependency) in
@@ -106,20 +107,33 @@ def polygamma(n: int, input: Any) -> Tensor:
     return Polygamma.apply(floating(input), n)
 
 
-class Erfinv(Function):
-    """``erfinv(y)``; d/dy = √π/2 · e^(out²)."""
+class GaussianInverse(Function):
+    """The inverse of a Gaussian integral (erf, the normal CDF), run by ``numeric`` in
+    float64: its slope is ``factor·e^(weight·out²)``, the reciprocal of the integrand at the
+    output."""
 
-    @staticmethod
-    def forward(ctx, y):
-        out = _in_float64(_erfinv.erfinv, y)
+    numeric: Callable[[np.ndarray], np.ndarray]
+    weight: float
+    factor: float
+
+    @classmethod
+    def forward(cls, ctx, y):
+        out = _in_float64(cls.numeric, y)
         ctx.save_for_backward(out)
         return out
 
-    @staticmethod
-    def backward(ctx, g):
+    @classmethod
+    def backward(cls, ctx, g):
         (out,) = ctx.saved_tensors
         with np.errstate(over="ignore"):
-            return g * (exp(out * out) * _SQRT_PI_OVER_2)
+            return g * (exp(out * out * cls.weight) * cls.factor)
+
+
+class Erfinv(GaussianInverse):
+    """``erfinv(y)``; d/dy = √π/2 · e^(out²)."""
+
+    numeric = staticmethod(_erfinv.erfinv)
+    weight, factor = 1.0, _SQRT_PI_OVER_2
 
 
 def erfinv(input: Any) -> Tensor:
@@ -170,29 +184,39 @@ def logit(input: Any, eps: float | None = None) -> Tensor:
         return log(div(x, sub(1.0, x)))
 
 
-class XLogY(Function):
-    """``a·log(b)``, 0 where a = 0 (unless b is nan); d/da = xlogy(a != 0, b),
-    d/db = a/b."""
+class _XLog(Function):
+    """``a·f(b)`` for ``f = log(offset + ·)``, 0 where a = 0 (unless b is nan); d/da =
+    the same of ``(a != 0, b)``, d/db = a/(offset + b)."""
 
-    @staticmethod
-    def forward(ctx, a, b):
+    log: Callable[[np.ndarray], np.ndarray]
+    offset: float
+
+    @classmethod
+    def forward(cls, ctx, a, b):
         ctx.save_for_backward(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.multiply(a, np.log(b))
+            out = np.multiply(a, cls.log(b))
         return np.where((a == 0) & ~np.isnan(b), np.zeros((), out.dtype), out)
 
-    @staticmethod
-    def backward(ctx, g):
+    @classmethod
+    def backward(cls, ctx, g):
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         ga = gb = None
         with np.errstate(divide="ignore", invalid="ignore"):
             if na:
                 nonzero = Tensor._wrap((a.data != 0).astype(g.dtype))
-                ga = unbroadcast(g * XLogY.apply(nonzero, b), a.shape)
+                ga = unbroadcast(g * cls.apply(nonzero, b), a.shape)
             if nb:
-                gb = unbroadcast(g * a / b, b.shape)
+                gb = unbroadcast(g * a / (b + cls.offset if cls.offset else b), b.shape)
         return ga, gb
+
+
+class XLogY(_XLog):
+    """``a·log(b)``, 0 where a = 0 (unless b is nan); d/da = xlogy(a != 0, b),
+    d/db = a/b."""
+
+    log, offset = staticmethod(np.log), 0.0
 
 
 def xlogy(input: Any, other: Any) -> Tensor:
@@ -227,3 +251,83 @@ def sinc(input: Any) -> Tensor:
     """The normalized sinc ``sin(πx)/(πx)`` elementwise, 1 at 0; d/dx =
     (πx·cos(πx) - sin(πx))/(πx²), 0 at 0, as PyTorch's."""
     return Sinc.apply(floating(input))
+
+
+class Entr(Function):
+    """``-a·log(a)``, 0 at 0, -inf for a < 0; d/da = -(log(a) + 1)."""
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = -a * np.log(a)
+        out = np.where(a == 0, np.zeros((), a.dtype), out)
+        return np.where(a < 0, np.array(-np.inf, a.dtype), out)
+
+    @staticmethod
+    def backward(ctx, g):
+        (a,) = ctx.saved_tensors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return g * -(log(a) + 1.0)
+
+
+def entr(input: Any) -> Tensor:
+    """The entropy term ``-x·log(x)`` elementwise: 0 at 0, -inf for x < 0, as PyTorch's;
+    d/dx = -(log(x) + 1) (inf at 0, nan below)."""
+    return Entr.apply(floating(input))
+
+
+class XLog1pY(_XLog):
+    """``a·log1p(b)``, 0 where a = 0 (unless b is nan); d/da = xlog1py(a != 0, b),
+    d/db = a/(1 + b)."""
+
+    log, offset = staticmethod(np.log1p), 1.0
+
+
+def xlog1py(input: Any, other: Any) -> Tensor:
+    """``input·log1p(other)`` elementwise with broadcasting, 0 where input is 0 unless
+    other is nan, as PyTorch's; d/dinput = log1p(other) (0 where input is 0), d/dother =
+    input/(1 + other)."""
+    return _binary(XLog1pY, "xlog1py", *_floats(input, other))
+
+
+def _zeta(x: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """``ζ(x, q)`` with PyTorch's special values: inf at x = 1 and at integer q <= 0 (-inf
+    included); nan for x < 1, for non-integer x with negative non-integer q, and at
+    infinite x or q = inf."""
+    x, q = np.broadcast_arrays(x, q)
+    with np.errstate(all="ignore"):
+        out = _gamma.hurwitz_zeta(np.where(x > 1, x, 2.0), q)
+        integer_q = (q <= 0) & (q == np.floor(q))
+        out = np.where(integer_q, np.inf, out)
+        out = np.where((q < 0) & ~integer_q & (x != np.floor(x)), np.nan, out)
+        out = np.where(np.isinf(x) | (q == np.inf) | (x < 1) | np.isnan(x), np.nan, out)
+        return np.where(x == 1, np.inf, out)
+
+
+class Zeta(Function):
+    """``ζ(x, q)``; d/dq = -x·ζ(x + 1, q); d/dx raises NotImplementedError (as PyTorch)."""
+
+    @staticmethod
+    def forward(ctx, x, q):
+        ctx.save_for_backward(x, q)
+        dtype = np.result_type(x, q)
+        return _zeta(x.astype(np.float64), q.astype(np.float64)).astype(dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        x, q = ctx.saved_tensors
+        if ctx.needs_input_grad[0]:
+            raise NotImplementedError("zeta: the derivative in the first argument (input, x) "
+                                      "is not implemented, as in PyTorch; detach() it")
+        if not ctx.needs_input_grad[1]:
+            return None, None
+        s = Tensor._wrap(x.data)
+        return None, unbroadcast(g * -s * Zeta.apply(s + 1.0, q), q.shape)
+
+
+def zeta(input: Any, other: Any) -> Tensor:
+    """The Hurwitz zeta function ``ζ(x, q) = Σ_{k>=0} (k + q)^-x`` of ``x = input`` and
+    ``q = other`` (broadcast; the Riemann zeta at q = 1); inf at x = 1, nan for x < 1.
+    d/dq = -x·ζ(x + 1, q); d/dx raises NotImplementedError, as PyTorch's."""
+    return _binary(Zeta, "zeta", *_floats(input, other))

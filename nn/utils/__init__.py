@@ -4,6 +4,7 @@ folding a batch norm into the linear layer before it for inference."""
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
 from typing import Any
 
@@ -97,6 +98,14 @@ def clip_grad_norm_(parameters: Parameters, max_norm: float, norm_type: float | 
     return total
 
 
+def clip_grad_norm(parameters: Parameters, max_norm: float, norm_type: float | str = 2.0,
+                   error_if_nonfinite: bool = False, foreach: bool | None = None) -> ag.Tensor:
+    """Deprecated (as in PyTorch): ``clip_grad_norm_``, after a FutureWarning."""
+    warnings.warn("`nn.utils.clip_grad_norm` is now deprecated in favor of "
+                  "`nn.utils.clip_grad_norm_`.", FutureWarning, stacklevel=2)
+    return clip_grad_norm_(parameters, max_norm, norm_type, error_if_nonfinite, foreach)
+
+
 def clip_grad_value_(parameters: Parameters, clip_value: float,
                      foreach: bool | None = None) -> None:
     """Clamp every gradient element to ``[-clip_value, clip_value]`` in place (``foreach``,
@@ -166,8 +175,9 @@ def skip_init(module_cls: type, *args: Any, **kwargs: Any) -> Any:
 
 
 # PyTorch's submodule paths: nn.utils.rnn (packed sequences), .parametrize,
-# .parametrizations, .stateless (functional_call), .fusion and .convert_parameters
+# .parametrizations, .stateless (functional_call), .fusion, .convert_parameters, .clip_grad
 from . import (  # noqa: E402, F401
+    clip_grad,
     convert_parameters,
     fusion,
     parametrizations,
