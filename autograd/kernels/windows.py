@@ -23,6 +23,20 @@ SERIAL = {"cache": True, "error_model": "numpy"}
 
 
 @njit(inline="always")
+def _unpack(geo):
+    """The 15 values of ``geo`` (module docstring) as a tuple, loaded once before the loops
+    (a constant read from an array inside a loop keeps LLVM from vectorizing it)."""
+    return (geo[0], geo[1], geo[2], geo[3], geo[4], geo[5], geo[6], geo[7], geo[8], geo[9],
+            geo[10], geo[11], geo[12], geo[13], geo[14])
+
+
+@njit(inline="always")
+def _first_inside(start, dilation):
+    """The first tap at or after position 0 of a window starting at ``start``."""
+    return (-start + dilation - 1) // dilation if start < 0 else 0
+
+
+@njit(inline="always")
 def _taps_inside(w0, dilation, size, taps):
     """The taps ``[lo, hi)`` of a window starting at ``w0`` that fall inside ``[0, size)``."""
     lo = _first_inside(w0, dilation)
@@ -37,9 +51,7 @@ def im2col(x, geo, groups, rows):
     taps inside the input are copied as one contiguous run when they are (no dilation
     along the last dim, one group), else a run of channels per tap."""
     n_, s0, s1, s2, c_ = x.shape
-    k0, k1, k2, d0, d1, d2 = geo[0], geo[1], geo[2], geo[3], geo[4], geo[5]
-    st0, st1, st2, p0, p1, p2 = geo[6], geo[7], geo[8], geo[9], geo[10], geo[11]
-    o0, o1, o2 = geo[12], geo[13], geo[14]
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
     flat = x.ravel()
     cg = c_ // groups
     run = k2 * cg
@@ -87,9 +99,7 @@ def col2im(rows, geo, groups, out):
     ``out`` ``(N, S0, S1, S2, C)`` (zeroed by the caller); taps in the padding are
     dropped, overlapping taps sum (in the rows' order)."""
     n_, s0, s1, s2, c_ = out.shape
-    k0, k1, k2, d0, d1, d2 = geo[0], geo[1], geo[2], geo[3], geo[4], geo[5]
-    st0, st1, st2, p0, p1, p2 = geo[6], geo[7], geo[8], geo[9], geo[10], geo[11]
-    o0, o1, o2 = geo[12], geo[13], geo[14]
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
     flat = out.ravel()
     cg = c_ // groups
     pos = 0
@@ -109,12 +119,6 @@ def col2im(rows, geo, groups, out):
                                         for c in range(cg):
                                             flat[np.uint64(base + c)] += rows[np.uint64(pos + c)]
                                     pos += cg
-
-
-@njit(inline="always")
-def _first_inside(start, dilation):
-    """The first tap at or after position 0 of a window starting at ``start``."""
-    return (-start + dilation - 1) // dilation if start < 0 else 0
 
 
 @njit(inline="always")
@@ -159,9 +163,7 @@ def max_pool_argmax(x, geo, values, indices):
     with its unpredictable ``or v != v`` branch, which reruns windows at the edges and
     those that held a NaN."""
     s0, s1, s2 = geo[15], geo[16], geo[17]
-    k0, k1, k2, d0, d1, d2 = geo[0], geo[1], geo[2], geo[3], geo[4], geo[5]
-    st0, st1, st2, p0, p1, p2 = geo[6], geo[7], geo[8], geo[9], geo[10], geo[11]
-    o0, o1, o2 = geo[12], geo[13], geo[14]
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
     span0, span1, span2 = (k0 - 1) * d0, (k1 - 1) * d1, (k2 - 1) * d2
     taps = np.empty(k0 * k1 * k2, np.int64)
     u = 0

@@ -20,6 +20,7 @@ from ..tensor import Tensor
 from ._util import as_tensor
 from .elementwise import astype
 from .index import getitem
+from .linalg import same_dtype
 from .scan import cumprod
 from .shape import _broadcast, concatenate, reshape, stack
 from .stacking import _at_least, hstack, vstack
@@ -119,9 +120,7 @@ def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple[Tensor, ...]:
         if t.ndim > 1:
             raise ShapeError(f"meshgrid: expects 0-d or 1-D tensors, tensor {i} has shape "
                              f"{t.shape}")
-    if len({t.dtype for t in ts}) > 1:
-        raise TypeError(f"meshgrid: expects all tensors to have the same dtype, got "
-                        f"{[str(t.dtype) for t in ts]}")
+    same_dtype("meshgrid", *ts)
     ts = [_at_least(t, 1) for t in ts]
     swap = indexing == "xy" and len(ts) >= 2
     if swap:

@@ -41,7 +41,7 @@ def same_dtype(op: str, *operands: Any) -> None:
     int64 with float32 included. Operands that are not Tensors (arrays, numbers) are not
     checked: they take NumPy's promotion, as elsewhere."""
     dtypes = [x.dtype for x in operands if isinstance(x, Tensor)]
-    if any(d != dtypes[0] for d in dtypes):
+    if any(d != dtypes[0] for d in dtypes[1:]):
         raise TypeError(f"{op}: expects operands of one dtype, got "
                         f"{', '.join(str(d) for d in dtypes)} (PyTorch does not promote "
                         "here); convert one first, e.g. b.to(a.dtype)")

@@ -59,9 +59,7 @@ def vdot(input: Any, other: Any) -> Tensor:
         raise ShapeError(f"vdot: expects two 1-D tensors, got shapes {a.shape} and {b.shape}")
     if a.shape != b.shape:
         raise ShapeError(f"vdot: the vectors differ in length: shapes {a.shape} and {b.shape}")
-    if a.dtype != b.dtype:
-        raise TypeError(f"vdot: expects both vectors to have the same dtype, got {a.dtype} and "
-                        f"{b.dtype} (as PyTorch); convert one with .to(other.dtype)")
+    same_dtype("vdot", a, b)
     if a.dtype.kind == "c":
         raise TypeError("vdot: complex tensors are not supported (graphgrad differentiates "
                         "real tensors)")

@@ -18,7 +18,7 @@ from ..function import Function
 from ..tensor import Tensor
 from ._util import as_tensor, unbroadcast
 from .deprecation import warn_once
-from .linalg import matmul
+from .linalg import matmul, same_dtype
 from .matrix_functions import _matrices, _mT
 from .shape import squeeze, unsqueeze
 
@@ -43,9 +43,7 @@ def _check_pair(op: str, a: Tensor, b: Tensor) -> None:
     if b.ndim < 2 or a.shape[-1] != b.shape[-2]:
         raise ShapeError(f"{op}: incompatible shapes of A {a.shape} and B {b.shape}: B must be "
                          f"(..., {a.shape[-1]}, k) for A (..., n, n)")
-    if a.dtype != b.dtype:
-        raise TypeError(f"{op}: expects A and B of one dtype, got {a.dtype} and {b.dtype}; "
-                        "convert one with .to(other.dtype)")
+    same_dtype(op, a, b)
 
 
 class Solve(Function):

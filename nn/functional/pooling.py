@@ -11,6 +11,7 @@ windows, a sum and a constant divisor). All are differentiable to any order.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from typing import Any
@@ -82,15 +83,17 @@ def _geometry(op: str, n: int, spatial: tuple, kernel_size: Any, stride: Any, pa
 
 
 def _empty_windows(spatial: tuple, k: tuple, s: tuple, p: tuple, d: tuple,
-                   out: tuple) -> np.ndarray:
-    """Which windows (over the output grid) hold no input entry: dilation past the edge
-    can leave a window only padding."""
-    empty = np.zeros(out, dtype=bool)
+                   out: tuple) -> np.ndarray | None:
+    """Which windows (over the output grid) hold no input entry, or None when all do:
+    only dilation past the edge can leave a window only padding."""
+    per_dim = []
     for i, (o, st, pp, dd, size) in enumerate(zip(out, s, p, d, spatial)):
         start = np.arange(o) * st - pp
-        first = -(np.minimum(start, 0) // dd)  # the first tap inside the input
-        empty |= (start + first * dd >= size).reshape((-1,) + (1,) * (len(out) - i - 1))
-    return empty
+        first = start - np.minimum(start, 0) // dd * dd  # the first tap inside the input
+        per_dim.append((first >= size).reshape((-1,) + (1,) * (len(out) - i - 1)))
+    if not any(e.any() for e in per_dim):
+        return None
+    return functools.reduce(np.logical_or, per_dim, np.zeros(out, dtype=bool))
 
 
 def _max_pool(op: str, n: int, input: Any, kernel_size: Any, stride: Any, padding: Any,
@@ -102,7 +105,7 @@ def _max_pool(op: str, n: int, input: Any, kernel_size: Any, stride: Any, paddin
     disjoint = all(st >= (kk - 1) * dd + 1 for st, kk, dd in zip(s, k, d))
     flat = ag.reshape(x, (x.shape[0], math.prod(spatial)))
     empty = _empty_windows(spatial, k, s, p, d, out)
-    if empty.any():  # PyTorch gives such a window -inf (and a meaningless index)
+    if empty is not None:  # PyTorch gives such a window -inf (and a meaningless index)
         taken = PlaneGather.apply(flat, np.where(empty.ravel(), 0, idx), False)
         values = ag.where(ag.tensor(empty.ravel()), ag.tensor(np.array(-np.inf, x.dtype)),
                           taken)
