@@ -179,29 +179,39 @@ def softmax_xent_labels_forward(z, labels, weight, p, losses, parallel):
     return bad
 
 
-@njit(**SCALAR)
-def _softmax_label_grad_row(p, labels, weight, g, g_step, i, out):
-    label = labels[i]
-    if label < 0 or label >= p.shape[1]:
-        return 1
-    wg = weight[i] * g[i * g_step]
-    for j in range(p.shape[1]):
-        out[i, j] = p[i, j] * wg
-    out[i, label] -= wg
-    return 0
+@njit(**BLOCK)
+def _label_grad_block(p, labels, weight, g, g_step, lo, hi, out):
+    """Rows ``[lo, hi)`` of the gradient; returns how many of their labels lie outside
+    [0, C) (those rows are left unwritten).
+
+    A call per block, not an inlined helper per row: without ``parallel`` Numba keeps
+    the reference counts of an inlined helper's array arguments in the loop (8 atomic
+    calls a row: 20 against 1.6 µs for (512, 10), bench/README finding 22)."""
+    outside = 0
+    for i in range(lo, hi):
+        label = labels[i]
+        if label < 0 or label >= p.shape[1]:
+            outside += 1
+            continue
+        wg = weight[i] * g[i * g_step]
+        for j in range(p.shape[1]):
+            out[i, j] = p[i, j] * wg
+        out[i, label] -= wg
+    return outside
 
 
 @njit(**JIT)
 def softmax_xent_labels_backward(p, labels, weight, g, g_step, out, parallel):
     """``out_i = (p_i − onehot(labels[i]))·weight[i]·g[i·g_step]``; returns the count of
     labels outside [0, C), whose rows are skipped."""
-    bad = 0
+    n = p.shape[0]
     if not parallel:
-        for i in range(p.shape[0]):
-            bad += _softmax_label_grad_row(p, labels, weight, g, g_step, i, out)
-    else:
-        for i in prange(p.shape[0]):
-            bad += _softmax_label_grad_row(p, labels, weight, g, g_step, i, out)
+        return _label_grad_block(p, labels, weight, g, g_step, 0, n, out)
+    blocks = min(n, _CHUNKS)
+    bad = 0
+    for b in prange(blocks):
+        bad += _label_grad_block(p, labels, weight, g, g_step, b * n // blocks,
+                                 (b + 1) * n // blocks, out)
     return bad
 
 
