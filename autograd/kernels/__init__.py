@@ -198,6 +198,14 @@ def softmax_xent_labels_backward(probs: np.ndarray, labels: np.ndarray, weight: 
     return fused.softmax_xent_labels_backward(probs, labels, weight, grad)
 
 
+def add_bias_(y: np.ndarray, bias: np.ndarray) -> np.ndarray:
+    """``y += bias`` in place over the last axis of y ``(..., C)`` with bias ``(C,)``, as a
+    linear layer adds its bias to its product; returns y. Compiled for a C-contiguous
+    float32/float64 y and a bias of its dtype (one pass), NumPy's broadcasting add for
+    anything else; the same bits either way (one addition per element)."""
+    return fused.add_bias_(y, bias)
+
+
 def _bad_channels(op: str, x: np.ndarray, **vectors: np.ndarray | None) -> None:
     """Raise the error for x that is not ``(N, C)`` or ``(N, C, L)`` or a per-channel vector
     that is not ``(C,)`` (the compiled kernels would read past a shorter one, the

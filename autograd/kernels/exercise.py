@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from . import (
+    add_bias_,
     batch_norm_backward,
     batch_norm_forward,
     batch_norm_stats,
@@ -51,7 +52,7 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     in-place forms of exp, sigmoid, tanh and relu; im2col, col2im, max pooling and its
     scatter; the LSTM and GRU cells forward and backward; softmax cross-entropy with soft
     targets, with int64 and int32 labels, a gradient per row and a scalar one; batch
-    norm with and without γ, β; dropout) and return each output by name."""
+    norm with and without γ, β; a linear layer's bias; dropout) and return each output by name."""
     rng = np.random.default_rng(7)
     x = rng.standard_normal(5000).astype(dtype) * 3
     g = rng.standard_normal(5000).astype(dtype)
@@ -91,6 +92,7 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
             "bn_forward_plain": batch_norm_forward(xb, mean, inv_std, None, None)}
     grads = batch_norm_backward(g[:512].reshape(32, 16), xb, mean, inv_std, gamma)
     out |= {f"bn_backward_{i}": part for i, part in enumerate(grads)}
+    out["add_bias"] = add_bias_(xb.copy(), gamma)
     keep = keep_mask(x.shape, 0.8, 2**64 - 5)
     out |= {"keep": keep, "dropout": dropout_mask_scale(x, keep, 0.8)}
 

@@ -124,6 +124,18 @@ def softmax_xent_labels_backward(p: np.ndarray, labels: np.ndarray, weight: np.n
     return out
 
 
+def add_bias_(y: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``autograd.kernels.add_bias_`` (documented there)."""
+    if (_compiled(y, b) and y.ndim >= 2 and y.flags.c_contiguous and y.flags.writeable
+            and b.shape == y.shape[-1:]):
+        rows = y.reshape(-1, y.shape[-1])
+        _nn("add_bias_inplace").run(y.dtype.char, y.size >= sizes.PARALLEL_MIN, rows,
+                                    np.ascontiguousarray(b))
+    else:
+        y += b
+    return y
+
+
 def _bn_compiled(x: np.ndarray, *columns: np.ndarray | None) -> bool:
     return _compiled(x, *columns) and x.ndim == 2 and x.shape[0] > 0
 

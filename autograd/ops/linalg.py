@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import kernels
 from ..errors import ShapeError
 from ..function import Function
 from ..grad_mode import is_grad_enabled
@@ -122,7 +123,7 @@ class Linear(Function):
         ctx.has_bias = b is not None
         out = product(x, w.T)
         if b is not None:
-            out += b
+            kernels.add_bias_(out, b)
         return out
 
     @staticmethod

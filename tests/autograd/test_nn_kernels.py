@@ -1,5 +1,5 @@
-"""The compiled fused nn kernels (softmax cross-entropy, batch norm, dropout) against
-their NumPy references.
+"""The compiled fused nn kernels (softmax cross-entropy, batch norm, dropout, a linear
+layer's bias) against their NumPy references.
 
 Each kernel's result is compared with its reference evaluated in float64 on the
 same inputs (so a float32 kernel is held to float32 rounding of the exact
@@ -451,3 +451,24 @@ def test_batch_norm_propagates_nan_and_inf_as_the_reference(dtype, rng) -> None:
         out = kernels.batch_norm_forward(x, mean, (1 / np.sqrt(var + 1e-5)).astype(dtype),
                                          None, None)
     assert np.isnan(out[:, :3]).all() and np.isfinite(out[:, 3]).all()
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("shape", SHAPES + [(3, 4, 5), (2, 0, 3)], ids=str)
+def test_add_bias_adds_in_place_with_numpys_bits(shape, dtype, rng) -> None:
+    y = rng.standard_normal(shape).astype(dtype)
+    bias = rng.standard_normal(shape[-1]).astype(dtype)
+    expected = y + bias
+    assert kernels.add_bias_(y, bias) is y
+    np.testing.assert_array_equal(y, expected)
+
+
+@pytest.mark.parametrize("layout", ["transposed", "strided"])
+def test_add_bias_of_unusual_layouts_and_dtypes_is_numpys_add(layout, rng) -> None:
+    y = laid_out(rng.standard_normal((6, 4)).astype(np.float32), layout)
+    bias = np.arange(8.0, dtype=np.float32)[::2]  # a non-contiguous bias
+    expected = y + bias
+    assert kernels.add_bias_(y, bias) is y
+    np.testing.assert_array_equal(y, expected)
+    ints = np.ones((3, 2), np.int64)
+    np.testing.assert_array_equal(kernels.add_bias_(ints, np.array([1, 2])), [[2, 3]] * 3)
