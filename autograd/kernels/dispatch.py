@@ -83,6 +83,10 @@ def unary(name: str, x: np.ndarray, *params: float, out: np.ndarray | None = Non
         flat = np.ascontiguousarray(x).reshape(-1)
         _kernel(name).run(x.dtype.char, parallel, flat, *typed, out.reshape(-1))
         return out
+    if type(x) is np.ndarray and not x.flags.c_contiguous:
+        # NumPy's ufuncs may take another loop for strided input, rounding otherwise (its
+        # AVX-512 float64 log differs by 1 ulp on negative strides): read the C-ordered copy.
+        x = np.ascontiguousarray(x)
     result = getattr(reference, name)(x, *params)
     if out is None:
         return result
