@@ -90,6 +90,9 @@ class Module(StateDictMixin, ConversionMixin):
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks
+                or self._backward_pre_hooks):
+            return self.forward(*args, **kwargs)
         flags = self.__dict__.get("_hook_flags", {})
         out, ran = None, set()
         try:
