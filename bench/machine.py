@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import blas, kernels
-from autograd.kernels import aot
+from autograd.kernels import aot, sizes
 
 from . import THREADS
 
@@ -66,7 +66,9 @@ def _loaded_blas() -> list[dict[str, Any]]:
 
 
 def kernel_setup() -> dict[str, Any]:
-    """Which kernels the numbers are of: the backend, ahead-of-time builds, parallel loops."""
+    """Which kernels the numbers are of: the backend, ahead-of-time builds, parallel loops,
+    and the sizes from which exp, log, tanh and relu run compiled (``None``: never; below
+    it, NumPy's ufunc runs)."""
     backend = kernels.backend()
     parallel_min = kernels.parallel_min()
     if backend == "numpy":
@@ -78,8 +80,9 @@ def kernel_setup() -> dict[str, Any]:
     if backend == "numba":
         text += ("; serial at every size" if parallel_min is None
                  else f"; parallel from {parallel_min:,} elements (GRAPHGRAD_PARALLEL_MIN)")
+    compiled_min = {op: None if n == sizes.NEVER else n for op, n in sizes.COMPILED_MIN.items()}
     return {"backend": backend, "aot": backend == "numba" and aot.enabled(),
-            "parallel_min": parallel_min, "text": text}
+            "parallel_min": parallel_min, "compiled_min": compiled_min, "text": text}
 
 
 def describe() -> dict[str, Any]:

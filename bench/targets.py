@@ -24,7 +24,8 @@ ROOFLINE_BATCH, ROOFLINE_FRACTION = 512, 0.85
 OP_SIZES = (100_000, 10_000_000)
 OP_VS_TORCH = 1.2
 # The ops of the ops section whose forward or backward runs a compiled kernel: all but
-# mul and add, which are NumPy's ufuncs in graphgrad too.
+# mul and add, which are NumPy's ufuncs in graphgrad too; log only at the sizes its
+# COMPILED_MIN gives it a kernel (``_split_by_kernel``).
 COMPILED_OPS = ("exp", "log", "tanh", "sigmoid", "relu", "softplus", "gelu_tanh",
                 "softmax_cross_entropy", "batch_norm", "dropout")
 ELEMENTWISE_OPS = ("exp", "log", "tanh", "sigmoid", "relu", "softplus", "gelu_tanh", "mul",
@@ -117,6 +118,25 @@ def _op_verdict(target: str, rows: list[dict[str, Any]], other: str,
     return Verdict(target, measured, not misses)
 
 
+def _split_by_kernel(rows: list[dict[str, Any]], results: dict[str, Any]
+                     ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``(rows whose op ran its compiled kernel, rows where it ran NumPy's ufunc)``, from the
+    run's ``COMPILED_MIN`` (log's is "never" where NumPy has its AVX-512 log, which the
+    serial kernel does not beat: ``autograd/kernels/sizes.py``)."""
+    setup = results.get("machine", {}).get("graphgrad_kernels", {})
+    compiled_min = setup.get("compiled_min", {})
+    if setup.get("backend") == "numpy":
+        return rows, []
+
+    def ufunc(row: dict[str, Any]) -> bool:
+        if row["op"] not in compiled_min:
+            return False
+        least = compiled_min[row["op"]]
+        return least is None or row["size"] < least
+
+    return [r for r in rows if not ufunc(r)], [r for r in rows if ufunc(r)]
+
+
 def _ops(results: dict[str, Any]) -> list[Verdict]:
     torch_t = (f"Elementwise forward+backward at 1e5 and 1e7: within {OP_VS_TORCH}× of "
                "PyTorch")
@@ -131,11 +151,18 @@ def _ops(results: dict[str, Any]) -> list[Verdict]:
         verdicts.append(_missing(torch_t, "no PyTorch or no 1e5/1e7 sizes in this run"))
     else:
         verdicts.append(_op_verdict(torch_t, rows, "torch", lambda ratio: ratio <= OP_VS_TORCH))
-    rows = _op_rows(ops, COMPILED_OPS)
+    rows, ufunc_rows = _split_by_kernel(_op_rows(ops, COMPILED_OPS), results)
     if not rows:
         verdicts.append(_missing(numpy_t, "no 1e5/1e7 sizes in this run"))
     else:
-        verdicts.append(_op_verdict(numpy_t, rows, "numpy", lambda ratio: ratio < 1.0))
+        verdict = _op_verdict(numpy_t, rows, "numpy", lambda ratio: ratio < 1.0)
+        if ufunc_rows:
+            skipped = ", ".join(f"{r['op']} at {_size(r['size'])} "
+                                f"({r['graphgrad'] / r['numpy']:.2f})" for r in ufunc_rows)
+            verdict = Verdict(numpy_t, f"{verdict.measured}; not judged, as graphgrad runs "
+                              f"NumPy's own ufunc there (its COMPILED_MIN): {skipped}",
+                              verdict.met)
+        verdicts.append(verdict)
     us = ops["overhead_us_per_op"]
     if "torch" not in us:
         verdicts.append(_missing(overhead_t, "no PyTorch"))

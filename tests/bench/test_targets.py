@@ -97,6 +97,24 @@ def test_op_targets_name_the_ops_that_miss():
     assert "add" not in numpy_v.measured
 
 
+def test_an_op_running_numpys_ufunc_is_named_not_judged_against_numpy():
+    # Where NumPy has its AVX-512 log, graphgrad's log is NumPy's ufunc (COMPILED_MIN never).
+    r = results()
+    r["machine"] = {"graphgrad_kernels": {"backend": "numba",
+                                          "compiled_min": {"log": None, "exp": 4096}}}
+    for row in r["sections"]["ops"]["rows"]:
+        if row["op"] in ("log", "exp"):
+            row["graphgrad"] = 1.25 * row["numpy"]
+    numpy_v = verdicts(r)["Forward+backward at 1e5 and 1e7"]
+    assert numpy_v.met is False and "exp at 1e5 (1.25)" in numpy_v.measured
+    judged, _, skipped = numpy_v.measured.partition("not judged")
+    assert "log" not in judged
+    assert "NumPy's own ufunc" in skipped and "log at 1e5 (1.25), log at 1e7 (1.25)" in skipped
+    r["machine"]["graphgrad_kernels"]["compiled_min"]["log"] = 10**6
+    assert "log at 1e7" in verdicts(r)["Forward+backward at 1e5 and 1e7"].measured.partition(
+        "not judged")[0]
+
+
 def test_a_ratio_at_its_bound_meets_it():
     r = results()
     for row in r["sections"]["ops"]["rows"]:
