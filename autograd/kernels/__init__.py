@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from . import cells, fused, sizes, sliding
+from . import cells, dispatch, fused, sizes, sliding
 from .aot import Kernel as Kernel
 from .dispatch import BACKEND, binary, unary
 
@@ -73,6 +73,15 @@ def log(x: np.ndarray) -> np.ndarray:
 def tanh(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``tanh(x) = (e^x - e^-x)/(e^x + e^-x)``; ±1 for large |x|."""
     return unary("tanh", x, out=out)
+
+
+def mul_backward(grad: np.ndarray, a: np.ndarray,
+                 b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(grad·b, grad·a)``: the gradients of ``a·b`` before any broadcast is summed back,
+    of grad's shape (a and b as NumPy broadcasts them). One compiled pass for equal shapes
+    of one float dtype, C-contiguous, from ``sizes.COMPILED_MIN['mul_backward']`` elements;
+    NumPy's two multiplies otherwise; the same bits either way."""
+    return dispatch.mul_backward(grad, a, b)
 
 
 def tanh_backward(grad: np.ndarray, out: np.ndarray) -> np.ndarray:

@@ -1,5 +1,6 @@
-"""Compiled backward kernels of the activations: one pass each instead of a chain
-of NumPy temporaries (``grad * out * (1 - out)`` is three passes in NumPy).
+"""Compiled backward kernels of the activations and of the elementwise product: one
+pass each instead of a chain of NumPy temporaries (``grad * out * (1 - out)`` is three
+passes in NumPy; the product's two gradients are two).
 
 Each kernel fills ``out[i] = f(grad[i], y[i])`` over flat, C-contiguous arrays of
 one float dtype; ``y`` is the op's output or input as the name says. Serial below
@@ -68,6 +69,22 @@ def _gelu_tanh_backward(g, x):
     if negative:
         return fm.mul_exp(g * (d * fm.fma(d, xdv, c.one)), k, m_hi, m_lo)
     return g * (d * fm.fma(e * d, xdv, c.one))
+
+
+@njit(**JIT)
+def mul_backward(grad, a, b, ga, gb, parallel):
+    """``ga = grad·b`` and ``gb = grad·a``, the gradients of ``a·b``, reading grad once."""
+    n = grad.size
+    if not parallel:
+        for i in range(n):
+            g = grad[i]
+            ga[i] = g * b[i]
+            gb[i] = g * a[i]
+    else:
+        for i in prange(n):
+            g = grad[i]
+            ga[i] = g * b[i]
+            gb[i] = g * a[i]
 
 
 @njit(**JIT)

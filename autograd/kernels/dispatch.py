@@ -107,3 +107,20 @@ def binary(name: str, grad: np.ndarray, y: np.ndarray, *params: float) -> np.nda
         _kernel(name).run(dt.char, grad.size >= sizes.PARALLEL_MIN, *args)
         return out
     return getattr(reference, name)(grad, y, *params)
+
+
+def mul_backward(grad: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(grad·b, grad·a)``: compiled, one pass, for three C-contiguous arrays of one shape
+    and float dtype of at least ``COMPILED_MIN['mul_backward']`` elements; NumPy's two
+    multiplies (which broadcast and promote) otherwise. The same bits either way."""
+    if (_COMPILED and type(grad) is np.ndarray and type(a) is np.ndarray
+            and type(b) is np.ndarray and grad.shape == a.shape == b.shape
+            and grad.dtype in _FLOATS and a.dtype == grad.dtype == b.dtype
+            and grad.size >= COMPILED_MIN.get("mul_backward", 0) and grad.flags.c_contiguous
+            and a.flags.c_contiguous and b.flags.c_contiguous):
+        ga, gb = np.empty(grad.shape, grad.dtype), np.empty(grad.shape, grad.dtype)
+        _kernel("mul_backward").run(grad.dtype.char, grad.size >= sizes.PARALLEL_MIN,
+                                    grad.reshape(-1), a.reshape(-1), b.reshape(-1),
+                                    ga.reshape(-1), gb.reshape(-1))
+        return ga, gb
+    return reference.mul_backward(grad, a, b)

@@ -30,6 +30,7 @@ from . import (
     lstm_cell_backward,
     lstm_cell_forward,
     max_pool_argmax,
+    mul_backward,
     plane_scatter_add,
     relu,
     relu_backward,
@@ -48,11 +49,12 @@ from . import (
 
 def exercise(dtype: type) -> dict[str, np.ndarray]:
     """Run every kernel serially on seeded float ``dtype`` data (5,000 elements, above every
-    ``sizes.COMPILED_MIN``; the elementwise activations, erf, erfc and GELU, and the
-    in-place forms of exp, sigmoid, tanh and relu; im2col, col2im, max pooling and its
-    scatter; the LSTM and GRU cells forward and backward; softmax cross-entropy with soft
-    targets, with int64 and int32 labels, a gradient per row and a scalar one; batch
-    norm with and without γ, β; a linear layer's bias; dropout) and return each output by name."""
+    ``sizes.COMPILED_MIN`` but ``mul_backward``'s, which gets 2^16; the elementwise
+    activations, erf, erfc and GELU, and the in-place forms of exp, sigmoid, tanh and relu;
+    the product's two gradients; im2col, col2im, max pooling and its scatter; the LSTM and
+    GRU cells forward and backward; softmax cross-entropy with soft targets, with int64 and
+    int32 labels, a gradient per row and a scalar one; batch norm with and without γ, β; a
+    linear layer's bias; dropout) and return each output by name."""
     rng = np.random.default_rng(7)
     x = rng.standard_normal(5000).astype(dtype) * 3
     g = rng.standard_normal(5000).astype(dtype)
@@ -68,6 +70,8 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
             "relu_backward": relu_backward(g, x), "softplus_backward": softplus_backward(g, x),
             "leaky_relu_backward": leaky_relu_backward(g, x, 0.1),
             "gelu_backward": gelu_backward(g, x), "gelu_tanh_backward": gelu_tanh_backward(g, x)}
+    wide = rng.standard_normal((3, 1 << 16)).astype(dtype)
+    out["mul_backward_a"], out["mul_backward_b"] = mul_backward(*wide)
 
     z = rng.standard_normal((64, 10)).astype(dtype)
     targets = rng.random((64, 10)).astype(dtype)

@@ -53,6 +53,12 @@ def tanh_backward(grad: np.ndarray, out: np.ndarray) -> np.ndarray:
     return grad * ((1 - out) * (1 + out))
 
 
+def mul_backward(grad: np.ndarray, a: np.ndarray,
+                 b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(grad·b, grad·a)``, the gradients of ``a·b`` (broadcast, not yet summed back)."""
+    return grad * b, grad * a
+
+
 def sigmoid(x: np.ndarray) -> np.ndarray:
     """``1 / (1 + exp(-x))`` in the form that never overflows."""
     x = _floating(x)

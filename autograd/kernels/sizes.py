@@ -27,7 +27,11 @@ from ~4e3 elements, like relu. NumPy's log stays faster than the serial kernel
 holds only where NumPy runs its AVX-512 log: on a CPU without AVX-512 (an AVX2
 Zen 3 VM, 2026-11-30) NumPy's float32 exp and log are ~2.5x slower than the
 serial kernels (log: 337 vs 129 µs at 1e5, 14 vs 6 µs at 4096), and log runs
-compiled from 4096 elements like exp. The kernels that replace a chain of NumPy
+compiled from 4096 elements like exp. ``mul_backward`` (the product's two gradients in
+one pass instead of two multiplies) saves less per element than its call costs (~2 µs
+with its two output arrays, against ~0.6 µs for two ufunc calls) below ~2^16 elements:
+float32 22.2 vs 21.0 µs at 1e5, 89.7 vs 67.1 at 4e5, 13.0 vs 13.3 at 65536 (AVX-512
+Zen 5, 2026-12-02). The kernels that replace a chain of NumPy
 passes (sigmoid, softplus, the backward ones) win from one element and have no
 entry here.
 """
@@ -71,7 +75,7 @@ def numpy_has_avx512() -> bool:
 
 
 COMPILED_MIN = {"exp": 4096, "log": PARALLEL_MIN if numpy_has_avx512() else 4096,
-                "tanh": 4096, "relu": 4096}
+                "tanh": 4096, "relu": 4096, "mul_backward": 65536}
 
 
 def set_parallel_min(count: int) -> None:

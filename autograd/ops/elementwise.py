@@ -134,6 +134,9 @@ class Mul(Function):
         recorded = is_grad_enabled()
         if not recorded:  # no graph to record: the same formulas on the arrays
             g, a, b = g.data, a.data, b.data
+            if na and nb:
+                ga, gb = kernels.mul_backward(g, a, b)
+                return wrap_grads(unbroadcast(ga, a.shape), unbroadcast(gb, b.shape))
         ga = unbroadcast(g * b, a.shape) if na else None
         gb = unbroadcast(g * a, b.shape) if nb else None
         return (ga, gb) if recorded else wrap_grads(ga, gb)

@@ -86,3 +86,21 @@ def test_float32_stays_float32(op: OpSpec) -> None:
     assert out.dtype == np.float32, f"{op.name} turned float32 into {out.dtype}"
     out.sum().backward()
     assert x.grad.dtype == np.float32 and x.grad.shape == x.shape
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_large_product_gradients_are_the_formulas_bits(dtype) -> None:
+    # From kernels.sizes.COMPILED_MIN["mul_backward"] elements both gradients come from one
+    # compiled pass: the same products as g·b and g·a, also for x·x and under create_graph.
+    rng = np.random.default_rng(3)
+    a_, b_, g_ = (rng.standard_normal((300, 300)).astype(dtype) for _ in range(3))
+    a, b = ag.from_numpy(a_).requires_grad_(), ag.from_numpy(b_).requires_grad_()
+    (a * b).backward(ag.from_numpy(g_))
+    np.testing.assert_array_equal(a.grad.data, g_ * b_)
+    np.testing.assert_array_equal(b.grad.data, g_ * a_)
+    a.grad = None
+    (a * a).backward(ag.from_numpy(g_))
+    np.testing.assert_array_equal(a.grad.data, g_ * a_ + g_ * a_)
+    ga, = ag.grad((a * b).sum(), [a], create_graph=True)
+    ga.sum().backward()
+    np.testing.assert_array_equal(b.grad.data, g_ * a_ + 1)
