@@ -2,8 +2,10 @@
 layers, unrolled over time as a Python loop of the steps in ``rnn_cells``.
 
 Each layer and direction projects the whole sequence at once (``X @ W_ih.T + b_ih``, one
-matmul) and then runs one step per time index; layer ``k > 0`` reads the previous layer's
-output (both directions concatenated), with dropout between layers in training mode.
+matmul) and then runs one step per time index (an LSTM without projection over a batch
+whose sequences all run every step: the whole loop as one op, ``LSTMSequence``); layer
+``k > 0`` reads the previous layer's output (both directions concatenated), with dropout
+between layers in training mode.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .rnn_cells import (
     init_recurrent_,
     run_steps,
 )
+from .rnn_fused import LSTMSequence
 from .utils.rnn import PackedSequence
 
 _GATES = {"RNN_TANH": 1, "RNN_RELU": 1, "LSTM": 4, "GRU": 3}
@@ -211,8 +214,7 @@ class RNNBase(Module):
                 outputs.append(seq)
                 h_n.append(h)
                 c_n.append(c)
-            x = (ag.cat(outputs[0], 0) if len(outputs) == 1 else
-                 ag.cat([ag.cat(out, 0) for out in outputs], -1))
+            x = outputs[0] if len(outputs) == 1 else ag.cat(outputs, -1)
         h_n = self._unsort(ag.stack(h_n, 0), packed)
         c_n = self._unsort(ag.stack(c_n, 0), packed) if want_cell else None
         if packed is None:
@@ -223,18 +225,23 @@ class RNNBase(Module):
 
     def _direction(self, layer: int, suffix: str, x: ag.Tensor, sizes: list[int],
                    h: ag.Tensor, c: ag.Tensor | None, reverse: bool
-                   ) -> tuple[list[ag.Tensor], ag.Tensor, ag.Tensor | None]:
+                   ) -> tuple[ag.Tensor, ag.Tensor, ag.Tensor | None]:
         """One layer and direction over the packed data ``x`` ``(Σ sizes, in)``, whose step t
         holds the ``sizes[t]`` sequences still running, longest first (all N of them at
         every step for an unpacked batch), projected by ``W_ih`` in one matmul. Rows past
         ``sizes[t]`` keep their state, so each sequence's final state is that of its last
         real step (and the reverse direction starts each sequence at its own last step,
-        from h_0)."""
+        from h_0). Returns the hidden state after every step in x's layout ``(Σ sizes,
+        H_out)`` and the final state. An LSTM without projection over a batch whose
+        sequences all run every step is one op (``LSTMSequence``), else one op per step."""
         w_ih, b_ih, w_hh, b_hh, w_hr = self._params(layer, suffix)
         projected = linear(x, w_ih, b_ih)
+        if self.mode == "LSTM" and w_hr is None and h is not c and min(sizes) == sizes[0]:
+            return LSTMSequence.apply(projected, h, c, w_hh, b_hh, reverse)
         steps = ag.split(projected, sizes, 0)
-        return run_steps(self.mode, steps, sizes, h, c, w_hh, b_hh, w_hr,
-                         "relu" if self.mode == "RNN_RELU" else "tanh", reverse)
+        seq, h, c = run_steps(self.mode, steps, sizes, h, c, w_hh, b_hh, w_hr,
+                              "relu" if self.mode == "RNN_RELU" else "tanh", reverse)
+        return ag.cat(seq, 0), h, c
 
     def _packed_input(self, packed: PackedSequence) -> ag.Tensor:
         """The data of a packed input, checked as a ``(steps, input_size)`` batch."""

@@ -356,7 +356,19 @@ def _check_same_shape(op: str, like_name: str, like: np.ndarray, **others: np.nd
                              f"{like.shape}, got {a.shape}")
 
 
-def lstm_cell_forward(gi: np.ndarray, gh: np.ndarray, c: np.ndarray
+def _check_out(op: str, dtype: np.dtype, **arrays: tuple[np.ndarray, tuple[int, ...]]) -> None:
+    """Refuse an output array that is not C-contiguous, writeable, of ``dtype`` and of its
+    expected shape: a compiled kernel would write past it or into the wrong places."""
+    for name, (a, shape) in arrays.items():
+        if not (type(a) is np.ndarray and a.shape == shape and a.dtype == dtype
+                and a.flags.c_contiguous and a.flags.writeable):
+            got = f"{a.dtype} {a.shape}" if isinstance(a, np.ndarray) else type(a).__name__
+            raise ValueError(f"{op}: {name} must be a writeable C-contiguous {dtype} array of "
+                             f"shape {shape}, got {got}")
+
+
+def lstm_cell_forward(gi: np.ndarray, gh: np.ndarray, c: np.ndarray,
+                      out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One LSTM step's gates and state update (PyTorch's ``nn.LSTMCell`` after its
     matmuls) from the input and hidden projections ``gi``, ``gh`` ``(N, 4H)`` (gates
@@ -365,21 +377,29 @@ def lstm_cell_forward(gi: np.ndarray, gh: np.ndarray, c: np.ndarray
     ``h' = o·tanh(c')``.
 
     Returns ``(h', c', acts)``: h', c' ``(N, H)`` and ``acts`` ``(N, 5H)`` =
-    ``[i, f, g, o, tanh(c')]``, what ``lstm_cell_backward`` needs."""
+    ``[i, f, g, o, tanh(c')]``, what ``lstm_cell_backward`` needs; written into the
+    three arrays of ``out`` when given (C-contiguous, c's dtype), which are returned."""
     _check_cell("lstm_cell_forward", 4, "c", c, gi=gi, gh=gh)
-    return cells.lstm_forward(gi, gh, c)
+    if out is not None:
+        n, hidden = c.shape
+        _check_out("lstm_cell_forward", c.dtype, h_out=(out[0], c.shape), c_out=(out[1], c.shape),
+                   acts=(out[2], (n, 5 * hidden)))
+    return cells.lstm_forward(gi, gh, c, out)
 
 
-def lstm_cell_backward(dh: np.ndarray, dc_out: np.ndarray, acts: np.ndarray, c: np.ndarray
-                       ) -> tuple[np.ndarray, np.ndarray]:
+def lstm_cell_backward(dh: np.ndarray, dc_out: np.ndarray, acts: np.ndarray, c: np.ndarray,
+                       dgates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """The backward of ``lstm_cell_forward`` given the gradients ``dh``, ``dc_out``
     ``(N, H)`` of h' and c', its ``acts`` ``(N, 5H)`` and ``c`` ``(N, H)``. With
     ``δ = dc_out + dh·o·(1 − tanh²c')``, returns ``(dgates, dc)``: dgates ``(N, 4H)`` =
     ``[δ·g·i(1 − i), δ·c·f(1 − f), δ·i·(1 − g²), dh·tanh(c')·o(1 − o)]``, the gradient
-    of ``gi`` and of ``gh`` alike, and ``dc = δ·f`` ``(N, H)``."""
+    of ``gi`` and of ``gh`` alike (written into ``dgates`` when given: C-contiguous, c's
+    dtype), and ``dc = δ·f`` ``(N, H)``."""
     _check_cell("lstm_cell_backward", 5, "c", c, acts=acts)
     _check_same_shape("lstm_cell_backward", "c", c, dh=dh, dc_out=dc_out)
-    return cells.lstm_backward(dh, dc_out, acts, c)
+    if dgates is not None:
+        _check_out("lstm_cell_backward", c.dtype, dgates=(dgates, (c.shape[0], 4 * c.shape[1])))
+    return cells.lstm_backward(dh, dc_out, acts, c, dgates)
 
 
 def gru_cell_forward(gi: np.ndarray, gh: np.ndarray, h: np.ndarray

@@ -3,8 +3,9 @@
 
 The compiled kernels take 2-D float32/float64 arrays of one dtype; other dtypes, and
 every call under ``GRAPHGRAD_KERNELS=numpy``, run the references. Inputs are copied to
-C order when they are not in it already. Outputs are new arrays. The shapes are checked
-by the public wrappers in ``__init__.py``.
+C order when they are not in it already. Outputs are new arrays, or the LSTM kernels'
+``out=``/``dgates=`` arrays when given. Shapes, and those arrays' layout, are checked by
+the public wrappers in ``__init__.py``.
 """
 
 from __future__ import annotations
@@ -40,28 +41,43 @@ def _compiled(*arrays: np.ndarray) -> bool:
 _c = np.ascontiguousarray
 
 
-def lstm_forward(gi: np.ndarray, gh: np.ndarray, c: np.ndarray
+def lstm_forward(gi: np.ndarray, gh: np.ndarray, c: np.ndarray,
+                 out: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``autograd.kernels.lstm_cell_forward`` (documented there)."""
     if not _compiled(gi, gh, c):
-        return reference.lstm_forward(gi, gh, c)
+        return _into(out, reference.lstm_forward(gi, gh, c))
     n, hidden = c.shape
     dtype = c.dtype
-    h_out, c_out = np.empty((n, hidden), dtype), np.empty((n, hidden), dtype)
-    acts = np.empty((n, 5 * hidden), dtype)
+    h_out, c_out, acts = out if out is not None else (
+        np.empty((n, hidden), dtype), np.empty((n, hidden), dtype),
+        np.empty((n, 5 * hidden), dtype))
     _recurrent("lstm_forward")(dtype.char, _c(gi), _c(gh), _c(c), h_out, c_out, acts)
     return h_out, c_out, acts
 
 
-def lstm_backward(dh: np.ndarray, dc_out: np.ndarray, acts: np.ndarray, c: np.ndarray
-                  ) -> tuple[np.ndarray, np.ndarray]:
+def lstm_backward(dh: np.ndarray, dc_out: np.ndarray, acts: np.ndarray, c: np.ndarray,
+                  dgates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``autograd.kernels.lstm_cell_backward`` (documented there)."""
     if not _compiled(dh, dc_out, acts, c):
-        return reference.lstm_backward(dh, dc_out, acts, c)
+        result = reference.lstm_backward(dh, dc_out, acts, c)
+        return result if dgates is None else (*_into((dgates,), result[:1]), result[1])
     n, hidden = c.shape
-    dgates, dc = np.empty((n, 4 * hidden), c.dtype), np.empty((n, hidden), c.dtype)
+    if dgates is None:
+        dgates = np.empty((n, 4 * hidden), c.dtype)
+    dc = np.empty((n, hidden), c.dtype)
     _recurrent("lstm_backward")(c.dtype.char, _c(dh), _c(dc_out), _c(acts), _c(c), dgates, dc)
     return dgates, dc
+
+
+def _into(out: tuple[np.ndarray, ...] | None, result: tuple[np.ndarray, ...]
+          ) -> tuple[np.ndarray, ...]:
+    """``result``, copied into the arrays of ``out`` when given (the reference's path)."""
+    if out is None:
+        return result
+    for target, value in zip(out, result):
+        np.copyto(target, value)
+    return out
 
 
 def gru_forward(gi: np.ndarray, gh: np.ndarray, h: np.ndarray

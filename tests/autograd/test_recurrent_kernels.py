@@ -142,3 +142,40 @@ def test_wrong_shapes_are_refused_with_the_expected_one() -> None:
         kernels.gru_cell_forward(z((3, 9)), z((2, 9)), z((2, 3)))
     with pytest.raises(ValueError, match="gru_cell_backward: dh_out must have the shape"):
         kernels.gru_cell_backward(z((2, 4)), z((2, 9)), z((2, 9)), z((2, 3)))
+
+
+@pytest.mark.parametrize("dtype", DTYPES + [np.float16], ids=["f32", "f64", "f16"])
+def test_lstm_kernels_write_into_given_arrays_with_the_same_values(dtype, rng) -> None:
+    gi, gh, c = _arrays(rng, (5, 6), 4, dtype, 2.0)
+    h_new, c_new, acts = kernels.lstm_cell_forward(gi, gh, c)
+    out = tuple(np.full(a.shape, np.nan, dtype) for a in (h_new, c_new, acts))
+    got = kernels.lstm_cell_forward(gi, gh, c, out=out)
+    assert all(g is o for g, o in zip(got, out))
+    for a, b in zip(got, (h_new, c_new, acts)):
+        np.testing.assert_array_equal(a, b)
+    dh, dc = (rng.standard_normal((5, 6)).astype(dtype) for _ in "hc")
+    dgates, dc_prev = kernels.lstm_cell_backward(dh, dc, acts, c)
+    rows = np.full((3, 5, 24), np.nan, dtype)  # one step's rows of a sequence's buffer
+    got, got_dc = kernels.lstm_cell_backward(dh, dc, acts, c, dgates=rows[1])
+    assert np.shares_memory(got, rows[1])
+    np.testing.assert_array_equal(rows[1], dgates)
+    np.testing.assert_array_equal(got_dc, dc_prev)
+    assert np.isnan(rows[0]).all() and np.isnan(rows[2]).all()
+
+
+def test_lstm_kernels_refuse_output_arrays_they_cannot_write(rng) -> None:
+    gi, gh, c = _arrays(rng, (4, 3), 4, np.float32, 1.0)
+    good = [np.empty((4, 3), np.float32), np.empty((4, 3), np.float32),
+            np.empty((4, 15), np.float32)]
+    bad = {"c_out": np.empty((4, 3), np.float64), "acts": np.empty((4, 12), np.float32),
+           "h_out": np.empty((3, 4), np.float32).T}
+    for name, array in bad.items():
+        out = list(good)
+        out[["h_out", "c_out", "acts"].index(name)] = array
+        with pytest.raises(ValueError, match=f"lstm_cell_forward: {name} must be a writeable "
+                                             "C-contiguous float32 array of shape"):
+            kernels.lstm_cell_forward(gi, gh, c, out=tuple(out))
+    read_only = np.empty((4, 12), np.float32)
+    read_only.flags.writeable = False
+    with pytest.raises(ValueError, match="lstm_cell_backward: dgates must be"):
+        kernels.lstm_cell_backward(c, c, good[2], c, dgates=read_only)

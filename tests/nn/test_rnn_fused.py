@@ -1,8 +1,9 @@
 """The fused Elman, LSTM and GRU steps (``nn/rnn_fused.py``): the same values and gradients as
 the step written with separate ops, first and second order (gradcheck, gradgradcheck,
 and the recorded backward agreeing with the compiled one), gradients reaching only one
-of an LSTM step's two outputs, and the layers built on them against PyTorch in float64
-(packed sequences, bidirectional, proj_size, several layers) and float32."""
+of an LSTM step's two outputs, the whole-sequence LSTM op against a loop of steps, and
+the layers built on them against PyTorch in float64 (packed sequences, bidirectional,
+proj_size, several layers) and float32."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 
 import autograd as ag
 import nn
-from nn.rnn_fused import GRUStep, LSTMStep, RNNStep
+from nn.rnn_fused import GRUStep, LSTMSequence, LSTMStep, RNNStep
 from nn.utils import rnn as R
 
 pytestmark = pytest.mark.filterwarnings("ignore:LSTM with projections:UserWarning")
@@ -154,6 +155,99 @@ def test_a_step_changes_no_input(rng):
     (h.sum() + c.sum()).backward()
     for a, b in zip(args, before):
         np.testing.assert_array_equal(a.data, b)
+
+
+# ------------------------------------------------------------- the whole LSTM sequence
+def _sequence_inputs(rng, steps=4, n=3, hidden=4, bias=True, dtype=np.float64):
+    """gi (T·N, 4H), h, c, W_hh, b_hh as Tensors requiring grad."""
+    gi, h, c, w, b = _inputs(rng, 4, n=steps * n, hidden=hidden, bias=bias)
+    h, c = (ag.tensor(rng.standard_normal((n, hidden)), requires_grad=True) for _ in "hc")
+    return [None if t is None else ag.tensor(t.data.astype(dtype), requires_grad=True)
+            for t in (gi, h, c, w, b)]
+
+
+def _step_loop(gi, h, c, w, b, reverse):
+    """The sequence as one LSTMStep per step (what the layers record for packed input)."""
+    gates = ag.split(gi, h.shape[0], 0)
+    seq = [None] * len(gates)
+    for t in (range(len(gates) - 1, -1, -1) if reverse else range(len(gates))):
+        h, c = LSTMStep.apply(gates[t], h, c, w, b)
+        seq[t] = h
+    return ag.cat(seq, 0), h, c
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("given", [(0, 1, 2), (0,), (1,), (2,), (1, 2)], ids=str)
+def test_lstm_sequence_is_the_loop_of_steps(rng, reverse, bias, given):
+    args = _sequence_inputs(rng, bias=bias)
+    fused, looped = LSTMSequence.apply(*args, reverse), _step_loop(*args, reverse)
+    for a, b in zip(fused, looped):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-14, atol=1e-15)
+    g = [rng.standard_normal(o.shape) for o in fused]
+    for create_graph in (False, True):
+        got = _grads([LSTMSequence.apply(*args, reverse)[i] for i in given], args,
+                     [g[i] for i in given], create_graph)
+        expected = _grads([_step_loop(*args, reverse)[i] for i in given], args,
+                          [g[i] for i in given])
+        for a, b in zip(got, expected):
+            assert a.requires_grad == create_graph
+            np.testing.assert_allclose(a.data, b.data, rtol=1e-12, atol=1e-13)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_sequence_passes_gradcheck_and_gradgradcheck(rng, reverse):
+    args = _sequence_inputs(rng, steps=3, n=2, hidden=2)
+    assert ag.gradcheck(lambda *ts: LSTMSequence.apply(*ts, reverse), args)
+    assert ag.gradgradcheck(lambda *ts: LSTMSequence.apply(*ts, reverse), args)
+
+
+def test_lstm_sequence_in_float32_keeps_its_dtype_and_the_loops_values(rng):
+    args = _sequence_inputs(rng, steps=5, n=4, hidden=8, dtype=np.float32)
+    fused, looped = LSTMSequence.apply(*args, False), _step_loop(*args, False)
+    g = [rng.standard_normal(o.shape).astype(np.float32) for o in fused]
+    got, expected = _grads(fused, args, g), _grads(looped, args, g)
+    for a, b in [*zip(fused, looped), *zip(got, expected)]:
+        assert a.dtype == np.float32
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-5, atol=1e-6)
+
+
+def test_lstm_sequence_outputs_can_change_in_place_before_backward(rng):
+    """The outputs are the op's own arrays, not the states its backward reads."""
+    args = _sequence_inputs(rng)
+    g = [rng.standard_normal(o.shape) for o in LSTMSequence.apply(*args, False)]
+    expected = _grads(LSTMSequence.apply(*args, False), args, g)
+    seq, h, c = LSTMSequence.apply(*args, False)
+    total = sum((o * ag.tensor(gi)).sum() for o, gi in zip((seq, h, c), g))
+    with ag.no_grad():
+        seq.data[...] = 0
+        h.data[...] = 0
+        c.data[...] = 0
+    for a, b in zip(ag.grad(total, args), expected):
+        np.testing.assert_allclose(a.data, b.data, rtol=1e-14, atol=1e-15)
+
+
+def _op_names(t):
+    names, todo, seen = [], [t.grad_fn], set()
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ag.Tensor) or node is None or id(node) in seen:
+            continue  # a leaf, or a node seen before
+        seen.add(id(node))
+        names.append(node.name)
+        todo.extend(edge[0] for edge in node.next_edges if edge is not None)
+    return names
+
+
+def test_an_lstm_layer_records_one_op_per_direction_unless_packed(rng):
+    layer = nn.LSTM(3, 4, bidirectional=True, rng=rng)
+    out, _ = layer(ag.tensor(rng.standard_normal((5, 2, 3)).astype(np.float32)))
+    names = _op_names(out)
+    assert names.count("LSTMSequence") == 2 and "LSTMStep" not in names
+    packed = R.pack_padded_sequence(ag.tensor(rng.standard_normal((5, 2, 3)).astype(np.float32)),
+                                    [5, 3])
+    out, _ = layer(packed)
+    assert "LSTMSequence" not in _op_names(out.data) and "LSTMStep" in _op_names(out.data)
 
 
 # ------------------------------------------------------------- layers against PyTorch
