@@ -70,6 +70,8 @@ def _binary(fn: type[Function], op: str, a: Any, b: Any) -> Tensor:
             b = np.asarray(b, dtype=dt)
         else:
             b = operand(b, a)
+        if fn is Div and dt.kind == "f" and b.dtype == dt and not b.ndim:
+            return DivScalar.apply(a, b)
     da = a.data.dtype if isinstance(a, Tensor) else a.dtype
     db = b.data.dtype if isinstance(b, Tensor) else b.dtype
     if da is not db:
@@ -157,23 +159,46 @@ class AddScalar(Function):
         return g, None
 
 
-class MulScalar(Function):
+class _ByConstant(Function):
+    """``ufunc(a, c)`` for a constant c, linear in a (multiply or divide by c): the
+    gradient is ``ufunc(g, c)``, recorded as the op (``op``: the subclass that set
+    ``ufunc``, not a form of it written over its input) only when the backward is."""
+
+    ufunc: np.ufunc
+    op: type[_ByConstant]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "ufunc" in cls.__dict__:
+            cls.op = cls
+
+    @classmethod
+    def forward(cls, ctx, a, c):
+        ctx.c = c
+        return cls.ufunc(a, c)
+
+    @classmethod
+    def backward(cls, ctx, g):
+        if is_grad_enabled():
+            return cls.op.apply(g, ctx.c), None
+        return Tensor._make(cls.ufunc(g.data, ctx.c), False, None, 0), None
+
+
+class MulScalar(_ByConstant):
     """``a·c`` for a Python float c held in a's float dtype; d/da = c. The common
     ``0.5 * t`` without a saved constant; drawn as Mul."""
 
     display_name = "Mul"
+    ufunc = np.multiply
 
-    @staticmethod
-    def forward(ctx, a, c):
-        ctx.c = c
-        return np.multiply(a, c)
 
-    @staticmethod
-    def backward(ctx, g):
-        c = ctx.c
-        if is_grad_enabled():
-            return MulScalar.apply(g, c), None
-        return Tensor._make(np.multiply(g.data, c), False, None, 0), None
+class DivScalar(_ByConstant):
+    """``a / c`` for a number c held as a 0-d array of a's float dtype; d/da = 1/c, the
+    gradient ``g / c`` as Div's. The common ``t.sum() / n`` without a saved constant or
+    op nodes in its backward; drawn as Div."""
+
+    display_name = "Div"
+    ufunc = np.true_divide
 
 
 class Div(Function):

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..function import Function
+from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import (
     as_tensor,
@@ -27,8 +28,15 @@ from .elementwise import astype, exp
 
 
 def _expand_back(g: Tensor, in_shape: tuple, axes: tuple | None, keepdims: bool) -> Tensor:
+    """A reduction's gradient ``g`` broadcast back to the input's shape (a read-only view);
+    recorded as reshape and broadcast_to ops only when the backward itself is recorded."""
     from .shape import broadcast_to
 
+    if not is_grad_enabled():
+        data = g.data if keepdims else g.data.reshape(kept_shape(in_shape, axes))
+        if data.shape == tuple(in_shape):  # every reduced axis had length 1: no view needed
+            return g if data is g.data else Tensor._make(data, False, None, 0)
+        return Tensor._make(np.broadcast_to(data, in_shape), False, None, 0)
     if not keepdims:
         g = g.reshape(kept_shape(in_shape, axes))
     return broadcast_to(g, in_shape)

@@ -268,14 +268,24 @@ class SigmoidBinaryCrossEntropy(ag.Function):
     def backward(ctx, grad):
         x, y, pos_weight = ctx.saved_tensors
         need_x, need_y, _ = ctx.needs_input_grad
+        recorded = ag.is_grad_enabled()
+        if recorded:
+            sigmoid, softplus = ag.sigmoid, ag.softplus
+        else:  # no graph to record: the same formulas on the arrays, no op nodes
+            grad, x, y = grad.data, x.data, y.data
+            pos_weight = None if pos_weight is None else pos_weight.data
+            sigmoid, softplus = kernels.sigmoid, kernels.softplus
         grad_x = grad_y = None
         if need_x:
             c = 1.0 if pos_weight is None else 1.0 + (pos_weight - 1.0) * y
-            grad_x = grad * ((1.0 - y) - c * ag.sigmoid(-x))
+            grad_x = grad * ((1.0 - y) - c * sigmoid(-x))
         if need_y:
-            extra = 0.0 if pos_weight is None else (pos_weight - 1.0) * ag.softplus(-x)
+            extra = 0.0 if pos_weight is None else (pos_weight - 1.0) * softplus(-x)
             grad_y = grad * (extra - x)
-        return grad_x, grad_y, None
+        if recorded:
+            return grad_x, grad_y, None
+        return tuple(None if g is None else ag.from_numpy(np.asarray(g, dtype))
+                     for g, dtype in ((grad_x, x.dtype), (grad_y, y.dtype))) + (None,)
 
 
 class ClampedBinaryCrossEntropy(ag.Function):
