@@ -215,6 +215,14 @@ def add_bias_(y: np.ndarray, bias: np.ndarray) -> np.ndarray:
     return fused.add_bias_(y, bias)
 
 
+def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The outer product ``out[i, j] = a[i]·b[j]`` of a ``(M,)`` and b ``(N,)``, ``(M, N)``
+    C-contiguous: a linear layer's weight gradient ``gᵀx`` for a batch of one. Compiled for
+    float32/float64 vectors of one dtype (one pass), NumPy's broadcast multiply (with its
+    promotion) otherwise; the same bits either way (one multiplication per element)."""
+    return fused.outer(a, b)
+
+
 def _bad_channels(op: str, x: np.ndarray, **vectors: np.ndarray | None) -> None:
     """Raise the error for x that is not ``(N, C)`` or ``(N, C, L)`` or a per-channel vector
     that is not ``(C,)`` (the compiled kernels would read past a shorter one, the

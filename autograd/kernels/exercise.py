@@ -31,6 +31,7 @@ from . import (
     lstm_cell_forward,
     max_pool_argmax,
     mul_backward,
+    outer,
     plane_scatter_add,
     relu,
     relu_backward,
@@ -54,7 +55,8 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     the product's two gradients; im2col, col2im, max pooling and its scatter; the LSTM and
     GRU cells forward and backward; softmax cross-entropy with soft targets, with int64 and
     int32 labels, a gradient per row and a scalar one; batch norm with and without γ, β; a
-    linear layer's bias; dropout) and return each output by name."""
+    linear layer's bias and a batch of one's weight gradient; dropout) and return each
+    output by name."""
     rng = np.random.default_rng(7)
     x = rng.standard_normal(5000).astype(dtype) * 3
     g = rng.standard_normal(5000).astype(dtype)
@@ -97,6 +99,7 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     grads = batch_norm_backward(g[:512].reshape(32, 16), xb, mean, inv_std, gamma)
     out |= {f"bn_backward_{i}": part for i, part in enumerate(grads)}
     out["add_bias"] = add_bias_(xb.copy(), gamma)
+    out["outer"] = outer(g[:40], x[:70])
     keep = keep_mask(x.shape, 0.8, 2**64 - 5)
     out |= {"keep": keep, "dropout": dropout_mask_scale(x, keep, 0.8)}
 

@@ -136,6 +136,16 @@ def add_bias_(y: np.ndarray, b: np.ndarray) -> np.ndarray:
     return y
 
 
+def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``autograd.kernels.outer`` (documented there)."""
+    if not (_compiled(a, b) and a.ndim == 1 and b.ndim == 1):
+        return np.multiply(np.reshape(a, (-1, 1)), np.reshape(b, (1, -1)), order="C")
+    out = np.empty((a.shape[0], b.shape[0]), a.dtype)
+    _nn("outer").run(a.dtype.char, out.size >= sizes.PARALLEL_MIN, np.ascontiguousarray(a),
+                     np.ascontiguousarray(b), out)
+    return out
+
+
 def _bn_compiled(x: np.ndarray, *columns: np.ndarray | None) -> bool:
     return _compiled(x, *columns) and x.ndim == 2 and x.shape[0] > 0
 

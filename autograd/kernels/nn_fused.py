@@ -231,6 +231,23 @@ def add_bias_inplace(y, b, parallel):
                 y[i, j] += b[j]
 
 
+@njit(**JIT)
+def outer(a, b, out, parallel):
+    """``out[i, j] = a[i]·b[j]``: the outer product a linear layer's weight gradient is for a
+    batch of one (NumPy's broadcast multiply runs ~7× slower at (256, 784) float32)."""
+    m, n = out.shape
+    if not parallel:
+        for i in range(m):
+            ai, row = a[i], out[i]
+            for j in range(n):
+                row[j] = ai * b[j]
+    else:
+        for i in prange(m):
+            ai, row = a[i], out[i]
+            for j in range(n):
+                row[j] = ai * b[j]
+
+
 # ------------------------------------------------------------------- batch norm
 @njit(**SCALAR)
 def _column_sums(x, shift, chunk, k, acc):

@@ -472,3 +472,21 @@ def test_add_bias_of_unusual_layouts_and_dtypes_is_numpys_add(layout, rng) -> No
     np.testing.assert_array_equal(y, expected)
     ints = np.ones((3, 2), np.int64)
     np.testing.assert_array_equal(kernels.add_bias_(ints, np.array([1, 2])), [[2, 3]] * 3)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("m,n", [(256, 784), (3, 1), (1, 5), (0, 4), (4, 0), (7, 33)])
+def test_outer_is_numpys_broadcast_multiply(m, n, dtype, rng) -> None:
+    a, b = rng.standard_normal(m).astype(dtype), rng.standard_normal(n).astype(dtype)
+    out = kernels.outer(a, b)
+    assert out.shape == (m, n) and out.dtype == dtype and out.flags.c_contiguous
+    np.testing.assert_array_equal(out, a[:, None] * b[None, :])
+
+
+def test_outer_of_strided_mixed_and_integer_vectors_is_numpys(rng) -> None:
+    a, b = rng.standard_normal(12)[::3], rng.standard_normal(10).astype(np.float32)[::2]
+    np.testing.assert_array_equal(kernels.outer(a, b), a[:, None] * b[None, :])
+    assert kernels.outer(a, b).dtype == np.float64
+    ints = kernels.outer(np.arange(3), np.arange(4))
+    np.testing.assert_array_equal(ints, np.arange(3)[:, None] * np.arange(4))
+

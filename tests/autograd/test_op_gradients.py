@@ -104,3 +104,13 @@ def test_large_product_gradients_are_the_formulas_bits(dtype) -> None:
     ga, = ag.grad((a * b).sum(), [a], create_graph=True)
     ga.sum().backward()
     np.testing.assert_array_equal(b.grad.data, g_ * a_ + 1)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_batch_of_ones_weight_gradient_is_the_outer_product(dtype, rng) -> None:
+    x = ag.tensor(rng.standard_normal((1, 6)).astype(dtype))
+    w = ag.tensor(rng.standard_normal((4, 6)).astype(dtype), requires_grad=True)
+    g = rng.standard_normal((1, 4)).astype(dtype)
+    ag.linear(x, w).backward(ag.tensor(g))
+    np.testing.assert_array_equal(w.grad.data, g.T * x.data)
+    assert w.grad.dtype == dtype
