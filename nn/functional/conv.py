@@ -2,10 +2,12 @@
 and one batched matrix product.
 
 A convolution copies the windows of its padded input into columns (``Im2Col``) and
-multiplies them by the weight reshaped to ``(groups, out/groups, in/groups·∏k)``; a
+multiplies them by the weight reshaped to ``(groups, out/groups, in/groups·∏k)`` (with one
+group, both in one op over chunks of the batch, ``Im2ColProduct``); a
 transposed convolution multiplies the input by the transposed weight and adds the
-columns back (``Col2Im``). Both are compositions of recorded ops (``Im2Col``/``Col2Im``
-are each other's gradient), so every derivative, to any order, comes from the engine.
+columns back (``Col2Im``). The gradients are recorded ops where the backward is recorded
+(``Im2Col``/``Col2Im`` are each other's gradient), so derivatives of any order come from
+the engine.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any, NamedTuple
 import autograd as ag
 
 from ._inputs import floating_input, same_dtype
+from .conv_product import Im2ColProduct
 from .fold import Col2Im, Im2Col, Windows, ntuple, window_count
 
 _ROLES = ("weight", "bias")
@@ -123,12 +126,13 @@ def convolution(name: str, nd: int, input: Any, weight: Any, bias: Any, stride: 
         raise ag.ShapeError(f"{name}: the padded input is {padded} per channel, smaller than "
                             f"the kernel {kernel} with dilation {dilation}; pad more or use a "
                             "smaller kernel")
-    rows = Im2Col.apply(x, Windows(kernel, dilation, stride, pads, size, count, groups))
+    windows = Windows(kernel, dilation, stride, pads, size, count, groups)
     taps = per_group * math.prod(kernel)
     w_rows = _taps_last(w)
     if groups == 1:
-        out = ag.linear(ag.reshape(rows, (-1, taps)), ag.reshape(w_rows, (out_c, taps)), b)
+        out = Im2ColProduct.apply(x, ag.reshape(w_rows, (out_c, taps)), b, windows)
     else:
+        rows = Im2Col.apply(x, windows)
         out = ag.matmul(ag.reshape(rows, (groups, -1, taps)),
                         ag.transpose(ag.reshape(w_rows, (groups, out_c // groups, taps)), 1, 2))
         out = ag.reshape(ag.permute(out, (1, 0, 2)), (-1, out_c))

@@ -92,6 +92,63 @@ def test_gradgradcheck(index, rng):
     assert ag.gradgradcheck(lambda x, w, b: fn(x, w, b, **kwargs), (x, w, b))
 
 
+ONE_GROUP = [c for c in CONV if c[3].get("groups", 1) == 1]
+
+
+def _conv_results(name, x, w, b, kwargs, g):
+    for t in (x, w, b):
+        t.grad = None
+    out = getattr(F, name)(x, w, b, **kwargs)
+    out.backward(ag.tensor(g(out.shape)))
+    return [out.data, x.grad.data, w.grad.data, b.grad.data]
+
+
+@pytest.mark.parametrize(("name", "x_shape", "w_shape", "kwargs"), ONE_GROUP,
+                         ids=[c[0] for c in ONE_GROUP])
+@pytest.mark.parametrize("images", [1, 2, 3])
+def test_a_batch_in_chunks_gives_the_whole_batchs_results(name, x_shape, w_shape, kwargs,
+                                                          images, rng, monkeypatch):
+    """One group's im2col and product run a chunk of images at a time (5 images in chunks
+    of 1, 2 or 3, the last one shorter): the same values and gradients as the whole batch
+    at once."""
+    from nn.functional import conv_product
+
+    nd = len(w_shape) - 2
+    x, w, b = (ag.tensor(a, requires_grad=True) for a in _operands(
+        rng, (5,) + tuple(x_shape[-nd - 1:]), w_shape, kwargs, name))
+    seed = np.random.default_rng(1)
+    cotangent = seed.standard_normal(getattr(F, name)(x, w, b, **kwargs).shape)
+    whole = _conv_results(name, x, w, b, kwargs, lambda shape: cotangent)
+    monkeypatch.setattr(conv_product, "images_per_chunk", lambda *_: images)
+    chunked = _conv_results(name, x, w, b, kwargs, lambda shape: cotangent)
+    for a, c in zip(whole, chunked):
+        np.testing.assert_allclose(c, a, rtol=1e-12, atol=1e-12)
+
+
+def test_images_per_chunk_fills_the_chunk_bytes():
+    from nn.functional.conv_product import CHUNK_BYTES, images_per_chunk
+
+    per_image = 196 * 400 * 4  # the LeNet layer's rows of one 14×14 image, float32
+    assert images_per_chunk(64, 196, 400, 4) == CHUNK_BYTES // per_image
+    assert images_per_chunk(2, 1, 1, 4) == 2  # never more than the batch
+    assert images_per_chunk(64, 10**6, 400, 8) == 1  # never fewer than one image
+    assert images_per_chunk(0, 196, 400, 4) == 1
+
+
+def test_chunked_convolution_passes_gradcheck_and_gradgradcheck(rng, monkeypatch):
+    from nn.functional import conv_product
+
+    monkeypatch.setattr(conv_product, "CHUNK_BYTES", 1)
+    x, w, b = (ag.tensor(a, requires_grad=True) for a in _operands(
+        rng, (3, 2, 4, 5), (3, 2, 3, 2), {}, "conv2d"))
+
+    def fn(x, w, b):
+        return F.conv2d(x, w, b, padding=(1, 0), stride=(1, 2))
+
+    assert ag.gradcheck(fn, (x, w, b))
+    assert ag.gradgradcheck(fn, (x, w, b))
+
+
 def test_non_contiguous_input_and_no_bias(rng, torch):
     base = rng.standard_normal((2, 6, 3, 7))
     x = ag.tensor(base, requires_grad=True)
