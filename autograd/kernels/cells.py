@@ -60,8 +60,11 @@ def lstm_backward(dh: np.ndarray, dc_out: np.ndarray, acts: np.ndarray, c: np.nd
                   dgates: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """``autograd.kernels.lstm_cell_backward`` (documented there)."""
     if not _compiled(dh, dc_out, acts, c):
-        result = reference.lstm_backward(dh, dc_out, acts, c)
-        return result if dgates is None else (*_into((dgates,), result[:1]), result[1])
+        grads, dc = reference.lstm_backward(dh, dc_out, acts, c)
+        if dgates is None:
+            return grads, dc
+        np.copyto(dgates, grads)
+        return dgates, dc
     n, hidden = c.shape
     if dgates is None:
         dgates = np.empty((n, 4 * hidden), c.dtype)
