@@ -146,6 +146,7 @@ class Consts(NamedTuple):
     mantissa_mask: int
     inf: float
     nan: float
+    scale: float  # 2^(mantissa_bits + 1): e^x·scale is a normal number for every x >= exp_lo
     # exp_split and ldexp_down: an argument below down_floor counts as down_floor (e^down_floor
     # times any factor below 2^40 rounds to 0), and 2^(k + down_shift), down_shift = maxexp/2,
     # is a normal number for every k exp_split returns.
@@ -177,7 +178,7 @@ def _consts(ftype: type, itype: type, ln2_hi_bits: int, exp_degree: int,
         log_poly=tuple(f(2.0 / (2 * j + 3)) for j in range(log_terms)),
         tiny=f(finfo.tiny), subnormal_scale=f(2.0**mbits), mantissa_bits=itype(mbits),
         exponent_bias=itype(finfo.maxexp - 1), mantissa_mask=itype((1 << mbits) - 1),
-        inf=f(np.inf), nan=f(np.nan),
+        inf=f(np.inf), nan=f(np.nan), scale=f(2.0 ** (mbits + 1)),
         down_floor=f(-(finfo.maxexp - 2 + down_shift) * float(_LN2)),
         down_bias=itype(finfo.maxexp - 1 + down_shift), down_unscale=f(2.0**-down_shift),
     )
@@ -260,6 +261,21 @@ def exp(x):
     # 2^k in two factors: each stays a normal number even where 2^k is not.
     k1 = k >> 1
     return p * _pow2(k1, c) * _pow2(k - k1, c)
+
+
+@njit(inline="always")
+def exp_nonpositive_scaled(x):
+    """``e^x·scale`` for ``x <= 0`` (``scale = 2^(mantissa_bits + 1)``; nan for nan).
+
+    The scaling keeps the result a normal number down to ``exp_lo``, so ``2^k`` is one
+    factor instead of ``exp``'s two, and the result is ``exp(x)``'s value before its
+    rounding to a subnormal, times the power of two: dividing it by another value
+    scaled alike (``sigmoid``) rounds once, as ``exp`` followed by the division does.
+    """
+    c = consts(x)
+    x = c.exp_lo if x < c.exp_lo else x
+    k, r = _reduce(x, c)
+    return (c.one + _expm1_small(r, c)) * _pow2(k + c.mantissa_bits + 1, c)
 
 
 @njit(inline="always")

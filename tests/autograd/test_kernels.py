@@ -210,6 +210,20 @@ def test_softplus_across_the_whole_log1p_range(dtype) -> None:
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_sigmoid_down_through_its_subnormal_results(dtype) -> None:
+    # sigmoid(x) = e^x/(1 + e^x) turns subnormal below x ≈ -87.3 (float32) / -708.4
+    # (float64) and rounds to 0 below ≈ -103.3 / -744.4; the kernel carries e^x scaled by
+    # a power of two there (fastmath.exp_nonpositive_scaled) and rounds once at the end.
+    tiny, smallest = np.finfo(dtype).tiny, np.finfo(dtype).smallest_subnormal
+    lo, hi = float(np.log(smallest)) - 2, float(np.log(tiny)) + 2
+    x = np.linspace(lo, hi, 200_001).astype(dtype)
+    out = kernels.sigmoid(x)
+    check(out, truth("sigmoid", x), 2)
+    assert out[0] == 0 and 7 * tiny < out[-1] < 8 * tiny  # e^2·tiny
+    assert np.all(np.diff(out) >= 0)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 def test_special_values(dtype) -> None:
     def arr(*v: float) -> np.ndarray:
         return np.array(v, dtype=dtype)
