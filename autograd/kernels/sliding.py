@@ -9,6 +9,8 @@ makes each window's channels one contiguous run). Outputs are new arrays.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from . import dispatch
@@ -16,6 +18,9 @@ from . import windows_reference as reference
 from .aot import Kernel, registered
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
+# im2col copies each window's taps along the last dim as one run of K2·C/G values; below
+# this many, it runs ``im2col_short`` on a padded copy of the input instead (see there).
+SHORT_RUN = 16
 _kernels: dict[str, Kernel] = {}
 
 
@@ -50,9 +55,25 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     if not _compiled(x, nd):
         return reference.im2col(x, kernel, dilation, stride, pads, size, count, groups)
     n, c = x.shape[:2]
+    rows = np.empty((groups, n) + tuple(count) + tuple(kernel) + (c // groups,), x.dtype)
+    if rows.size == 0:
+        return rows
+    if kernel[-1] * (c // groups) < SHORT_RUN:
+        spatial = x.shape[2:]
+        # at least the windows' reach, so that no geometry makes the kernel read outside
+        extent = tuple(max(s + lo + hi, (o - 1) * st + (k - 1) * d + 1) for s, (lo, hi), o, st,
+                       k, d in zip(spatial, pads, count, stride, kernel, dilation))
+        padded = np.zeros((n,) + extent + (c,), x.dtype)
+        inside = tuple(slice(lo, lo + s) for s, (lo, _) in zip(spatial, pads))
+        padded[(slice(None), *inside)] = np.moveaxis(x, 1, -1)
+        taps = math.prod(kernel) * (c // groups)
+        _windows("im2col_short")(
+            x.dtype.char, padded.reshape(_spatial3((n,), 1, padded.shape[1:-1]) + (c,)),
+            _geometry(kernel, dilation, stride, (0,) * nd, count), groups,
+            rows.reshape(-1, count[-1], taps))
+        return rows
     last = np.ascontiguousarray(np.moveaxis(x, 1, -1)).reshape(
         _spatial3((n,), 1, x.shape[2:]) + (c,))
-    rows = np.empty((groups, n) + tuple(count) + tuple(kernel) + (c // groups,), x.dtype)
     geo = _geometry(kernel, dilation, stride, tuple(lo for lo, _ in pads), count)
     _windows("im2col")(x.dtype.char, last, geo, groups, rows.reshape(-1))
     return rows

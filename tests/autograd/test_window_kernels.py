@@ -4,7 +4,9 @@ gradient's scatter) against their NumPy references (``windows_reference.py``).
 im2col and max pooling copy and compare values, so they must match bit for bit
 (indices too, NaNs included); col2im and the scatter sum overlapping taps in another
 order, so they are held to float rounding. Geometries cover one to three spatial dims,
-strides, dilations, asymmetric padding, groups, windows past the edge and empty ones.
+strides, dilations, asymmetric padding, groups, windows past the edge and empty ones,
+and both of im2col's loops (runs of K2·C/G values shorter than ``sliding.SHORT_RUN``
+and longer).
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ CONV_CASES = [
     ((2, 2, 5, 6, 7), (2, 3, 2), (1, 1, 2), (2, 1, 1), ((1, 0), (1, 1), (0, 1)), 1),
     ((1, 6, 4, 5, 3), (1, 2, 3), (1, 1, 1), (1, 2, 1), ((0, 0), (0, 1), (1, 1)), 3),
     ((0, 2, 4, 4), (2, 2), (1, 1), (1, 1), ((0, 0), (0, 0)), 1),
+    ((3, 1, 8, 8), (5, 5), (1, 1), (1, 1), ((2, 2), (2, 2)), 1),  # LeNet's first layer
+    ((2, 8, 6, 7), (3, 5), (1, 1), (1, 2), ((1, 1), (2, 2)), 2),  # runs of 20, two groups
 ]
 
 
