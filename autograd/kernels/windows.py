@@ -186,6 +186,39 @@ def _scan(x, base, z0, y0, w0, geo, s0, s1, s2):
     return best, where
 
 
+@njit(inline="always")
+def _max_pool_2x2(x, values, indices, o1, o2):
+    """``max_pool_argmax`` of 2×2 windows at stride 2 without padding or dilation (the
+    usual pooling layer) over planes ``x`` ``(P, S1, S2)``: PyTorch's scan as selects,
+    each tap taken when it is greater than the best so far or NaN (a NaN is then kept
+    unless a later tap is NaN too, as in the scan), without the general loop's table of
+    tap offsets and its rerun of windows that hold a NaN."""
+    s2 = x.shape[2]
+    for q in range(x.shape[0]):
+        for b in range(o1):
+            top = x[q, 2 * b]
+            bottom = x[q, 2 * b + 1]
+            row = 2 * b * s2
+            m = b * o2
+            for e in range(o2):
+                best = top[2 * e]
+                where = row + 2 * e
+                v = top[2 * e + 1]
+                take = (v > best) | (v != v)
+                best = v if take else best
+                where = row + 2 * e + 1 if take else where
+                v = bottom[2 * e]
+                take = (v > best) | (v != v)
+                best = v if take else best
+                where = row + s2 + 2 * e if take else where
+                v = bottom[2 * e + 1]
+                take = (v > best) | (v != v)
+                best = v if take else best
+                where = row + s2 + 2 * e + 1 if take else where
+                values[q, m + e] = best
+                indices[q, m + e] = where
+
+
 @njit(**SERIAL)
 def max_pool_argmax(x, geo, values, indices):
     """Per plane of ``x`` ``(P, S0, S1, S2)`` (flat; the sizes are ``geo[15:18]``) and
@@ -201,6 +234,11 @@ def max_pool_argmax(x, geo, values, indices):
     those that held a NaN."""
     s0, s1, s2 = geo[15], geo[16], geo[17]
     k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
+    if (s0 == 1 and o0 == 1 and k0 == 1 and k1 == 2 and k2 == 2 and st1 == 2 and st2 == 2
+            and d1 == 1 and d2 == 1 and p0 == 0 and p1 == 0 and p2 == 0
+            and 2 * o1 <= s1 and 2 * o2 <= s2):
+        _max_pool_2x2(x.reshape((values.shape[0], s1, s2)), values, indices, o1, o2)
+        return
     span0, span1, span2 = (k0 - 1) * d0, (k1 - 1) * d1, (k2 - 1) * d2
     taps = np.empty(k0 * k1 * k2, np.int64)
     u = 0
