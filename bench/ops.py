@@ -244,7 +244,9 @@ def run(quick: bool) -> dict[str, Any]:
     sizes = (1_000, 10_000) if quick else (1_000, 100_000, 10_000_000)
     budget = 0.01 if quick else 0.4
     length = 100 if quick else 1_000
-    rounds = 1 if quick else 3
+    # Five rounds: the machine swings between two speeds for minutes at a time, and with
+    # three an implementation's every round fell in slow spells (bench/README finding 34).
+    rounds = 1 if quick else 5
     # The chain's processes are short (~1 s), so more rounds cost little, and a slow spell
     # of the machine (seen: every timing 2x for minutes) then misses some round of each.
     chain_rounds = 1 if quick else 5
