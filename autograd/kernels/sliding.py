@@ -4,7 +4,8 @@
 The compiled kernels take float32/float64 arrays with one to three spatial dims; other
 dtypes, and every call under ``GRAPHGRAD_KERNELS=numpy``, run the references. Inputs
 are copied to the layout a kernel reads (C order; im2col's input channels-last, which
-makes each window's channels one contiguous run). Outputs are new arrays.
+makes each window's channels one contiguous run, and zero-padded, so that its loops
+need no bounds). Outputs are new arrays.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from .aot import Kernel, registered
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 # im2col copies each window's taps along the last dim as one run of K2·C/G values; below
-# this many, it runs ``im2col_short`` on a padded copy of the input instead (see there).
+# this many, ``im2col_short`` fills the rows a tap at a time instead (see there).
 SHORT_RUN = 16
 _kernels: dict[str, Kernel] = {}
 
@@ -58,24 +59,23 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     rows = np.empty((groups, n) + tuple(count) + tuple(kernel) + (c // groups,), x.dtype)
     if rows.size == 0:
         return rows
+    spatial = x.shape[2:]
+    # at least the windows' reach, so that no geometry makes a kernel read outside
+    extent = tuple(max(s + lo + hi, (o - 1) * st + (k - 1) * d + 1) for s, (lo, hi), o, st, k,
+                   d in zip(spatial, pads, count, stride, kernel, dilation))
+    padded = np.zeros((n,) + extent + (c,), x.dtype)
+    inside = tuple(slice(lo, lo + s) for s, (lo, _) in zip(spatial, pads))
+    padded[(slice(None), *inside)] = np.moveaxis(x, 1, -1)
+    padded = padded.reshape(_spatial3((n,), 1, extent) + (c,))
+    geo = _geometry(kernel, dilation, stride, (0,) * nd, count)
+    lines = rows.size // (count[-1] * math.prod(kernel) * (c // groups))
     if kernel[-1] * (c // groups) < SHORT_RUN:
-        spatial = x.shape[2:]
-        # at least the windows' reach, so that no geometry makes the kernel read outside
-        extent = tuple(max(s + lo + hi, (o - 1) * st + (k - 1) * d + 1) for s, (lo, hi), o, st,
-                       k, d in zip(spatial, pads, count, stride, kernel, dilation))
-        padded = np.zeros((n,) + extent + (c,), x.dtype)
-        inside = tuple(slice(lo, lo + s) for s, (lo, _) in zip(spatial, pads))
-        padded[(slice(None), *inside)] = np.moveaxis(x, 1, -1)
-        taps = math.prod(kernel) * (c // groups)
-        _windows("im2col_short")(
-            x.dtype.char, padded.reshape(_spatial3((n,), 1, padded.shape[1:-1]) + (c,)),
-            _geometry(kernel, dilation, stride, (0,) * nd, count), groups,
-            rows.reshape(-1, count[-1], taps))
-        return rows
-    last = np.ascontiguousarray(np.moveaxis(x, 1, -1)).reshape(
-        _spatial3((n,), 1, x.shape[2:]) + (c,))
-    geo = _geometry(kernel, dilation, stride, tuple(lo for lo, _ in pads), count)
-    _windows("im2col")(x.dtype.char, last, geo, groups, rows.reshape(-1))
+        _windows("im2col_short")(x.dtype.char, padded, geo, groups,
+                                 rows.reshape(lines, count[-1], -1))
+    else:
+        k3 = (1,) * (3 - nd) + tuple(kernel)
+        _windows("im2col")(x.dtype.char, padded, geo, groups,
+                           rows.reshape(lines, count[-1], k3[0], k3[1], -1))
     return rows
 
 
