@@ -236,12 +236,12 @@ class RNNBase(Module):
         sequences all run every step is one op (``LSTMSequence``), else one op per step."""
         w_ih, b_ih, w_hh, b_hh, w_hr = self._params(layer, suffix)
         if self.mode == "LSTM" and w_hr is None and h is not c and min(sizes) == sizes[0]:
-            # The gates are x W_ihᵀ + b_ih + h W_hhᵀ + b_hh: both biases go into the one
-            # projection of all steps instead of b_hh into each step's product.
-            both = b_ih + b_hh if b_ih is not None and b_hh is not None else None
-            projected = linear(x, w_ih, both) if both is not None else linear(x, w_ih, b_ih)
-            return LSTMSequence.apply(projected, h, c, w_hh, None if both is not None
-                                      else b_hh, reverse)
+            if b_ih is not None and b_hh is not None:
+                # The gates are x W_ihᵀ + b_ih + h W_hhᵀ + b_hh: both biases go into the
+                # one projection of all steps instead of b_hh into each step's product.
+                return LSTMSequence.apply(linear(x, w_ih, b_ih + b_hh), h, c, w_hh, None,
+                                          reverse)
+            return LSTMSequence.apply(linear(x, w_ih, b_ih), h, c, w_hh, b_hh, reverse)
         projected = linear(x, w_ih, b_ih)
         steps = ag.split(projected, sizes, 0)
         seq, h, c = run_steps(self.mode, steps, sizes, h, c, w_hh, b_hh, w_hr,
