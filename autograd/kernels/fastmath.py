@@ -147,6 +147,8 @@ class Consts(NamedTuple):
     inf: float
     nan: float
     scale: float  # 2^(mantissa_bits + 1): e^x·scale is a normal number for every x >= exp_lo
+    normal_lo: float  # exp_unchecked is exact on [normal_lo, normal_hi]: k in [-bias+2, bias]
+    normal_hi: float
     # exp_split and ldexp_down: an argument below down_floor counts as down_floor (e^down_floor
     # times any factor below 2^40 rounds to 0), and 2^(k + down_shift), down_shift = maxexp/2,
     # is a normal number for every k exp_split returns.
@@ -179,6 +181,8 @@ def _consts(ftype: type, itype: type, ln2_hi_bits: int, exp_degree: int,
         tiny=f(finfo.tiny), subnormal_scale=f(2.0**mbits), mantissa_bits=itype(mbits),
         exponent_bias=itype(finfo.maxexp - 1), mantissa_mask=itype((1 << mbits) - 1),
         inf=f(np.inf), nan=f(np.nan), scale=f(2.0 ** (mbits + 1)),
+        normal_lo=f(-(finfo.maxexp - 3) * float(_LN2)),
+        normal_hi=f((finfo.maxexp - 1) * float(_LN2)),
         down_floor=f(-(finfo.maxexp - 2 + down_shift) * float(_LN2)),
         down_bias=itype(finfo.maxexp - 1 + down_shift), down_unscale=f(2.0**-down_shift),
     )
@@ -261,6 +265,18 @@ def exp(x):
     # 2^k in two factors: each stays a normal number even where 2^k is not.
     k1 = k >> 1
     return p * _pow2(k1, c) * _pow2(k - k1, c)
+
+
+@njit(inline="always")
+def exp_unchecked(x):
+    """``exp(x)`` for ``normal_lo <= x <= normal_hi`` only (elsewhere, and for nan, any
+    value): no clamps, and ``2^k`` added to the exponent bits of ``1 + expm1(r)`` instead of
+    ``exp``'s two factors. With ``k`` in ``[-bias + 2, bias]`` and that factor in
+    ``[√½, √2]`` the result is a normal number, and the same bits as ``exp``'s."""
+    c = consts(x)
+    k, r = _reduce(x, c)
+    p = c.one + _expm1_small(r, c)
+    return float_from_bits(float_bits(p) + (k << c.mantissa_bits), c.one)
 
 
 @njit(inline="always")
