@@ -19,9 +19,6 @@ from . import windows_reference as reference
 from .aot import Kernel, registered
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
-# im2col copies each window's taps along the last dim as one run of K2·C/G values; below
-# this many, ``im2col_short`` fills the rows a tap at a time instead (see there).
-SHORT_RUN = 16
 _kernels: dict[str, Kernel] = {}
 
 
@@ -68,14 +65,10 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     padded[(slice(None), *inside)] = np.moveaxis(x, 1, -1)
     padded = padded.reshape(_spatial3((n,), 1, extent) + (c,))
     geo = _geometry(kernel, dilation, stride, (0,) * nd, count)
+    k3 = (1,) * (3 - nd) + tuple(kernel)
     lines = rows.size // (count[-1] * math.prod(kernel) * (c // groups))
-    if kernel[-1] * (c // groups) < SHORT_RUN:
-        _windows("im2col_short")(x.dtype.char, padded, geo, groups,
-                                 rows.reshape(lines, count[-1], -1))
-    else:
-        k3 = (1,) * (3 - nd) + tuple(kernel)
-        _windows("im2col")(x.dtype.char, padded, geo, groups,
-                           rows.reshape(lines, count[-1], k3[0], k3[1], -1))
+    _windows("im2col")(x.dtype.char, padded, geo, groups,
+                       rows.reshape(lines, count[-1], k3[0], k3[1], -1))
     return rows
 
 

@@ -36,83 +36,88 @@ def _first_inside(start, dilation):
     return (-start + dilation - 1) // dilation if start < 0 else 0
 
 
+SHORT_RUN = 16  # values per window and tap row below which im2col fills a line by tap
+
+
 @njit(**SERIAL)
 def im2col(x, geo, groups, rows):
     """Rows ``(G·N·O0·O1, O2, K0, K1, K2·C/G)`` of the windows of ``x``, channels-last and
     already padded ``(N, S0, S1, S2, C)`` with every tap inside (the pads of ``geo`` are
-    not read; ``sliding.im2col`` pads). Per window and tap row the taps are copied as one
-    run of ``K2·C`` values when they are contiguous (no dilation along the last dim, one
-    group), else a run of channels per tap. For short runs ``im2col_short`` is faster.
+    not read; ``sliding.im2col`` pads), filled a line of windows (fixed g, n, o0, o1) at
+    a time: by window (``_line_by_window``) where a window's taps along the last dim make
+    runs of ``K2·C/G >= SHORT_RUN`` values, else by tap (``_line_by_tap``).
 
-    On a padded input the loops need no bounds, and each run is a slice copy indexed by
-    loop variables (conv 16→32, 5×5 over 6 images of 14×14: 80 → 62 µs against the loop
-    with bounds checks, zero fills and a running flat offset it replaced).
+    On a padded input the loops need no bounds and every copy is indexed by loop
+    variables: against the loop with bounds checks, zero fills and a running flat offset
+    it replaced, conv 16→32, 5×5 over 6 images of 14×14 80 → 62 µs; LeNet's first
+    convolution (runs of 5 values), 26 images, 1.0–1.4 → 0.24 ms (bench/README 32).
     """
     n_, s0, s1, s2, c_ = x.shape
-    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
+    geometry = _unpack(geo)
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = geometry
     cg = c_ // groups
-    lines = x.reshape((n_, s0, s1, s2 * c_))
-    whole = d2 == 1 and groups == 1
+    by_tap = k2 * cg < SHORT_RUN
+    flat_lines = x.reshape((n_, s0, s1, s2 * c_))
     line = 0
     for g in range(groups):
         for n in range(n_):
             for a in range(o0):
                 for b in range(o1):
-                    for e in range(o2):
-                        for i in range(k0):
-                            z = a * st0 + i * d0
-                            for j in range(k1):
-                                y = b * st1 + j * d1
-                                dst = rows[line, e, i, j]
-                                if whole:
-                                    start = e * st2 * c_
-                                    src = lines[n, z, y, start:start + k2 * c_]
-                                    for c in range(k2 * c_):
-                                        dst[c] = src[c]
-                                else:
-                                    for t in range(k2):
-                                        start = (e * st2 + t * d2) * c_ + g * cg
-                                        src = lines[n, z, y, start:start + cg]
-                                        for c in range(cg):
-                                            dst[t * cg + c] = src[c]
+                    if by_tap:
+                        _line_by_tap(x[n], rows[line], a, b, g * cg, cg, geometry)
+                    else:
+                        _line_by_window(flat_lines[n], rows[line], a, b, g * cg, cg, c_,
+                                        groups == 1, geometry)
                     line += 1
 
 
-@njit(**SERIAL)
-def im2col_short(x, geo, groups, rows):
-    """``im2col`` for windows whose runs are short (``sliding.im2col`` picks it): ``x`` is
-    channels-last and already padded, ``(N, S0, S1, S2, C)`` with every tap inside (the
-    pads of ``geo`` are not read), ``rows`` is ``(G·N·O0·O1, O2, K0·K1·K2·C/G)``.
+@njit(inline="always")
+def _line_by_window(x, dst, a, b, first, cg, c_, one_group, geometry):
+    """One line's rows ``(O2, K0, K1, K2·C/G)`` per window and tap row: the taps as one
+    slice of ``K2·C`` values of ``x`` ``(S0, S1, S2·C)`` where they are contiguous (no
+    dilation along the last dim, one group), else a slice of channels per tap."""
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = geometry
+    whole = d2 == 1 and one_group
+    for e in range(o2):
+        for i in range(k0):
+            z = a * st0 + i * d0
+            for j in range(k1):
+                y = b * st1 + j * d1
+                out = dst[e, i, j]
+                if whole:
+                    start = e * st2 * c_
+                    src = x[z, y, start:start + k2 * c_]
+                    for c in range(k2 * c_):
+                        out[c] = src[c]
+                else:
+                    for t in range(k2):
+                        start = (e * st2 + t * d2) * c_ + first
+                        src = x[z, y, start:start + cg]
+                        for c in range(cg):
+                            out[t * cg + c] = src[c]
 
-    A 5×5 window over one channel copies runs of 5 values, and a loop per window then
-    costs more than its copies (LeNet's first convolution, 26 images: 1.0–1.4 ms against
-    0.24 ms here). So per line of windows (fixed g, n, o0, o1) and per tap, the tap's
-    value in each of the line's O2 windows: a read along the input's last dim, a write
-    ``K0·K1·K2·C/G`` values apart into the line's rows (a few KiB, in L1).
-    """
-    n_, s0, s1, s2, c_ = x.shape
-    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
-    cg = c_ // groups
-    line = 0
-    for g in range(groups):
-        for n in range(n_):
-            for a in range(o0):
-                for b in range(o1):
-                    for i in range(k0):
-                        z = a * st0 + i * d0
-                        for j in range(k1):
-                            y = b * st1 + j * d1
-                            for t in range(k2):
-                                for c in range(cg):
-                                    src = x[n, z, y, t * d2:, g * cg + c]
-                                    dst = rows[line, :, ((i * k1 + j) * k2 + t) * cg + c]
-                                    if st2 == 1:
-                                        for e in range(o2):
-                                            dst[e] = src[e]
-                                    else:
-                                        for e in range(o2):
-                                            dst[e] = src[e * st2]
-                    line += 1
+
+@njit(inline="always")
+def _line_by_tap(x, dst, a, b, first, cg, geometry):
+    """One line's rows ``(O2, K0, K1, K2·C/G)`` per tap: the tap's value in each of the
+    line's O2 windows, read along the last dim of ``x`` ``(S0, S1, S2, C)`` and written a
+    row apart (the line's rows, a few KiB, stay in L1). For runs too short for
+    ``_line_by_window``, whose loop per window then costs more than its copies."""
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = geometry
+    for i in range(k0):
+        z = a * st0 + i * d0
+        for j in range(k1):
+            y = b * st1 + j * d1
+            for t in range(k2):
+                for c in range(cg):
+                    src = x[z, y, t * d2:, first + c]
+                    out = dst[:, i, j, t * cg + c]
+                    if st2 == 1:
+                        for e in range(o2):
+                            out[e] = src[e]
+                    else:
+                        for e in range(o2):
+                            out[e] = src[e * st2]
 
 
 @njit(**SERIAL)

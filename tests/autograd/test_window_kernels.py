@@ -5,7 +5,7 @@ im2col and max pooling copy and compare values, so they must match bit for bit
 (indices too, NaNs included); col2im and the scatter sum overlapping taps in another
 order, so they are held to float rounding. Geometries cover one to three spatial dims,
 strides, dilations, asymmetric padding, groups, windows past the edge and empty ones,
-and both of im2col's loops (runs of K2·C/G values shorter than ``sliding.SHORT_RUN``
+and both of im2col's loops (runs of K2·C/G values shorter than ``windows.SHORT_RUN``
 and longer).
 """
 
