@@ -7,11 +7,14 @@ needs equal shapes. exp, log, tanh and relu also need the size in
 broadcasting shapes) goes to ``reference.py``, as does every call when the
 environment has ``GRAPHGRAD_KERNELS=numpy`` at import.
 
-Outputs are new C-contiguous arrays (or the ``out=`` array given) of the input dtype (float64 when a
-two-input kernel gets float32 and float64). A non-contiguous input is first
-copied to C order: measured on a transposed 1000×1000 float32 sigmoid, copy plus
-flat kernel took 1.1 ms and a strided 2-D kernel (which LLVM does not
-vectorize) 2.8 ms.
+Outputs are new arrays (or the ``out=`` array given) of the input dtype (float64 when a
+two-input kernel gets float32 and float64) in the inputs' memory order, as PyTorch's
+elementwise ops keep a tensor's memory format: an input that is a dense permutation of
+a C-ordered array (a transposed matrix, a channels-last ``(N, C, H, W)`` view) is read
+flat in memory order, and its result has its strides (two inputs need equal strides);
+every other input is copied to C order first and gives a C-contiguous result. Measured
+on a transposed 1000×1000 float32 sigmoid: copy plus flat kernel 1.1 ms, a strided 2-D
+kernel (which LLVM does not vectorize) 2.8 ms.
 
 Numba is imported, and each kernel compiled for its dtype, on first use, never
 when ``autograd`` is imported: ``import numba`` alone costs ~0.17 s. Serial calls
@@ -60,6 +63,29 @@ def _kernel(name: str) -> Kernel:
     return kernel
 
 
+def memory_order(a: np.ndarray) -> tuple[int, ...] | None:
+    """The axes of ``a`` from its largest stride to its smallest when ``a`` is not C-ordered
+    but is a dense permutation of a C-ordered array (``a.transpose(order)`` is
+    C-contiguous: a transposed matrix, a channels-last view); None otherwise."""
+    if a.flags.c_contiguous or a.ndim < 2:
+        return None
+    order = tuple(sorted(range(a.ndim), key=lambda axis: -a.strides[axis]))
+    return order if a.transpose(order).flags.c_contiguous else None
+
+
+def _empty_in_order(like: np.ndarray, order: tuple[int, ...]) -> np.ndarray:
+    """A new array of ``like``'s shape and dtype laid out in memory as ``like`` is."""
+    return np.empty(tuple(like.shape[i] for i in order), like.dtype).transpose(np.argsort(order))
+
+
+def _flat_in_memory_order(a: np.ndarray, order: tuple[int, ...] | None) -> np.ndarray:
+    """``a``'s elements in memory order as a flat view (``order`` from ``memory_order``), or
+    its C-ordered copy, flat, when ``order`` is None."""
+    if order is None:
+        return np.ascontiguousarray(a).reshape(-1)
+    return a.transpose(order).reshape(-1)
+
+
 def unary(name: str, x: np.ndarray, *params: float, out: np.ndarray | None = None) -> np.ndarray:
     """``name(x, *params)`` elementwise; ``params`` are scalars cast to x's dtype.
 
@@ -79,15 +105,26 @@ def unary(name: str, x: np.ndarray, *params: float, out: np.ndarray | None = Non
             _kernel(f"{name}_inplace").run(x.dtype.char, parallel, x.reshape(-1), *typed)
             return out
         if out is None:
-            out = np.empty(x.shape, x.dtype)
+            order = memory_order(x)
+            out = np.empty(x.shape, x.dtype) if order is None else _empty_in_order(x, order)
+            flat_out = _flat_in_memory_order(out, order)
+            _kernel(name).run(x.dtype.char, parallel, _flat_in_memory_order(x, order), *typed,
+                              flat_out)
+            return out
         flat = np.ascontiguousarray(x).reshape(-1)
         _kernel(name).run(x.dtype.char, parallel, flat, *typed, out.reshape(-1))
         return out
-    if type(x) is np.ndarray and not x.flags.c_contiguous:
-        # NumPy's ufuncs may take another loop for strided input, rounding otherwise (its
-        # AVX-512 float64 log differs by 1 ulp on negative strides): read the C-ordered copy.
-        x = np.ascontiguousarray(x)
-    result = getattr(reference, name)(x, *params)
+    order = memory_order(x) if type(x) is np.ndarray else None
+    if order is not None:
+        result = getattr(reference, name)(x.transpose(order), *params).transpose(
+            np.argsort(order))
+    else:
+        if type(x) is np.ndarray and not x.flags.c_contiguous:
+            # NumPy's ufuncs may take another loop for strided input, rounding otherwise
+            # (its AVX-512 float64 log differs by 1 ulp on negative strides): read the
+            # C-ordered copy.
+            x = np.ascontiguousarray(x)
+        result = getattr(reference, name)(x, *params)
     if out is None:
         return result
     np.copyto(out, result)
@@ -96,16 +133,23 @@ def unary(name: str, x: np.ndarray, *params: float, out: np.ndarray | None = Non
 
 def binary(name: str, grad: np.ndarray, y: np.ndarray, *params: float) -> np.ndarray:
     """``name(grad, y, *params)`` elementwise over two equally shaped arrays."""
-    if (_COMPILED and type(grad) is np.ndarray and type(y) is np.ndarray
-            and grad.shape == y.shape and grad.ndim
-            and grad.dtype in _FLOATS and y.dtype in _FLOATS):
+    same_shape = type(grad) is np.ndarray and type(y) is np.ndarray and grad.shape == y.shape
+    order = (memory_order(grad) if same_shape and grad.strides == y.strides
+             and grad.dtype == y.dtype else None)
+    if _COMPILED and same_shape and grad.ndim and grad.dtype in _FLOATS and y.dtype in _FLOATS:
         dt = grad.dtype if grad.dtype == y.dtype else _F64
-        out = np.empty(grad.shape, dt)
+        out = np.empty(grad.shape, dt) if order is None else _empty_in_order(grad, order)
         typed = [dt.type(p) for p in params]
-        args = (np.ascontiguousarray(grad, dt).reshape(-1),
-                np.ascontiguousarray(y, dt).reshape(-1), *typed, out.reshape(-1))
+        args = (_flat_in_memory_order(grad.astype(dt, copy=False), order),
+                _flat_in_memory_order(y.astype(dt, copy=False), order), *typed,
+                _flat_in_memory_order(out, order))
         _kernel(name).run(dt.char, grad.size >= sizes.PARALLEL_MIN, *args)
         return out
+    if order is not None:
+        return getattr(reference, name)(grad.transpose(order), y.transpose(order),
+                                        *params).transpose(np.argsort(order))
+    if same_shape and not (grad.flags.c_contiguous and y.flags.c_contiguous):
+        grad, y = np.ascontiguousarray(grad), np.ascontiguousarray(y)
     return getattr(reference, name)(grad, y, *params)
 
 

@@ -10,6 +10,7 @@ subnormals, the overflow edges).
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
@@ -109,10 +110,18 @@ BINARY = [
 ]
 
 
-def check(result: np.ndarray, expected: np.ndarray, max_ulp: int) -> None:
+def check(result: np.ndarray, expected: np.ndarray, max_ulp: int,
+          like: np.ndarray | None = None) -> None:
+    """``result`` within ``max_ulp`` of ``expected``, of its dtype and shape, laid out as
+    ``like`` (the input) when that is a dense permutation of a C-ordered array (a
+    transpose), C-contiguous otherwise."""
     assert result.dtype == expected.dtype
     assert result.shape == expected.shape
-    assert result.flags.c_contiguous
+    if like is not None and dispatch.memory_order(like) is not None:
+        assert result.strides == tuple(s // like.itemsize * result.itemsize
+                                       for s in like.strides)
+    else:
+        assert result.flags.c_contiguous
     d = ulp_distance(result, expected)
     worst = int(d.max()) if d.size else 0
     assert worst <= max_ulp, f"{worst} ulp at input index {np.unravel_index(d.argmax(), d.shape)}"
@@ -129,7 +138,7 @@ def test_unary_kernel_matches_reference(name, domain, params, tol, size, layout,
         x[..., :1] = -1.0  # log of a negative number: nan
     with np.errstate(all="ignore"):
         out = getattr(kernels, name)(x, *params)
-    check(out, truth(name, x, *params, exact=tol == (0, 0)), tol[dtype == np.float64])
+    check(out, truth(name, x, *params, exact=tol == (0, 0)), tol[dtype == np.float64], like=x)
     assert not np.shares_memory(out, x)
 
 
@@ -183,7 +192,8 @@ def test_backward_kernel_matches_reference(name, params, tol, size, layout, dtyp
     y = in_layout(values(size, dtype, rng, "modest"), layout)
     with np.errstate(all="ignore"):
         out = getattr(kernels, name)(g, y, *params)
-    check(out, truth(name, g, y, *params, exact=tol == (0, 0)), tol[dtype == np.float64])
+    check(out, truth(name, g, y, *params, exact=tol == (0, 0)), tol[dtype == np.float64],
+          like=g)
 
 
 @pytest.mark.parametrize("name", [b[0] for b in BINARY])
@@ -306,6 +316,32 @@ def test_unusual_layouts_give_the_contiguous_result(size, dtype, rng, tmp_path,
                 check(out, want, max(tol) + 2)
             else:
                 np.testing.assert_array_equal(out, want, err_msg=f"{name}, {layout}")
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+def test_results_keep_a_channels_last_layout(dtype, rng, monkeypatch) -> None:
+    # As PyTorch's elementwise ops keep a tensor's memory format: an (N, C, H, W) view of
+    # channels-last memory gives a result with its strides, the same bits as the
+    # C-ordered input's; two inputs keep it when they share it, and give C order when not.
+    monkeypatch.setattr(dispatch, "COMPILED_MIN", sizes.COMPILED_MIN)
+    shape = (3, 5, 7, 64)  # (N, H, W, C) in memory
+    x = values(math.prod(shape), dtype, rng, "modest").reshape(shape).transpose(0, 3, 1, 2)
+    g = values(math.prod(shape), dtype, rng, "modest").reshape(shape).transpose(0, 3, 1, 2)
+    xc, gc = np.ascontiguousarray(x), np.ascontiguousarray(g)
+    assert dispatch.memory_order(x) == (0, 2, 3, 1) and dispatch.memory_order(xc) is None
+    for name, _, params, _ in UNARY:
+        with np.errstate(all="ignore"):
+            out, want = getattr(kernels, name)(x, *params), getattr(kernels, name)(xc, *params)
+        assert out.strides == x.strides, name
+        np.testing.assert_array_equal(out, want, err_msg=name)
+    for name, params, _ in BINARY:
+        with np.errstate(all="ignore"):
+            kept = getattr(kernels, name)(g, x, *params)
+            mixed = getattr(kernels, name)(gc, x, *params)
+            want = getattr(kernels, name)(gc, xc, *params)
+        assert kept.strides == x.strides and mixed.flags.c_contiguous, name
+        np.testing.assert_array_equal(kept, want, err_msg=name)
+        np.testing.assert_array_equal(mixed, want, err_msg=name)
 
 
 def test_integer_and_bool_inputs_are_computed_in_floating_point() -> None:
