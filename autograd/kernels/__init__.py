@@ -324,22 +324,29 @@ def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads
 
 
 def max_pool_argmax(a: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
-                    dilation: tuple, count: tuple) -> tuple[np.ndarray, np.ndarray]:
+                    dilation: tuple, count: tuple,
+                    channels_last: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Max pooling over planes ``a`` ``(P, *S)`` (one to three spatial dims, ``padding``
     one int per dim on both sides, ``count`` windows per dim): ``(values, indices)``, both
     ``(P, ∏count)``, each window's maximum and its flat index in its plane. PyTorch's CPU
     scan: from the window's first entry inside the input, each later entry that is
     greater, or NaN, replaces it (ties keep the first; the last NaN stays). A window with
-    no entry inside the input gives −inf (and the index of its first tap)."""
-    return sliding.max_pool_argmax(a, kernel, stride, padding, dilation, count)
+    no entry inside the input gives −inf (and the index of its first tap).
+
+    ``channels_last``: ``a`` is ``(N, *S, C)``, the planes its channels, and both results
+    ``(N, ∏count, C)`` (the same values and indices as the planes of
+    ``np.moveaxis(a, -1, 1)``, computed with the channels innermost)."""
+    return sliding.max_pool_argmax(a, kernel, stride, padding, dilation, count, channels_last)
 
 
 def plane_scatter_add(g: np.ndarray, indices: np.ndarray, length: int,
                       unique: bool = False) -> np.ndarray:
     """Zeros ``(P, length)`` with ``g[p, m]`` added at ``indices[p, m]`` (both ``(P, M)``;
-    repeated positions sum): the gradient of picking ``a[p, indices[p, m]]``. ``unique``
-    says no position repeats within a plane (the references then store instead of
-    summing). An index outside ``[0, length)`` raises ``IndexError``."""
+    repeated positions sum): the gradient of picking ``a[p, indices[p, m]]``; or, with
+    channels, zeros ``(P, length, C)`` with ``g[p, m, c]`` added at ``[p, indices[p, m, c],
+    c]`` (both ``(P, M, C)``). ``unique`` says no position repeats within a plane (the
+    references then store instead of summing). An index outside ``[0, length)`` raises
+    ``IndexError``."""
     return sliding.plane_scatter_add(g, indices, length, unique)
 
 

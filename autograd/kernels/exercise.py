@@ -53,10 +53,10 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     ``sizes.COMPILED_MIN`` but ``mul_backward``'s, which gets 2^16; the elementwise
     activations, erf, erfc and GELU, and the in-place forms of exp, sigmoid, tanh and relu;
     the product's two gradients; im2col (short runs and long ones), col2im, max pooling
-    and its scatter; the LSTM and GRU cells forward and backward; softmax cross-entropy
-    with soft targets, with int64 and int32 labels, a gradient per row and a scalar one;
-    batch norm with and without γ, β; a linear layer's bias and a batch of one's weight
-    gradient; dropout) and return each output by name."""
+    over planes and channels-last and its scatter; the LSTM and GRU cells forward and
+    backward; softmax cross-entropy with soft targets, with int64 and int32 labels, a
+    gradient per row and a scalar one; batch norm with and without γ, β; a linear layer's
+    bias and a batch of one's weight gradient; dropout) and return each output by name."""
     rng = np.random.default_rng(7)
     x = rng.standard_normal(5000).astype(dtype) * 3
     g = rng.standard_normal(5000).astype(dtype)
@@ -111,8 +111,11 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     wide_image = x[:2 * 16 * 5 * 6].reshape(2, 16, 5, 6)  # runs of 16+ values: im2col's loop
     out["im2col_runs"] = im2col(wide_image, (2, 2), (1, 1), (1, 2), ((1, 0), (0, 1)), (5, 6),
                                 (5, 3), 1)
+    last_values, last_indices = max_pool_argmax(np.moveaxis(image, 1, -1), (3, 2), (2, 1),
+                                                (1, 1), (1, 2), (5, 11), channels_last=True)
     out |= {"im2col": rows, "col2im": col2im(rows * dtype(0.5), *geometry),
             "max_pool_values": values, "max_pool_indices": indices,
+            "max_pool_last_values": last_values, "max_pool_last_indices": last_indices,
             "plane_scatter_add": plane_scatter_add(values, indices, 99)}
 
     hidden = 24

@@ -88,19 +88,29 @@ def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads
 
 
 def max_pool_argmax(a: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
-                    dilation: tuple, count: tuple) -> tuple[np.ndarray, np.ndarray]:
+                    dilation: tuple, count: tuple,
+                    channels_last: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """``autograd.kernels.max_pool_argmax`` (documented there)."""
     nd = len(kernel)
     if not _compiled(a, nd):
-        return reference.max_pool_argmax(a, kernel, stride, padding, dilation, count)
+        compute = (reference.max_pool_argmax_channels_last if channels_last
+                   else reference.max_pool_argmax)
+        return compute(a, kernel, stride, padding, dilation, count)
+    windows = math.prod(count)
+    geo = _geometry(kernel, dilation, stride, padding, count)
+    if channels_last:
+        n, c = a.shape[0], a.shape[-1]
+        values = np.empty((n, windows, c), a.dtype)
+        indices = np.empty((n, windows, c), np.int64)
+        x = np.ascontiguousarray(a).reshape(_spatial3((n,), 1, a.shape[1:-1]) + (c,))
+        _windows("max_pool_argmax_channels_last")(a.dtype.char, x, geo, values, indices)
+        return values, indices
     planes = a.shape[0]
-    windows = int(np.prod(count))
     values = np.empty((planes, windows), a.dtype)
     indices = np.empty((planes, windows), np.int64)
     sizes = (1,) * (3 - nd) + tuple(a.shape[1:])
-    geo = np.concatenate([_geometry(kernel, dilation, stride, padding, count), sizes])
-    _windows("max_pool_argmax")(a.dtype.char, np.ascontiguousarray(a).reshape(-1), geo,
-                                values, indices)
+    _windows("max_pool_argmax")(a.dtype.char, np.ascontiguousarray(a).reshape(-1),
+                                np.concatenate([geo, sizes]), values, indices)
     return values, indices
 
 
@@ -108,11 +118,14 @@ def plane_scatter_add(g: np.ndarray, indices: np.ndarray, length: int,
                       unique: bool) -> np.ndarray:
     """``autograd.kernels.plane_scatter_add`` (documented there)."""
     if not (dispatch._COMPILED and type(g) is np.ndarray and g.dtype in _FLOATS
-            and g.ndim == 2 and indices.shape == g.shape):
+            and g.ndim in (2, 3) and indices.shape == g.shape):
         return reference.plane_scatter_add(g, indices, length, unique)
-    out = np.zeros((g.shape[0], length), g.dtype)
-    outside = _windows("plane_scatter_add")(g.dtype.char, np.ascontiguousarray(g),
-                                            np.ascontiguousarray(indices, dtype=np.int64), out)
+    out = np.zeros((g.shape[0], length) + g.shape[2:], g.dtype)
+    as3 = (g.shape[0], g.shape[1], g.shape[2] if g.ndim == 3 else 1)
+    outside = _windows("plane_scatter_add")(
+        g.dtype.char, np.ascontiguousarray(g).reshape(as3),
+        np.ascontiguousarray(indices, dtype=np.int64).reshape(as3),
+        out.reshape(as3[0], length, as3[2]))
     if outside:
         raise IndexError(f"plane_scatter_add: {outside} of the indices fall outside the "
                          f"planes of {length} entries")

@@ -1,5 +1,5 @@
 """Compiled kernels of the sliding-window ops: im2col and col2im (under every convolution)
-and max pooling's argmax and its gradient's scatter.
+and max pooling's argmax (over planes, or channels-last) and its gradient's scatter.
 
 Every kernel works in three spatial dims; one- and two-dimensional windows arrive with
 leading dims of size 1 (``sliding.py`` adds them). The window geometry comes as one
@@ -149,40 +149,76 @@ def col2im(rows, geo, groups, out):
 
 
 @njit(inline="always")
-def _scan(x, base, z0, y0, w0, geo, s0, s1, s2):
-    """One window's maximum and its index by PyTorch's scan (see ``max_pool_argmax``),
-    clipped to the input: the slow path, for windows at an edge or holding a NaN."""
+def _stop(start, dilation, k, size, first):
+    """One past the last tap inside ``[0, size)`` of a window starting at ``start``, at
+    least ``first`` (no division for the usual dilation 1)."""
+    stop = size - start if dilation == 1 else (size - 1 - start) // dilation + 1
+    return max(first, min(k, stop))
+
+
+@njit(inline="always")
+def _window_inside(z0, y0, w0, geo, s0, s1, s2):
+    """The taps of the window at ``(z0, y0, w0)`` that fall inside an input of sizes
+    ``(s0, s1, s2)``: ``[first, stop)`` per dim, and the flat index of its first tap
+    (past the edge when none is inside)."""
     k0, k1, k2, d0, d1, d2 = geo[0], geo[1], geo[2], geo[3], geo[4], geo[5]
     f0, f1, f2 = _first_inside(z0, d0), _first_inside(y0, d1), _first_inside(w0, d2)
+    e0, e1, e2 = _stop(z0, d0, k0, s0, f0), _stop(y0, d1, k1, s1, f1), _stop(w0, d2, k2, s2, f2)
+    first = ((z0 + f0 * d0) * s1 + (y0 + f1 * d1)) * s2 + (w0 + f2 * d2)
+    return f0, e0, f1, e1, f2, e2, first
+
+
+@njit(inline="always")
+def _scan(x, base, z0, y0, w0, geo, s0, s1, s2):
+    """One window's maximum and its index by PyTorch's scan (see ``max_pool_argmax``),
+    clipped to the input, in the plane of flat ``x`` starting at ``base``: the slow path,
+    for windows at an edge or holding a NaN."""
+    f0, e0, f1, e1, f2, e2, where = _window_inside(z0, y0, w0, geo, s0, s1, s2)
+    d0, d1, d2 = geo[3], geo[4], geo[5]
     best = x.dtype.type(-np.inf)
-    where = ((z0 + f0 * d0) * s1 + (y0 + f1 * d1)) * s2 + (w0 + f2 * d2)
-    for i in range(f0, k0):
-        z = z0 + i * d0
-        if z >= s0:
-            break
-        for j in range(f1, k1):
-            y = y0 + j * d1
-            if y >= s1:
-                break
-            for t in range(f2, k2):
-                w = w0 + t * d2
-                if w >= s2:
-                    break
-                at = (z * s1 + y) * s2 + w
-                v = x[np.uint64(base + at)]
-                if v > best or v != v:
-                    best = v
-                    where = at
+    for i in range(f0, e0):
+        for j in range(f1, e1):
+            for t in range(f2, e2):
+                at = ((z0 + i * d0) * s1 + y0 + j * d1) * s2 + w0 + t * d2
+                best, where = _step(x[np.uint64(base + at)], at, best, where)
     return best, where
+
+
+@njit(inline="always")
+def _scan_channels(x, n, z0, y0, w0, geo, best, where):
+    """``_scan`` of one window for each channel of channels-last ``x`` ``(N, S0, S1, S2,
+    C)`` (image ``n``) into ``best`` and ``where`` ``(C,)``, as selects over the
+    channels' contiguous run."""
+    s0, s1, s2 = x.shape[1], x.shape[2], x.shape[3]
+    f0, e0, f1, e1, f2, e2, first = _window_inside(z0, y0, w0, geo, s0, s1, s2)
+    d0, d1, d2 = geo[3], geo[4], geo[5]
+    for c in range(x.shape[4]):
+        best[c] = -np.inf
+        where[c] = first
+    for i in range(f0, e0):
+        for j in range(f1, e1):
+            for t in range(f2, e2):
+                z, y, w = z0 + i * d0, y0 + j * d1, w0 + t * d2
+                tap = x[n, np.uint64(z), np.uint64(y), np.uint64(w)]
+                at = (z * s1 + y) * s2 + w
+                for c in range(x.shape[4]):
+                    best[c], where[c] = _step(tap[c], at, best[c], where[c])
+
+
+@njit(inline="always")
+def _step(v, at, best, where):
+    """One step of PyTorch's scan: the tap ``v`` at index ``at`` replaces ``(best,
+    where)`` when it is greater or NaN (so a NaN is kept unless a later tap is NaN)."""
+    take = (v > best) | (v != v)
+    return (v if take else best), (at if take else where)
 
 
 @njit(inline="always")
 def _max_pool_2x2(x, values, indices, o1, o2):
     """``max_pool_argmax`` of 2×2 windows at stride 2 without padding or dilation (the
-    usual pooling layer) over planes ``x`` ``(P, S1, S2)``: PyTorch's scan as selects,
-    each tap taken when it is greater than the best so far or NaN (a NaN is then kept
-    unless a later tap is NaN too, as in the scan), without the general loop's table of
-    tap offsets and its rerun of windows that hold a NaN."""
+    usual pooling layer) over planes ``x`` ``(P, S1, S2)``: PyTorch's scan as selects
+    (``_step``), without the general loop's table of tap offsets and its rerun of
+    windows that hold a NaN."""
     s2 = x.shape[2]
     for q in range(x.shape[0]):
         for b in range(o1):
@@ -191,22 +227,40 @@ def _max_pool_2x2(x, values, indices, o1, o2):
             row = 2 * b * s2
             m = b * o2
             for e in range(o2):
-                best = top[2 * e]
-                where = row + 2 * e
-                v = top[2 * e + 1]
-                take = (v > best) | (v != v)
-                best = v if take else best
-                where = row + 2 * e + 1 if take else where
-                v = bottom[2 * e]
-                take = (v > best) | (v != v)
-                best = v if take else best
-                where = row + s2 + 2 * e if take else where
-                v = bottom[2 * e + 1]
-                take = (v > best) | (v != v)
-                best = v if take else best
-                where = row + s2 + 2 * e + 1 if take else where
-                values[q, m + e] = best
-                indices[q, m + e] = where
+                at = row + 2 * e
+                best, where = _step(top[2 * e + 1], at + 1, top[2 * e], at)
+                best, where = _step(bottom[2 * e], at + s2, best, where)
+                values[q, m + e], indices[q, m + e] = _step(bottom[2 * e + 1], at + s2 + 1,
+                                                            best, where)
+
+
+@njit(inline="always")
+def _max_pool_2x2_channels_last(x, values, indices, o1, o2):
+    """``_max_pool_2x2`` over channels-last ``x`` ``(N, S1, S2, C)`` into ``values`` and
+    ``indices`` ``(N, O1·O2, C)``: a window's four taps are runs of C values, scanned as
+    vectors of selects."""
+    s2 = x.shape[2]
+    for q in range(x.shape[0]):
+        for b in range(o1):
+            y = 2 * b
+            for e in range(o2):
+                w = 2 * e
+                at = y * s2 + w
+                for c in range(x.shape[3]):
+                    best, where = _step(x[q, y, w + 1, c], at + 1, x[q, y, w, c], at)
+                    best, where = _step(x[q, y + 1, w, c], at + s2, best, where)
+                    values[q, b * o2 + e, c], indices[q, b * o2 + e, c] = _step(
+                        x[q, y + 1, w + 1, c], at + s2 + 1, best, where)
+
+
+@njit(inline="always")
+def _is_2x2(geo, s0, s1, s2):
+    """Whether ``geo`` is 2×2 windows at stride 2 over the last two dims, without padding
+    or dilation, inside sizes ``(s0, s1, s2)`` with ``s0 == 1``: ``_max_pool_2x2``'s case."""
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
+    return (s0 == 1 and o0 == 1 and k0 == 1 and k1 == 2 and k2 == 2 and st1 == 2
+            and st2 == 2 and d1 == 1 and d2 == 1 and p0 == 0 and p1 == 0 and p2 == 0
+            and 2 * o1 <= s1 and 2 * o2 <= s2)
 
 
 @njit(**SERIAL)
@@ -224,9 +278,7 @@ def max_pool_argmax(x, geo, values, indices):
     those that held a NaN."""
     s0, s1, s2 = geo[15], geo[16], geo[17]
     k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
-    if (s0 == 1 and o0 == 1 and k0 == 1 and k1 == 2 and k2 == 2 and st1 == 2 and st2 == 2
-            and d1 == 1 and d2 == 1 and p0 == 0 and p1 == 0 and p2 == 0
-            and 2 * o1 <= s1 and 2 * o2 <= s2):
+    if _is_2x2(geo, s0, s1, s2):
         _max_pool_2x2(x.reshape((values.shape[0], s1, s2)), values, indices, o1, o2)
         return
     span0, span1, span2 = (k0 - 1) * d0, (k1 - 1) * d1, (k2 - 1) * d2
@@ -270,16 +322,42 @@ def max_pool_argmax(x, geo, values, indices):
 
 
 @njit(**SERIAL)
+def max_pool_argmax_channels_last(x, geo, values, indices):
+    """``max_pool_argmax`` of channels-last ``x`` ``(N, S0, S1, S2, C)``: per image, window
+    and channel the maximum into ``values`` ``(N, O0·O1·O2, C)`` and its flat index in
+    the channel's plane (``(z·S1 + y)·S2 + w``, as the planes' kernel) into ``indices``.
+
+    2×2 windows at stride 2 run ``_max_pool_2x2``, every other window the scan
+    (``_scan_channels``), with the channels innermost: each tap's C values are one contiguous
+    run, so both run as selects over vectors of channels (no rerun for NaN)."""
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
+    if _is_2x2(geo, x.shape[1], x.shape[2], x.shape[3]):
+        _max_pool_2x2_channels_last(x.reshape(x.shape[:1] + x.shape[2:]), values, indices,
+                                    o1, o2)
+        return
+    for n in range(x.shape[0]):
+        m = 0
+        for a in range(o0):
+            for b in range(o1):
+                for e in range(o2):
+                    _scan_channels(x, n, a * st0 - p0, b * st1 - p1, e * st2 - p2, geo,
+                                   values[n, m], indices[n, m])
+                    m += 1
+
+
+@njit(**SERIAL)
 def plane_scatter_add(g, indices, out):
-    """``out[p, indices[p, m]] += g[p, m]`` in order of m (out zeroed by the caller);
-    returns how many indices fell outside ``[0, out.shape[1])`` (those are skipped)."""
+    """``out[p, indices[p, m, c], c] += g[p, m, c]`` in order of m (out ``(P, L, C)``,
+    zeroed by the caller; planes are ``C = 1``); returns how many indices fell outside
+    ``[0, L)`` (those are skipped)."""
     length = out.shape[1]
     outside = 0
     for p in range(g.shape[0]):
         for m in range(g.shape[1]):
-            i = indices[p, m]
-            if 0 <= i < length:
-                out[p, np.uint64(i)] += g[p, m]
-            else:
-                outside += 1
+            for c in range(g.shape[2]):
+                i = indices[p, m, c]
+                if 0 <= i < length:
+                    out[p, np.uint64(i), c] += g[p, m, c]
+                else:
+                    outside += 1
     return outside

@@ -97,15 +97,30 @@ def max_pool_argmax(a: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
     return best.reshape(a.shape[0], math.prod(out)), indices
 
 
+def max_pool_argmax_channels_last(a: np.ndarray, kernel: tuple, stride: tuple,
+                                  padding: tuple, dilation: tuple,
+                                  count: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """``max_pool_argmax`` of channels-last ``a`` ``(N, *S, C)``: values and indices
+    ``(N, ∏count, C)``, by the planes of its channels."""
+    n, c = a.shape[0], a.shape[-1]
+    planes = np.moveaxis(a, -1, 1).reshape((n * c,) + a.shape[1:-1])
+    values, indices = max_pool_argmax(planes, kernel, stride, padding, dilation, count)
+    return (np.ascontiguousarray(values.reshape(n, c, -1).transpose(0, 2, 1)),
+            np.ascontiguousarray(indices.reshape(n, c, -1).transpose(0, 2, 1)))
+
+
 def plane_scatter_add(g: np.ndarray, indices: np.ndarray, length: int,
                       unique: bool) -> np.ndarray:
-    """Zeros ``(P, length)`` with ``g[p, m]`` added at ``indices[p, m]`` (repeats sum);
-    ``unique`` (no position twice in a plane) allows a plain store."""
-    planes = g.shape[0]
-    flat = (indices + np.arange(planes)[:, None] * length).ravel()
+    """Zeros ``(P, length)`` with ``g[p, m]`` added at ``indices[p, m]``, or zeros
+    ``(P, length, C)`` with ``g[p, m, c]`` added at ``[p, indices[p, m, c], c]`` (repeats
+    sum); ``unique`` (no position twice in a plane) allows a plain store."""
+    planes, channels = g.shape[0], (g.shape[2] if g.ndim == 3 else 1)
+    at = indices.reshape(planes, g.shape[1], channels)
+    flat = ((at + np.arange(planes)[:, None, None] * length) * channels
+            + np.arange(channels)).ravel()
     if unique:
-        out = np.zeros(planes * length, dtype=g.dtype)
+        out = np.zeros(planes * length * channels, dtype=g.dtype)
         out[flat] = g.ravel()
     else:
-        out = np.bincount(flat, weights=g.ravel(), minlength=planes * length)
-    return out.astype(g.dtype, copy=False).reshape(planes, length)
+        out = np.bincount(flat, weights=g.ravel(), minlength=planes * length * channels)
+    return out.astype(g.dtype, copy=False).reshape((planes, length) + g.shape[2:])

@@ -2,8 +2,10 @@
 max pooling (``max_pool*``, ``adaptive_max_pool*``) and ``max_unpool*``.
 
 A tensor ``(P, L)`` is P planes of L entries; ``idx`` ``(P, M)`` holds M positions per
-plane (PyTorch's "flat index per plane" of ``return_indices``). Gathering and scatter-adding
-are each other's gradients, so every op here is differentiable to any order.
+plane (PyTorch's "flat index per plane" of ``return_indices``). ``PlaneGather`` and
+``PlaneScatterAdd`` also take channels-last planes ``(N, L, C)`` with ``idx``
+``(N, M, C)``: the plane of channel c is ``a[n, :, c]``. Gathering and scatter-adding are
+each other's gradients, so every op here is differentiable to any order.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ def _flat(idx: np.ndarray, length: int) -> np.ndarray:
 
 
 class PlaneGather(ag.Function):
-    """``out[p, m] = a[p, idx[p, m]]``; the gradient adds ``g`` back at ``idx``. ``taken``,
+    """``out[p, m] = a[p, idx[p, m]]`` (with channels ``out[n, m, c] = a[n, idx[n, m, c],
+    c]``); the gradient adds ``g`` back at ``idx``. ``taken``,
     when the caller already has those values (max pooling's kernel finds them with the
     indices), saves the gather."""
 
@@ -34,7 +37,8 @@ class PlaneGather(ag.Function):
 
 
 class PlaneScatterAdd(ag.Function):
-    """Zeros ``(P, length)`` with ``g[p, m]`` added at ``idx[p, m]`` (repeats sum); the
+    """Zeros ``(P, length)`` with ``g[p, m]`` added at ``idx[p, m]`` (with channels, zeros
+    ``(N, length, C)`` with ``g[n, m, c]`` added at ``[n, idx[n, m, c], c]``; repeats sum); the
     gradient gathers at ``idx``. ``unique`` (no position twice in a plane) lets the NumPy
     reference store instead of summing (``autograd.kernels.plane_scatter_add``)."""
 

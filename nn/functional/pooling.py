@@ -41,15 +41,31 @@ def int_tuple(value: Any, n: int, op: str, what: str) -> tuple[int, ...]:
 def planes(x: Any, n: int, op: str) -> tuple[ag.Tensor, tuple[int, ...], tuple[int, ...]]:
     """``x`` as ``(P, *spatial)`` with its leading dims (``(N, C)`` or ``(C,)``) and its
     ``n`` spatial sizes; checks the number of dims and the non-empty planes."""
+    x = pooling_input(x, n, op)
+    lead, spatial = tuple(x.shape[:-n]), tuple(x.shape[-n:])
+    return ag.reshape(x, (math.prod(lead),) + spatial), lead, spatial
+
+
+def pooling_input(x: Any, n: int, op: str) -> ag.Tensor:
+    """``x`` as a floating Tensor, checked: ``(N, C, *spatial)`` or ``(C, *spatial)`` with
+    ``n`` spatial dims, channel and spatial sizes non-zero."""
     x = floating_input(x, op)
     if x.ndim not in (n + 1, n + 2):
         raise ag.ShapeError(f"{op}: expected {n + 1}D (unbatched) or {n + 2}D (batched) input, "
                             f"got shape {tuple(x.shape)}")
-    lead, spatial = tuple(x.shape[:-n]), tuple(x.shape[-n:])
     if any(s == 0 for s in x.shape[-n - 1:]):
         raise ag.ShapeError(f"{op}: expected non-zero sizes for the channel and spatial dims "
                             f"(the batch may be empty), got input of shape {tuple(x.shape)}")
-    return ag.reshape(x, (math.prod(lead),) + spatial), lead, spatial
+    return x
+
+
+def channels_last(x: ag.Tensor, n: int) -> bool:
+    """Whether batched ``x`` ``(N, C, *spatial)`` of more than one channel holds its
+    channels innermost in memory (PyTorch's ``channels_last`` format; a convolution's
+    output and an activation of it are such views)."""
+    data = x.data
+    return (x.ndim == n + 2 and x.shape[1] > 1 and not data.flags.c_contiguous
+            and np.moveaxis(data, 1, -1).flags.c_contiguous)
 
 
 def pool_size(op: str, size: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
@@ -98,22 +114,33 @@ def _empty_windows(spatial: tuple, k: tuple, s: tuple, p: tuple, d: tuple,
 
 def _max_pool(op: str, n: int, input: Any, kernel_size: Any, stride: Any, padding: Any,
               dilation: Any, ceil_mode: bool, return_indices: bool) -> Any:
-    x, lead, spatial = planes(input, n, op)
+    x = pooling_input(input, n, op)
+    lead, spatial = tuple(x.shape[:-n]), tuple(x.shape[-n:])
     k, s, p, d, out = _geometry(op, n, spatial, kernel_size, stride, padding, dilation,
                                 ceil_mode)
-    maxima, idx = ag.kernels.max_pool_argmax(x.data, k, s, p, d, out)
+    last = channels_last(x, n)
+    if last:  # planes of (N, L, C): the channels stay innermost, no copy to (N·C, L)
+        to_last = (0,) + tuple(range(2, n + 2)) + (1,)
+        x = ag.permute(x, to_last)
+        lead, trail = lead[:1], lead[1:]
+    else:
+        x, trail = ag.reshape(x, (math.prod(lead),) + spatial), ()
+    maxima, idx = ag.kernels.max_pool_argmax(x.data, k, s, p, d, out, channels_last=last)
     disjoint = all(st >= (kk - 1) * dd + 1 for st, kk, dd in zip(s, k, d))
-    flat = ag.reshape(x, (x.shape[0], math.prod(spatial)))
+    flat = ag.reshape(x, (x.shape[0], math.prod(spatial)) + trail)
     empty = _empty_windows(spatial, k, s, p, d, out)
     if empty is not None:  # PyTorch gives such a window -inf (and a meaningless index)
-        taken = PlaneGather.apply(flat, np.where(empty.ravel(), 0, idx), False)
-        values = ag.where(ag.tensor(empty.ravel()), ag.tensor(np.array(-np.inf, x.dtype)),
-                          taken)
+        empty = np.broadcast_to(empty.reshape((1, -1) + (1,) * len(trail)), idx.shape)
+        taken = PlaneGather.apply(flat, np.where(empty, 0, idx), False)
+        values = ag.where(ag.tensor(empty), ag.tensor(np.array(-np.inf, x.dtype)), taken)
     else:
         values = PlaneGather.apply(flat, idx, disjoint, maxima)
-    values = ag.reshape(values, lead + out)
+    values, idx = ag.reshape(values, lead + out + trail), idx.reshape(lead + out + trail)
+    if last:  # back to (N, C, *out), a view of the channels-last result
+        values, idx = ag.permute(values, (0, n + 1) + tuple(range(1, n + 1))), \
+            np.moveaxis(idx, -1, 1)
     if return_indices:
-        return values, ag.tensor(idx.reshape(lead + out))
+        return values, ag.tensor(idx)
     return values
 
 

@@ -11,6 +11,8 @@ and longer).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from compiled import DTYPES, compiled_kernels_fixture
@@ -134,6 +136,29 @@ def test_max_pool_argmax_is_the_reference_bit_for_bit(case, values, dtype, rng) 
         np.testing.assert_array_equal(part, truth)
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("case", POOL_CASES, ids=lambda c: f"{c[0]}-k{c[1]}")
+@pytest.mark.parametrize("values", ["normal", "nan"])
+@pytest.mark.parametrize("channels", [1, 5, 16])
+def test_channels_last_max_pool_is_the_planes_one(case, values, channels, dtype, rng) -> None:
+    # (N, *S, C) with the channels innermost: the planes kernel's values and indices for
+    # each channel's plane, bit for bit, NaN and empty windows included.
+    shape = (2,) + case[0][1:] + (channels,)
+    a = rng.standard_normal(shape)
+    if values == "nan" and a.size:
+        a.flat[rng.choice(a.size, max(1, a.size // 7), replace=False)] = np.nan
+    a = a.astype(dtype)
+    count = _pool_count(case)
+    got = kernels.max_pool_argmax(a, *case[1:], count, channels_last=True)
+    expected = reference.max_pool_argmax_channels_last(a, *case[1:], count)
+    planes = kernels.max_pool_argmax(np.moveaxis(a, -1, 1).reshape((-1,) + case[0][1:]),
+                                     *case[1:], count)
+    for part, truth, plane in zip(got, expected, planes):
+        assert part.shape == (2, math.prod(count), channels) and part.dtype == truth.dtype
+        np.testing.assert_array_equal(part, truth)
+        np.testing.assert_array_equal(part, plane.reshape(2, channels, -1).transpose(0, 2, 1))
+
+
 def test_max_pool_argmax_of_windows_past_the_end(rng) -> None:
     """ceil_mode's last window, partly past the input's end."""
     case = ((3, 7, 8), (3, 3), (2, 3), (1, 0), (1, 1))
@@ -157,6 +182,25 @@ def test_plane_scatter_add_matches_the_reference(unique, dtype, rng) -> None:
     assert out.dtype == dtype and out.shape == (planes, length)
     eps = float(np.finfo(dtype).eps)
     np.testing.assert_allclose(out, expected, rtol=50 * eps, atol=50 * eps)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("unique", [True, False])
+def test_plane_scatter_add_with_channels_matches_the_reference(unique, dtype, rng) -> None:
+    planes, length, per_plane, channels = 3, 13, 13 if unique else 40, 6
+    indices = np.stack([np.stack([rng.permutation(length) if unique else
+                                  rng.integers(0, length, per_plane)
+                                  for _ in range(channels)], axis=-1) for _ in range(planes)])
+    g = rng.standard_normal((planes, per_plane, channels)).astype(dtype)
+    out = kernels.plane_scatter_add(g, indices, length, unique)
+    expected = reference.plane_scatter_add(g.astype(np.float64), indices, length, unique)
+    assert out.dtype == dtype and out.shape == (planes, length, channels)
+    eps = float(np.finfo(dtype).eps)
+    np.testing.assert_allclose(out, expected, rtol=50 * eps, atol=50 * eps)
+    by_channel = [reference.plane_scatter_add(g[:, :, c].astype(np.float64), indices[:, :, c],
+                                              length, unique) for c in range(channels)]
+    np.testing.assert_allclose(out, np.stack(by_channel, axis=-1), rtol=50 * eps,
+                               atol=50 * eps)
 
 
 @pytest.mark.parametrize("bad", [13, -1])

@@ -113,6 +113,51 @@ def test_max_ties_nan_and_inf_follow_torch(torch, rng):
     _compare(torch, "max_pool2d", x, (3, 2, 1), {"return_indices": True}, rng, 0)
 
 
+CHANNELS_LAST = [  # function, args, kwargs, the input's memory (N, *spatial, C)
+    ("max_pool2d", (2,), {}, (2, 6, 8, 3)),
+    ("max_pool2d", (3, 2, 1), {"ceil_mode": True}, (2, 7, 6, 4)),
+    ("max_pool2d", ((2, 3), (1, 2), (1, 0), (2, 1)), {"ceil_mode": True}, (1, 7, 8, 5)),
+    ("max_pool1d", (2, 2, 1, 2, True), {}, (2, 2, 3)),  # windows holding padding only
+    ("max_pool3d", (2,), {"stride": 1, "padding": 1}, (1, 3, 4, 3, 6)),
+]
+
+
+@pytest.mark.parametrize("fn,args,kwargs,memory", CHANNELS_LAST)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_channels_last_max_pool_matches_torch_and_keeps_the_layout(torch, rng, fn, args,
+                                                                   kwargs, memory, dtype):
+    # A channels-last batch (a convolution's output) is pooled with its channels
+    # innermost: PyTorch's values, indices and gradient, and a channels-last result.
+    x = np.round(rng.standard_normal(memory) * 2).astype(dtype)  # ties
+    x.flat[::7] = np.nan
+    view = np.moveaxis(x, -1, 1)
+    a = ag.from_numpy(view).requires_grad_()
+    out, idx = getattr(F, fn)(a, *args, **kwargs, return_indices=True)
+    t = torch.from_numpy(view).requires_grad_()
+    ref, ref_idx = getattr(torch.nn.functional, fn)(t, *args, **kwargs, return_indices=True)
+    np.testing.assert_array_equal(out.data, ref.detach().numpy())
+    np.testing.assert_array_equal(idx.data, ref_idx.numpy())
+    assert np.moveaxis(out.data, 1, -1).flags.c_contiguous
+    g = rng.standard_normal(out.shape).astype(dtype)
+    out.backward(ag.tensor(g))
+    ref.backward(torch.from_numpy(g))
+    empty = np.isneginf(out.data) & np.isneginf(ref.detach().numpy())
+    if not empty.any():  # PyTorch's backward writes out of bounds from such windows
+        # overlapping windows sum their gradients (in float64 in the NumPy reference)
+        tol = 1e-12 if dtype == np.float64 else 1e-6
+        np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=tol, atol=tol)
+
+
+def test_channels_last_max_pool_gradchecks(rng):
+    a = ag.from_numpy(np.moveaxis(rng.standard_normal((2, 5, 4, 3)), -1, 1)).requires_grad_()
+
+    def pool(t):
+        return F.max_pool2d(t, 3, 2, 1, ceil_mode=True)
+
+    assert ag.gradcheck(pool, (a,))
+    assert ag.gradgradcheck(pool, (a,))
+
+
 def test_window_without_input_entries(torch):
     """Dilation can make a window hold padding only: -inf and PyTorch's (out-of-range)
     index, with no gradient (PyTorch's own backward writes out of bounds there)."""
