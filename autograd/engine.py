@@ -211,6 +211,15 @@ def _accumulate(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> No
         run_post_accumulate_grad_hooks(t)
 
 
+def _copy_like(arr: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """A copy of ``arr`` laid out in memory as ``like`` (PyTorch's rule for a gradient:
+    the strides of its tensor when that is dense)."""
+    out = np.empty_like(like, dtype=arr.dtype) if like.shape == arr.shape else \
+        np.empty_like(arr)
+    np.copyto(out, arr)
+    return out
+
+
 def _sum_into_grad(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) -> None:
     """Add ``g`` into ``t._grad``.
 
@@ -229,8 +238,8 @@ def _sum_into_grad(t: Tensor, g: Tensor, create_graph: bool, owned: set[int]) ->
         arr = g.data
         flags = arr.flags
         copied = not flags.owndata or not flags.writeable or id(arr) in owned
-        if copied:
-            arr = arr.copy()
+        if copied:  # in the tensor's own memory order (a channels-last one keeps it)
+            arr = _copy_like(arr, t.data)
         owned.add(id(arr))
         grad = t._grad = Tensor._make(arr, False, None, 0)
         if copied:

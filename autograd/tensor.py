@@ -359,11 +359,12 @@ class Tensor:
                 return
             if t._grad is None:
                 # A copy, as PyTorch's: the gradient may be an array the caller still
-                # holds (``y.backward(g)`` hands ``g`` to y's node unchanged).
+                # holds (``y.backward(g)`` hands ``g`` to y's node unchanged); in its
+                # memory order (a channels-last gradient stays one).
                 if grad_mode.is_grad_enabled():
                     t._grad = grad.clone()
                 else:
-                    t._grad = Tensor._make(grad.data.copy(), False, None, 0)
+                    t._grad = Tensor._make(grad.data.copy(order="K"), False, None, 0)
             else:
                 t._grad = t._grad + grad
 

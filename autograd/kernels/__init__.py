@@ -316,11 +316,15 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
 
 
 def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
-           size: tuple, count: tuple, groups: int = 1) -> np.ndarray:
+           size: tuple, count: tuple, groups: int = 1, channels_last: bool = False
+           ) -> np.ndarray:
     """The adjoint of ``im2col``: rows ``(G, N, *O, *K, C/G)`` added back at their input
     positions into zeros ``(N, C, *size)``; taps in the padding are dropped, overlapping
-    windows sum. The gradient of ``im2col`` (and the heart of a transposed convolution)."""
-    return sliding.col2im(rows, kernel, dilation, stride, pads, size, count, groups)
+    windows sum. The gradient of ``im2col`` (and the heart of a transposed convolution).
+    C-contiguous, or with ``channels_last`` a view of ``(N, *size, C)`` memory (the
+    layout the compiled kernel writes: no copy)."""
+    return sliding.col2im(rows, kernel, dilation, stride, pads, size, count, groups,
+                          channels_last)
 
 
 def max_pool_argmax(a: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,

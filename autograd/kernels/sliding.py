@@ -73,18 +73,21 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
 
 
 def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
-           size: tuple, count: tuple, groups: int) -> np.ndarray:
+           size: tuple, count: tuple, groups: int, channels_last: bool = False) -> np.ndarray:
     """``autograd.kernels.col2im`` (documented there)."""
     nd = len(kernel)
     if not _compiled(rows, nd):
-        return reference.col2im(rows, kernel, dilation, stride, pads, size, count, groups)
+        image = reference.col2im(rows, kernel, dilation, stride, pads, size, count, groups)
+        return np.moveaxis(np.ascontiguousarray(np.moveaxis(image, 1, -1)), -1, 1) \
+            if channels_last else image
     n, per_group = rows.shape[1], rows.shape[-1]
     c = groups * per_group
     last = np.zeros(_spatial3((n,), 1, size) + (c,), rows.dtype)
     geo = _geometry(kernel, dilation, stride, tuple(lo for lo, _ in pads), count)
     _windows("col2im")(rows.dtype.char, np.ascontiguousarray(rows).reshape(-1), geo, groups,
                        last)
-    return np.ascontiguousarray(np.moveaxis(last.reshape((n,) + tuple(size) + (c,)), -1, 1))
+    image = np.moveaxis(last.reshape((n,) + tuple(size) + (c,)), -1, 1)
+    return image if channels_last else np.ascontiguousarray(image)
 
 
 def max_pool_argmax(a: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,

@@ -72,7 +72,10 @@ class Im2ColProduct(ag.Function):
                     g.sum(0) if need_b and b is not None else None, None)
         xd, wd, gd = x.data, w.data, g.data
         positions, chunk = math.prod(windows.count), ctx.chunk
-        dx = np.empty(xd.shape, xd.dtype) if need_x else None
+        # the input's layout: channels-last after a convolution, ReLU and max pooling
+        last = xd.ndim > 2 and not xd.flags.c_contiguous and \
+            np.moveaxis(xd, 1, -1).flags.c_contiguous
+        dx = np.empty_like(xd) if need_x else None
         dw = np.zeros(wd.shape, wd.dtype) if need_w else None
         for s in range(0, xd.shape[0], chunk):
             g_chunk = gd[s * positions:(s + chunk) * positions]
@@ -82,6 +85,7 @@ class Im2ColProduct(ag.Function):
             if need_x:
                 shape = (1, min(chunk, xd.shape[0] - s)) + tuple(windows.count) + \
                     tuple(windows.kernel) + (xd.shape[1],)
-                dx[s:s + chunk] = ag.kernels.col2im((g_chunk @ wd).reshape(shape), *windows)
+                dx[s:s + chunk] = ag.kernels.col2im((g_chunk @ wd).reshape(shape), *windows,
+                                                    channels_last=last)
         db = np.ones(gd.shape[0], gd.dtype) @ gd if need_b and b is not None else None
         return (*(None if a is None else ag.from_numpy(a) for a in (dx, dw, db)), None)

@@ -162,6 +162,43 @@ def test_non_contiguous_input_and_no_bias(rng, torch):
                                rtol=1e-10, atol=1e-12)
 
 
+def _channels_last(a: np.ndarray) -> bool:
+    return not a.flags.c_contiguous and np.moveaxis(a, 1, -1).flags.c_contiguous
+
+
+def test_a_channels_last_batch_keeps_its_layout_through_conv_relu_and_pooling(rng, torch):
+    # A convolution's output is a channels-last view (its product's rows are positions);
+    # ReLU and max pooling keep that layout, the next convolution reads it without a
+    # transposing copy, and the gradients flow back in it: PyTorch's values and
+    # gradients, as from the same batch in C order.
+    data = rng.standard_normal((2, 3, 9, 9))
+    layers = [nn.Conv2d(3, 4, 3, padding=1).double(), nn.Conv2d(4, 5, 3, padding=1).double()]
+    theirs = [torch.nn.Conv2d(3, 4, 3, padding=1).double(),
+              torch.nn.Conv2d(4, 5, 3, padding=1).double()]
+    for ours, ref in zip(layers, theirs):
+        ref.weight.data = torch.from_numpy(ours.weight.data.copy())
+        ref.bias.data = torch.from_numpy(ours.bias.data.copy())
+    x = ag.tensor(data, requires_grad=True)
+    hidden = F.max_pool2d(F.relu(layers[0](x)), 2)
+    hidden.retain_grad()
+    out = layers[1](hidden)
+    assert all(_channels_last(t.data) for t in (layers[0](x), hidden, out))
+    t = torch.from_numpy(data).requires_grad_()
+    t_hidden = torch.nn.functional.max_pool2d(torch.relu(theirs[0](t)), 2)
+    t_hidden.retain_grad()
+    t_out = theirs[1](t_hidden)
+    np.testing.assert_allclose(out.data, t_out.detach().numpy(), rtol=1e-10, atol=1e-12)
+    g = rng.standard_normal(out.shape)
+    out.backward(ag.tensor(g))
+    t_out.backward(torch.from_numpy(g))
+    assert _channels_last(hidden.grad.data)
+    np.testing.assert_allclose(hidden.grad.data, t_hidden.grad.numpy(), rtol=1e-10, atol=1e-12)
+    np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    for ours, ref in zip(layers, theirs):
+        np.testing.assert_allclose(ours.weight.grad.data, ref.weight.grad.numpy(), rtol=1e-10,
+                                   atol=1e-12)
+
+
 def test_empty_batch():
     x = ag.zeros(0, 4, 5, 5, requires_grad=True)
     w = ag.ones(4, 2, 3, 3, requires_grad=True)
