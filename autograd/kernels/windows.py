@@ -327,9 +327,9 @@ def max_pool_argmax_channels_last(x, geo, values, indices):
     and channel the maximum into ``values`` ``(N, O0·O1·O2, C)`` and its flat index in
     the channel's plane (``(z·S1 + y)·S2 + w``, as the planes' kernel) into ``indices``.
 
-    2×2 windows at stride 2 run ``_max_pool_2x2``, every other window the scan
-    (``_scan_channels``), with the channels innermost: each tap's C values are one contiguous
-    run, so both run as selects over vectors of channels (no rerun for NaN)."""
+    2×2 windows at stride 2 run ``_max_pool_2x2_channels_last``, every other window the
+    scan (``_scan_channels``), with the channels innermost: each tap's C values are one
+    contiguous run, so both run as selects over vectors of channels (no rerun for NaN)."""
     k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
     if _is_2x2(geo, x.shape[1], x.shape[2], x.shape[3]):
         _max_pool_2x2_channels_last(x.reshape(x.shape[:1] + x.shape[2:]), values, indices,
@@ -350,6 +350,8 @@ def plane_scatter_add(g, indices, out):
     """``out[p, indices[p, m, c], c] += g[p, m, c]`` in order of m (out ``(P, L, C)``,
     zeroed by the caller; planes are ``C = 1``); returns how many indices fell outside
     ``[0, L)`` (those are skipped)."""
+    if out.shape[2] == 1:  # planes: 175 µs for 1024 planes of 196 against 270 with the loop
+        return _plane_scatter_add_one(g, indices, out)
     length = out.shape[1]
     outside = 0
     for p in range(g.shape[0]):
@@ -360,4 +362,19 @@ def plane_scatter_add(g, indices, out):
                     out[p, np.uint64(i), c] += g[p, m, c]
                 else:
                     outside += 1
+    return outside
+
+
+@njit(inline="always")
+def _plane_scatter_add_one(g, indices, out):
+    """``plane_scatter_add`` of planes (one channel: no channel loop around each add)."""
+    length = out.shape[1]
+    outside = 0
+    for p in range(g.shape[0]):
+        for m in range(g.shape[1]):
+            i = indices[p, m, 0]
+            if 0 <= i < length:
+                out[p, np.uint64(i), 0] += g[p, m, 0]
+            else:
+                outside += 1
     return outside
