@@ -315,6 +315,16 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     return sliding.im2col(x, kernel, dilation, stride, pads, size, count, groups)
 
 
+def im2col_taps(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
+                size: tuple, count: tuple) -> np.ndarray:
+    """``im2col`` of one channel group transposed, taps first: ``(∏K·C, N·∏O)`` with
+    ``cols[(k, c), (n, o)] = rows[0, n, o, k, c]``, C-contiguous. Where a window's taps
+    make short runs (``K_last·C`` values: LeNet's one-channel 5×5 has 5) this layout
+    copies each tap's row of windows whole, and the convolution is ``colsᵀ Wᵀ``, its
+    weight gradient ``(cols g)ᵀ``."""
+    return sliding.im2col_taps(x, kernel, dilation, stride, pads, size, count)
+
+
 def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
            size: tuple, count: tuple, groups: int = 1, channels_last: bool = False
            ) -> np.ndarray:

@@ -23,6 +23,7 @@ from . import (
     gru_cell_backward,
     gru_cell_forward,
     im2col,
+    im2col_taps,
     keep_mask,
     leaky_relu,
     leaky_relu_backward,
@@ -52,7 +53,7 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
     """Run every kernel serially on seeded float ``dtype`` data (5,000 elements, above every
     ``sizes.COMPILED_MIN`` but ``mul_backward``'s, which gets 2^16; the elementwise
     activations, erf, erfc and GELU, and the in-place forms of exp, sigmoid, tanh and relu;
-    the product's two gradients; im2col (short runs and long ones), col2im, max pooling
+    the product's two gradients; im2col (short runs, long ones, taps first), col2im, max pooling
     over planes and channels-last and its scatter; the LSTM and GRU cells forward and
     backward; softmax cross-entropy with soft targets, with int64 and int32 labels, a
     gradient per row and a scalar one; batch norm with and without γ, β; a linear layer's
@@ -113,6 +114,8 @@ def exercise(dtype: type) -> dict[str, np.ndarray]:
                                 (5, 3), 1)
     last_values, last_indices = max_pool_argmax(np.moveaxis(image, 1, -1), (3, 2), (2, 1),
                                                 (1, 1), (1, 2), (5, 11), channels_last=True)
+    out["im2col_taps"] = im2col_taps(image, (3, 2), (1, 2), (2, 1), ((1, 1), (0, 2)), (9, 11),
+                                     (5, 11))
     out |= {"im2col": rows, "col2im": col2im(rows * dtype(0.5), *geometry),
             "max_pool_values": values, "max_pool_indices": indices,
             "max_pool_last_values": last_values, "max_pool_last_indices": last_indices,

@@ -57,9 +57,7 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     if rows.size == 0:
         return rows
     spatial = x.shape[2:]
-    # at least the windows' reach, so that no geometry makes a kernel read outside
-    extent = tuple(max(s + lo + hi, (o - 1) * st + (k - 1) * d + 1) for s, (lo, hi), o, st, k,
-                   d in zip(spatial, pads, count, stride, kernel, dilation))
+    extent = _reach(spatial, pads, count, stride, kernel, dilation)
     padded = np.zeros((n,) + extent + (c,), x.dtype)
     inside = tuple(slice(lo, lo + s) for s, (lo, _) in zip(spatial, pads))
     padded[(slice(None), *inside)] = np.moveaxis(x, 1, -1)
@@ -70,6 +68,35 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     _windows("im2col")(x.dtype.char, padded, geo, groups,
                        rows.reshape(lines, count[-1], k3[0], k3[1], -1))
     return rows
+
+
+def im2col_taps(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
+                size: tuple, count: tuple) -> np.ndarray:
+    """``autograd.kernels.im2col_taps`` (documented there)."""
+    nd = len(kernel)
+    if not _compiled(x, nd):
+        return reference.im2col_taps(x, kernel, dilation, stride, pads, size, count)
+    n, c = x.shape[:2]
+    cols = np.empty(tuple(kernel) + (c, n) + tuple(count), x.dtype)
+    if cols.size == 0:
+        return cols.reshape(math.prod(kernel) * c, -1)
+    padded = np.zeros((n, c) + _reach(x.shape[2:], pads, count, stride, kernel, dilation),
+                      x.dtype)
+    padded[(slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in
+                                              zip(x.shape[2:], pads))] = x
+    geo = _geometry(kernel, dilation, stride, (0,) * nd, count)
+    _windows("im2col_taps")(x.dtype.char, padded.reshape(_spatial3((n, c), 2, padded.shape[2:])),
+                            geo, cols.reshape(_spatial3((), 0, kernel) + (c, n)
+                                              + _spatial3((), 0, count)))
+    return cols.reshape(math.prod(kernel) * c, -1)
+
+
+def _reach(spatial: tuple, pads: tuple, count: tuple, stride: tuple, kernel: tuple,
+           dilation: tuple) -> tuple:
+    """The padded input's sizes: at least the windows' reach, so that no geometry makes a
+    kernel read outside."""
+    return tuple(max(s + lo + hi, (o - 1) * st + (k - 1) * d + 1) for s, (lo, hi), o, st, k, d
+                 in zip(spatial, pads, count, stride, kernel, dilation))
 
 
 def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,

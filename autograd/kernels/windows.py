@@ -121,6 +121,33 @@ def _line_by_tap(x, dst, a, b, first, cg, geometry):
 
 
 @njit(**SERIAL)
+def im2col_taps(x, geo, cols):
+    """``im2col``'s rows transposed, taps first: ``cols`` ``(K0, K1, K2, C, N, O0, O1,
+    O2)`` from ``x`` already padded, channels first ``(N, C, S0, S1, S2)`` with every tap
+    inside (the pads of ``geo`` are not read). Each (tap, channel, image, output row)
+    is one run of O2 values read from one input row (contiguous at stride 1), where
+    ``im2col`` writes windows whose taps are runs of only ``K2·C`` values."""
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
+    for a in range(k0):
+        for b in range(k1):
+            for e in range(k2):
+                for c in range(x.shape[1]):
+                    for n in range(x.shape[0]):
+                        for i in range(o0):
+                            z = i * st0 + a * d0
+                            for j in range(o1):
+                                src = x[n, c, z, j * st1 + b * d1]
+                                dst = cols[a, b, e, c, n, i, j]
+                                start = e * d2
+                                if st2 == 1:
+                                    for q in range(o2):
+                                        dst[np.uint64(q)] = src[np.uint64(start + q)]
+                                else:
+                                    for q in range(o2):
+                                        dst[np.uint64(q)] = src[np.uint64(start + q * st2)]
+
+
+@njit(**SERIAL)
 def col2im(rows, geo, groups, out):
     """Add window rows ``(G, N, O0, O1, O2, K0, K1, K2, C/G)`` (flat) into channels-last
     ``out`` ``(N, S0, S1, S2, C)`` (zeroed by the caller); taps in the padding are

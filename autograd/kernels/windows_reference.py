@@ -31,6 +31,13 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     return np.array(view, order="C")
 
 
+def im2col_taps(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
+                size: tuple, count: tuple) -> np.ndarray:
+    """``im2col``'s rows of one group transposed: ``(∏K·C, N·∏O)``, C-contiguous."""
+    rows = im2col(x, kernel, dilation, stride, pads, size, count, 1)
+    return np.ascontiguousarray(rows.reshape(-1, math.prod(kernel) * x.shape[1]).T)
+
+
 def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: tuple,
            size: tuple, count: tuple, groups: int) -> np.ndarray:
     """Rows ``(G, N, *O, *K, C/G)`` added back into ``(N, C, *S)``: one strided add per

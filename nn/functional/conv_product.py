@@ -23,6 +23,9 @@ import autograd as ag
 from .fold import Col2Im, Im2Col, Windows
 
 CHUNK_BYTES = 1 << 21  # the im2col rows of one chunk of images
+# Below this many values per window and tap row (K_last·C), the rows are built taps
+# first (``im2col_taps``): LeNet's 5×5 over one channel, 26 images, 270 → 101 µs.
+TAPS_FIRST_BELOW = 16
 
 
 def images_per_chunk(n: int, positions: int, taps: int, itemsize: int) -> int:
@@ -37,10 +40,13 @@ class Im2ColProduct(ag.Function):
     ``(N·∏O, C_out)``, one channel group (``windows.groups == 1``).
 
     ``Im2ColProduct.apply(x, w, b, windows)``. The same values as ``Im2Col`` followed by
-    ``linear``, computed a chunk of images at a time (``images_per_chunk``). Backward:
-    ``dW = Σ_chunks g_cᵀ rows_c`` (each chunk's rows made again), ``dx = col2im(g @ w)``
-    per chunk, ``db = Σ g``; under ``create_graph=True`` the same formulas as recorded
-    ops (``Im2Col``, ``Col2Im``, ``matmul``), differentiable again.
+    ``linear``, computed a chunk of images at a time (``images_per_chunk``); where a
+    window's taps make runs under ``TAPS_FIRST_BELOW`` values the rows are made taps
+    first (``cols = rowsᵀ``, ``im2col_taps``) and multiplied transposed. Backward:
+    ``dW = Σ_chunks g_cᵀ rows_c`` (each chunk's rows made again; ``(cols_c g_c)ᵀ`` taps
+    first), ``dx = col2im(g @ w)`` per chunk, ``db = Σ g``; under ``create_graph=True``
+    the same formulas as recorded ops (``Im2Col``, ``Col2Im``, ``matmul``),
+    differentiable again.
     """
 
     @staticmethod
@@ -48,14 +54,20 @@ class Im2ColProduct(ag.Function):
         n, taps = x.shape[0], w.shape[1]
         positions = math.prod(windows.count)
         chunk = images_per_chunk(n, positions, taps, x.itemsize)
+        taps_first = windows.kernel[-1] * x.shape[1] < TAPS_FIRST_BELOW
         out = np.empty((n * positions, w.shape[0]), x.dtype)
         for s in range(0, n, chunk):
-            rows = ag.kernels.im2col(x[s:s + chunk], *windows).reshape(-1, taps)
-            np.matmul(rows, w.T, out=out[s * positions:(s + chunk) * positions])
+            part = out[s * positions:(s + chunk) * positions]
+            if taps_first:
+                np.matmul(ag.kernels.im2col_taps(x[s:s + chunk], *windows[:-1]).T, w.T,
+                          out=part)
+            else:
+                np.matmul(ag.kernels.im2col(x[s:s + chunk], *windows).reshape(-1, taps), w.T,
+                          out=part)
         if b is not None:
             ag.kernels.add_bias_(out, b)
         ctx.save_for_backward(x, w, b)
-        ctx.windows, ctx.chunk = windows, chunk
+        ctx.windows, ctx.chunk, ctx.taps_first = windows, chunk, taps_first
         return out
 
     @staticmethod
@@ -79,7 +91,9 @@ class Im2ColProduct(ag.Function):
         dw = np.zeros(wd.shape, wd.dtype) if need_w else None
         for s in range(0, xd.shape[0], chunk):
             g_chunk = gd[s * positions:(s + chunk) * positions]
-            if need_w:
+            if need_w and ctx.taps_first:
+                dw += (ag.kernels.im2col_taps(xd[s:s + chunk], *windows[:-1]) @ g_chunk).T
+            elif need_w:
                 rows = ag.kernels.im2col(xd[s:s + chunk], *windows)
                 dw += g_chunk.T @ rows.reshape(-1, taps)
             if need_x:

@@ -108,6 +108,23 @@ POOL_CASES = [
 ]
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("case", [c for c in CONV_CASES if c[-1] == 1],
+                         ids=lambda c: f"{c[0]}-k{c[1]}")
+def test_im2col_taps_is_im2col_transposed_bit_for_bit(case, dtype, rng) -> None:
+    # taps first, (∏K·C, N·∏O): the rows of one group transposed, in every geometry
+    x = rng.standard_normal(case[0]).astype(dtype)
+    geometry = _geometry(case)[:-1]
+    cols = kernels.im2col_taps(x, *geometry)
+    rows = reference.im2col(x, *geometry, 1)
+    assert cols.dtype == dtype and cols.flags.c_contiguous
+    np.testing.assert_array_equal(cols, rows.reshape(-1, cols.shape[0]).T)
+    np.testing.assert_array_equal(cols, reference.im2col_taps(x, *geometry))
+    wide = np.zeros(x.shape[:-1] + (2 * x.shape[-1],), dtype)
+    wide[..., ::2] = x
+    np.testing.assert_array_equal(kernels.im2col_taps(wide[..., ::2], *geometry), cols)
+
+
 def _pool_count(case: tuple, ceil: bool = False) -> tuple:
     shape, kernel, stride, padding, dilation = case
     return tuple((s + 2 * p - d * (k - 1) - 1 + (st - 1 if ceil else 0)) // st + 1
