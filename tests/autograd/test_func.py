@@ -3,11 +3,12 @@ vmap semantics and errors, and no leaks into the caller's tensors."""
 
 import numpy as np
 import pytest
-import torch
-from torch import func as tf
 
 import autograd as ag
 from autograd import func as F
+
+torch = pytest.importorskip("torch")  # parity tests: skipped where PyTorch is not installed
+tf = torch.func
 
 RNG = np.random.default_rng(0)
 

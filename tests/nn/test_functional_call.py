@@ -4,13 +4,14 @@ and gradients with respect to a dict of parameters."""
 
 import numpy as np
 import pytest
-import torch
-from torch import func as tf
 
 import autograd as ag
 import nn
 from autograd import func as F
 from nn.utils.stateless import functional_call
+
+torch = pytest.importorskip("torch")  # parity tests: skipped where PyTorch is not installed
+tf = torch.func
 
 RNG = np.random.default_rng(1)
 

@@ -3,12 +3,13 @@ and skip_init."""
 
 import numpy as np
 import pytest
-import torch
-import torch.nn.utils.fusion as tfusion
 
 import autograd as ag
 import nn
 from nn.utils import fusion
+
+torch = pytest.importorskip("torch")  # parity tests: skipped where PyTorch is not installed
+tfusion = pytest.importorskip("torch.nn.utils.fusion")
 
 
 def randomized_bn(bn, rng, affine=True):

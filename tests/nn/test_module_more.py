@@ -5,10 +5,11 @@ import warnings
 
 import numpy as np
 import pytest
-import torch
 
 import autograd as ag
 import nn
+
+torch = pytest.importorskip("torch")  # parity tests: skipped where PyTorch is not installed
 
 
 def pair():

@@ -5,8 +5,6 @@ from collections import Counter, namedtuple
 
 import numpy as np
 import pytest
-import torch
-import torch.utils.data as tud
 
 import autograd as ag
 from nn.data import (
@@ -26,6 +24,9 @@ from nn.data import (
     WeightedRandomSampler,
     default_collate,
 )
+
+torch = pytest.importorskip("torch")  # parity tests: skipped where PyTorch is not installed
+tud = pytest.importorskip("torch.utils.data")
 
 
 class Squares(Dataset):
