@@ -56,11 +56,8 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     rows = np.empty((groups, n) + tuple(count) + tuple(kernel) + (c // groups,), x.dtype)
     if rows.size == 0:
         return rows
-    spatial = x.shape[2:]
-    extent = _reach(spatial, pads, count, stride, kernel, dilation)
-    padded = np.zeros((n,) + extent + (c,), x.dtype)
-    inside = tuple(slice(lo, lo + s) for s, (lo, _) in zip(spatial, pads))
-    padded[(slice(None), *inside)] = np.moveaxis(x, 1, -1)
+    extent = _reach(x.shape[2:], pads, count, stride, kernel, dilation)
+    padded = _zero_padded(np.moveaxis(x, 1, -1), 1, pads, extent)
     padded = padded.reshape(_spatial3((n,), 1, extent) + (c,))
     geo = _geometry(kernel, dilation, stride, (0,) * nd, count)
     k3 = (1,) * (3 - nd) + tuple(kernel)
@@ -80,15 +77,23 @@ def im2col_taps(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pa
     cols = np.empty(tuple(kernel) + (c, n) + tuple(count), x.dtype)
     if cols.size == 0:
         return cols.reshape(math.prod(kernel) * c, -1)
-    padded = np.zeros((n, c) + _reach(x.shape[2:], pads, count, stride, kernel, dilation),
-                      x.dtype)
-    padded[(slice(None), slice(None)) + tuple(slice(lo, lo + s) for s, (lo, _) in
-                                              zip(x.shape[2:], pads))] = x
+    padded = _zero_padded(x, 2, pads, _reach(x.shape[2:], pads, count, stride, kernel,
+                                             dilation))
     geo = _geometry(kernel, dilation, stride, (0,) * nd, count)
     _windows("im2col_taps")(x.dtype.char, padded.reshape(_spatial3((n, c), 2, padded.shape[2:])),
                             geo, cols.reshape(_spatial3((), 0, kernel) + (c, n)
                                               + _spatial3((), 0, count)))
     return cols.reshape(math.prod(kernel) * c, -1)
+
+
+def _zero_padded(a: np.ndarray, first: int, pads: tuple, extent: tuple) -> np.ndarray:
+    """Zeros with ``a``'s spatial dims (``len(pads)`` of them from axis ``first``) grown to
+    ``extent``, ``a`` copied in after each dim's padding before."""
+    nd = len(pads)
+    out = np.zeros(a.shape[:first] + tuple(extent) + a.shape[first + nd:], a.dtype)
+    inside = tuple(slice(lo, lo + s) for s, (lo, _) in zip(a.shape[first:first + nd], pads))
+    out[(slice(None),) * first + inside] = a
+    return out
 
 
 def _reach(spatial: tuple, pads: tuple, count: tuple, stride: tuple, kernel: tuple,

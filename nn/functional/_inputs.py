@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 import autograd as ag
 
 
@@ -23,3 +25,10 @@ def same_dtype(x: ag.Tensor, t: ag.Tensor, role: str, name: str) -> None:
         raise TypeError(f"{name}: input is {x.dtype} but {role} is {t.dtype}; they must share "
                         "one dtype (as in PyTorch): convert the input, or the module with "
                         ".float() / .double()")
+
+
+def channels_last(a: np.ndarray) -> bool:
+    """Whether ``a`` ``(N, C, *spatial)`` holds its channels innermost in memory and is not
+    also C-ordered (PyTorch's ``channels_last`` format: a convolution's output, and its
+    activation, pooling and input gradient, are such views)."""
+    return a.ndim > 2 and not a.flags.c_contiguous and np.moveaxis(a, 1, -1).flags.c_contiguous

@@ -20,6 +20,7 @@ import numpy as np
 
 import autograd as ag
 
+from ._inputs import channels_last
 from .fold import Col2Im, Im2Col, Windows
 
 CHUNK_BYTES = 1 << 21  # the im2col rows of one chunk of images
@@ -84,10 +85,8 @@ class Im2ColProduct(ag.Function):
                     g.sum(0) if need_b and b is not None else None, None)
         xd, wd, gd = x.data, w.data, g.data
         positions, chunk = math.prod(windows.count), ctx.chunk
-        # the input's layout: channels-last after a convolution, ReLU and max pooling
-        last = xd.ndim > 2 and not xd.flags.c_contiguous and \
-            np.moveaxis(xd, 1, -1).flags.c_contiguous
-        dx = np.empty_like(xd) if need_x else None
+        last = channels_last(xd)  # as after a convolution, ReLU and max pooling
+        dx = np.empty_like(xd) if need_x else None  # in x's layout
         dw = np.zeros(wd.shape, wd.dtype) if need_w else None
         for s in range(0, xd.shape[0], chunk):
             g_chunk = gd[s * positions:(s + chunk) * positions]

@@ -20,7 +20,7 @@ import numpy as np
 
 import autograd as ag
 
-from ._inputs import floating_input
+from ._inputs import channels_last, floating_input
 from ._planes import PlaneGather
 from .padding import pad as _pad
 
@@ -57,15 +57,6 @@ def pooling_input(x: Any, n: int, op: str) -> ag.Tensor:
         raise ag.ShapeError(f"{op}: expected non-zero sizes for the channel and spatial dims "
                             f"(the batch may be empty), got input of shape {tuple(x.shape)}")
     return x
-
-
-def channels_last(x: ag.Tensor, n: int) -> bool:
-    """Whether batched ``x`` ``(N, C, *spatial)`` of more than one channel holds its
-    channels innermost in memory (PyTorch's ``channels_last`` format; a convolution's
-    output and an activation of it are such views)."""
-    data = x.data
-    return (x.ndim == n + 2 and x.shape[1] > 1 and not data.flags.c_contiguous
-            and np.moveaxis(data, 1, -1).flags.c_contiguous)
 
 
 def pool_size(op: str, size: int, k: int, s: int, p: int, d: int, ceil: bool) -> int:
@@ -118,7 +109,7 @@ def _max_pool(op: str, n: int, input: Any, kernel_size: Any, stride: Any, paddin
     lead, spatial = tuple(x.shape[:-n]), tuple(x.shape[-n:])
     k, s, p, d, out = _geometry(op, n, spatial, kernel_size, stride, padding, dilation,
                                 ceil_mode)
-    last = channels_last(x, n)
+    last = x.ndim == n + 2 and x.shape[1] > 1 and channels_last(x.data)
     if last:  # planes of (N, L, C): the channels stay innermost, no copy to (N·C, L)
         to_last = (0,) + tuple(range(2, n + 2)) + (1,)
         x = ag.permute(x, to_last)
