@@ -107,6 +107,30 @@ def test_large_product_gradients_are_the_formulas_bits(dtype) -> None:
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("rows", [1, 5, 32, 33])
+def test_few_rows_times_a_transposed_matrix_is_numpys_product(rows, dtype, rng) -> None:
+    # Up to linalg.FEW_ROWS rows, a @ wᵀ runs as (w @ aᵀ)ᵀ; the result is a @ wᵀ,
+    # C-contiguous, through linear and matmul, forward and backward.
+    from autograd.ops import linalg
+
+    x_ = rng.standard_normal((rows, 300)).astype(dtype)
+    w_ = rng.standard_normal((70, 300)).astype(dtype)
+    expected = x_ @ w_.T
+    tol = dict(rtol=1e-5, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
+    out = linalg.product(x_, w_.T)
+    assert out.flags.c_contiguous and out.dtype == dtype
+    np.testing.assert_allclose(out, expected, **tol)
+    x, w = ag.tensor(x_, requires_grad=True), ag.tensor(w_, requires_grad=True)
+    for y in (ag.linear(x, w), x @ w.T):
+        assert y.data.flags.c_contiguous
+        np.testing.assert_allclose(y.data, expected, **tol)
+    g = rng.standard_normal((rows, 70)).astype(dtype)
+    (x @ w.T).backward(ag.tensor(g))
+    np.testing.assert_allclose(x.grad.data, g @ w_, **tol)
+    np.testing.assert_allclose(w.grad.data, g.T @ x_, **tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_a_batch_of_ones_weight_gradient_is_the_outer_product(dtype, rng) -> None:
     x = ag.tensor(rng.standard_normal((1, 6)).astype(dtype))
     w = ag.tensor(rng.standard_normal((4, 6)).astype(dtype), requires_grad=True)
