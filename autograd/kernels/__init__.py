@@ -26,7 +26,7 @@ import math
 
 import numpy as np
 
-from . import cells, dispatch, fused, sizes, sliding
+from . import cells, dispatch, fused, products, sizes, sliding
 from .aot import Kernel as Kernel
 from .dispatch import BACKEND, binary, unary
 
@@ -221,6 +221,33 @@ def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     float32/float64 vectors of one dtype (one pass), NumPy's broadcast multiply (with its
     promotion) otherwise; the same bits either way (one multiplication per element)."""
     return fused.outer(a, b)
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.matmul(a, b)`` of two arrays (same values, dtype and shape; a C-contiguous
+    result), with two kinds of shapes that NumPy's OpenBLAS multiplies slowly taken
+    another way:
+
+    * ``a @ wᵀ`` with few rows: ``a`` a C-contiguous matrix of at most
+      ``sizes.SWAPPED_PRODUCT_ROWS`` rows and ``b = wᵀ`` the transpose of a C-contiguous
+      matrix (``linear``'s ``x @ Wᵀ``, a recurrent cell's ``h @ W_hhᵀ``) run as
+      ``(w @ aᵀ)ᵀ`` copied to C order. OpenBLAS's product with a transposed second
+      operand is slow for a short first one (float32, 2 threads, SkylakeX kernels on
+      Zen 4: 32 × 784 @ (256, 784)ᵀ 135 µs, swapped 97 with the copy; 4 × 1024 @
+      (1024, 1024)ᵀ 522 vs 175); from ~64 rows on it is as fast or faster. With its AVX2
+      (Haswell) kernels the swap gains less (87 → 78 µs) and rarely loses. Each element
+      is still one dot product over the same terms: on every shape measured the bits
+      were those of ``a @ b``.
+    * An outer product (summed dimension of length 1, both operands at least 2-D) runs
+      as ``outer`` or, batched, as the broadcast multiply ``a · b``: NumPy's matmul is
+      2-4x slower there (float32: (512, 1) @ (1, 784) 870 vs 198 µs, (256, 1) @ (1, 784)
+      338 vs 90 µs; float64 2-2.6x), and ``outer`` faster still (Zen 5, (256, 1) @
+      (1, 784): 5.3 µs against the broadcast multiply's 39 and matmul's 206). The case
+      is the weight gradient of a batch of one, the backward of ``Linear(n, 1)`` and the
+      forward of ``Linear(1, n)``. Each element is a single multiplication, so all give
+      the same bits.
+    """
+    return products.matmul(a, b)
 
 
 def _bad_channels(op: str, x: np.ndarray, **vectors: np.ndarray | None) -> None:

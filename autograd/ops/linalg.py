@@ -19,44 +19,8 @@ from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import as_tensor, float_promoted, operand, unbroadcast, wrap_grads
 
-# At most this many rows in ``a``, a product with a transposed matrix ``a @ wᵀ`` runs as
-# ``(w @ aᵀ)ᵀ`` (see ``product``).
-FEW_ROWS = 32
-
-
-def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``np.matmul(a, b)`` of two arrays, with two shapes taken another way:
-
-    * ``a @ wᵀ`` with few rows (``a`` a C-contiguous matrix of at most ``FEW_ROWS`` rows,
-      ``b = wᵀ`` the transpose of a C-contiguous matrix, as in ``linear``'s ``x @ Wᵀ``)
-      runs as ``(w @ aᵀ)ᵀ`` copied to C order. OpenBLAS's product with a transposed
-      second operand is slow for a short first one (float32, 2 threads, SkylakeX
-      kernels on Zen 4: 32 rows × 784 @ (256, 784)ᵀ 135 µs, swapped 97 with the copy;
-      4 × 1024 @ (1024, 1024)ᵀ 522 vs 175); from ~64 rows on it is as fast or faster.
-      With AVX2 (Haswell) kernels the swap gains less (87 → 78 µs) but rarely loses.
-      Each element is still one dot product over the same terms: on every shape
-      measured the bits were those of ``a @ b``.
-    * An outer product (summed dimension of length 1, both operands at least 2-D)
-      computed as ``kernels.outer`` or, batched, as the broadcast multiply ``a · b``.
-
-    NumPy's matmul is 2-4x slower there (measured, float32: (512, 1) @ (1, 784) 870 vs
-    198 µs, (256, 1) @ (1, 784) 338 vs 90 µs; float64 2-2.6x), and a 2-D one runs the
-    compiled ``kernels.outer`` (Zen 5, (256, 1) @ (1, 784): 5.3 µs against the broadcast
-    multiply's 39 and matmul's 206). The case is the weight gradient of a batch of one,
-    the backward of ``Linear(n, 1)`` and the forward of ``Linear(1, n)``. Each element of
-    an outer product is a single multiplication, so all give the same bits; the result is
-    C-contiguous, as matmul's.
-    """
-    if (a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] == 1 and b.shape[-2] == 1
-            and a.dtype.kind == "f" and b.dtype.kind == "f"):
-        if a.ndim == b.ndim == 2:
-            return kernels.outer(a[:, 0], b[0])
-        return np.multiply(a, b, order="C")
-    if (a.ndim == 2 == b.ndim and 0 < a.shape[0] <= FEW_ROWS and a.flags.c_contiguous
-            and b.T.flags.c_contiguous and not b.flags.c_contiguous
-            and a.dtype == b.dtype and a.dtype.kind == "f"):
-        return np.matmul(b.T, a.T).T.copy()
-    return np.matmul(a, b)
+# ``np.matmul`` with the shapes OpenBLAS is slow at taken another way (``kernels.matmul``).
+product = kernels.matmul
 
 
 def same_dtype(op: str, *operands: Any) -> None:

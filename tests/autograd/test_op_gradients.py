@@ -109,15 +109,14 @@ def test_large_product_gradients_are_the_formulas_bits(dtype) -> None:
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("rows", [1, 5, 32, 33])
 def test_few_rows_times_a_transposed_matrix_is_numpys_product(rows, dtype, rng) -> None:
-    # Up to linalg.FEW_ROWS rows, a @ wᵀ runs as (w @ aᵀ)ᵀ; the result is a @ wᵀ,
-    # C-contiguous, through linear and matmul, forward and backward.
-    from autograd.ops import linalg
+    # Up to kernels.sizes.SWAPPED_PRODUCT_ROWS rows, a @ wᵀ runs as (w @ aᵀ)ᵀ; the result
+    # is a @ wᵀ, C-contiguous, through linear and matmul, forward and backward.
 
     x_ = rng.standard_normal((rows, 300)).astype(dtype)
     w_ = rng.standard_normal((70, 300)).astype(dtype)
     expected = x_ @ w_.T
     tol = dict(rtol=1e-5, atol=1e-4) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-12)
-    out = linalg.product(x_, w_.T)
+    out = ag.kernels.matmul(x_, w_.T)
     assert out.flags.c_contiguous and out.dtype == dtype
     np.testing.assert_allclose(out, expected, **tol)
     x, w = ag.tensor(x_, requires_grad=True), ag.tensor(w_, requires_grad=True)

@@ -1,0 +1,22 @@
+"""``autograd.kernels.matmul``: NumPy's ``matmul`` with the shapes OpenBLAS is slow at
+taken another way (documented on ``matmul`` in ``__init__.py``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from . import fused, sizes
+
+
+def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``autograd.kernels.matmul`` (documented there)."""
+    if (a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] == 1 and b.shape[-2] == 1
+            and a.dtype.kind == "f" and b.dtype.kind == "f"):
+        if a.ndim == b.ndim == 2:
+            return fused.outer(a[:, 0], b[0])
+        return np.multiply(a, b, order="C")
+    if (a.ndim == 2 == b.ndim and 0 < a.shape[0] <= sizes.SWAPPED_PRODUCT_ROWS
+            and a.flags.c_contiguous and b.T.flags.c_contiguous and not b.flags.c_contiguous
+            and a.dtype == b.dtype and a.dtype.kind == "f"):
+        return np.matmul(b.T, a.T).T.copy()
+    return np.matmul(a, b)
