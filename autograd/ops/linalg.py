@@ -19,9 +19,6 @@ from ..grad_mode import is_grad_enabled
 from ..tensor import Tensor
 from ._util import as_tensor, float_promoted, operand, unbroadcast, wrap_grads
 
-# ``np.matmul`` with the shapes OpenBLAS is slow at taken another way (``kernels.matmul``).
-product = kernels.matmul
-
 
 def same_dtype(op: str, *operands: Any) -> None:
     """Refuse Tensor operands of different dtypes, as PyTorch's matrix products (and
@@ -47,7 +44,7 @@ class MatMul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return product(a, b)
+        return kernels.matmul(a, b)
 
     @staticmethod
     def backward(ctx, g):
@@ -108,7 +105,7 @@ class Linear(Function):
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
-        out = product(x, w.T)
+        out = kernels.matmul(x, w.T)
         if b is not None:
             kernels.add_bias_(out, b)
         return out
@@ -122,7 +119,7 @@ class Linear(Function):
             # No graph to record (the usual backward): the same formulas on the arrays,
             # without an op node per product (~7 us per Linear backward).
             g, x, w = g.data, x.data, w.data
-        mm = operator.matmul if recorded else product
+        mm = operator.matmul if recorded else kernels.matmul
         gx = mm(g, w) if nx else None
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
         gw = mm(g2.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
