@@ -17,7 +17,9 @@ max pooling are ``windows.py``, dispatched by ``sliding.py``
 are ``recurrent.py``, dispatched by ``cells.py`` (tests/autograd/test_recurrent_kernels.py).
 ``Kernel`` (``aot.py``) runs a Numba kernel from
 its ahead-of-time build, so that a fresh process need not start Numba; ``optim``'s
-updates use it too.
+updates use it too. Every module of kernels takes Numba's names from ``numba_setup.py``,
+which first sets the vector width they are compiled for (``target.py``: 512-bit where
+the CPU has AVX-512).
 """
 
 from __future__ import annotations

@@ -10,8 +10,6 @@ as in ``activations.py``.
 
 from __future__ import annotations
 
-from numba import njit, prange
-
 from . import fastmath as fm
 from .activations import (
     JIT,
@@ -22,6 +20,7 @@ from .activations import (
     _sigmoid,
     gelu_consts,
 )
+from .numba_setup import njit, prange
 
 
 @njit(**SCALAR)

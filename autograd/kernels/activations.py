@@ -22,10 +22,9 @@ import math
 from typing import NamedTuple
 
 import numpy as np
-from numba import njit, prange
-from numba.core.cpu import ParallelOptions
 
 from . import fastmath as fm
+from .numba_setup import ParallelOptions, njit, prange
 
 # Only the prange loops run on Numba's threads. parallel=True would also turn every array
 # expression (np.zeros, a.sum(axis=0), a * b) into a parallel region that runs on every

@@ -50,6 +50,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from . import target
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -138,12 +140,13 @@ def fingerprint() -> str:
         for part in (sys.version, numpy.__version__, _installed("numba"), _installed("llvmlite"),
                      platform.machine(), _cpu_description(), os.environ.get("NUMBA_OPT", ""),
                      os.environ.get("NUMBA_CPU_NAME", ""),
-                     os.environ.get("NUMBA_CPU_FEATURES", "")):
+                     os.environ.get("NUMBA_CPU_FEATURES", ""), target.mode()):
             h.update(part.encode() + b"\0")
         for source in sorted(f for f in os.listdir(_KERNELS_DIR) if f.endswith(".py")):
             with open(os.path.join(_KERNELS_DIR, source), "rb") as f:
                 text = f.read()
-            if source == "aot.py" or b"from numba" in text or b"import numba" in text:
+            if source == "aot.py" or b"from numba" in text or b"import numba" in text or \
+                    b"numba_setup" in text:
                 h.update(text)  # the Numba code a kernel may call, and how it is built
         _state["fingerprint"] = h.hexdigest()[:16]
     return _state["fingerprint"]
@@ -289,6 +292,7 @@ def _build(kernel: Kernel, module_name: str, args: tuple, path: Path) -> None:
     import tempfile
     from pathlib import Path
 
+    target.configure_numba()
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".build-") as build:
         compiler = _compiler_class()(module_name, Path(build), path.parent / "mixin")
@@ -336,7 +340,7 @@ def _compiler_class() -> type:
             super().__init__(module_name, cpu_name="host")
 
         def _customize_tm_features(self) -> str:
-            return self._get_host_cpu_features()
+            return target.features(self._get_host_cpu_features())
 
     class KernelModuleCompiler(CC):
         def __init__(self, module_name: str, output_dir: Path, mixin_dir: Path) -> None:

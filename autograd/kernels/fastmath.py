@@ -73,8 +73,8 @@ from typing import NamedTuple
 
 import numpy as np
 from llvmlite import ir
-from numba import njit, types
-from numba.extending import intrinsic, overload
+
+from .numba_setup import intrinsic, njit, overload, types
 
 # --------------------------------------------------------------- bit casts
 _INT_OF = {32: types.int32, 64: types.int64}

@@ -26,10 +26,10 @@ accumulator row per chunk.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
 
 from . import fastmath as fm
 from .activations import JIT, SCALAR
+from .numba_setup import njit, prange
 from .reference import LOW32, SPLITMIX_GAMMA, SPLITMIX_MIX1, SPLITMIX_MIX2
 
 BLOCK = {"error_model": "numpy", "fastmath": {"contract"}}  # a row block's work: a call

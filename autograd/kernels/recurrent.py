@@ -18,10 +18,9 @@ also states the formulas.
 
 from __future__ import annotations
 
-from numba import njit
-
 from . import fastmath as fm
 from .activations import _sigmoid, _tanh
+from .numba_setup import njit
 
 SERIAL = {"cache": True, "error_model": "numpy", "fastmath": {"contract"}}
 

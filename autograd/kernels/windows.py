@@ -17,7 +17,8 @@ The NumPy definitions they are tested against are in ``windows_reference.py``.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+
+from .numba_setup import njit
 
 SERIAL = {"cache": True, "error_model": "numpy"}
 

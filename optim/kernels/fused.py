@@ -21,7 +21,8 @@ Importing this module imports Numba, so ``optim`` imports it only on first use.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+
+from autograd.kernels.numba_setup import njit, prange
 
 _JIT = {"cache": True, "error_model": "numpy"}
 
