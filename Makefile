@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet -e ".[test,mkl]"
 	$(BIN)/python -m pip install --quiet "torch==2.13.0" || echo "PyTorch 2.13.0 unavailable: parity tests will skip"
 	touch $(STAMP)
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from autograd import blas, kernels
-from autograd.kernels import aot, sizes
+from autograd.kernels import aot, mkl, sizes, target
 
 from . import THREADS
 
@@ -80,9 +80,14 @@ def kernel_setup() -> dict[str, Any]:
     if backend == "numba":
         text += ("; serial at every size" if parallel_min is None
                  else f"; parallel from {parallel_min:,} elements (GRAPHGRAD_PARALLEL_MIN)")
+        text += f"; vector width: {target.mode()} (GRAPHGRAD_VECTOR_WIDTH)"
+    products = mkl.info()
+    text += (f"; float products from {mkl.MIN_WORK:,} multiply-adds on MKL ({products['library']})"
+             if products["active"] else f"; products on NumPy's BLAS ({products['reason']})")
     compiled_min = {op: None if n == sizes.NEVER else n for op, n in sizes.COMPILED_MIN.items()}
     return {"backend": backend, "aot": backend == "numba" and aot.enabled(),
-            "parallel_min": parallel_min, "compiled_min": compiled_min, "text": text}
+            "parallel_min": parallel_min, "compiled_min": compiled_min,
+            "vector_width": target.mode(), "mkl": products, "text": text}
 
 
 def describe() -> dict[str, Any]:

@@ -228,7 +228,8 @@ def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``np.matmul(a, b)`` of two arrays (same values, dtype and shape; a C-contiguous
     result), with two kinds of shapes that NumPy's OpenBLAS multiplies slowly taken
-    another way:
+    another way, and the large float products on Intel MKL's GEMM where ``mkl.py`` takes
+    them (the ``mkl`` wheel installed, an Intel CPU: same values within rounding):
 
     * ``a @ wᵀ`` with few rows: ``a`` a C-contiguous matrix of at most
       ``sizes.SWAPPED_PRODUCT_ROWS`` rows and ``b = wᵀ`` the transpose of a C-contiguous

@@ -1,11 +1,12 @@
 """``autograd.kernels.matmul``: NumPy's ``matmul`` with the shapes OpenBLAS is slow at
-taken another way (documented on ``matmul`` in ``__init__.py``)."""
+taken another way, and the large float products on MKL where ``mkl.py`` says so
+(documented on ``matmul`` in ``__init__.py``)."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from . import fused, sizes
+from . import fused, mkl, sizes
 
 _BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # what OpenBLAS multiplies
 
@@ -20,5 +21,11 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if (a.ndim == 2 == b.ndim and 0 < a.shape[0] <= sizes.SWAPPED_PRODUCT_ROWS
             and a.flags.c_contiguous and b.T.flags.c_contiguous and not b.flags.c_contiguous
             and a.dtype == b.dtype and a.dtype in _BLAS_FLOATS):
-        return np.matmul(b.T, a.T).T.copy()
-    return np.matmul(a, b)
+        return _blas(b.T, a.T).T.copy()
+    return _blas(a, b)
+
+
+def _blas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` on MKL where ``mkl.product`` takes it, else NumPy's."""
+    product = mkl.product(a, b)
+    return np.matmul(a, b) if product is None else product

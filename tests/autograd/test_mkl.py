@@ -1,0 +1,192 @@
+"""MKL's GEMM for the large float products (``autograd/kernels/mkl.py``): when it is used,
+what it takes, and that it multiplies as NumPy does (within rounding), also in a forked
+process after the parent multiplied on MKL's threads."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from autograd.kernels import mkl
+
+ROOT = Path(__file__).resolve().parents[2]
+
+INSTALLED = mkl.find_library() is not None
+needs_mkl = pytest.mark.skipif(not INSTALLED, reason="MKL is not installed (pip install mkl)")
+
+
+@pytest.fixture
+def decide_again(monkeypatch):
+    """Forget this process's decision before and after the test (the environment the test
+    sets then decides)."""
+    monkeypatch.setattr(mkl, "foreign_openmp", lambda: False)  # PyTorch may be imported here
+    fresh = {"decided": False, "gemm": None, "path": None, "reason": ""}
+    saved = dict(mkl._state)
+    mkl._state.update(fresh)
+    yield
+    mkl._state.update(saved)
+
+
+def test_the_choice_comes_from_the_environment():
+    assert mkl.requested({}) == "auto"
+    assert mkl.requested({mkl.ENV: " OFF "}) == "off"
+    with pytest.raises(ValueError, match="GRAPHGRAD_MKL='yes'.*'auto'.*'on'.*'off'"):
+        mkl.requested({mkl.ENV: "yes"})
+
+
+def test_auto_takes_mkl_only_on_intel_cpus():
+    assert mkl.cpu_is_intel("vendor_id\t: GenuineIntel\nmodel name\t: Xeon")
+    assert not mkl.cpu_is_intel("vendor_id\t: AuthenticAMD\nmodel name\t: EPYC")
+
+
+def test_off_and_a_missing_library(monkeypatch, decide_again):
+    monkeypatch.setenv(mkl.ENV, "off")
+    assert not mkl.active() and mkl.info()["reason"] == "GRAPHGRAD_MKL=off"
+    mkl._state["decided"] = False
+    monkeypatch.setenv(mkl.ENV, "on")
+    monkeypatch.setenv(mkl.LIBRARY_ENV, "")
+    monkeypatch.setattr(mkl.sys, "prefix", "/nonexistent")
+    monkeypatch.setattr(mkl.sys, "base_prefix", "/nonexistent")
+    with pytest.raises(RuntimeError, match="GRAPHGRAD_MKL=on but no libmkl_rt.*pip install mkl"):
+        mkl.active()
+    mkl._state["decided"] = False
+    monkeypatch.setenv(mkl.ENV, "auto")
+    assert not mkl.active()  # auto without the library: NumPy's products, no error
+
+
+def test_a_library_that_does_not_load_is_named(monkeypatch, decide_again, tmp_path):
+    broken = tmp_path / "libmkl_rt.so.2"
+    broken.write_text("not a library")
+    monkeypatch.setenv(mkl.LIBRARY_ENV, str(broken))
+    monkeypatch.setenv(mkl.ENV, "auto")
+    monkeypatch.setattr(mkl, "cpu_is_intel", lambda: True)
+    assert not mkl.active() and str(broken) in str(mkl.info()["reason"])
+    mkl._state["decided"] = False
+    monkeypatch.setenv(mkl.ENV, "on")
+    with pytest.raises(OSError):
+        mkl.active()
+
+
+# The products run in fresh processes: in this one PyTorch (imported by other tests)
+# may have put GNU OpenMP in the global symbols first, where MKL is rightly not used.
+PRODUCTS = """
+import numpy as np, autograd as ag
+from autograd import kernels as K
+from autograd.kernels import mkl
+assert mkl.active(), mkl.info()
+rng = np.random.default_rng(0)
+
+def operand(shape, dtype, transposed):
+    if transposed:
+        return rng.standard_normal(shape[::-1]).astype(dtype).T
+    return rng.standard_normal(shape).astype(dtype)
+
+for dtype in (np.float32, np.float64):
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    for m, k, n in [(512, 784, 256), (64, 64, 64), (3, 1000, 100), (300, 7, 130)]:
+        for ta in (False, True):
+            for tb in (False, True):
+                a, b = operand((m, k), dtype, ta), operand((k, n), dtype, tb)
+                got = mkl.product(a, b)
+                assert got is not None and got.dtype == dtype and got.flags.c_contiguous
+                for result in (got, K.matmul(a, b)):
+                    np.testing.assert_allclose(result, a @ b, rtol=tol, atol=tol * k ** 0.5)
+
+big = rng.standard_normal((128, 128)).astype(np.float32)
+assert mkl.product(big, big) is not None  # 128^3 = 2^21 multiply-adds
+assert mkl.product(big[:16], big[:, :16]) is None  # 16 * 128 * 16 < MIN_WORK
+assert mkl.product(big.astype(np.float64), big) is None  # mixed dtypes
+assert mkl.product(big.astype(np.int64), big.astype(np.int64)) is None
+assert mkl.product(big[:, ::2], big[:64]) is None  # a strided view
+assert mkl.product(big[None], big[None]) is None  # batched: NumPy's matmul
+assert mkl.product(np.zeros((0, 128), np.float32), big) is None
+assert K.matmul(np.zeros((0, 128), np.float32), big).shape == (0, 128)
+
+x = ag.tensor(rng.standard_normal((256, 300)), requires_grad=True)
+w = ag.tensor(rng.standard_normal((200, 300)), requires_grad=True)
+b = ag.tensor(rng.standard_normal(200), requires_grad=True)
+g = rng.standard_normal((256, 200))
+y = ag.linear(x, w, b)
+y.backward(ag.tensor(g))
+np.testing.assert_allclose(y.data, x.data @ w.data.T + b.data, rtol=1e-12, atol=1e-10)
+np.testing.assert_allclose(x.grad.data, g @ w.data, rtol=1e-12, atol=1e-10)
+np.testing.assert_allclose(w.grad.data, g.T @ x.data, rtol=1e-12, atol=1e-10)
+print("ok")
+"""
+
+# optim.search forks its workers: MKL's threads must not leave them a dead pool.
+FORK = """
+import multiprocessing, numpy as np
+from autograd import kernels as K
+from autograd.kernels import mkl
+
+def product(queue):
+    a = np.full((256, 256), 0.5, np.float32)
+    queue.put(float(K.matmul(a, a)[0, 0]))
+
+if __name__ == "__main__":
+    assert mkl.active(), mkl.info()
+    a = np.full((256, 256), 0.5, np.float32)
+    assert K.matmul(a, a)[0, 0] == 64.0  # on MKL's two threads
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=product, args=(queue,))
+    child.start()
+    child.join(120)
+    if child.is_alive():
+        child.kill()
+    assert child.exitcode == 0, child.exitcode
+    assert queue.get(timeout=5) == 64.0
+    print("ok")
+"""
+
+# GNU OpenMP in the global symbols first, as `import torch` puts it there.
+FOREIGN = """
+import ctypes, numpy as np
+ctypes.CDLL("libgomp.so.1", mode=ctypes.RTLD_GLOBAL)
+from autograd import kernels as K
+from autograd.kernels import mkl
+assert mkl.foreign_openmp()
+a = np.random.default_rng(0).standard_normal((512, 784)).astype(np.float32)
+b = np.random.default_rng(1).standard_normal((784, 256)).astype(np.float32)
+np.testing.assert_allclose(K.matmul(a, b), a @ b, rtol=1e-5, atol=1e-4)
+print(mkl.active(), mkl.info()["reason"])
+"""
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if k not in ("GRAPHGRAD_KERNELS", mkl.ENV)}
+    with tempfile.TemporaryDirectory() as tmp:
+        script = os.path.join(tmp, "script.py")
+        with open(script, "w") as f:
+            f.write(code)
+        return subprocess.run([sys.executable, script], cwd=ROOT, env={**clean, **env},
+                              capture_output=True, text=True, timeout=600)
+
+
+@needs_mkl
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_products_agree_with_numpy(threads):
+    proc = run_python(PRODUCTS, GRAPHGRAD_MKL="on", MKL_NUM_THREADS=threads)
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+@needs_mkl
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX's")
+def test_a_forked_process_multiplies_after_its_parent():
+    proc = run_python(FORK, GRAPHGRAD_MKL="on", MKL_NUM_THREADS="2")
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
+@needs_mkl
+def test_mkl_is_not_used_beside_another_openmp_runtime():
+    proc = run_python(FOREIGN, GRAPHGRAD_MKL="auto", MKL_NUM_THREADS="2")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "False " + mkl.FOREIGN_OPENMP
+    proc = run_python(FOREIGN, GRAPHGRAD_MKL="on", MKL_NUM_THREADS="2")
+    assert "GRAPHGRAD_MKL" in proc.stderr and "mkl.active() before importing" in proc.stderr
