@@ -47,6 +47,7 @@ LIBRARY_ENV = "GRAPHGRAD_MKL_LIBRARY"
 CHOICES = ("auto", "on", "off")
 MIN_WORK = 1 << 18
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
+_INT_LIMIT = 1 << 31  # MKL's LP64 interface takes 32-bit dimensions (ctypes would wrap)
 THREADING_LAYERS = {"intel": 0, "sequential": 1, "gnu": 3}  # MKL_Set_Threading_Layer's
 
 
@@ -55,6 +56,8 @@ def threading_layer() -> str:
     ``THREADING_LAYERS``, else ``'intel'``."""
     value = os.environ.get("MKL_THREADING_LAYER", "").strip().lower()
     return value if value in THREADING_LAYERS else "intel"
+
+
 _state: dict[str, object] = {"decided": False, "gemm": None, "path": None, "reason": ""}
 
 
@@ -188,7 +191,7 @@ def product(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
         return None
     m, k = a.shape
     n = b.shape[1]
-    if m * n * k < MIN_WORK or b.shape[0] != k:
+    if m * n * k < MIN_WORK or b.shape[0] != k or max(m, n, k) >= _INT_LIMIT:
         return None
     if a.dtype == np.float32:
         gemm = _state["gemm"][0]  # type: ignore[index]
