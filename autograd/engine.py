@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from . import kernels
 from .errors import GraphError
 from .function import Context
 from .grad_mode import _state as _grad_state
@@ -216,7 +217,7 @@ def _copy_like(arr: np.ndarray, like: np.ndarray) -> np.ndarray:
     the strides of its tensor when that is dense)."""
     out = np.empty_like(like, dtype=arr.dtype) if like.shape == arr.shape else \
         np.empty_like(arr)
-    np.copyto(out, arr)
+    kernels.copy_into(out, arr)
     return out
 
 

@@ -70,7 +70,8 @@ def kernel_setup() -> dict[str, Any]:
     and the sizes from which exp, log, tanh and relu run compiled (``None``: never; below
     it, NumPy's ufunc runs)."""
     backend = kernels.backend()
-    parallel_min = kernels.parallel_min()
+    parallel = kernels.parallel_info(decide=backend == "numba")
+    parallel_min = parallel["parallel_min"]
     if backend == "numpy":
         text = "NumPy references (GRAPHGRAD_KERNELS=numpy): no compiled kernel runs"
     elif aot.enabled():
@@ -78,15 +79,16 @@ def kernel_setup() -> dict[str, Any]:
     else:
         text = "Numba kernels through the JIT only (GRAPHGRAD_AOT=0)"
     if backend == "numba":
-        text += ("; serial at every size" if parallel_min is None
-                 else f"; parallel from {parallel_min:,} elements (GRAPHGRAD_PARALLEL_MIN)")
+        how = "automatic" if parallel["auto"] else "GRAPHGRAD_PARALLEL_MIN"
+        text += (f"; serial at every size ({how}: {parallel['reason']})" if parallel_min is None
+                 else f"; parallel from {parallel_min:,} elements ({how}: {parallel['reason']})")
         text += f"; vector width: {target.mode()} (GRAPHGRAD_VECTOR_WIDTH)"
     products = mkl.info()
     text += (f"; float products from {mkl.MIN_WORK:,} multiply-adds on MKL ({products['library']})"
              if products["active"] else f"; products on NumPy's BLAS ({products['reason']})")
     compiled_min = {op: None if n == sizes.NEVER else n for op, n in sizes.COMPILED_MIN.items()}
     return {"backend": backend, "aot": backend == "numba" and aot.enabled(),
-            "parallel_min": parallel_min, "compiled_min": compiled_min,
+            "parallel_min": parallel_min, "parallel": parallel, "compiled_min": compiled_min,
             "vector_width": target.mode(), "mkl": products, "text": text}
 
 

@@ -25,12 +25,13 @@ the CPU has AVX-512).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
-from . import cells, dispatch, fused, products, sizes, sliding
+from . import cells, dispatch, fused, pool, products, sizes, sliding
 from .aot import Kernel as Kernel
-from .dispatch import BACKEND, binary, unary
+from .dispatch import BACKEND, arithmetic, binary, copy, unary
 
 
 def backend() -> str:
@@ -40,26 +41,76 @@ def backend() -> str:
 
 def parallel_min() -> int | None:
     """The element count from which a kernel, or an optimizer update, splits its loop over
-    Numba's threads; ``None`` when none does (the default). ``GRAPHGRAD_PARALLEL_MIN``
-    sets it when ``autograd`` is imported; ``set_parallel_min`` changes it."""
+    Numba's threads; ``None`` when none does. Unless ``GRAPHGRAD_PARALLEL_MIN`` or
+    ``set_parallel_min`` says otherwise it is automatic (``pool.py``): 32,768 where the
+    loops share MKL's thread pool with the products, ``None`` elsewhere, decided by the
+    process's first parallel call (until then this gives 32,768)."""
     return None if sizes.PARALLEL_MIN == sizes.NEVER else sizes.PARALLEL_MIN
 
 
-def set_parallel_min(elements: int | None) -> int | None:
+def set_parallel_min(elements: int | str | None) -> int | str | None:
     """Make kernels and optimizer updates of ``elements`` or more run parallel loops in
-    this process from now on (``None``: every one serial); returns the previous value.
+    this process from now on (``None``: every one serial; ``'auto'``: the automatic
+    choice, the default); returns the previous setting in the same form.
 
     ``optim.search`` sets ``None`` in its worker processes: they already use the cores
     between them, and a process forked from one whose parallel loops have started GNU
-    OpenMP (Numba's threading layer on Linux) is killed by its first parallel loop.
+    OpenMP (Numba's threading layer on Linux, where MKL is not loaded) is killed by its
+    first parallel loop.
     """
-    if elements is not None and (isinstance(elements, bool) or not isinstance(elements, int)
-                                 or elements < 1):
-        raise ValueError(f"set_parallel_min: elements must be a positive int or None (every "
-                         f"kernel serial), got {elements!r}")
-    previous = parallel_min()
-    sizes.set_parallel_min(sizes.NEVER if elements is None else elements)
+    if elements != "auto" and elements is not None and (
+            isinstance(elements, bool) or not isinstance(elements, int) or elements < 1):
+        raise ValueError(f"set_parallel_min: elements must be a positive int, None (every "
+                         f"kernel serial) or 'auto', got {elements!r}")
+    previous = "auto" if sizes.PARALLEL_AUTO else parallel_min()
+    if elements == "auto":
+        pool.set_auto()
+    else:
+        sizes.set_parallel_min(sizes.NEVER if elements is None else elements)
     return previous
+
+
+def parallel_loop(elements: int) -> bool:
+    """Whether a loop over ``elements`` runs parallel now (the first such loop of a
+    process makes the automatic choice: ``pool.start``)."""
+    return elements >= sizes.PARALLEL_MIN and (pool.started or pool.start())
+
+
+def parallel_info(decide: bool = False) -> dict[str, object]:
+    """``{'parallel_min', 'auto', 'started', 'shared', 'reason'}``: the threshold, whether it
+    is the automatic one, whether a parallel call has made the choice yet, and whether the
+    loops share MKL's threads (``pool.py``). ``decide``: make the choice now if no
+    parallel call has yet (it loads MKL, and Numba where the pool is shared)."""
+    if decide and not pool.started and parallel_min() is not None:
+        pool.start()
+    return {"parallel_min": parallel_min(), "auto": sizes.PARALLEL_AUTO, **pool.info()}
+
+
+def add(a: Any, b: Any) -> Any:
+    """``a + b`` as ``np.add``; on Numba's threads for two C-contiguous float arrays of one
+    shape from ``parallel_min()`` elements (``parallel_arithmetic.py``), with NumPy's
+    bits and warnings."""
+    return arithmetic("add", a, b)
+
+
+def subtract(a: Any, b: Any) -> Any:
+    """``a - b`` as ``np.subtract``; parallel as ``add``."""
+    return arithmetic("subtract", a, b)
+
+
+def multiply(a: Any, b: Any) -> Any:
+    """``a · b`` as ``np.multiply``; parallel as ``add``."""
+    return arithmetic("multiply", a, b)
+
+
+def divide(a: Any, b: Any) -> Any:
+    """``a / b`` as ``np.divide``; parallel as ``add``."""
+    return arithmetic("divide", a, b)
+
+
+def copy_into(out: np.ndarray, a: np.ndarray) -> None:
+    """``np.copyto(out, a)``; parallel as ``add`` for arrays of one shape and dtype."""
+    copy(a, out)
 
 
 def exp(x: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:

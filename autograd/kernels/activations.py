@@ -5,7 +5,7 @@ arrays of equal size (``dispatch.py`` prepares them); the ``_inplace`` forms of 
 sigmoid, tanh and relu write ``x[i] = f(x[i])`` over one array. The last argument,
 ``parallel``, chooses between the serial loop and the ``prange`` loop that
 splits the work over Numba's threads; the dispatcher passes
-``size >= sizes.PARALLEL_MIN`` (never, unless the environment opts in). It is an
+``size >= sizes.PARALLEL_MIN`` (``sizes.py``, ``pool.py``). It is an
 argument, not a global, because Numba freezes globals into the cached machine code,
 so a changed threshold would not reach kernels compiled before. Below
 ``sizes.COMPILED_MIN`` the dispatcher runs NumPy's ufuncs for exp, log, tanh and

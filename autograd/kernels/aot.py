@@ -50,7 +50,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import target
+from . import pool, target
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -196,7 +196,7 @@ class Kernel:
     def run(self, key: str, parallel: bool, *args: Any) -> Any:
         """``self(key, *args)``, or when ``parallel`` (a kernel with ``parallel_flag``) the
         JIT kernel with its ``prange`` loops on Numba's threads."""
-        if parallel:
+        if parallel and (pool.started or pool.start()):
             return self.jit()(*args, True)
         return self(key, *args)
 

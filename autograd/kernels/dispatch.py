@@ -26,10 +26,11 @@ run the kernel's ahead-of-time build (``aot.py``), which later processes import 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import numpy as np
 
-from . import reference, sizes
+from . import pool, reference, sizes
 from .aot import Kernel
 from .sizes import COMPILED_MIN
 
@@ -155,12 +156,14 @@ def binary(name: str, grad: np.ndarray, y: np.ndarray, *params: float) -> np.nda
 
 def mul_backward(grad: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """``(grad·b, grad·a)``: compiled, one pass, for three C-contiguous arrays of one shape
-    and float dtype of at least ``COMPILED_MIN['mul_backward']`` elements; NumPy's two
+    and float dtype of at least ``COMPILED_MIN['mul_backward']`` elements (or
+    ``PARALLEL_MIN``, where that is fewer); NumPy's two
     multiplies (which broadcast and promote) otherwise. The same bits either way."""
     if (_COMPILED and type(grad) is np.ndarray and type(a) is np.ndarray
             and type(b) is np.ndarray and grad.shape == a.shape == b.shape
             and grad.dtype in _FLOATS and a.dtype == grad.dtype == b.dtype
-            and grad.size >= COMPILED_MIN.get("mul_backward", 0) and grad.flags.c_contiguous
+            and grad.size >= min(COMPILED_MIN.get("mul_backward", 0), sizes.PARALLEL_MIN)
+            and grad.flags.c_contiguous
             and a.flags.c_contiguous and b.flags.c_contiguous):
         ga, gb = np.empty(grad.shape, grad.dtype), np.empty(grad.shape, grad.dtype)
         _kernel("mul_backward").run(grad.dtype.char, grad.size >= sizes.PARALLEL_MIN,
@@ -168,3 +171,40 @@ def mul_backward(grad: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.nda
                                     ga.reshape(-1), gb.reshape(-1))
         return ga, gb
     return reference.mul_backward(grad, a, b)
+
+
+_ARITHMETIC = {"add": np.add, "subtract": np.subtract, "multiply": np.multiply,
+               "divide": np.divide}
+
+
+def arithmetic(name: str, a: Any, b: Any) -> Any:
+    """NumPy's ``name`` ufunc of a and b (``add``, ``subtract``, ``multiply``, ``divide``),
+    on Numba's threads for two C-contiguous arrays of one shape and float dtype from
+    ``sizes.PARALLEL_MIN`` elements where parallel loops run (``parallel_arithmetic.py``)."""
+    if (type(a) is np.ndarray and type(b) is np.ndarray and a.size >= sizes.PARALLEL_MIN
+            and _COMPILED and a.shape == b.shape and a.dtype == b.dtype and a.dtype in _FLOATS
+            and a.flags.c_contiguous and b.flags.c_contiguous
+            and (pool.started or pool.start())):
+        out = np.empty(a.shape, a.dtype)
+        if not _parallel_kernel(name)(a.reshape(-1), b.reshape(-1), out.reshape(-1)):
+            return out
+    return _ARITHMETIC[name](a, b)  # also where a result is inf or nan: NumPy's warnings
+
+
+def copy(a: np.ndarray, out: np.ndarray) -> None:
+    """``np.copyto(out, a)``, on Numba's threads for two C-contiguous arrays of one shape
+    and float dtype from ``sizes.PARALLEL_MIN`` elements where parallel loops run."""
+    if (a.size >= sizes.PARALLEL_MIN and _COMPILED and a.shape == out.shape
+            and a.dtype == out.dtype and a.dtype in _FLOATS and a.flags.c_contiguous
+            and out.flags.c_contiguous and (pool.started or pool.start())):
+        _parallel_kernel("copy")(a.reshape(-1), out.reshape(-1))
+    else:
+        np.copyto(out, a)
+
+
+def _parallel_kernel(name: str) -> Any:
+    kernel = _kernels.get(f"arithmetic.{name}")
+    if kernel is None:
+        kernel = _kernels[f"arithmetic.{name}"] = Kernel(f"{__package__}.parallel_arithmetic", name,
+                                                          parallel_flag=False)
+    return kernel.jit()

@@ -111,7 +111,18 @@ def foreign_openmp() -> bool:
     return hasattr(symbols, "omp_get_thread_num") and not hasattr(symbols, "kmp_set_blocktime")
 
 
+def _load_openmp(path: str) -> None:
+    """Intel's OpenMP runtime beside ``libmkl_rt``, into the global symbols now: MKL would
+    load it only in its first product, and Numba's parallel loops (``pool.py``) must find
+    it there before they start."""
+    found = sorted(glob.glob(os.path.join(os.path.dirname(path), "libiomp5.so*")))
+    if found:
+        ctypes.CDLL(found[0], mode=ctypes.RTLD_GLOBAL)
+
+
 def _load(path: str) -> tuple:
+    if threading_layer() == "intel":
+        _load_openmp(path)
     lib = ctypes.CDLL(path)
     lib.MKL_Set_Threading_Layer.restype = ctypes.c_int
     if lib.MKL_Set_Threading_Layer(THREADING_LAYERS[threading_layer()]) < 0:

@@ -94,9 +94,11 @@ def _softmax_rows(z, lo, hi, p, m, s):
         m[i] = mi
         for j in range(c):
             p[i, j] = z[i, j] - mi
-    flat = p.reshape(-1)
-    for k in range(lo * c, hi * c):
-        flat[k] = fm.exp(flat[k])
+    # Indexed from 0: an index from lo·c, which Numba must check for a negative value,
+    # stops LLVM vectorizing (e^ over 1e5 float32: 368 against 33 µs).
+    block = p.reshape(-1)[lo * c:hi * c]
+    for k in range(block.size):
+        block[k] = fm.exp(block[k])
     for i in range(lo, hi):
         si = _row_sum(p, i)
         s[i] = si

@@ -1,22 +1,24 @@
 """Size thresholds of the kernels, measured on 2-core machines (AVX-512; AVX2 where it says).
 
 ``PARALLEL_MIN``: at and above it a kernel splits its loop over Numba's threads
-(``prange``). By default no kernel does: ``GRAPHGRAD_PARALLEL_MIN`` in the environment
-(elements, read at ``import autograd``) opts in. A parallel kernel alone is faster
-(from ~3e4 float32 elements for a sigmoid, ~1e5 for a memory-bound relu; 1.3-1.5x at
-1e7), but in a training step it runs between OpenBLAS matmuls, and on 2 cores the two
-thread pools stall each other: OpenBLAS's idle workers spin for a while after each
-matmul, and Numba's threads must wait for a core (a parallel relu on 131k elements that
-takes 8 µs alone took 6 ms right after a matmul). Making either pool sleep sooner
-(``OMP_WAIT_POLICY=PASSIVE``, ``OPENBLAS_THREAD_TIMEOUT``) costs a wake-up per call that
-eats the gain (``bench/README.md``). Measured on an AVX2 Zen 3 VM (2026-11-30), Adam
-training steps of wide MLPs were faster with every kernel serial than with the former
-default of 1e6: 784-2048-2048-10 at batch 512 142 vs 202 ms, at batch 128 53 vs 67 ms;
-784-1024-1024-10 at batch 1024 100 vs 139 ms; 784-4096-4096-10 at batch 256 (its Adam
-over 16.7M parameters) 265-291 vs 291-311 ms with parallel kernels from 1e7. Serial,
-every fused op at 1e7 elements stays faster than NumPy and within 1.2x of PyTorch on 2
-threads (``bench/RESULTS.md``). Opt in for work without matmuls on an otherwise idle
-machine, e.g. ``GRAPHGRAD_PARALLEL_MIN=100000``.
+(``prange``). ``GRAPHGRAD_PARALLEL_MIN`` in the environment (read at ``import autograd``)
+sets it: unset or ``auto``, the automatic choice of ``pool.py`` (``PARALLEL_AUTO``):
+``AUTO_PARALLEL_MIN`` elements where the loops share MKL's Intel OpenMP threads with the
+products, never elsewhere; ``never``; or a number of elements. A parallel kernel alone
+is faster (from ~3e4 float32 elements for a sigmoid, ~1e5 for a memory-bound relu;
+1.3-1.5x at 1e7), but in a training step whose products run on OpenBLAS it runs between
+them, and on 2 cores the two thread pools stall each other: OpenBLAS's idle workers
+spin for a while after each matmul, and Numba's threads must wait for a core (a
+parallel relu on 131k elements that takes 8 µs alone took 6 ms right after a matmul).
+Making either pool sleep sooner (``OMP_WAIT_POLICY=PASSIVE``,
+``OPENBLAS_THREAD_TIMEOUT``) costs a wake-up per call that eats the gain
+(``bench/README.md``). Measured on an AVX2 Zen 3 VM (2026-11-30), Adam training steps of
+wide MLPs were faster with every kernel serial than with a threshold of 1e6:
+784-2048-2048-10 at batch 512 142 vs 202 ms, at batch 128 53 vs 67 ms; 784-1024-1024-10
+at batch 1024 100 vs 139 ms; 784-4096-4096-10 at batch 256 (its Adam over 16.7M
+parameters) 265-291 vs 291-311 ms with parallel kernels from 1e7. So without MKL every
+kernel stays serial unless the user sets a threshold, e.g.
+``GRAPHGRAD_PARALLEL_MIN=100000`` for work without matmuls on an otherwise idle machine.
 
 ``COMPILED_MIN``: below these sizes the dispatcher calls the NumPy reference,
 because a compiled call costs ~1.5 µs more than a ufunc call. Measured on an
@@ -43,23 +45,32 @@ from collections.abc import Mapping
 NEVER = sys.maxsize
 
 
-def parallel_min_from_env(environ: Mapping[str, str] = os.environ) -> int:
-    """``GRAPHGRAD_PARALLEL_MIN`` as a positive element count; ``NEVER`` when unset or empty."""
-    value = environ.get("GRAPHGRAD_PARALLEL_MIN", "").strip()
-    if not value:
-        return NEVER
+AUTO_PARALLEL_MIN = 32_768  # PyTorch's grain for elementwise loops; measured in ``pool.py``
+
+
+def parallel_min_from_env(environ: Mapping[str, str] = os.environ) -> tuple[int, bool]:
+    """``GRAPHGRAD_PARALLEL_MIN`` as ``(threshold, auto)``: unset, empty or ``auto`` gives
+    ``(AUTO_PARALLEL_MIN, True)`` (parallel loops where ``pool.py`` finds the thread pool
+    shared with the products), ``never`` gives ``(NEVER, False)`` and a positive number of
+    elements ``(count, False)``."""
+    raw = environ.get("GRAPHGRAD_PARALLEL_MIN", "")
+    value = raw.strip().lower()
+    if value in ("", "auto"):
+        return AUTO_PARALLEL_MIN, True
+    if value == "never":
+        return NEVER, False
     try:
         count = int(value)
     except ValueError:
         count = 0
     if count < 1:
-        raise ValueError(f"GRAPHGRAD_PARALLEL_MIN={value!r} is not a positive whole number of "
-                         "elements: set it to e.g. 100000, or unset it to keep every kernel "
-                         "serial")
-    return count
+        raise ValueError(f"GRAPHGRAD_PARALLEL_MIN={raw!r} is not 'auto', 'never' or a positive "
+                         "whole number of elements: set it to e.g. 100000, to 'never' to keep "
+                         "every kernel serial, or unset it (auto)")
+    return count, False
 
 
-PARALLEL_MIN = parallel_min_from_env()
+PARALLEL_MIN, PARALLEL_AUTO = parallel_min_from_env()
 
 
 def numpy_has_avx512() -> bool:
@@ -81,10 +92,11 @@ COMPILED_MIN = {"exp": 4096, "log": PARALLEL_MIN if numpy_has_avx512() else 4096
                 "tanh": 4096, "relu": 4096, "mul_backward": 65536}
 
 
-def set_parallel_min(count: int) -> None:
-    """Set ``PARALLEL_MIN`` (``NEVER``: every kernel serial) and log's ``COMPILED_MIN``,
-    which follows it where NumPy has AVX-512."""
-    global PARALLEL_MIN
-    PARALLEL_MIN = count
+def set_parallel_min(count: int, auto: bool = False) -> None:
+    """Set ``PARALLEL_MIN`` (``NEVER``: every kernel serial), whether it is the automatic
+    choice (``PARALLEL_AUTO``), and log's ``COMPILED_MIN``, which follows it where NumPy
+    has AVX-512."""
+    global PARALLEL_MIN, PARALLEL_AUTO
+    PARALLEL_MIN, PARALLEL_AUTO = count, auto
     if numpy_has_avx512():
         COMPILED_MIN["log"] = count

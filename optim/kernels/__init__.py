@@ -23,7 +23,7 @@ from types import ModuleType
 
 import numpy as np
 
-from autograd.kernels import Kernel, backend, parallel_min
+from autograd.kernels import Kernel, backend, parallel_loop
 
 from . import reference
 
@@ -114,8 +114,7 @@ def _loop(name: str, p: np.ndarray) -> Callable[..., None]:
     """The update ``name`` for parameter ``p``: from ``autograd.kernels.parallel_min()``
     elements the parallel JIT kernel, below it the serial kernel's ahead-of-time build (see
     ``autograd.kernels.Kernel``: a fresh process runs it without starting Numba)."""
-    threshold = parallel_min()
-    if threshold is not None and p.size >= threshold:
+    if parallel_loop(p.size):
         return getattr(load_fused(), f"{name}_parallel")
     run = _serial_runs.get((name, p.dtype.char))
     if run is None:

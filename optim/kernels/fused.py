@@ -7,12 +7,12 @@ the element loop: a conditional store inside it stops LLVM from vectorizing (mea
 8x slower). (The serial and parallel loops are separate functions because Numba's
 cache keys a compiled function by its source, not its options: one function compiled
 both ways would load the serial code for the parallel loop from the cache.) The
-dispatcher in ``__init__`` picks the parallel loop from ``GRAPHGRAD_PARALLEL_MIN``
-elements when the environment sets it (unset, never: ``autograd/kernels/sizes.py``
-says why). Arrays arrive flat and contiguous, and every scalar arrives already cast
-to the parameter's dtype, so a float32 update stays float32 (a float64 literal would
-upcast the whole loop). The operations and their order are those of
-``reference.py``: the two agree to the last bit. ``error_model='numpy'`` keeps
+dispatcher in ``__init__`` picks the parallel loop from
+``autograd.kernels.parallel_min()`` elements (``autograd/kernels/sizes.py`` and
+``pool.py`` say when that is). Arrays arrive flat and contiguous, and every scalar
+arrives already cast to the parameter's dtype, so a float32 update stays float32 (a
+float64 literal would upcast the whole loop). The operations and their order are those
+of ``reference.py``: the two agree to the last bit. ``error_model='numpy'`` keeps
 division from blocking vectorization.
 
 Importing this module imports Numba, so ``optim`` imports it only on first use.

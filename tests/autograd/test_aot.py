@@ -80,9 +80,9 @@ print(json.dumps({"loss": float(loss.item()), "numba": "numba" in sys.modules}))
 
 
 def _serial_environment(**env: str) -> dict[str, str]:
-    """This process's environment, without a parallel threshold (the builds are of the
-    serial loops), plus ``env``."""
-    return {**{k: v for k, v in os.environ.items() if k != "GRAPHGRAD_PARALLEL_MIN"}, **env}
+    """This process's environment with every loop serial (the builds are of the serial
+    loops; parallel ones would start Numba), plus ``env``."""
+    return {**os.environ, "GRAPHGRAD_PARALLEL_MIN": "never", **env}
 
 
 def _run_step(env: dict[str, str]) -> dict:

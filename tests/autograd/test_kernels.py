@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from compiled import DTYPES, SIZES, compiled_kernels_fixture, in_layout
+from compiled import DTYPES, SIZES, compiled_kernels_fixture, in_layout, set_parallel_min
 
 from autograd import kernels
 from autograd.kernels import dispatch, reference, sizes
@@ -433,8 +433,12 @@ def test_a_later_process_loads_jit_kernels_from_the_cache() -> None:
     assert run_python(code, GRAPHGRAD_AOT="0").stdout.strip() == "1"
 
 
-@pytest.mark.parametrize("value,expected", [(None, sizes.NEVER), ("", sizes.NEVER),
-                                            (" 100000 ", 100_000), ("1", 1)])
+AUTO = (sizes.AUTO_PARALLEL_MIN, True)
+
+
+@pytest.mark.parametrize("value,expected", [(None, AUTO), ("", AUTO), (" Auto ", AUTO),
+                                            ("never", (sizes.NEVER, False)),
+                                            (" 100000 ", (100_000, False)), ("1", (1, False))])
 def test_parallel_threshold_from_the_environment(value, expected) -> None:
     environ = {} if value is None else {"GRAPHGRAD_PARALLEL_MIN": value}
     assert sizes.parallel_min_from_env(environ) == expected
@@ -442,6 +446,7 @@ def test_parallel_threshold_from_the_environment(value, expected) -> None:
 
 def test_the_parallel_threshold_is_set_per_process(monkeypatch) -> None:
     monkeypatch.setattr(sizes, "PARALLEL_MIN", sizes.NEVER)
+    monkeypatch.setattr(sizes, "PARALLEL_AUTO", False)
     monkeypatch.setitem(sizes.COMPILED_MIN, "log", sizes.COMPILED_MIN["log"])
     monkeypatch.setattr(sizes, "numpy_has_avx512", lambda: True)  # log then follows it
     assert kernels.parallel_min() is None
@@ -449,15 +454,23 @@ def test_the_parallel_threshold_is_set_per_process(monkeypatch) -> None:
     assert kernels.parallel_min() == sizes.PARALLEL_MIN == sizes.COMPILED_MIN["log"] == 20_000
     assert kernels.set_parallel_min(None) == 20_000
     assert sizes.PARALLEL_MIN == sizes.NEVER
-    for bad in (0, -1, 2.5, True, "100"):
-        with pytest.raises(ValueError, match="positive int or None"):
+    for bad in (0, -1, 2.5, True, "100", "Auto"):
+        with pytest.raises(ValueError, match="positive int, None .* or 'auto'"):
             kernels.set_parallel_min(bad)
     assert kernels.parallel_min() is None
+    assert kernels.set_parallel_min("auto") is None
+    assert sizes.PARALLEL_AUTO
+    # The automatic threshold, or (decided already, without a shared pool) none.
+    shared = kernels.parallel_info()["shared"]
+    assert kernels.parallel_min() in ((sizes.AUTO_PARALLEL_MIN,) if shared else
+                                      (sizes.AUTO_PARALLEL_MIN, None))
+    assert kernels.set_parallel_min(None) == "auto"
+    assert not sizes.PARALLEL_AUTO and kernels.parallel_min() is None
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "1e6", "many"])
 def test_a_bad_parallel_threshold_says_what_to_set(value) -> None:
-    with pytest.raises(ValueError, match="GRAPHGRAD_PARALLEL_MIN=.*positive whole number"):
+    with pytest.raises(ValueError, match="GRAPHGRAD_PARALLEL_MIN=.*'never' or a positive whole"):
         sizes.parallel_min_from_env({"GRAPHGRAD_PARALLEL_MIN": value})
 
 
@@ -496,6 +509,11 @@ def test_mul_backward_runs_compiled_from_its_threshold(monkeypatch, rng) -> None
     calls = []
     monkeypatch.setattr(reference, "mul_backward",
                         lambda *args: calls.append(args[0].size) or (args[0], args[0]))
+    set_parallel_min(monkeypatch, sizes.NEVER)
     for size in (sizes.COMPILED_MIN["mul_backward"] - 1, sizes.COMPILED_MIN["mul_backward"]):
         kernels.mul_backward(*rng.standard_normal((3, size)).astype(np.float32))
     assert calls == [sizes.COMPILED_MIN["mul_backward"] - 1]
+    set_parallel_min(monkeypatch, 40_000)  # a parallel loop pays from fewer
+    for size in (39_999, 40_000):
+        kernels.mul_backward(*rng.standard_normal((3, size)).astype(np.float32))
+    assert calls == [sizes.COMPILED_MIN["mul_backward"] - 1, 39_999]

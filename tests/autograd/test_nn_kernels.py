@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from compiled import DTYPES, compiled_kernels_fixture
+from compiled import DTYPES, compiled_kernels_fixture, set_parallel_min
 
 from autograd import kernels
-from autograd.kernels import dispatch, reference, sizes
+from autograd.kernels import dispatch, reference
 
-TEST_PARALLEL_MIN = 20_000  # the threshold while these tests run (the default is NEVER)
+TEST_PARALLEL_MIN = 20_000  # the threshold while these tests run
 BIG_ROWS = TEST_PARALLEL_MIN // 100 + 3  # with 100 columns: the parallel loops
 SHAPES = [(0, 5), (1, 1), (1, 100), (7, 3), (1001, 17), (BIG_ROWS, 100)]
 
@@ -259,7 +259,7 @@ def test_softmax_xent_labels_match_the_dense_reference(shape, layout, dtype, rng
 def test_softmax_xent_labels_out_of_range_is_a_clear_error(labels, message, parallel_min,
                                                            monkeypatch) -> None:
     # The compiled kernels check the labels themselves (the rows they skip are never read).
-    monkeypatch.setattr(sizes, "PARALLEL_MIN", parallel_min)
+    set_parallel_min(monkeypatch, parallel_min)
     z = np.zeros((2, 3), np.float32)
     labels = np.array(labels)
     match = rf"labels must be in \[0, 3\), got values {message}"

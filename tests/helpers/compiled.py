@@ -14,7 +14,7 @@ import pytest
 
 from autograd.kernels import dispatch, sizes
 
-TEST_PARALLEL_MIN = 50_000  # the threshold while these tests run (the default is NEVER)
+TEST_PARALLEL_MIN = 50_000  # the threshold while these tests run (set, not automatic)
 SIZES = [0, 1, 1001, 20_001, TEST_PARALLEL_MIN + 1]  # the last one runs the parallel loop
 DTYPES = [np.float32, np.float64]
 
@@ -43,6 +43,13 @@ def compiled_kernels_fixture(parallel_min: int = TEST_PARALLEL_MIN,
         monkeypatch.setattr(dispatch, "_COMPILED", True)
         if every_size:
             monkeypatch.setattr(dispatch, "COMPILED_MIN", {})
-        monkeypatch.setattr(sizes, "PARALLEL_MIN", parallel_min)
+        set_parallel_min(monkeypatch, parallel_min)
 
     return compiled_kernels
+
+
+def set_parallel_min(monkeypatch: pytest.MonkeyPatch, elements: int) -> None:
+    """Parallel loops from ``elements`` while the test runs, as a threshold the user set
+    (the automatic one could turn every loop serial on the first parallel call)."""
+    monkeypatch.setattr(sizes, "PARALLEL_MIN", elements)
+    monkeypatch.setattr(sizes, "PARALLEL_AUTO", False)

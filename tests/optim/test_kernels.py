@@ -9,8 +9,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from compiled import set_parallel_min
 
-from autograd.kernels import sizes
 from optim import kernels
 from optim.kernels import reference
 from optim.radam import rectification
@@ -142,14 +142,14 @@ def _run(fn, name: str, opts: dict, p: np.ndarray, grads: list[np.ndarray]) -> l
     return [p] + [a for a in state.values() if a is not None]
 
 
-TEST_PARALLEL_THRESHOLD = 5_000  # while the test below runs (the default is never)
+TEST_PARALLEL_THRESHOLD = 5_000  # while the test below runs
 
 
 @pytest.mark.parametrize("size", [37, TEST_PARALLEL_THRESHOLD + 3])
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name,case", [(n, i) for n, cs in CASES.items() for i in range(len(cs))])
 def test_fused_matches_reference_bitwise(name, case, dtype, size, rng, monkeypatch):
-    monkeypatch.setattr(sizes, "PARALLEL_MIN", TEST_PARALLEL_THRESHOLD)
+    set_parallel_min(monkeypatch, TEST_PARALLEL_THRESHOLD)
     opts = CASES[name][case]
     p0 = rng.standard_normal(size).astype(dtype)
     grads = [rng.standard_normal(size).astype(dtype) for _ in range(3)]
