@@ -37,8 +37,8 @@ def _weight_grads(dgh: np.ndarray, h: ag.Tensor, w_hh: ag.Tensor, needs: tuple
     """The gradients of ``h``, ``W_hh`` and ``b_hh`` through ``gh = h @ W_hhᵀ + b_hh``
     given ``dgh`` (arrays, nothing recorded): ``dgh @ W_hh``, ``dghᵀ h``, ``Σ dgh``."""
     need_h, need_w, need_b = needs
-    dh = np.matmul(dgh, w_hh.data) if need_h else None
-    dw = ag.from_numpy(np.matmul(dgh.T, h.data)) if need_w else None
+    dh = kernels.matmul(dgh, w_hh.data) if need_h else None
+    dw = ag.from_numpy(kernels.matmul(dgh.T, h.data)) if need_w else None
     # The batch sum as a product with ones: BLAS's gemv reads dgh once, in row order.
     db = ag.from_numpy(np.ones(dgh.shape[0], dgh.dtype) @ dgh) if need_b else None
     return dh, dw, db
@@ -161,7 +161,7 @@ class LSTMSequence(ag.Function):
         acts = np.empty((steps, n, 5 * hidden), c.dtype)
         hs[0], cs[0] = h, c
         for k in range(steps):
-            gh = np.matmul(hs[k], w_t)
+            gh = kernels.matmul(hs[k], w_t)
             if b_hh is not None:
                 kernels.add_bias_(gh, b_hh)
             kernels.lstm_cell_forward(gates[steps - 1 - k if reverse else k], gh, cs[k],
@@ -193,12 +193,12 @@ class LSTMSequence(ag.Function):
                 dh = dh + dseq[steps - 1 - k if reverse else k]
             _, dc = kernels.lstm_cell_backward(dh, dc, acts[k], cs[k], dgates=dgates[k])
             if k or need_h:
-                dh = np.matmul(dgates[k], w)
+                dh = kernels.matmul(dgates[k], w)
         flat = dgates.reshape(steps * n, 4 * hidden)
         dgi = None
         if need_gi:
             dgi = np.ascontiguousarray(dgates[::-1]).reshape(flat.shape) if reverse else flat
-        dw = np.matmul(flat.T, hs[:steps].reshape(steps * n, hidden)) if need_w else None
+        dw = kernels.matmul(flat.T, hs[:steps].reshape(steps * n, hidden)) if need_w else None
         db = np.ones(flat.shape[0], flat.dtype) @ flat if need_b and b_hh is not None else None
         return (*(None if g is None else ag.from_numpy(g)
                   for g in (dgi, dh if need_h else None, dc if need_c else None, dw, db)), None)

@@ -276,11 +276,14 @@ def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return fused.outer(a, b)
 
 
-def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``np.matmul(a, b)`` of two arrays (same values, dtype and shape; a C-contiguous
-    result), with two kinds of shapes that NumPy's OpenBLAS multiplies slowly taken
-    another way, and the large float products on Intel MKL's GEMM where ``mkl.py`` takes
-    them (the ``mkl`` wheel installed, an Intel CPU: same values within rounding):
+def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``np.matmul(a, b)`` (or ``np.matmul(a, b, out=out)``) of two arrays (same values,
+    dtype and shape; a C-contiguous result), with two kinds of shapes that NumPy's
+    OpenBLAS multiplies slowly taken another way, and the large float products (also a
+    vector times a matrix) on Intel MKL where ``mkl.py`` takes them (the ``mkl`` wheel
+    installed, an Intel CPU: same values within rounding). Every product a training
+    step makes should come here: where MKL multiplies, a product left to OpenBLAS wakes
+    a second thread pool that stalls MKL's (``pool.py``).
 
     * ``a @ wᵀ`` with few rows: ``a`` a C-contiguous matrix of at most
       ``sizes.SWAPPED_PRODUCT_ROWS`` rows and ``b = wᵀ`` the transpose of a C-contiguous
@@ -301,7 +304,7 @@ def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
       forward of ``Linear(1, n)``. Each element is a single multiplication, so all give
       the same bits.
     """
-    return products.matmul(a, b)
+    return products.matmul(a, b, out)
 
 
 def _bad_channels(op: str, x: np.ndarray, **vectors: np.ndarray | None) -> None:

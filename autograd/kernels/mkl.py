@@ -29,7 +29,9 @@ NumPy. ``MIN_WORK`` is where OpenBLAS starts multiplying on its threads (m·n·k
 4 · 65536): MKL must take every product that would, because the two libraries' idle
 threads spin on the cores the other one needs (with products from 2^21 on MKL and those
 below on OpenBLAS, the batch-512 step took twice as long). Below it OpenBLAS runs on
-the calling thread alone and wakes nobody. Values agree with
+the calling thread alone and wakes nobody. ``vector_product(v, b)`` does the same for
+``v @ b`` of a vector and a matrix (a bias gradient ``1ᵀg``) on MKL's gemv from
+``GEMV_MIN_WORK`` elements, where OpenBLAS's gemv starts its threads. Values agree with
 NumPy's product within float rounding, not bit for bit (another order of the sums).
 """
 
@@ -46,6 +48,7 @@ ENV = "GRAPHGRAD_MKL"
 LIBRARY_ENV = "GRAPHGRAD_MKL_LIBRARY"
 CHOICES = ("auto", "on", "off")
 MIN_WORK = 1 << 18
+GEMV_MIN_WORK = 4 * 2304  # where OpenBLAS's gemv starts its threads (m·n ≥ 9216)
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
 _INT_LIMIT = 1 << 31  # MKL's LP64 interface takes 32-bit dimensions (ctypes would wrap)
 THREADING_LAYERS = {"intel": 0, "sequential": 1, "gnu": 3}  # MKL_Set_Threading_Layer's
@@ -128,14 +131,18 @@ def _load(path: str) -> tuple:
     if lib.MKL_Set_Threading_Layer(THREADING_LAYERS[threading_layer()]) < 0:
         raise OSError(f"{path}: MKL could not take {threading_layer()} threads")
     c_int, c_void = ctypes.c_int, ctypes.c_void_p
-    gemms = []
-    for name, scalar in (("cblas_sgemm", ctypes.c_float), ("cblas_dgemm", ctypes.c_double)):
-        gemm = getattr(lib, name)
+    routines = {}
+    for char, scalar in (("f", ctypes.c_float), ("d", ctypes.c_double)):
+        gemm = getattr(lib, f"cblas_{'s' if char == 'f' else 'd'}gemm")
         gemm.restype = None
         gemm.argtypes = [c_int, c_int, c_int, c_int, c_int, c_int, scalar, c_void, c_int,
                          c_void, c_int, scalar, c_void, c_int]
-        gemms.append(gemm)
-    return tuple(gemms)
+        gemv = getattr(lib, f"cblas_{'s' if char == 'f' else 'd'}gemv")
+        gemv.restype = None
+        gemv.argtypes = [c_int, c_int, c_int, c_int, scalar, c_void, c_int, c_void, c_int,
+                         scalar, c_void, c_int]
+        routines[char] = (gemm, gemv)
+    return routines
 
 
 def _decide() -> None:
@@ -195,25 +202,60 @@ def _layout(x: np.ndarray) -> tuple[int, int] | None:
     return None
 
 
-def product(a: np.ndarray, b: np.ndarray) -> np.ndarray | None:
-    """``a @ b`` on MKL as a new C-contiguous array, or None where it does not apply (see
-    the module docstring)."""
-    if a.ndim != 2 or b.ndim != 2 or a.dtype != b.dtype or not active():
+def _routines(a: np.ndarray, b: np.ndarray) -> tuple | None:
+    """(gemm, gemv) for a and b of one float dtype where MKL is active, else None."""
+    if a.dtype != b.dtype or a.dtype.char not in "fd" or not active():
         return None
+    return _state["gemm"][a.dtype.char]  # type: ignore[index]
+
+
+def _fits(out: np.ndarray | None, shape: tuple, a: np.ndarray, b: np.ndarray) -> bool:
+    """Whether ``out`` (if given) can take a product of ``shape`` from a and b."""
+    return out is None or (out.shape == shape and out.dtype == a.dtype
+                           and out.flags.c_contiguous and out.flags.writeable
+                           and out.flags.aligned and not np.may_share_memory(out, a)
+                           and not np.may_share_memory(out, b))
+
+
+def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray | None:
+    """``a @ b`` on MKL as a new C-contiguous array (or into ``out``, a C-contiguous array
+    of the result's shape and dtype that overlaps neither operand), or None where it
+    does not apply (see the module docstring)."""
+    if a.ndim != 2 or b.ndim != 2:
+        return None
+    routines = _routines(a, b)
     m, k = a.shape
     n = b.shape[1]
-    if m * n * k < MIN_WORK or b.shape[0] != k or max(m, n, k) >= _INT_LIMIT:
-        return None
-    if a.dtype == np.float32:
-        gemm = _state["gemm"][0]  # type: ignore[index]
-    elif a.dtype == np.float64:
-        gemm = _state["gemm"][1]  # type: ignore[index]
-    else:
+    if (routines is None or m * n * k < MIN_WORK or b.shape[0] != k
+            or max(m, n, k) >= _INT_LIMIT or not _fits(out, (m, n), a, b)):
         return None
     la, lb = _layout(a), _layout(b)
     if la is None or lb is None or not (a.flags.aligned and b.flags.aligned):
         return None
-    out = np.empty((m, n), dtype=a.dtype)
-    gemm(_ROW_MAJOR, la[0], lb[0], m, n, k, 1.0, a.ctypes.data, la[1], b.ctypes.data, lb[1],
-         0.0, out.ctypes.data, n)
+    if out is None:
+        out = np.empty((m, n), dtype=a.dtype)
+    routines[0](_ROW_MAJOR, la[0], lb[0], m, n, k, 1.0, a.ctypes.data, la[1], b.ctypes.data,
+                lb[1], 0.0, out.ctypes.data, n)
+    return out
+
+
+def vector_product(v: np.ndarray, b: np.ndarray) -> np.ndarray | None:
+    """``v @ b`` of a contiguous vector ``(k,)`` and a matrix ``(k, n)`` (C-contiguous or
+    the transpose of one) on MKL's gemv, from ``GEMV_MIN_WORK`` elements of b; None
+    where it does not apply. A linear layer's bias gradient ``1ᵀg``."""
+    if v.ndim != 1 or b.ndim != 2 or b.shape[0] != v.shape[0] or not v.flags.c_contiguous:
+        return None
+    routines = _routines(v, b)
+    k, n = b.shape
+    lb = _layout(b)
+    if (routines is None or k * n < GEMV_MIN_WORK or max(k, n) >= _INT_LIMIT or lb is None
+            or not (v.flags.aligned and b.flags.aligned)):
+        return None
+    out = np.empty(n, dtype=v.dtype)
+    if lb[0] == _NO_TRANS:  # y = bᵀv, b (k, n) row-major
+        routines[1](_ROW_MAJOR, _TRANS, k, n, 1.0, b.ctypes.data, lb[1], v.ctypes.data, 1,
+                    0.0, out.ctypes.data, 1)
+    else:  # b = cᵀ with c (n, k) row-major: y = c v
+        routines[1](_ROW_MAJOR, _NO_TRANS, n, k, 1.0, b.ctypes.data, lb[1], v.ctypes.data, 1,
+                    0.0, out.ctypes.data, 1)
     return out

@@ -11,8 +11,15 @@ from . import fused, mkl, sizes
 _BLAS_FLOATS = (np.dtype(np.float32), np.dtype(np.float64))  # what OpenBLAS multiplies
 
 
-def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """``autograd.kernels.matmul`` (documented there)."""
+    if out is not None:
+        if mkl.product(a, b, out) is None:
+            np.matmul(a, b, out=out)
+        return out
+    if a.ndim == 1:
+        product = mkl.vector_product(a, b)
+        return np.matmul(a, b) if product is None else product
     if (a.ndim >= 2 and b.ndim >= 2 and a.shape[-1] == 1 and b.shape[-2] == 1
             and a.dtype.kind == "f" and b.dtype.kind == "f"):
         if a.ndim == b.ndim == 2:

@@ -128,7 +128,7 @@ class Linear(Function):
             # Σ over the batch as a product with ones: BLAS's gemv reads g2 once in row
             # order (measured 7 vs 27 us for (512, 256) float32 against sum(axis=0)).
             ones = np.ones(g2.shape[0], dtype=g2.dtype)
-            gb = (Tensor._wrap(ones) if recorded else ones) @ g2
+            gb = Tensor._wrap(ones) @ g2 if recorded else kernels.matmul(ones, g2)
         return (gx, gw, gb) if recorded else wrap_grads(gx, gw, gb)
 
 

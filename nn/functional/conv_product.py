@@ -60,11 +60,11 @@ class Im2ColProduct(ag.Function):
         for s in range(0, n, chunk):
             part = out[s * positions:(s + chunk) * positions]
             if taps_first:
-                np.matmul(ag.kernels.im2col_taps(x[s:s + chunk], *windows[:-1]).T, w.T,
-                          out=part)
+                ag.kernels.matmul(ag.kernels.im2col_taps(x[s:s + chunk], *windows[:-1]).T,
+                                  w.T, out=part)
             else:
-                np.matmul(ag.kernels.im2col(x[s:s + chunk], *windows).reshape(-1, taps), w.T,
-                          out=part)
+                ag.kernels.matmul(ag.kernels.im2col(x[s:s + chunk], *windows).reshape(-1, taps),
+                                  w.T, out=part)
         if b is not None:
             ag.kernels.add_bias_(out, b)
         ctx.save_for_backward(x, w, b)
@@ -91,14 +91,16 @@ class Im2ColProduct(ag.Function):
         for s in range(0, xd.shape[0], chunk):
             g_chunk = gd[s * positions:(s + chunk) * positions]
             if need_w and ctx.taps_first:
-                dw += (ag.kernels.im2col_taps(xd[s:s + chunk], *windows[:-1]) @ g_chunk).T
+                dw += ag.kernels.matmul(ag.kernels.im2col_taps(xd[s:s + chunk], *windows[:-1]),
+                                        g_chunk).T
             elif need_w:
                 rows = ag.kernels.im2col(xd[s:s + chunk], *windows)
-                dw += g_chunk.T @ rows.reshape(-1, taps)
+                dw += ag.kernels.matmul(g_chunk.T, rows.reshape(-1, taps))
             if need_x:
                 shape = (1, min(chunk, xd.shape[0] - s)) + tuple(windows.count) + \
                     tuple(windows.kernel) + (xd.shape[1],)
-                dx[s:s + chunk] = ag.kernels.col2im((g_chunk @ wd).reshape(shape), *windows,
-                                                    channels_last=last)
-        db = np.ones(gd.shape[0], gd.dtype) @ gd if need_b and b is not None else None
+                dx[s:s + chunk] = ag.kernels.col2im(ag.kernels.matmul(g_chunk, wd).reshape(shape),
+                                                    *windows, channels_last=last)
+        db = (ag.kernels.matmul(np.ones(gd.shape[0], gd.dtype), gd) if need_b and b is not None
+              else None)
         return (*(None if a is None else ag.from_numpy(a) for a in (dx, dw, db)), None)

@@ -107,6 +107,28 @@ assert mkl.product(big[None], big[None]) is None  # batched: NumPy's matmul
 assert mkl.product(np.zeros((0, 128), np.float32), big) is None
 assert K.matmul(np.zeros((0, 128), np.float32), big).shape == (0, 128)
 
+for dtype in (np.float32, np.float64):  # v @ b on gemv, b as it is or transposed
+    tol = 1e-4 if dtype == np.float32 else 1e-12
+    for k, n in [(512, 256), (128, 100), (10_000, 3)]:
+        v = rng.standard_normal(k).astype(dtype)
+        for b in (operand((k, n), dtype, False), operand((k, n), dtype, True)):
+            got = mkl.vector_product(v, b)
+            assert got is not None and got.dtype == dtype and got.shape == (n,)
+            for result in (got, K.matmul(v, b)):
+                np.testing.assert_allclose(result, v @ b, rtol=tol, atol=tol * k ** 0.5)
+v = np.ones(64, np.float32)
+assert mkl.vector_product(v, big[:64, :64]) is None  # 4096 < GEMV_MIN_WORK: OpenBLAS's
+assert mkl.vector_product(np.ones(256, np.float32)[::2], big) is None  # a strided vector
+assert mkl.vector_product(v.astype(np.float64), big[:64]) is None  # mixed dtypes
+out = np.full((128, 128), np.nan, np.float32)  # into out=, as a convolution's chunks go
+assert mkl.product(big, big.T, out) is out
+np.testing.assert_allclose(out, big @ big.T, rtol=1e-4, atol=1e-3)
+assert K.matmul(big, big, out=out) is out
+np.testing.assert_allclose(out, big @ big, rtol=1e-4, atol=1e-3)
+assert mkl.product(big, big, out[:, :64]) is None  # not the result's shape
+assert mkl.product(big, big, big) is None  # overlaps an operand: NumPy's matmul copes
+np.testing.assert_allclose(K.matmul(big.copy(), big, out=out.T), big @ big, rtol=1e-4,
+                           atol=1e-3)  # a transposed out: NumPy's matmul
 x = ag.tensor(rng.standard_normal((256, 300)), requires_grad=True)
 w = ag.tensor(rng.standard_normal((200, 300)), requires_grad=True)
 b = ag.tensor(rng.standard_normal(200), requires_grad=True)
@@ -116,6 +138,7 @@ y.backward(ag.tensor(g))
 np.testing.assert_allclose(y.data, x.data @ w.data.T + b.data, rtol=1e-12, atol=1e-10)
 np.testing.assert_allclose(x.grad.data, g @ w.data, rtol=1e-12, atol=1e-10)
 np.testing.assert_allclose(w.grad.data, g.T @ x.data, rtol=1e-12, atol=1e-10)
+np.testing.assert_allclose(b.grad.data, g.sum(0), rtol=1e-12, atol=1e-10)  # gemv: 1ᵀg
 print("ok")
 """
 
