@@ -28,7 +28,10 @@ def first_step(batch_size: int, steady: int) -> dict[str, Any]:
     step = C.make_graphgrad(C.make_data(batch_size))
     setup = time.perf_counter() - start
     first = time_calls(step, 0, 1)[0]
+    from autograd.kernels import pool
+
     return {"setup_s": setup, "first_step_s": first, "imported_numba": "numba" in sys.modules,
+            "numba_in_background": pool._loading is not None,
             "steady_step_s": median_seconds(step, 3, steady)}
 
 

@@ -149,6 +149,10 @@ def _numba_floor(r: dict[str, Any]) -> list[str]:
     if "imported_numba" not in r["warm_cache"]:  # results from before the ahead-of-time builds
         return [f"Of that, {floor}; loading graphgrad's kernels and the rest: "
                 f"{r['warm_first_step_extra_s'] - r['numba_floor_s']:.3f} s."]
+    if r["warm_cache"].get("numba_in_background"):
+        return [f"The warm first step ran its loops serially while a background thread "
+                f"loaded Numba for the parallel loops (`autograd/kernels/pool.py`), so "
+                f"{floor} was not on its path."]
     if r["warm_cache"]["imported_numba"]:
         return [f"The warm first step imported Numba: {floor} of it."]
     return [f"The warm first step ran every kernel from its ahead-of-time build "

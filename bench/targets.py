@@ -181,7 +181,10 @@ def _cold(results: dict[str, Any]) -> list[Verdict]:
         return [_missing(t, "cold section not run") for t in (import_t, first_t)]
     extra = cold["warm_first_step_extra_s"]
     floor = ""
-    if cold.get("warm_cache", {}).get("imported_numba", True) and "numba_floor_s" in cold:
+    if cold.get("warm_cache", {}).get("numba_in_background") and "numba_floor_s" in cold:
+        floor = (f" (Numba, {cold['numba_floor_s']:.3f} s, loaded in a background thread "
+                 "meanwhile)")
+    elif cold.get("warm_cache", {}).get("imported_numba", True) and "numba_floor_s" in cold:
         floor = f" (Numba's own start-up: {cold['numba_floor_s']:.3f} s of it)"
     elif results.get("machine", {}).get("graphgrad_kernels", {}).get("backend") == "numpy":
         floor = " (NumPy reference kernels: Numba not used)"

@@ -72,17 +72,26 @@ def set_parallel_min(elements: int | str | None) -> int | str | None:
 
 def parallel_loop(elements: int) -> bool:
     """Whether a loop over ``elements`` runs parallel now (the first such loop of a
-    process makes the automatic choice: ``pool.start``)."""
-    return elements >= sizes.PARALLEL_MIN and (pool.started or pool.start())
+    process makes the automatic choice and starts loading Numba, and until it is loaded
+    loops run serially: ``pool.start``)."""
+    return elements >= sizes.PARALLEL_MIN and (pool.ready or pool.start())
+
+
+def wait_for_numba() -> None:
+    """Wait until Numba, which the first parallel call of a process loads in a background
+    thread, is loaded (at once if it is not loading). Call it before forking: a process
+    forked half way through an import can hang importing Numba (``pool.py``)."""
+    pool.wait_for_numba()
 
 
 def parallel_info(decide: bool = False) -> dict[str, object]:
-    """``{'parallel_min', 'auto', 'started', 'shared', 'reason'}``: the threshold, whether it
-    is the automatic one, whether a parallel call has made the choice yet, and whether the
-    loops share MKL's threads (``pool.py``). ``decide``: make the choice now if no
-    parallel call has yet (it loads MKL, and Numba where the pool is shared)."""
-    if decide and not pool.started and parallel_min() is not None:
-        pool.start()
+    """``{'parallel_min', 'auto', 'started', 'ready', 'shared', 'reason'}``: the threshold,
+    whether it is the automatic one, whether a parallel call has come yet, whether
+    parallel loops run now, and whether they share MKL's threads (``pool.py``).
+    ``decide``: make the choice now, waiting for Numba to load if it must (it loads
+    MKL, and Numba where loops will run parallel)."""
+    if decide and parallel_min() is not None:
+        pool.decide()
     return {"parallel_min": parallel_min(), "auto": sizes.PARALLEL_AUTO, **pool.info()}
 
 

@@ -181,6 +181,7 @@ class Kernel:
     def jit(self) -> Any:
         """The JIT-compiled dispatcher (imports the kernel's module, and Numba)."""
         if self._jit is None:
+            pool.wait_for_numba()
             self._jit = getattr(importlib.import_module(self.module), self.name)
         return self._jit
 
@@ -196,7 +197,7 @@ class Kernel:
     def run(self, key: str, parallel: bool, *args: Any) -> Any:
         """``self(key, *args)``, or when ``parallel`` (a kernel with ``parallel_flag``) the
         JIT kernel with its ``prange`` loops on Numba's threads."""
-        if parallel and (pool.started or pool.start()):
+        if parallel and (pool.ready or pool.start()):
             return self.jit()(*args, True)
         return self(key, *args)
 
@@ -225,6 +226,7 @@ class Kernel:
                 path = self.module_path(key)
                 name = path.name.removesuffix(_extension_suffix())
                 if not path.exists():
+                    pool.wait_for_numba()  # the build imports Numba: not beside its loading
                     with _locked(path.with_name(path.name + ".lock")):
                         if not path.exists():  # or another process built it meanwhile
                             _build(self, name, args, path)

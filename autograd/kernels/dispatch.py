@@ -184,7 +184,7 @@ def arithmetic(name: str, a: Any, b: Any) -> Any:
     if (type(a) is np.ndarray and type(b) is np.ndarray and a.size >= sizes.PARALLEL_MIN
             and _COMPILED and a.shape == b.shape and a.dtype == b.dtype and a.dtype in _FLOATS
             and a.flags.c_contiguous and b.flags.c_contiguous
-            and (pool.started or pool.start())):
+            and (pool.ready or pool.start())):
         out = np.empty(a.shape, a.dtype)
         if not _parallel_kernel(name)(a.reshape(-1), b.reshape(-1), out.reshape(-1)):
             return out
@@ -196,7 +196,7 @@ def copy(a: np.ndarray, out: np.ndarray) -> None:
     and float dtype from ``sizes.PARALLEL_MIN`` elements where parallel loops run."""
     if (a.size >= sizes.PARALLEL_MIN and _COMPILED and a.shape == out.shape
             and a.dtype == out.dtype and a.dtype in _FLOATS and a.flags.c_contiguous
-            and out.flags.c_contiguous and (pool.started or pool.start())):
+            and out.flags.c_contiguous and (pool.ready or pool.start())):
         _parallel_kernel("copy")(a.reshape(-1), out.reshape(-1))
     else:
         np.copyto(out, a)

@@ -5,11 +5,15 @@ this module, so that the first ``@njit`` of a process, which builds Numba's CPU 
 already sees the features ``target.configure_numba()`` chose. Importing it imports Numba.
 """
 
-from numba import njit, prange, types
-from numba.core.cpu import ParallelOptions
-from numba.extending import intrinsic, overload
+from .pool import wait_for_numba
 
-from .target import configure_numba
+wait_for_numba()  # another thread may be importing Numba (pool.py)
+
+from numba import njit, prange, types  # noqa: E402
+from numba.core.cpu import ParallelOptions  # noqa: E402
+from numba.extending import intrinsic, overload  # noqa: E402
+
+from .target import configure_numba  # noqa: E402
 
 configure_numba()  # importing Numba did not build its CPU target; the first @njit will
 

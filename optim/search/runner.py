@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd.kernels import set_parallel_min
+from autograd.kernels import set_parallel_min, wait_for_numba
 
 from .results import SearchResult, Trial
 from .spaces import Space
@@ -149,6 +149,7 @@ def run_trials(objective: Objective, param_list: Sequence[dict[str, Any]],
                             f"({exc}); define it as a top-level function in a module, or pass "
                             "executor='serial'") from None
         workers = max_workers or min(len(param_list), os.cpu_count() or 1) or 1
+        wait_for_numba()  # the workers are forked: not half way through its import
         pool = ProcessPoolExecutor(max_workers=workers, initializer=set_parallel_min,
                                    initargs=(None,))
         futures = []

@@ -31,6 +31,8 @@ def threads():
 
 before = threads()
 x = np.random.default_rng(0).standard_normal(100_000).astype(np.float32)
+ag.sigmoid(ag.from_numpy(x))  # the first parallel call: serial while Numba loads
+kernels.parallel_info(decide=True)  # wait for it
 t = ag.tensor(x, requires_grad=True)
 y = ag.sigmoid(t)
 y.backward(ag.ones_like(y))
@@ -60,7 +62,7 @@ def run(program: str, **env: str) -> dict:
 @needs_proc
 def test_automatic_loops_run_on_mkls_threads():
     found = run(PROGRAM, GRAPHGRAD_MKL="on")
-    assert found["auto"] and found["started"] and found["shared"], found
+    assert found["auto"] and found["started"] and found["ready"] and found["shared"], found
     assert found["parallel_min"] == 32_768
     assert found["reason"] == "Numba's loops run on MKL's Intel OpenMP threads"
     # One Intel OpenMP worker for Numba's loops and MKL's products alike: no second pool.
@@ -71,7 +73,7 @@ def test_automatic_loops_run_on_mkls_threads():
 @needs_proc
 def test_without_mkl_the_automatic_loops_stay_serial():
     found = run(PROGRAM, GRAPHGRAD_MKL="off")
-    assert found["auto"] and found["started"] and not found["shared"], found
+    assert found["auto"] and found["started"] and not found["ready"] and not found["shared"]
     assert found["parallel_min"] is None
     assert found["reason"] == "MKL is not active (GRAPHGRAD_MKL=off)"
     assert found["added_threads"] == 0, found  # Numba never started its pool
@@ -88,6 +90,7 @@ def test_numbas_own_threading_layer_is_not_shared():
 def test_a_threshold_the_user_sets_is_kept_without_a_shared_pool():
     found = run(PROGRAM, GRAPHGRAD_MKL="off", GRAPHGRAD_PARALLEL_MIN="50000")
     assert not found["auto"] and not found["shared"] and found["parallel_min"] == 50_000
+    assert found["ready"] and found["reason"] == "MKL is not active (GRAPHGRAD_MKL=off)"
     assert found["error"] < 1e-6
 
 
@@ -101,11 +104,12 @@ import os, sys
 import numpy as np
 import autograd as ag
 
+from autograd import kernels
 x = ag.from_numpy(np.linspace(-3, 3, 100_000, dtype=np.float32))
+assert kernels.parallel_info(decide=True)["ready"]
 want = ag.sigmoid(x).numpy()  # parallel, on MKL's threads
 pid = os.fork()
 if pid == 0:
-    from autograd import kernels
     ok = np.allclose(ag.sigmoid(x).numpy(), want) and kernels.parallel_min() is None
     product = np.ones((512, 784), np.float32) @ np.ones((784, 256), np.float32)
     ok = ok and np.allclose(ag.from_numpy(np.ones((512, 784), np.float32)).matmul(
@@ -121,3 +125,27 @@ print('{"child": %d}' % os.waitstatus_to_exitcode(status))
 def test_a_forked_child_runs_its_loops_serially():
     # Numba's OpenMP layer would kill a forked child's first parallel loop (SIGTERM).
     assert run(FORK, GRAPHGRAD_MKL="on") == {"child": 0}
+
+
+LOADING = """
+import json, sys, threading
+import numpy as np
+import autograd as ag
+from autograd import kernels
+
+x = ag.from_numpy(np.ones(100_000, np.float32))
+ag.sigmoid(x)  # the first parallel call: Numba loads in the background
+loading = [t.name for t in threading.enumerate() if t.name == "graphgrad-numba"]
+first = kernels.parallel_info()
+ag.sigmoid(x)
+print(json.dumps({"loading": loading, "first": first,
+                  "decided": kernels.parallel_info(decide=True)}))
+"""
+
+
+@needs_mkl
+def test_numba_loads_in_the_background_and_the_loops_wait_for_it():
+    found = run(LOADING, GRAPHGRAD_MKL="on")
+    if found["loading"]:  # (a cold kernel cache may have imported Numba to build first)
+        assert found["first"]["started"] and not found["first"]["ready"], found
+    assert found["decided"]["ready"] and found["decided"]["shared"], found

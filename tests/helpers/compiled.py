@@ -12,7 +12,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from autograd.kernels import dispatch, sizes
+from autograd.kernels import dispatch, pool, sizes
 
 TEST_PARALLEL_MIN = 50_000  # the threshold while these tests run (set, not automatic)
 SIZES = [0, 1, 1001, 20_001, TEST_PARALLEL_MIN + 1]  # the last one runs the parallel loop
@@ -53,3 +53,6 @@ def set_parallel_min(monkeypatch: pytest.MonkeyPatch, elements: int) -> None:
     (the automatic one could turn every loop serial on the first parallel call)."""
     monkeypatch.setattr(sizes, "PARALLEL_MIN", elements)
     monkeypatch.setattr(sizes, "PARALLEL_AUTO", False)
+    monkeypatch.setattr(pool, "ready", pool.ready)  # as it was, after the test
+    if elements != sizes.NEVER:
+        pool.decide()  # Numba loaded: the loops run parallel from the first call
