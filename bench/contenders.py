@@ -204,9 +204,26 @@ def loss_of(value: Any) -> float:
     return float(getattr(value, "data", value))
 
 
+def steady_kernels() -> None:
+    """Make graphgrad's choice of parallel loops now, waiting for Numba if it loads it:
+    the steady-state sections time the loops a process runs after its first half
+    second (``autograd/kernels/pool.py``); that start-up is the cold section's."""
+    import autograd as ag
+
+    ag.kernels.parallel_info(decide=True)
+
+
+def make_graphgrad_steady(data: StepData) -> Step:
+    """``make_graphgrad`` with ``steady_kernels()`` done."""
+    step = make_graphgrad(data)
+    steady_kernels()
+    return step
+
+
 def contenders() -> dict[str, Callable[[StepData], Step]]:
-    """The step factories available in this environment, graphgrad first."""
-    found: dict[str, Callable[[StepData], Step]] = {"graphgrad": make_graphgrad,
+    """The step factories available in this environment, graphgrad first (its parallel
+    loops already loaded: ``steady_kernels``)."""
+    found: dict[str, Callable[[StepData], Step]] = {"graphgrad": make_graphgrad_steady,
                                                      "numpy": make_numpy}
     if torch_available():
         found["torch"] = make_torch
