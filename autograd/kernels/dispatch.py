@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 
 from . import pool, reference, sizes
-from .aot import Kernel
+from .aot import Kernel, registered
 from .sizes import COMPILED_MIN
 
 _ENV = "GRAPHGRAD_KERNELS"
@@ -202,9 +202,9 @@ def copy(a: np.ndarray, out: np.ndarray) -> None:
         np.copyto(out, a)
 
 
+_arithmetic_kernels: dict[str, Kernel] = {}
+
+
 def _parallel_kernel(name: str) -> Any:
-    kernel = _kernels.get(f"arithmetic.{name}")
-    if kernel is None:
-        kernel = _kernels[f"arithmetic.{name}"] = Kernel(f"{__package__}.parallel_arithmetic", name,
-                                                          parallel_flag=False)
-    return kernel.jit()
+    return registered(_arithmetic_kernels, f"{__package__}.parallel_arithmetic", name,
+                      parallel_flag=False).jit()
