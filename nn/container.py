@@ -9,6 +9,9 @@ from typing import Any
 
 import autograd as ag
 
+from .activation import ReLU
+from .functional import linear_relu
+from .linear import Linear
 from .module import Module
 from .parameter import Parameter
 
@@ -18,6 +21,12 @@ def _check_module(value: Any, where: str) -> Module:
         raise TypeError(f"{where}: {type(value).__name__} is not a Module (an nn layer or "
                         "model); wrap plain functions in a Module subclass")
     return value
+
+
+def _hookless(m: Module) -> bool:
+    """Whether calling ``m`` runs only its ``forward`` (no hooks to see its output)."""
+    return not (m._forward_pre_hooks or m._forward_hooks or m._backward_hooks
+                or m._backward_pre_hooks)
 
 
 class _IndexedModules(Module):
@@ -115,9 +124,24 @@ class Sequential(_IndexedModules):
         return type(self)(OrderedDict(items))
 
     def forward(self, x: Any) -> Any:
+        """The modules in turn. A ``Linear`` followed by a ``ReLU`` (both exactly those
+        classes, neither with hooks) runs as one ``linear_relu`` op: the same values
+        (gradients within float rounding) with a pass over memory fewer each way; the
+        graph then has one ``LinearRelu`` node where the two ops would be."""
+        waiting = None  # a Linear that may fuse with a ReLU after it
         for m in self._modules.values():
-            x = m(x)
-        return x
+            if waiting is not None:
+                if type(m) is ReLU and _hookless(m):
+                    x = linear_relu(x, waiting.weight, waiting.bias)
+                    waiting = None
+                    continue
+                x = waiting(x)
+                waiting = None
+            if type(m) is Linear and _hookless(m):
+                waiting = m
+            else:
+                x = m(x)
+        return x if waiting is None else waiting(x)
 
 
 class ModuleList(_IndexedModules):

@@ -277,6 +277,24 @@ def add_bias_(y: np.ndarray, bias: np.ndarray) -> np.ndarray:
     return fused.add_bias_(y, bias)
 
 
+def add_bias_relu_(y: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """``y = max(y + bias, 0)`` in place over the last axis of y ``(..., C)`` with bias
+    ``(C,)`` (or ``max(y, 0)`` without one; nan stays nan), as ``linear_relu`` finishes
+    its product; returns y. Compiled for a C-contiguous float32/float64 y and a bias of
+    its dtype (one pass instead of the bias's and the ReLU's two), NumPy otherwise; the
+    same bits either way."""
+    return fused.add_bias_relu_(y, bias)
+
+
+def relu_backward_columns(grad: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(dz, db)`` for ``out = relu(z)`` ``(..., C)`` and the gradient ``grad`` of out:
+    ``dz = grad·[out > 0]`` (relu'(0) = 0) and ``db = Σ dz`` over every axis but the last
+    ``(C,)``, the bias gradient of ``linear_relu``. Compiled for float32/float64 arrays of
+    one dtype: one pass, the sums accumulated in float64 over fixed row chunks (the same
+    bits whether the loop runs in parallel or not); NumPy otherwise."""
+    return fused.relu_backward_columns(grad, out)
+
+
 def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """The outer product ``out[i, j] = a[i]·b[j]`` of a ``(M,)`` and b ``(N,)``, ``(M, N)``
     C-contiguous: a linear layer's weight gradient ``gᵀx`` for a batch of one. Compiled for

@@ -234,6 +234,60 @@ def add_bias_inplace(y, b, parallel):
 
 
 @njit(**JIT)
+def add_bias_relu_inplace(y, b, parallel):
+    """``y[i, j] = max(y[i, j] + b[j], 0)`` over the rows of 2-D ``y`` (nan stays nan): a
+    linear layer's bias and the ReLU after it in one pass over its product. ``y`` has at
+    least one element."""
+    n, m = y.shape
+    zero = fm.consts(y[0, 0]).zero
+    if not parallel:
+        for i in range(n):
+            for j in range(m):
+                v = y[i, j] + b[j]
+                y[i, j] = zero if v <= zero else v
+    else:
+        for i in prange(n):
+            for j in range(m):
+                v = y[i, j] + b[j]
+                y[i, j] = zero if v <= zero else v
+
+
+@njit(**SCALAR)
+def _relu_grad_rows(g, out, lo, hi, dz, sums, k):
+    """Rows ``[lo, hi)``: ``dz = g where out > 0 else 0``, their column sums into
+    ``sums[k]`` (float64)."""
+    zero = fm.consts(g[0, 0]).zero
+    for i in range(lo, hi):
+        for j in range(g.shape[1]):
+            v = g[i, j] if out[i, j] > zero else zero
+            dz[i, j] = v
+            sums[k, j] += v
+
+
+@njit(**JIT)
+def relu_backward_columns(g, out, dz, db, parallel):
+    """The backward of ``relu(x @ Wᵀ + b)`` up to the products, in one pass over ``(N, C)``
+    arrays: ``dz = g·[out > 0]`` (the gradient of the layer's pre-activation) and
+    ``db[j] = Σᵢ dz[i, j]`` (its bias gradient), summed in float64 over ``_CHUNKS`` row
+    chunks whether parallel or not (the same bits either way). ``g`` has at least one
+    element."""
+    n, m = g.shape
+    chunks = min(n, _CHUNKS)
+    sums = np.zeros((chunks, m), np.float64)
+    if not parallel:
+        for k in range(chunks):
+            _relu_grad_rows(g, out, k * n // chunks, (k + 1) * n // chunks, dz, sums, k)
+    else:
+        for k in prange(chunks):
+            _relu_grad_rows(g, out, k * n // chunks, (k + 1) * n // chunks, dz, sums, k)
+    for j in range(m):
+        total = 0.0
+        for k in range(chunks):
+            total += sums[k, j]
+        db[j] = total
+
+
+@njit(**JIT)
 def outer(a, b, out, parallel):
     """``out[i, j] = a[i]·b[j]``: the outer product a linear layer's weight gradient is for a
     batch of one (NumPy's broadcast multiply runs ~7× slower at (256, 784) float32)."""

@@ -81,6 +81,20 @@ def relu_backward(grad: np.ndarray, x: np.ndarray) -> np.ndarray:
     return np.where(x > 0, grad, 0).astype(np.result_type(grad, x), copy=False)
 
 
+def add_bias_relu_(y: np.ndarray, bias: np.ndarray | None) -> np.ndarray:
+    """``y = max(y + bias, 0)`` in place over the last axis of y (no bias: ``max(y, 0)``)."""
+    if bias is not None:
+        y += bias
+    return np.maximum(y, 0, out=y)
+
+
+def relu_backward_columns(grad: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``dz = grad·[out > 0]`` and its sums over every axis but the last (float64 sums)."""
+    dz = relu_backward(grad, out)
+    sums = dz.sum(axis=tuple(range(dz.ndim - 1)), dtype=np.float64)
+    return dz, sums.astype(dz.dtype)
+
+
 def leaky_relu(x: np.ndarray, slope: float) -> np.ndarray:
     """``x if x > 0 else slope·x``."""
     x = _floating(x)

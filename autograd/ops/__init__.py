@@ -32,7 +32,7 @@ from .elementwise import (
     where,
 )
 from .index import getitem
-from .linalg import linear, matmul
+from .linalg import linear, linear_relu, matmul
 from .reduce import log_softmax, logsumexp, max, mean, min, softmax, std, sum, var
 from .shape import (
     broadcast_to,
@@ -55,7 +55,8 @@ from .shape import (
 __all__ = [
     "abs", "add", "argmax", "argmin", "astype", "broadcast_to", "cat", "chunk", "clip",
     "concatenate", "cos", "div", "eq", "exp", "expand", "flatten", "ge", "getitem", "gt",
-    "le", "leaky_relu", "linear", "log", "log1p", "log_softmax", "logsumexp", "lt", "matmul", "max",
+    "le", "leaky_relu", "linear", "linear_relu", "log", "log1p", "log_softmax", "logsumexp",
+    "lt", "matmul", "max",
     "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "permute", "pow", "relu",
     "reshape", "sigmoid", "sin", "softmax", "softplus", "split", "sqrt", "squeeze",
     "stack", "std", "sub", "sum", "swapaxes", "tanh", "transpose", "unsqueeze", "var", "view",

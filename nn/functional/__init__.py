@@ -18,6 +18,7 @@ from .activation import (
     leaky_relu,
     leaky_relu_,
     linear,
+    linear_relu,
     log_softmax,
     logsigmoid,
     mish,
@@ -148,7 +149,8 @@ from .upsampling import (
 )
 
 __all__ = [
-    "linear", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot",
+    "linear", "linear_relu", "relu", "leaky_relu", "sigmoid", "tanh", "softmax", "log_softmax",
+    "one_hot",
     "elu", "selu", "celu", "silu", "mish", "softplus", "hardtanh", "relu6", "softsign",
     "hardsigmoid", "hardswish", "layer_norm", "rms_norm", "embedding",
     "gelu", "prelu", "logsigmoid", "softmin", "threshold", "threshold_", "tanhshrink", "softshrink",

@@ -27,6 +27,15 @@ def linear(x: ag.Tensor, weight: ag.Tensor, bias: ag.Tensor | None = None) -> ag
     return ag.linear(x, weight, bias)
 
 
+def linear_relu(x: ag.Tensor, weight: ag.Tensor, bias: ag.Tensor | None = None) -> ag.Tensor:
+    """``relu(x @ weight.T + bias)`` as one fused engine op (``autograd.linear_relu``): the
+    course's hidden layer ``A = relu(W·A_prev + b)`` (§1.4) with examples as rows. Same
+    values as ``relu(linear(x, weight, bias))`` with a pass over memory fewer each way;
+    ``nn.Sequential`` uses it for a ``Linear`` followed by a ``ReLU``. Not in PyTorch.
+    """
+    return ag.linear_relu(x, weight, bias)
+
+
 def inplace_flag(name: str, inplace: Any) -> bool:
     """``inplace`` checked to be a bool (a generator passed where ``rng`` used to be
     positional is refused, not taken as True)."""

@@ -94,10 +94,10 @@ def _run_step(env: dict[str, str]) -> dict:
 
 def test_a_fresh_process_with_built_kernels_does_not_start_numba(tmp_path):
     env = {"GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba", "GRAPHGRAD_AOT": "1"}
-    first = _run_step(env)  # builds relu, its backward, the bias, the cross-entropy pair, Adam
+    first = _run_step(env)  # builds linear_relu's two, the bias, the cross-entropy pair, Adam
     assert first["numba"]
     built = {p.name.split(".")[0].rsplit("_", 1)[0] for p in tmp_path.glob("*/gg_*")}
-    assert built == {"gg_relu", "gg_relu_backward", "gg_add_bias_inplace",
+    assert built == {"gg_add_bias_relu_inplace", "gg_relu_backward_columns", "gg_add_bias_inplace",
                      "gg_softmax_xent_labels_forward", "gg_softmax_xent_labels_backward",
                      "gg_adam_serial"}
     second = _run_step(env)

@@ -475,6 +475,55 @@ def test_add_bias_of_unusual_layouts_and_dtypes_is_numpys_add(layout, rng) -> No
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("shape", SHAPES + [(3, 4, 5), (2, 0, 3)], ids=str)
+def test_add_bias_relu_is_the_bias_then_the_relu_bit_for_bit(shape, dtype, rng) -> None:
+    y = rng.standard_normal(shape).astype(dtype)
+    bias = rng.standard_normal(shape[-1]).astype(dtype)
+    expected = np.maximum(y + bias, 0)
+    assert kernels.add_bias_relu_(y, bias) is y
+    np.testing.assert_array_equal(y, expected)
+    z = rng.standard_normal(shape).astype(dtype)
+    np.testing.assert_array_equal(kernels.add_bias_relu_(z.copy(), None), np.maximum(z, 0))
+
+
+def test_add_bias_relu_keeps_nan_and_takes_any_layout(rng) -> None:
+    y = np.array([[np.nan, -1.0, 2.0], [np.inf, -np.inf, 0.0]], np.float32)
+    kernels.add_bias_relu_(y, np.zeros(3, np.float32))
+    np.testing.assert_array_equal(y, [[np.nan, 0, 2], [np.inf, 0, 0]])
+    for layout in ("transposed", "strided"):
+        y = laid_out(rng.standard_normal((6, 4)).astype(np.float32), layout)
+        bias = np.arange(8.0, dtype=np.float32)[::2]
+        expected = np.maximum(y + bias, 0)
+        np.testing.assert_array_equal(kernels.add_bias_relu_(y, bias), expected)
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("shape", SHAPES + [(3, 4, 5), (2, 0, 3)], ids=str)
+def test_relu_backward_columns_masks_and_sums_over_rows(shape, dtype, rng) -> None:
+    g = rng.standard_normal(shape).astype(dtype)
+    out = np.maximum(rng.standard_normal(shape), 0).astype(dtype)
+    dz, db = kernels.relu_backward_columns(g, out)
+    np.testing.assert_array_equal(dz, np.where(out > 0, g, 0))
+    truth = np.where(out > 0, g, 0).astype(np.float64).sum(axis=tuple(range(len(shape) - 1)))
+    close(db, truth, dtype, scale=max(1.0, float(np.abs(g).sum(axis=0).max(initial=0))))
+
+
+def test_relu_backward_columns_gives_the_same_bits_serial_and_parallel(monkeypatch, rng):
+    g = rng.standard_normal((BIG_ROWS, 100)).astype(np.float32)
+    out = np.maximum(rng.standard_normal((BIG_ROWS, 100)), 0).astype(np.float32)
+    parallel = kernels.relu_backward_columns(g, out)
+    set_parallel_min(monkeypatch, 10**9)
+    serial = kernels.relu_backward_columns(g, out)
+    for a, b in zip(parallel, serial):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_relu_backward_columns_refuses_mismatched_shapes() -> None:
+    with pytest.raises(ValueError, match=r"gradient \(2, 3\) and the output \(3, 2\)"):
+        kernels.relu_backward_columns(np.ones((2, 3)), np.ones((3, 2)))
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
 @pytest.mark.parametrize("m,n", [(256, 784), (3, 1), (1, 5), (0, 4), (4, 0), (7, 33)])
 def test_outer_is_numpys_broadcast_multiply(m, n, dtype, rng) -> None:
     a, b = rng.standard_normal(m).astype(dtype), rng.standard_normal(n).astype(dtype)

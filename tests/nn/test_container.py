@@ -24,6 +24,62 @@ def test_sequential_applies_in_order_and_indexes_like_a_list():
         seq[4]
 
 
+def _ops(out):
+    """The op names from ``out`` back to the input, along first inputs."""
+    names, node = [], out.grad_fn
+    while node is not None:
+        names.append(node.name)
+        edge = node.next_edges[0]
+        node = edge[0] if edge is not None and isinstance(edge[0], ag.Context) else None
+    return names
+
+
+def _unfused(seq, x):
+    for m in seq:
+        x = m(x)
+    return x
+
+
+def test_sequential_runs_linear_then_relu_as_one_op_with_the_same_values():
+    ag.manual_seed(0)
+    seq = nn.Sequential(nn.Linear(6, 5), nn.ReLU(), nn.Linear(5, 4), nn.ReLU(inplace=True),
+                        nn.Linear(4, 3), nn.Tanh(), nn.Linear(3, 2)).double()
+    x = ag.randn(7, 6, dtype=np.float64, requires_grad=True)
+    out = seq(x)
+    assert _ops(out) == ["Linear", "Tanh", "Linear", "LinearRelu", "LinearRelu"]
+    expected = _unfused(seq, x)
+    assert _ops(expected)[-2:] == ["Relu", "Linear"]
+    np.testing.assert_array_equal(out.data, expected.data)
+    grads = ag.grad(out.sum(), [x, *seq.parameters()])
+    truth = ag.grad(expected.sum(), [x, *seq.parameters()])
+    for g, t in zip(grads, truth):
+        np.testing.assert_allclose(g.data, t.data, rtol=1e-12, atol=1e-12)
+
+
+def test_sequential_does_not_fuse_what_hooks_or_subclasses_may_see():
+    ag.manual_seed(0)
+    x = ag.randn(3, 4, requires_grad=True)
+
+    class Custom(nn.Linear):
+        def forward(self, x):
+            return super().forward(x) * 2
+
+    assert _ops(nn.Sequential(Custom(4, 2), nn.ReLU())(x)) == ["Relu", "Mul", "Linear"]
+    seen = []
+    seq = nn.Sequential(nn.Linear(4, 2), nn.ReLU())
+    handle = seq[0].register_forward_hook(lambda m, i, o: seen.append(o))
+    assert _ops(seq(x)) == ["Relu", "Linear"] and len(seen) == 1
+    handle.remove()
+    handle = seq[1].register_forward_pre_hook(lambda m, i: seen.append(i))
+    assert _ops(seq(x)) == ["Relu", "Linear"] and len(seen) == 2
+    handle.remove()
+    assert _ops(seq(x)) == ["LinearRelu"]
+    assert _ops(nn.Sequential(nn.ReLU(), nn.Linear(4, 2))(x)) == ["Linear", "Relu"]
+    with pytest.raises(ag.ShapeError, match=r"linear_relu: input of shape \(3, 4\) does not "
+                                            r"fit weight of shape \(2, 5\)"):
+        nn.Sequential(nn.Linear(5, 2), nn.ReLU())(x)
+
+
 def test_sequential_from_ordered_dict_uses_the_names():
     seq = nn.Sequential(OrderedDict([("hidden", nn.Linear(2, 3)), ("out", nn.Linear(3, 1))]))
     assert [n for n, _ in seq.named_parameters()] == [
