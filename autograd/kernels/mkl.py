@@ -41,8 +41,11 @@ import ctypes
 import glob
 import os
 import sys
+from typing import Any, NamedTuple
 
 import numpy as np
+
+from .aot import Kernel, registered
 
 ENV = "GRAPHGRAD_MKL"
 LIBRARY_ENV = "GRAPHGRAD_MKL_LIBRARY"
@@ -62,6 +65,7 @@ def threading_layer() -> str:
 
 
 _state: dict[str, object] = {"decided": False, "gemm": None, "path": None, "reason": ""}
+_calls: dict[str, Kernel] = {}
 
 
 def requested(environ: dict | None = None) -> str:
@@ -141,8 +145,35 @@ def _load(path: str) -> tuple:
         gemv.restype = None
         gemv.argtypes = [c_int, c_int, c_int, c_int, scalar, c_void, c_int, c_void, c_int,
                          scalar, c_void, c_int]
-        routines[char] = (gemm, gemv)
+        one, zero = np.dtype(char).type(1), np.dtype(char).type(0)
+        routines[char] = _Routines(gemm, gemv, _address(gemm), _address(gemv), one, zero)
     return routines
+
+
+class _Routines(NamedTuple):
+    """One dtype's BLAS calls: the ctypes functions, their addresses (for ``blas_calls``)
+    and the scalars 1 and 0 of the dtype."""
+
+    gemm: Any
+    gemv: Any
+    gemm_address: int
+    gemv_address: int
+    one: Any
+    zero: Any
+
+
+def _address(function: Any) -> int:
+    return ctypes.cast(function, ctypes.c_void_p).value or 0
+
+
+def _compiled(name: str) -> Kernel | None:
+    """The kernel of ``blas_calls`` that calls BLAS from compiled code, or None where the
+    kernels are NumPy's (``GRAPHGRAD_KERNELS=numpy``: no Numba at all)."""
+    from . import dispatch
+
+    if not dispatch._COMPILED:
+        return None
+    return registered(_calls, f"{__package__}.blas_calls", name, parallel_flag=False)
 
 
 def _decide() -> None:
@@ -234,8 +265,14 @@ def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.n
         return None
     if out is None:
         out = np.empty((m, n), dtype=a.dtype)
-    routines[0](_ROW_MAJOR, la[0], lb[0], m, n, k, 1.0, a.ctypes.data, la[1], b.ctypes.data,
-                lb[1], 0.0, out.ctypes.data, n)
+    call = _compiled("gemm")
+    if call is None:
+        routines.gemm(_ROW_MAJOR, la[0], lb[0], m, n, k, 1.0, a.ctypes.data, la[1],
+                      b.ctypes.data, lb[1], 0.0, out.ctypes.data, n)
+    else:  # each operand as the C-contiguous matrix it is or is the transpose of
+        call(a.dtype.char, routines.gemm_address, la[0], lb[0],
+             a if la[0] == _NO_TRANS else a.T, b if lb[0] == _NO_TRANS else b.T, out,
+             routines.one, routines.zero)
     return out
 
 
@@ -252,10 +289,14 @@ def vector_product(v: np.ndarray, b: np.ndarray) -> np.ndarray | None:
             or not (v.flags.aligned and b.flags.aligned)):
         return None
     out = np.empty(n, dtype=v.dtype)
-    if lb[0] == _NO_TRANS:  # y = bᵀv, b (k, n) row-major
-        routines[1](_ROW_MAJOR, _TRANS, k, n, 1.0, b.ctypes.data, lb[1], v.ctypes.data, 1,
-                    0.0, out.ctypes.data, 1)
-    else:  # b = cᵀ with c (n, k) row-major: y = c v
-        routines[1](_ROW_MAJOR, _NO_TRANS, n, k, 1.0, b.ctypes.data, lb[1], v.ctypes.data, 1,
-                    0.0, out.ctypes.data, 1)
+    # y = bᵀv for b (k, n) row-major; for b = cᵀ with c (n, k) row-major, y = c v
+    trans, stored = (_TRANS, b) if lb[0] == _NO_TRANS else (_NO_TRANS, b.T)
+    call = _compiled("gemv")
+    if call is None:
+        rows, cols = stored.shape
+        routines.gemv(_ROW_MAJOR, trans, rows, cols, 1.0, stored.ctypes.data, lb[1],
+                      v.ctypes.data, 1, 0.0, out.ctypes.data, 1)
+    else:
+        call(v.dtype.char, routines.gemv_address, trans, stored, v, out, routines.one,
+             routines.zero)
     return out

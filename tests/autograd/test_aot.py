@@ -75,7 +75,8 @@ for _ in range(2):
     loss = nn.functional.cross_entropy(model(x), y)
     loss.backward()
     opt.step()
-print(json.dumps({"loss": float(loss.item()), "numba": "numba" in sys.modules}))
+print(json.dumps({"loss": float(loss.item()), "numba": "numba" in sys.modules,
+                  "mkl": ag.kernels.mkl.active()}))
 """
 
 
@@ -95,11 +96,11 @@ def _run_step(env: dict[str, str]) -> dict:
 def test_a_fresh_process_with_built_kernels_does_not_start_numba(tmp_path):
     env = {"GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba", "GRAPHGRAD_AOT": "1"}
     first = _run_step(env)  # builds linear_relu's two, the bias, the cross-entropy pair, Adam
-    assert first["numba"]
+    assert first["numba"]  # and the call of MKL's products where MKL multiplies
     built = {p.name.split(".")[0].rsplit("_", 1)[0] for p in tmp_path.glob("*/gg_*")}
     assert built == {"gg_add_bias_relu_inplace", "gg_relu_backward_columns", "gg_add_bias_inplace",
                      "gg_softmax_xent_labels_forward", "gg_softmax_xent_labels_backward",
-                     "gg_adam_serial"}
+                     "gg_adam_serial", *(["gg_gemm"] if first["mkl"] else [])}
     second = _run_step(env)
     assert not second["numba"]
     assert second["loss"] == first["loss"]

@@ -86,6 +86,16 @@ def operand(shape, dtype, transposed):
         return rng.standard_normal(shape[::-1]).astype(dtype).T
     return rng.standard_normal(shape).astype(dtype)
 
+compiled = mkl._compiled
+assert compiled("gemm") is not None  # BLAS called from a kernel (blas_calls.py)
+
+def by_ctypes(f, *args):  # f(*args) with MKL called through ctypes (kernels: numpy)
+    mkl._compiled = lambda name: None
+    try:
+        return f(*args)
+    finally:
+        mkl._compiled = compiled
+
 for dtype in (np.float32, np.float64):
     tol = 1e-4 if dtype == np.float32 else 1e-12
     for m, k, n in [(512, 784, 256), (64, 64, 64), (3, 1000, 100), (300, 7, 130)]:
@@ -94,7 +104,7 @@ for dtype in (np.float32, np.float64):
                 a, b = operand((m, k), dtype, ta), operand((k, n), dtype, tb)
                 got = mkl.product(a, b)
                 assert got is not None and got.dtype == dtype and got.flags.c_contiguous
-                for result in (got, K.matmul(a, b)):
+                for result in (got, K.matmul(a, b), by_ctypes(mkl.product, a, b)):
                     np.testing.assert_allclose(result, a @ b, rtol=tol, atol=tol * k ** 0.5)
 
 big = rng.standard_normal((128, 128)).astype(np.float32)
@@ -114,7 +124,7 @@ for dtype in (np.float32, np.float64):  # v @ b on gemv, b as it is or transpose
         for b in (operand((k, n), dtype, False), operand((k, n), dtype, True)):
             got = mkl.vector_product(v, b)
             assert got is not None and got.dtype == dtype and got.shape == (n,)
-            for result in (got, K.matmul(v, b)):
+            for result in (got, K.matmul(v, b), by_ctypes(mkl.vector_product, v, b)):
                 np.testing.assert_allclose(result, v @ b, rtol=tol, atol=tol * k ** 0.5)
 v = np.ones(64, np.float32)
 assert mkl.vector_product(v, big[:64, :64]) is None  # 4096 < GEMV_MIN_WORK: OpenBLAS's
