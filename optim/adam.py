@@ -60,6 +60,33 @@ class Adam(Optimizer):
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:
+        self._begin(p, state, group)
+        kernels.adam(p, g, state["exp_avg"], state["exp_avg_sq"],
+                     state["max_exp_avg_sq"] if group["amsgrad"] else None,
+                     **self._options(group, state["step"]))
+
+    def _update_group(self, group: dict[str, Any], pairs: list[tuple[Any, np.ndarray]]) -> None:
+        """The parameters of one step count in one call of the fused kernel where it takes
+        them (``optim.kernels.adam_many``: contiguous float arrays of one dtype, enough
+        elements for the parallel loop), the others one by one; the same arithmetic."""
+        if group["amsgrad"] or len(pairs) < 2:
+            super()._update_group(group, pairs)
+            return
+        states = [self.state[p] for p, _ in pairs]
+        for (p, _), state in zip(pairs, states):
+            self._begin(p.data, state, group)
+        step = states[0]["step"]
+        if all(state["step"] == step for state in states) and kernels.adam_many(
+                [p.data for p, _ in pairs], [g for _, g in pairs],
+                [state["exp_avg"] for state in states],
+                [state["exp_avg_sq"] for state in states], **self._options(group, step)):
+            return
+        for (p, g), state in zip(pairs, states):
+            kernels.adam(p.data, g, state["exp_avg"], state["exp_avg_sq"], None,
+                         **self._options(group, state["step"]))
+
+    def _begin(self, p: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """Make the state of ``p`` on its first step and count the step."""
         if "exp_avg" not in state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(p)
@@ -67,15 +94,15 @@ class Adam(Optimizer):
         if group["amsgrad"] and "max_exp_avg_sq" not in state:
             state["max_exp_avg_sq"] = np.zeros_like(p)
         state["step"] += 1
-        t = state["step"]
+
+    def _options(self, group: dict[str, Any], t: int) -> dict[str, Any]:
+        """The update's options at step ``t``, with the bias corrections."""
         beta1, beta2 = group["betas"]
         lr = group["lr"]
-        kernels.adam(p, g, state["exp_avg"], state["exp_avg_sq"],
-                     state["max_exp_avg_sq"] if group["amsgrad"] else None,
-                     lr=lr, beta1=beta1, beta2=beta2, eps=group["eps"],
-                     weight_decay=group["weight_decay"], decoupled=self._decoupled,
-                     maximize=group["maximize"], step_size=lr / (1 - beta1**t),
-                     bc2_sqrt=(1 - beta2**t) ** 0.5)
+        return {"lr": lr, "beta1": beta1, "beta2": beta2, "eps": group["eps"],
+                "weight_decay": group["weight_decay"], "decoupled": self._decoupled,
+                "maximize": group["maximize"], "step_size": lr / (1 - beta1**t),
+                "bc2_sqrt": (1 - beta2**t) ** 0.5}
 
 
 class AdamW(Adam):

@@ -185,6 +185,7 @@ class Optimizer:
             with ag.enable_grad():
                 loss = closure()
         for group in self.param_groups:
+            pairs = []
             for p in group["params"]:
                 grad = p.grad
                 if grad is None:
@@ -193,9 +194,17 @@ class Optimizer:
                 if g.shape != p.shape:
                     raise ValueError(f"{type(self).__name__}.step: a parameter of shape "
                                      f"{p.shape} has a gradient of shape {g.shape}")
-                self._update(p.data, g, self.state[p], group)
+                pairs.append((p, g))
+            self._update_group(group, pairs)
+            for p, _ in pairs:
                 ag.mark_modified(p)
         return loss
+
+    def _update_group(self, group: dict[str, Any], pairs: list[tuple[Any, np.ndarray]]) -> None:
+        """Update each ``(parameter, gradient array)`` of ``group`` (``_update`` in turn;
+        an optimizer may update them together)."""
+        for p, g in pairs:
+            self._update(p.data, g, self.state[p], group)
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:

@@ -198,6 +198,55 @@ def adam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, vmax: np.nd
     return None
 
 
+def adam_many(ps: list[np.ndarray], gs: list[np.ndarray], ms: list[np.ndarray],
+              vs: list[np.ndarray], *, lr: float, beta1: float, beta2: float, eps: float,
+              weight_decay: float, decoupled: bool, maximize: bool, step_size: float,
+              bc2_sqrt: float) -> bool:
+    """Adam's / AdamW's update (no amsgrad) of several parameters of one step count in
+    one call of the parallel kernel; True when done. False, with nothing changed, where
+    that kernel does not take them: the arrays must be C-contiguous, of one float dtype,
+    each own its memory (no two can overlap), with fewer elements together than the
+    parallel loop needs, or where the kernels are NumPy's. One call instead of one per
+    parameter: each call of a step costs more than its few microseconds alone, once the
+    products have pushed the interpreter's data out of the caches (measured: leaving
+    the four small updates of the MLP out took 3.6% off its batch-512 step)."""
+    if USE_REFERENCE or not ps:
+        return False
+    dtype = ps[0].dtype
+    total = 0
+    for arrays in zip(ps, gs, ms, vs):
+        for a in arrays:
+            if not (a.dtype == dtype and a.flags.c_contiguous and a.flags.writeable
+                    and a.base is None and a.shape == arrays[0].shape):
+                return False
+        total += arrays[0].size
+    if dtype not in _FLOATS or not parallel_loop(total):
+        return False
+    w = 1 - beta1
+    c = _constants(dtype, -step_size, bc2_sqrt, eps, weight_decay, 1 - lr * weight_decay, w,
+                   1 - w, beta2, 1 - beta2)
+    load_fused().adam_many_parallel(
+        tuple(p.reshape(-1) for p in ps), tuple(g.reshape(-1) for g in gs),
+        tuple(m.reshape(-1) for m in ms), tuple(v.reshape(-1) for v in vs),
+        _blocks(tuple(p.size for p in ps)), c, dtype.type(-1 if maximize else 1),
+        weight_decay != 0, decoupled and weight_decay != 0, abs(w) < 0.5)
+    return True
+
+
+_BLOCK = 8192  # elements of one block of adam_many: many blocks per thread, whole cache lines
+_block_tables: dict[tuple[int, ...], np.ndarray] = {}
+
+
+def _blocks(sizes: tuple[int, ...]) -> np.ndarray:
+    """Rows ``(array, start, stop)`` covering arrays of ``sizes`` in blocks of ``_BLOCK``."""
+    table = _block_tables.get(sizes)
+    if table is None:
+        rows = [(t, lo, min(lo + _BLOCK, n)) for t, n in enumerate(sizes)
+                for lo in range(0, n, _BLOCK)]
+        table = _block_tables[sizes] = np.array(rows, dtype=np.int64).reshape(-1, 3)
+    return table
+
+
 def nadam(p: np.ndarray, g: np.ndarray, m: np.ndarray, v: np.ndarray, *, lr: float,
           beta1: float, beta2: float, eps: float, weight_decay: float, decoupled: bool,
           maximize: bool, grad_step: float, avg_step: float, bias_correction2: float) -> None:

@@ -222,6 +222,20 @@ def adam_serial(p, g, m, v, vmax, consts, sign, has_wd, decoupled, amsgrad, w_sm
 
 
 @njit(parallel=True, **_JIT)
+def adam_many_parallel(ps, gs, ms, vs, blocks, consts, sign, has_wd, decoupled, w_small):
+    """Adam (no amsgrad) over several parameters at once: ``ps``, ``gs``, ``ms``, ``vs``
+    tuples of flat arrays, ``blocks`` rows ``(array, start, stop)`` shared out over the
+    threads; each element as ``adam_parallel`` updates it."""
+    c = _registers8(consts) + (consts[8],)
+    for b in prange(blocks.shape[0]):
+        t, lo, hi = blocks[b, 0], blocks[b, 1], blocks[b, 2]
+        p, g, m, v = ps[t][lo:hi], gs[t][lo:hi], ms[t][lo:hi], vs[t][lo:hi]
+        for i in range(p.size):  # from 0: a loop from lo would not vectorize
+            p[i], m[i], v[i], _ = _adam_elem(p[i], g[i], m[i], v[i], p[i], c, sign, has_wd,
+                                             decoupled, False, w_small)
+
+
+@njit(parallel=True, **_JIT)
 def adam_parallel(p, g, m, v, vmax, consts, sign, has_wd, decoupled, amsgrad, w_small):
     c = _registers8(consts) + (consts[8],)
     if amsgrad:

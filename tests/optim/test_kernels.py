@@ -401,3 +401,79 @@ def test_fused_matches_reference_on_special_values(name, case, dtype, rng):
         ref = _run(getattr(reference, name), name, CASES[name][case], p0.copy(), grads)
     for got, want in zip(fused, ref):
         np.testing.assert_array_equal(got, want)
+
+
+ADAM_GROUP_CASES = [case for case in CASES["adam"] if not case["amsgrad"]]
+
+
+@pytest.mark.parametrize("case", ADAM_GROUP_CASES, ids=range(len(ADAM_GROUP_CASES)))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_adam_many_is_adam_on_each_parameter_bit_for_bit(case, dtype, rng, monkeypatch):
+    set_parallel_min(monkeypatch, 1000)
+    options = {k: v for k, v in case.items() if k != "amsgrad"}
+    options.update(step_size=case["lr"] / (1 - case["beta1"] ** 3),
+                   bc2_sqrt=(1 - case["beta2"] ** 3) ** 0.5)
+    shapes = [(300, 7), (5,), (1,), (64, 33), (9000,)]  # several blocks, and 1-element ones
+    arrays = [[rng.standard_normal(s).astype(dtype) for s in shapes] for _ in range(4)]
+    arrays[3] = [np.abs(v) for v in arrays[3]]  # second moments are >= 0
+    each = [[a.copy() for a in group] for group in arrays]
+    assert kernels.adam_many(*arrays, **options)
+    for p, g, m, v in zip(*each):
+        kernels.adam(p, g, m, v, None, **options)
+    for together, alone in zip(arrays, each):
+        for a, b in zip(together, alone):
+            np.testing.assert_array_equal(a, b)
+
+
+def test_adam_many_declines_what_it_cannot_update_together(rng, monkeypatch):
+    set_parallel_min(monkeypatch, 1000)
+    options = dict(lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+                   decoupled=False, maximize=False, step_size=1e-3, bc2_sqrt=0.5)
+
+    def arrays(n=2000, dtype=np.float32):
+        return [[rng.standard_normal(n).astype(dtype) for _ in range(2)] for _ in range(4)]
+
+    ok = arrays()
+    assert kernels.adam_many(*ok, **options)
+    for change in (lambda a: a[0].__setitem__(0, np.zeros(4000, np.float32)[::2]),  # strided
+                   lambda a: a[1].__setitem__(1, np.zeros(4000, np.float32)[:2000]),  # a view
+                   lambda a: a[2].__setitem__(0, a[2][0].astype(np.float64)),  # mixed dtypes
+                   lambda a: a[0].__setitem__(1, np.ones((2, 1000), np.float32))):  # shapes
+        bad = arrays()
+        change(bad)
+        before = [[x.copy() for x in group] for group in bad]
+        assert not kernels.adam_many(*bad, **options)
+        for group, saved in zip(bad, before):
+            for x, y in zip(group, saved):
+                np.testing.assert_array_equal(x, y)  # nothing changed
+    assert not kernels.adam_many(*arrays(n=10), **options)  # too few elements together
+    set_parallel_min(monkeypatch, 10**9)
+    assert not kernels.adam_many(*arrays(), **options)  # the loops run serially
+
+
+@pytest.mark.parametrize("amsgrad", [False, True])
+def test_adam_updates_a_group_as_it_updates_each_parameter(amsgrad, rng, monkeypatch):
+    import autograd as ag
+    import optim
+
+    set_parallel_min(monkeypatch, 1000)
+    shapes = [(40, 30), (30,), (7, 40), (7,)]
+    values = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    grads = [[rng.standard_normal(s).astype(np.float32) for s in shapes] for _ in range(3)]
+    results = []
+    for together in (True, False):
+        params = [ag.tensor(v.copy(), requires_grad=True) for v in values]
+        opt = optim.AdamW(params, lr=1e-2, amsgrad=amsgrad)
+        if not together:
+            monkeypatch.setattr(kernels, "adam_many", lambda *a, **k: False)
+        for step in range(3):
+            for p, g in zip(params, grads[step]):
+                p.grad = ag.tensor(g.copy())
+            if step == 1:
+                params[1].grad = None  # skipped once: its step count falls behind
+            opt.step()
+        results.append([p.data.copy() for p in params])
+        monkeypatch.undo()
+        set_parallel_min(monkeypatch, 1000)
+    for a, b in zip(*results):
+        np.testing.assert_array_equal(a, b)
