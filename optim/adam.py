@@ -60,7 +60,8 @@ class Adam(Optimizer):
 
     def _update(self, p: np.ndarray, g: np.ndarray, state: dict[str, Any],
                 group: dict[str, Any]) -> None:
-        self._begin(p, state, group)
+        self._make_state(p, state, group)
+        state["step"] += 1
         kernels.adam(p, g, state["exp_avg"], state["exp_avg_sq"],
                      state["max_exp_avg_sq"] if group["amsgrad"] else None,
                      **self._options(group, state["step"]))
@@ -68,32 +69,32 @@ class Adam(Optimizer):
     def _update_group(self, group: dict[str, Any], pairs: list[tuple[Any, np.ndarray]]) -> None:
         """The parameters of one step count in one call of the fused kernel where it takes
         them (``optim.kernels.adam_many``: contiguous float arrays of one dtype, enough
-        elements for the parallel loop), the others one by one; the same arithmetic."""
-        if group["amsgrad"] or len(pairs) < 2:
+        elements for the parallel loop), else one by one; the same arithmetic."""
+        if (group["amsgrad"] or len(pairs) < 2
+                or type(self)._update is not Adam._update):  # a subclass's own update
             super()._update_group(group, pairs)
             return
         states = [self.state[p] for p, _ in pairs]
         for (p, _), state in zip(pairs, states):
-            self._begin(p.data, state, group)
-        step = states[0]["step"]
-        if all(state["step"] == step for state in states) and kernels.adam_many(
+            self._make_state(p.data, state, group)
+        step = states[0]["step"] + 1
+        if all(state["step"] + 1 == step for state in states) and kernels.adam_many(
                 [p.data for p, _ in pairs], [g for _, g in pairs],
                 [state["exp_avg"] for state in states],
                 [state["exp_avg_sq"] for state in states], **self._options(group, step)):
+            for state in states:
+                state["step"] = step
             return
-        for (p, g), state in zip(pairs, states):
-            kernels.adam(p.data, g, state["exp_avg"], state["exp_avg_sq"], None,
-                         **self._options(group, state["step"]))
+        super()._update_group(group, pairs)
 
-    def _begin(self, p: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        """Make the state of ``p`` on its first step and count the step."""
+    def _make_state(self, p: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
+        """The state of ``p`` before its first step: step 0 and zero moments."""
         if "exp_avg" not in state:
             state["step"] = 0
             state["exp_avg"] = np.zeros_like(p)
             state["exp_avg_sq"] = np.zeros_like(p)
         if group["amsgrad"] and "max_exp_avg_sq" not in state:
             state["max_exp_avg_sq"] = np.zeros_like(p)
-        state["step"] += 1
 
     def _options(self, group: dict[str, Any], t: int) -> dict[str, Any]:
         """The update's options at step ``t``, with the bias corrections."""

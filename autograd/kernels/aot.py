@@ -196,8 +196,13 @@ class Kernel:
 
     def run(self, key: str, parallel: bool, *args: Any) -> Any:
         """``self(key, *args)``, or when ``parallel`` (a kernel with ``parallel_flag``) the
-        JIT kernel with its ``prange`` loops on Numba's threads."""
+        JIT kernel with its ``prange`` loops on Numba's threads. The serial module of
+        ``key`` is loaded (built if missing) either way: a fresh process runs its first
+        calls serially while Numba loads (``pool.py``), and they must find it built."""
         if parallel and (pool.ready or pool.start()):
+            if key not in self._runs:  # built now for the next fresh process's serial calls
+                self._signatures[key] = argument_types(args)
+                self._runs[key] = self._resolve(key, args)
             return self.jit()(*args, True)
         return self(key, *args)
 

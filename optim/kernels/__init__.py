@@ -225,6 +225,13 @@ def adam_many(ps: list[np.ndarray], gs: list[np.ndarray], ms: list[np.ndarray],
     w = 1 - beta1
     c = _constants(dtype, -step_size, bc2_sqrt, eps, weight_decay, 1 - lr * weight_decay, w,
                    1 - w, beta2, 1 - beta2)
+    if dtype.char not in _serial_runs_built:
+        # A fresh process updates one by one, serially, until Numba has loaded: the
+        # serial kernel must be built for it (a run on one-element arrays builds it).
+        tiny = np.zeros(1, dtype)
+        _loop("adam", tiny)(tiny, tiny.copy(), tiny.copy(), tiny.copy(), tiny, c,
+                            dtype.type(1), False, False, False, abs(w) < 0.5)
+        _serial_runs_built.add(dtype.char)
     load_fused().adam_many_parallel(
         tuple(p.reshape(-1) for p in ps), tuple(g.reshape(-1) for g in gs),
         tuple(m.reshape(-1) for m in ms), tuple(v.reshape(-1) for v in vs),
@@ -233,6 +240,7 @@ def adam_many(ps: list[np.ndarray], gs: list[np.ndarray], ms: list[np.ndarray],
     return True
 
 
+_serial_runs_built: set[str] = set()
 _BLOCK = 8192  # elements of one block of adam_many: many blocks per thread, whole cache lines
 _block_tables: dict[tuple[int, ...], np.ndarray] = {}
 

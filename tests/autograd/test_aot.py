@@ -108,6 +108,35 @@ def test_a_fresh_process_with_built_kernels_does_not_start_numba(tmp_path):
     assert jit["numba"] and jit["loss"] == first["loss"]
 
 
+def test_a_parallel_call_leaves_the_serial_module_built(monkeypatch, tmp_path):
+    # A fresh process runs its first calls serially while Numba loads: whatever a process
+    # ran in parallel must be built for them (else each fresh process builds one more).
+    from compiled import set_parallel_min
+
+    monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path))
+    monkeypatch.setattr(aot, "_state", {"fingerprint": None, "failure": None})
+    set_parallel_min(monkeypatch, 1000)
+    kernel = aot.Kernel(f"{fused.__name__.rsplit('.', 1)[0]}.nn_fused", "add_bias_relu_inplace",
+                        parallel_flag=True)
+    y = np.full((100, 20), -1.0, np.float32)
+    kernel.run("f", True, y, np.full(20, 2.0, np.float32))
+    np.testing.assert_array_equal(y, 1.0)
+    assert kernel.module_path("f").exists()
+
+
+def test_adam_together_leaves_the_serial_update_built(monkeypatch):
+    from compiled import set_parallel_min
+
+    set_parallel_min(monkeypatch, 1000)
+    monkeypatch.setattr(optim_kernels, "_serial_runs_built", set())
+    monkeypatch.setattr(optim_kernels, "_serial_runs", {})
+    arrays = [[np.ones(800, np.float32) for _ in range(2)] for _ in range(4)]
+    assert optim_kernels.adam_many(*arrays, lr=1e-3, beta1=0.9, beta2=0.999, eps=1e-8,
+                                   weight_decay=0.0, decoupled=False, maximize=False,
+                                   step_size=1e-3, bc2_sqrt=0.5)
+    assert ("adam", "f") in optim_kernels._serial_runs
+
+
 def test_a_failed_build_warns_once_and_runs_the_jit(monkeypatch, tmp_path):
     monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path))
     monkeypatch.setenv("GRAPHGRAD_AOT", "1")
