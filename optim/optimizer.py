@@ -195,9 +195,11 @@ class Optimizer:
                     raise ValueError(f"{type(self).__name__}.step: a parameter of shape "
                                      f"{p.shape} has a gradient of shape {g.shape}")
                 pairs.append((p, g))
-            self._update_group(group, pairs)
-            for p, _ in pairs:
-                ag.mark_modified(p)
+            try:
+                self._update_group(group, pairs)
+            finally:  # a failed update may have changed some: their saved copies are stale
+                for p, _ in pairs:
+                    ag.mark_modified(p)
         return loss
 
     def _update_group(self, group: dict[str, Any], pairs: list[tuple[Any, np.ndarray]]) -> None:
