@@ -18,6 +18,7 @@ import it at all.
 from __future__ import annotations
 
 import functools
+import weakref
 from collections.abc import Callable
 from types import ModuleType
 
@@ -212,16 +213,14 @@ def adam_many(ps: list[np.ndarray], gs: list[np.ndarray], ms: list[np.ndarray],
     the four small updates of the MLP out took 3.6% off its batch-512 step)."""
     if USE_REFERENCE or not ps:
         return False
-    dtype = ps[0].dtype
-    total = 0
-    for arrays in zip(ps, gs, ms, vs):
-        for a in arrays:
-            if not (a.dtype == dtype and a.flags.c_contiguous and a.flags.writeable
-                    and a.base is None and a.shape == arrays[0].shape):
-                return False
-        total += arrays[0].size
-    if dtype not in _FLOATS or not parallel_loop(total):
+    group = _group(ps, ms, vs)
+    if group is None or not parallel_loop(group.total):
         return False
+    dtype = group.dtype
+    for p, g in zip(ps, gs):
+        if not (g.dtype == dtype and g.base is None and g.shape == p.shape
+                and g.flags.c_contiguous):
+            return False
     w = 1 - beta1
     c = _constants(dtype, -step_size, bc2_sqrt, eps, weight_decay, 1 - lr * weight_decay, w,
                    1 - w, beta2, 1 - beta2)
@@ -233,11 +232,56 @@ def adam_many(ps: list[np.ndarray], gs: list[np.ndarray], ms: list[np.ndarray],
                             dtype.type(1), False, False, False, abs(w) < 0.5)
         _serial_runs_built.add(dtype.char)
     load_fused().adam_many_parallel(
-        tuple(p.reshape(-1) for p in ps), tuple(g.reshape(-1) for g in gs),
-        tuple(m.reshape(-1) for m in ms), tuple(v.reshape(-1) for v in vs),
-        _blocks(tuple(p.size for p in ps)), c, dtype.type(-1 if maximize else 1),
-        weight_decay != 0, decoupled and weight_decay != 0, abs(w) < 0.5)
+        group.flat_p, tuple(g.reshape(-1) for g in gs), group.flat_m, group.flat_v,
+        group.blocks, c, dtype.type(-1 if maximize else 1), weight_decay != 0,
+        decoupled and weight_decay != 0, abs(w) < 0.5)
     return True
+
+
+class _Group:
+    """What ``adam_many`` needs of a set of parameters and moments besides the gradients:
+    their flat views and the blocks, made once (a step's Python costs it time: see
+    ``adam_many``), with weak references that tell whether the arrays are still the
+    ones given (a parameter's ``.data`` or a state array may be replaced)."""
+
+    __slots__ = ("refs", "flat_p", "flat_m", "flat_v", "blocks", "dtype", "total")
+
+    def __init__(self, ps: list[np.ndarray], ms: list[np.ndarray], vs: list[np.ndarray]):
+        self.refs = tuple(weakref.ref(a) for a in (*ps, *ms, *vs))
+        self.flat_p = tuple(p.reshape(-1) for p in ps)
+        self.flat_m = tuple(m.reshape(-1) for m in ms)
+        self.flat_v = tuple(v.reshape(-1) for v in vs)
+        self.blocks = _blocks(tuple(p.size for p in ps))
+        self.dtype = ps[0].dtype
+        self.total = sum(p.size for p in ps)
+
+
+_groups: dict[tuple[int, ...], _Group] = {}
+
+
+def _group(ps: list[np.ndarray], ms: list[np.ndarray], vs: list[np.ndarray]) -> _Group | None:
+    """The ``_Group`` of these arrays, or None where the kernel can't update them: each
+    must be C-contiguous, writeable, of one float dtype, own its memory (so that no two
+    overlap) and have its parameter's shape."""
+    arrays = (*ps, *ms, *vs)
+    if not all(a.flags.writeable for a in arrays):
+        return None
+    key = tuple(map(id, arrays))
+    group = _groups.get(key)
+    if group is not None and all(r() is a for r, a in zip(group.refs, arrays)):
+        return group
+    dtype = ps[0].dtype
+    if dtype not in _FLOATS:
+        return None
+    for p, m, v in zip(ps, ms, vs):
+        for a in (p, m, v):
+            if not (a.dtype == dtype and a.flags.c_contiguous and a.base is None
+                    and a.shape == p.shape):
+                return None
+    if len(_groups) >= 16:  # old optimizers' entries: their arrays are gone or unused
+        _groups.clear()
+    group = _groups[key] = _Group(ps, ms, vs)
+    return group
 
 
 _serial_runs_built: set[str] = set()

@@ -477,3 +477,23 @@ def test_adam_updates_a_group_as_it_updates_each_parameter(amsgrad, rng, monkeyp
         set_parallel_min(monkeypatch, 1000)
     for a, b in zip(*results):
         np.testing.assert_array_equal(a, b)
+
+
+def test_adam_many_follows_replaced_and_read_only_arrays(rng, monkeypatch):
+    set_parallel_min(monkeypatch, 1000)
+    options = dict(lr=1e-2, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0,
+                   decoupled=False, maximize=False, step_size=1e-2, bc2_sqrt=0.5)
+    ps, gs, ms, vs = ([rng.standard_normal(n).astype(np.float32) for n in (1500, 7)]
+                      for _ in range(4))
+    vs = [np.abs(v) for v in vs]
+    assert kernels.adam_many(ps, gs, ms, vs, **options)  # the group is made and kept
+    ms[0] = rng.standard_normal(1500).astype(np.float32)  # a new moment (load_state_dict)
+    expected = [a.copy() for a in (ps[0], ms[0], vs[0])]
+    kernels.adam(*expected[:1], gs[0], *expected[1:], None, **options)
+    assert kernels.adam_many(ps, gs, ms, vs, **options)
+    for got, want in zip((ps[0], ms[0], vs[0]), expected):
+        np.testing.assert_array_equal(got, want)
+    ps[1].flags.writeable = False
+    before = ps[0].copy()
+    assert not kernels.adam_many(ps, gs, ms, vs, **options)
+    np.testing.assert_array_equal(ps[0], before)
