@@ -248,6 +248,9 @@ def softmax_xent_backward(probs: np.ndarray, targets: np.ndarray, asum: np.ndarr
     return fused.softmax_xent_backward(probs, targets, asum, grad)
 
 
+LabelError = fused.LabelError
+
+
 def softmax_xent_labels_forward(logits: np.ndarray, labels: np.ndarray,
                                 weight: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Softmax cross-entropy of ``(N, C)`` logits against class labels ``(N,)`` (integers in

@@ -81,8 +81,15 @@ def _check_labels(labels: np.ndarray, classes: int) -> None:
         _bad_labels(labels, classes)
 
 
+class LabelError(ValueError):
+    """The ValueError of the class-label kernels for a label outside ``[0, C)``, raised
+    before any result is returned (``autograd.kernels.LabelError``). A caller may take it
+    as "check the labels the slow way": ``nn.functional.cross_entropy`` does, for its
+    ``ignore_index`` rows."""
+
+
 def _bad_labels(labels: np.ndarray, classes: int) -> None:
-    raise ValueError(f"softmax_xent_labels: labels must be in [0, {classes}), got values "
+    raise LabelError(f"softmax_xent_labels: labels must be in [0, {classes}), got values "
                      f"from {labels.min()} to {labels.max()}")
 
 

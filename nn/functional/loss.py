@@ -102,6 +102,18 @@ def _class_weight(weight: Any, classes: int, dtype: np.dtype, name: str) -> np.n
     return w
 
 
+def _labels_for_the_kernel(target: Any, n: int, classes: int,
+                           ignore_index: int) -> np.ndarray | None:
+    """Integer labels ``(N,)`` whose range the softmax kernel can check as it runs (it
+    raises ``LabelError`` for one outside ``[0, C)``, where ``ignore_index`` then lies),
+    else None: two reductions over the labels fewer in a training step."""
+    y = target.data if isinstance(target, ag.Tensor) else target
+    if (type(y) is np.ndarray and y.dtype.kind in "iu" and y.shape == (n,) and n
+            and not 0 <= ignore_index < classes):
+        return y
+    return None
+
+
 def _class_indices(target: Any, input: ag.Tensor, ignore_index: int,
                    name: str) -> tuple[np.ndarray, np.ndarray]:
     """Validated ``(N,)`` class labels and the mask of the ones not ignored."""
@@ -451,6 +463,13 @@ def _cross_entropy_rows(input: ag.Tensor, target: Any, weight: Any, ignore_index
         smoothed = probs * (1.0 - label_smoothing) + label_smoothing / classes
         coeffs = smoothed * w if w is not None else smoothed
         return SoftmaxCrossEntropy.apply(input, coeffs, _scale(reduction, n))
+    y = _labels_for_the_kernel(target, n, classes, ignore_index)
+    if y is not None and not label_smoothing and w is None:
+        try:  # the common case, with the labels checked by the kernel itself
+            return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, n), y,
+                                             np.ones(n, dtype=input.dtype))
+        except ag.kernels.LabelError:
+            pass  # a label outside [0, C): ignore_index's rows, or an error said below
     y, valid = _class_indices(target, input, ignore_index, name)
     input, y, valid = _drop_ignored(input, y, valid, reduction)
     n = input.shape[0]

@@ -503,3 +503,30 @@ def test_bce_with_logits_backward_on_arrays_gives_the_recorded_gradients(pos_wei
         assert not plain.requires_grad and recorded.requires_grad
         assert plain.dtype == recorded.dtype == dtype
         np.testing.assert_array_equal(plain.data, recorded.data)
+
+
+def test_cross_entropy_lets_the_kernel_check_the_labels_and_falls_back_for_ignored_rows(
+        monkeypatch):
+    from nn.functional import loss as loss_module
+
+    calls = []
+    checked = loss_module._class_indices
+    monkeypatch.setattr(loss_module, "_class_indices",
+                        lambda *a: calls.append(1) or checked(*a))
+    z = ag.tensor(np.random.default_rng(0).standard_normal((6, 4)), requires_grad=True)
+    labels = np.array([0, 3, 1, 2, 2, 1])
+    loss = nn.functional.cross_entropy(z, ag.from_numpy(labels))
+    assert calls == []  # the common case: no reductions over the labels first
+    expected = -np.mean(np.log(np.exp(z.data) / np.exp(z.data).sum(1, keepdims=True))
+                        [np.arange(6), labels])
+    np.testing.assert_allclose(loss.item(), expected, rtol=1e-12)
+    ignored = labels.copy()
+    ignored[[1, 4]] = -100
+    kept = nn.functional.cross_entropy(z, ag.from_numpy(ignored))  # the kernel refuses -100
+    assert calls == [1]
+    np.testing.assert_allclose(
+        kept.item(), nn.functional.cross_entropy(z[[0, 2, 3, 5]],
+                                                 ag.from_numpy(labels[[0, 2, 3, 5]])).item(),
+        rtol=1e-12)
+    with pytest.raises(IndexError, match="class 4 at position 2"):
+        nn.functional.cross_entropy(z, ag.from_numpy(np.array([0, 1, 4, 2, 2, 1])))
