@@ -39,8 +39,7 @@ def _weight_grads(dgh: np.ndarray, h: ag.Tensor, w_hh: ag.Tensor, needs: tuple
     need_h, need_w, need_b = needs
     dh = kernels.matmul(dgh, w_hh.data) if need_h else None
     dw = ag.from_numpy(kernels.matmul(dgh.T, h.data)) if need_w else None
-    # The batch sum as a product with ones: BLAS's gemv reads dgh once, in row order.
-    db = ag.from_numpy(np.ones(dgh.shape[0], dgh.dtype) @ dgh) if need_b else None
+    db = ag.from_numpy(kernels.batch_sum(dgh)) if need_b else None
     return dh, dw, db
 
 
@@ -199,7 +198,7 @@ class LSTMSequence(ag.Function):
         if need_gi:
             dgi = np.ascontiguousarray(dgates[::-1]).reshape(flat.shape) if reverse else flat
         dw = kernels.matmul(flat.T, hs[:steps].reshape(steps * n, hidden)) if need_w else None
-        db = np.ones(flat.shape[0], flat.dtype) @ flat if need_b and b_hh is not None else None
+        db = kernels.batch_sum(flat) if need_b and b_hh is not None else None
         return (*(None if g is None else ag.from_numpy(g)
                   for g in (dgi, dh if need_h else None, dc if need_c else None, dw, db)), None)
 

@@ -200,11 +200,16 @@ class Kernel:
         ``key`` is loaded (built if missing) either way: a fresh process runs its first
         calls serially while Numba loads (``pool.py``), and they must find it built."""
         if parallel and (pool.ready or pool.start()):
-            if key not in self._runs:  # built now for the next fresh process's serial calls
-                self._signatures[key] = argument_types(args)
-                self._runs[key] = self._resolve(key, args)
+            self.prepare(key, *args)  # for the next fresh process's serial calls
             return self.jit()(*args, True)
         return self(key, *args)
+
+    def prepare(self, key: str, *args: Any) -> None:
+        """Load the serial module of ``key`` for the types of ``args`` (building it if it
+        is missing), without running it."""
+        if key not in self._runs:
+            self._signatures[key] = argument_types(args)
+            self._runs[key] = self._resolve(key, args)
 
     def _check(self, key: str, args: tuple) -> None:
         found = argument_types(args)

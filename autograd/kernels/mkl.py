@@ -233,8 +233,9 @@ def _layout(x: np.ndarray) -> tuple[int, int] | None:
     return None
 
 
-def _routines(a: np.ndarray, b: np.ndarray) -> tuple | None:
-    """(gemm, gemv) for a and b of one float dtype where MKL is active, else None."""
+def _routines(a: np.ndarray, b: np.ndarray) -> _Routines | None:
+    """The ``_Routines`` of a and b's float dtype where MKL is active and they share it,
+    else None."""
     if a.dtype != b.dtype or a.dtype.char not in "fd" or not active():
         return None
     return _state["gemm"][a.dtype.char]  # type: ignore[index]

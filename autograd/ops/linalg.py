@@ -125,11 +125,9 @@ class Linear(Function):
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
         gw = mm(g2.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
         gb = None
-        if nb and ctx.has_bias:
-            # Σ over the batch as a product with ones: BLAS's gemv reads g2 once in row
-            # order (measured 7 vs 27 us for (512, 256) float32 against sum(axis=0)).
-            ones = np.ones(g2.shape[0], dtype=g2.dtype)
-            gb = Tensor._wrap(ones) @ g2 if recorded else kernels.matmul(ones, g2)
+        if nb and ctx.has_bias:  # Σ over the batch (kernels.batch_sum: a product with ones)
+            gb = Tensor._wrap(np.ones(g2.shape[0], dtype=g2.dtype)) @ g2 if recorded else \
+                kernels.batch_sum(g2)
         return (gx, gw, gb) if recorded else wrap_grads(gx, gw, gb)
 
 

@@ -101,6 +101,5 @@ class Im2ColProduct(ag.Function):
                     tuple(windows.kernel) + (xd.shape[1],)
                 dx[s:s + chunk] = ag.kernels.col2im(ag.kernels.matmul(g_chunk, wd).reshape(shape),
                                                     *windows, channels_last=last)
-        db = (ag.kernels.matmul(np.ones(gd.shape[0], gd.dtype), gd) if need_b and b is not None
-              else None)
+        db = ag.kernels.batch_sum(gd) if need_b and b is not None else None
         return (*(None if a is None else ag.from_numpy(a) for a in (dx, dw, db)), None)

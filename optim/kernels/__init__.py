@@ -119,12 +119,18 @@ def _loop(name: str, p: np.ndarray) -> Callable[..., None]:
         return getattr(load_fused(), f"{name}_parallel")
     run = _serial_runs.get((name, p.dtype.char))
     if run is None:
-        kernel = _serial_kernels.get(name)
-        if kernel is None:
-            kernel = _serial_kernels[name] = Kernel(f"{__package__}.fused", f"{name}_serial",
-                                                    parallel_flag=False)
-        run = _serial_runs[name, p.dtype.char] = functools.partial(kernel, p.dtype.char)
+        run = _serial_runs[name, p.dtype.char] = functools.partial(_serial_kernel(name),
+                                                                   p.dtype.char)
     return run
+
+
+def _serial_kernel(name: str) -> Kernel:
+    """The ``Kernel`` of the serial update ``name`` (its ahead-of-time build, see ``_loop``)."""
+    kernel = _serial_kernels.get(name)
+    if kernel is None:
+        kernel = _serial_kernels[name] = Kernel(f"{__package__}.fused", f"{name}_serial",
+                                                parallel_flag=False)
+    return kernel
 
 
 def sgd(p: np.ndarray, g: np.ndarray, buf: np.ndarray | None, *, lr: float, momentum: float,
@@ -224,17 +230,16 @@ def adam_many(ps: list[np.ndarray], gs: list[np.ndarray], ms: list[np.ndarray],
     w = 1 - beta1
     c = _constants(dtype, -step_size, bc2_sqrt, eps, weight_decay, 1 - lr * weight_decay, w,
                    1 - w, beta2, 1 - beta2)
-    if dtype.char not in _serial_runs_built:
-        # A fresh process updates one by one, serially, until Numba has loaded: the
-        # serial kernel must be built for it (a run on one-element arrays builds it).
-        tiny = np.zeros(1, dtype)
-        _loop("adam", tiny)(tiny, tiny.copy(), tiny.copy(), tiny.copy(), tiny, c,
-                            dtype.type(1), False, False, False, abs(w) < 0.5)
-        _serial_runs_built.add(dtype.char)
-    load_fused().adam_many_parallel(
-        group.flat_p, tuple(g.reshape(-1) for g in gs), group.flat_m, group.flat_v,
-        group.blocks, c, dtype.type(-1 if maximize else 1), weight_decay != 0,
-        decoupled and weight_decay != 0, abs(w) < 0.5)
+    flat_g = tuple(g.reshape(-1) for g in gs)
+    sign, has_wd = dtype.type(-1 if maximize else 1), weight_decay != 0
+    decay, w_small = decoupled and has_wd, abs(w) < 0.5
+    # A fresh process updates one by one, serially, until Numba has loaded: the
+    # per-parameter serial kernel must be built for it (as Kernel.run does).
+    _serial_kernel("adam").prepare(dtype.char, group.flat_p[0], flat_g[0], group.flat_m[0],
+                                   group.flat_v[0], group.flat_p[0], c, sign, has_wd, decay,
+                                   False, w_small)
+    load_fused().adam_many_parallel(group.flat_p, flat_g, group.flat_m, group.flat_v,
+                                    group.blocks, c, sign, has_wd, decay, w_small)
     return True
 
 
@@ -284,7 +289,6 @@ def _group(ps: list[np.ndarray], ms: list[np.ndarray], vs: list[np.ndarray]) -> 
     return group
 
 
-_serial_runs_built: set[str] = set()
 _BLOCK = 8192  # elements of one block of adam_many: many blocks per thread, whole cache lines
 _block_tables: dict[tuple[int, ...], np.ndarray] = {}
 
