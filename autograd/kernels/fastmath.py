@@ -313,19 +313,38 @@ def _log1p_reduced(f, c):
 
 
 @njit(inline="always")
-def log(x):
-    """Natural log (vectorizable; see the module docstring)."""
-    c = consts(x)
-    sub = x < c.tiny
-    y = x * c.subnormal_scale if sub else x
+def _log_normal(y, e_shift, c):
+    """``log(y) - e_shift·ln2`` for a positive normal finite ``y``: ``y = m·2^e``."""
     bits = float_bits(y)
-    e = (bits >> c.mantissa_bits) - c.exponent_bias
-    e = e - c.mantissa_bits if sub else e
+    e = (bits >> c.mantissa_bits) - c.exponent_bias - e_shift
     m = float_from_bits((bits & c.mantissa_mask) | (c.exponent_bias << c.mantissa_bits), c.one)
     big = m > c.sqrt_two
     m = m * c.half if big else m
     ef = _to_float(e + 1 if big else e, c)
-    out = ef * c.ln2_hi + (_log1p_reduced(m - c.one, c) + ef * c.ln2_lo)
+    return ef * c.ln2_hi + (_log1p_reduced(m - c.one, c) + ef * c.ln2_lo)
+
+
+@njit(inline="always")
+def is_positive_normal(x):
+    """Whether ``x`` is a positive, normal, finite number (not nan): ``log_positive_normal``'s
+    domain."""
+    c = consts(x)
+    return (x >= c.tiny) & (x < c.inf)
+
+
+@njit(inline="always")
+def log_positive_normal(x):
+    """``log(x)`` for a positive normal finite ``x`` only (elsewhere any value): ``log``
+    without the subnormal scaling and the special values, the same bits where it applies."""
+    return _log_normal(x, 0, consts(x))
+
+
+@njit(inline="always")
+def log(x):
+    """Natural log (vectorizable; see the module docstring)."""
+    c = consts(x)
+    sub = x < c.tiny
+    out = _log_normal(x * c.subnormal_scale if sub else x, c.mantissa_bits if sub else 0, c)
     out = c.nan if x < c.zero else out
     out = -c.inf if x == c.zero else out
     out = c.inf if x == c.inf else out

@@ -259,6 +259,46 @@ def test_special_values(dtype) -> None:
     assert kernels.exp(arr(np.log(float(tiny))))[0] == tiny
 
 
+def _full_log_loop():
+    """A loop of ``fastmath.log`` on every element, compiled as the kernels are."""
+    from autograd.kernels import activations, fastmath
+    from autograd.kernels.numba_setup import njit
+
+    @njit(error_model=activations.JIT["error_model"], fastmath=activations.JIT["fastmath"])
+    def loop(x, out):
+        for i in range(x.size):
+            out[i] = fastmath.log(x[i])
+
+    return loop
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
+def test_log_kernel_gives_the_bits_of_the_full_formula_around_special_inputs(parallel, dtype,
+                                                                             rng) -> None:
+    # The kernel takes the fast formula for positive normal inputs and redoes the others;
+    # here they sit in one block of several, at its edges and inside.
+    from autograd.kernels import activations
+
+    n = 4000
+    x = np.exp(rng.uniform(-30.0, 30.0, n)).astype(dtype)
+    fi = np.finfo(dtype)
+    odd = [0.0, -0.0, -1.0, np.inf, -np.inf, np.nan, float(fi.smallest_subnormal),
+           float(fi.tiny) / 3, float(fi.tiny), float(fi.max)]
+    start = 3 * n // 16
+    x[start:start + len(odd)] = odd
+    x[start + 200] = -2.0
+    out = np.empty_like(x)
+    with np.errstate(all="ignore"):
+        activations.log(x, out, parallel)
+    expected = np.empty_like(x)
+    with np.errstate(all="ignore"):
+        _full_log_loop()(x, expected)
+    np.testing.assert_array_equal(out.view(f"i{x.itemsize}"), expected.view(f"i{x.itemsize}"))
+    assert np.isnan(out[start + 2]) and out[start] == -np.inf and out[start + 3] == np.inf
+    assert out[start + 6] == np.log(np.longdouble(fi.smallest_subnormal)).astype(dtype)
+
+
 def test_kernels_outside_the_compiled_set_use_the_reference(rng) -> None:
     ints = rng.integers(-5, 5, 11)
     assert kernels.relu(ints).dtype == ints.dtype
