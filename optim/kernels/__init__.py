@@ -21,6 +21,7 @@ import functools
 import weakref
 from collections.abc import Callable
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 
@@ -33,6 +34,7 @@ _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _fused: ModuleType | None = None
 _serial_kernels: dict[str, Kernel] = {}
 _serial_runs: dict[tuple[str, str], Callable[..., None]] = {}
+_parallel_runs: dict[tuple[str, str], Callable[..., None]] = {}
 
 
 def load_fused() -> ModuleType:
@@ -116,12 +118,31 @@ def _loop(name: str, p: np.ndarray) -> Callable[..., None]:
     elements the parallel JIT kernel, below it the serial kernel's ahead-of-time build (see
     ``autograd.kernels.Kernel``: a fresh process runs it without starting Numba)."""
     if parallel_loop(p.size):
-        return getattr(load_fused(), f"{name}_parallel")
+        run = _parallel_runs.get((name, p.dtype.char))
+        if run is None:
+            run = _parallel_runs[name, p.dtype.char] = _ParallelRun(
+                getattr(load_fused(), f"{name}_parallel"), _serial_kernel(name), p.dtype.char)
+        return run
     run = _serial_runs.get((name, p.dtype.char))
     if run is None:
         run = _serial_runs[name, p.dtype.char] = functools.partial(_serial_kernel(name),
                                                                    p.dtype.char)
     return run
+
+
+class _ParallelRun:
+    """A parallel update that also loads (or builds) its serial twin's ahead-of-time module
+    for the same argument types, as ``Kernel.run`` does: a fresh process runs its first
+    steps serially while Numba loads, and must find the module built."""
+
+    __slots__ = ("parallel", "serial", "key")
+
+    def __init__(self, parallel: Callable[..., None], serial: Kernel, key: str) -> None:
+        self.parallel, self.serial, self.key = parallel, serial, key
+
+    def __call__(self, *args: Any) -> None:
+        self.serial.prepare(self.key, *args)
+        self.parallel(*args)
 
 
 def _serial_kernel(name: str) -> Kernel:

@@ -136,6 +136,25 @@ def test_adam_together_leaves_the_serial_update_built(monkeypatch):
     assert "f" in optim_kernels._serial_kernel("adam")._runs
 
 
+@pytest.mark.parametrize("name", ["sgd", "rmsprop"])
+def test_a_parallel_optimizer_update_leaves_its_serial_update_built(name, monkeypatch):
+    from compiled import set_parallel_min
+
+    import autograd as ag
+    import nn
+    import optim
+
+    set_parallel_min(monkeypatch, 1000)
+    monkeypatch.setattr(optim_kernels, "_serial_kernels", {})
+    monkeypatch.setattr(optim_kernels, "_parallel_runs", {})
+    w = nn.Parameter(np.ones(3000, np.float32))
+    opt = optim.SGD([w], lr=0.1, momentum=0.9) if name == "sgd" else optim.RMSprop([w], lr=0.1)
+    w.grad = ag.from_numpy(np.full(3000, 2.0, np.float32))
+    opt.step()
+    assert "f" in optim_kernels._serial_kernel(name)._runs
+    assert (w.data < 1).all()
+
+
 def test_a_failed_build_warns_once_and_runs_the_jit(monkeypatch, tmp_path):
     monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path))
     monkeypatch.setenv("GRAPHGRAD_AOT", "1")
