@@ -28,10 +28,9 @@ from ~4e3 elements, like relu. Against NumPy's AVX-512 log the serial kernel win
 by less than its call costs below ~3e4 float32 elements (through the dispatcher, Ice
 Lake VM, 2026-12-03: 8.1 vs 7.0 µs at 16384; the kernel alone 31 vs 42 µs at 1e5), so
 log runs compiled only where it runs in parallel. That holds only where NumPy runs its
-AVX-512 log: on a CPU without AVX-512 (an AVX2
-Zen 3 VM, 2026-11-30) NumPy's float32 exp and log are ~2.5x slower than the
-serial kernels (log: 337 vs 129 µs at 1e5, 14 vs 6 µs at 4096), and log runs
-compiled from 4096 elements like exp. ``mul_backward`` (the product's two gradients in
+AVX-512 log: on a CPU without AVX-512 (an AVX2 Zen 3 VM, 2026-11-30) NumPy's float32
+exp and log are ~2.5x slower than the serial kernels (log: 337 vs 129 µs at 1e5, 14 vs
+6 µs at 4096), and log runs compiled from 4096 elements like exp. ``mul_backward`` (the product's two gradients in
 one pass instead of two multiplies) saves less per element than its call costs (~2 µs
 with its two output arrays, against ~0.6 µs for two ufunc calls) below ~2^16 elements:
 float32 22.2 vs 21.0 µs at 1e5, 89.7 vs 67.1 at 4e5, 13.0 vs 13.3 at 65536 (AVX-512
