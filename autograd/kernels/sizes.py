@@ -20,23 +20,22 @@ parameters) 265-291 vs 291-311 ms with parallel kernels from 1e7. So without MKL
 kernel stays serial unless the user sets a threshold, e.g.
 ``GRAPHGRAD_PARALLEL_MIN=100000`` for work without matmuls on an otherwise idle machine.
 
-``COMPILED_MIN``: below these sizes the dispatcher calls the NumPy reference,
-because a compiled call costs ~1.5 µs more than a ufunc call. Measured on an
-idle machine (float32, serial kernel vs NumPy ufunc): exp 1.7 vs 2.3 µs at 4096
-elements and 22 vs 31 µs at 65536, tanh 1.7 vs 1.9 and 21 vs 24 µs: both win
-from ~4e3 elements, like relu. Against NumPy's AVX-512 log the serial kernel wins
-by less than its call costs below ~3e4 float32 elements (through the dispatcher, Ice
-Lake VM, 2026-12-03: 8.1 vs 7.0 µs at 16384; the kernel alone 31 vs 42 µs at 1e5), so
-log runs compiled only where it runs in parallel. That holds only where NumPy runs its
-AVX-512 log: on a CPU without AVX-512 (an AVX2 Zen 3 VM, 2026-11-30) NumPy's float32
-exp and log are ~2.5x slower than the serial kernels (log: 337 vs 129 µs at 1e5, 14 vs
-6 µs at 4096), and log runs compiled from 4096 elements like exp. ``mul_backward`` (the product's two gradients in
-one pass instead of two multiplies) saves less per element than its call costs (~2 µs
-with its two output arrays, against ~0.6 µs for two ufunc calls) below ~2^16 elements:
-float32 22.2 vs 21.0 µs at 1e5, 89.7 vs 67.1 at 4e5, 13.0 vs 13.3 at 65536 (AVX-512
-Zen 5, 2026-12-02). The kernels that replace a chain of NumPy
-passes (sigmoid, softplus, the backward ones) win from one element and have no
-entry here.
+``COMPILED_MIN``: below these sizes the dispatcher calls the NumPy reference, because a
+compiled call costs ~1.5 µs more than a ufunc call. Measured on an idle machine
+(float32, serial kernel vs NumPy ufunc): exp 1.7 vs 2.3 µs at 4096 elements and 22 vs 31
+µs at 65536, tanh 1.7 vs 1.9 and 21 vs 24 µs: both win from ~4e3 elements, like relu.
+Against NumPy's AVX-512 log the serial kernel wins by less than its call costs below
+~3e4 float32 elements (through the dispatcher, Ice Lake VM, 2026-12-03: 8.1 vs 7.0 µs at
+16384; the kernel alone 31 vs 42 µs at 1e5), so log runs compiled only where it runs in
+parallel. That holds only where NumPy runs its AVX-512 log: on a CPU without AVX-512 (an
+AVX2 Zen 3 VM, 2026-11-30) NumPy's float32 exp and log are ~2.5x slower than the serial
+kernels (log: 337 vs 129 µs at 1e5, 14 vs 6 µs at 4096), and log runs compiled from 4096
+elements like exp. ``mul_backward`` (the product's two gradients in one pass instead of
+two multiplies) saves less per element than its call costs (~2 µs with its two output
+arrays, against ~0.6 µs for two ufunc calls) below ~2^16 elements: float32 22.2 vs 21.0
+µs at 1e5, 89.7 vs 67.1 at 4e5, 13.0 vs 13.3 at 65536 (AVX-512 Zen 5, 2026-12-02). The
+kernels that replace a chain of NumPy passes (sigmoid, softplus, the backward ones) win
+from one element and have no entry here.
 """
 
 import os
