@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 
-from . import dispatch
+from . import dispatch, sizes
 from . import windows_reference as reference
 from .aot import Kernel, registered
 
@@ -24,7 +24,12 @@ _kernels: dict[str, Kernel] = {}
 
 def _windows(name: str) -> Kernel:
     """The compiled kernel ``name`` of ``windows.py`` (see ``aot.py``)."""
-    return registered(_kernels, f"{__package__}.windows", name, parallel_flag=False)
+    return registered(_kernels, f"{__package__}.windows", name,
+                      parallel_flag=name in _PARALLEL)
+
+
+# The kernels with a last ``parallel`` argument (their work splits over images or planes).
+_PARALLEL = ("im2col", "im2col_taps", "col2im", "plane_scatter_add")
 
 
 def _compiled(a: np.ndarray, spatial_dims: int) -> bool:
@@ -62,8 +67,8 @@ def im2col(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads: t
     geo = _geometry(kernel, dilation, stride, (0,) * nd, count)
     k3 = (1,) * (3 - nd) + tuple(kernel)
     lines = rows.size // (count[-1] * math.prod(kernel) * (c // groups))
-    _windows("im2col")(x.dtype.char, padded, geo, groups,
-                       rows.reshape(lines, count[-1], k3[0], k3[1], -1))
+    _windows("im2col").run(x.dtype.char, rows.size >= sizes.PARALLEL_MIN, padded, geo, groups,
+                           rows.reshape(lines, count[-1], k3[0], k3[1], -1))
     return rows
 
 
@@ -80,9 +85,10 @@ def im2col_taps(x: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pa
     padded = _zero_padded(x, 2, pads, _reach(x.shape[2:], pads, count, stride, kernel,
                                              dilation))
     geo = _geometry(kernel, dilation, stride, (0,) * nd, count)
-    _windows("im2col_taps")(x.dtype.char, padded.reshape(_spatial3((n, c), 2, padded.shape[2:])),
-                            geo, cols.reshape(_spatial3((), 0, kernel) + (c, n)
-                                              + _spatial3((), 0, count)))
+    _windows("im2col_taps").run(
+        x.dtype.char, cols.size >= sizes.PARALLEL_MIN,
+        padded.reshape(_spatial3((n, c), 2, padded.shape[2:])), geo,
+        cols.reshape(_spatial3((), 0, kernel) + (c, n) + _spatial3((), 0, count)))
     return cols.reshape(math.prod(kernel) * c, -1)
 
 
@@ -116,8 +122,8 @@ def col2im(rows: np.ndarray, kernel: tuple, dilation: tuple, stride: tuple, pads
     c = groups * per_group
     last = np.zeros(_spatial3((n,), 1, size) + (c,), rows.dtype)
     geo = _geometry(kernel, dilation, stride, tuple(lo for lo, _ in pads), count)
-    _windows("col2im")(rows.dtype.char, np.ascontiguousarray(rows).reshape(-1), geo, groups,
-                       last)
+    _windows("col2im").run(rows.dtype.char, rows.size >= sizes.PARALLEL_MIN,
+                           np.ascontiguousarray(rows).reshape(-1), geo, groups, last)
     image = np.moveaxis(last.reshape((n,) + tuple(size) + (c,)), -1, 1)
     return image if channels_last else np.ascontiguousarray(image)
 
@@ -157,8 +163,8 @@ def plane_scatter_add(g: np.ndarray, indices: np.ndarray, length: int,
         return reference.plane_scatter_add(g, indices, length, unique)
     out = np.zeros((g.shape[0], length) + g.shape[2:], g.dtype)
     as3 = (g.shape[0], g.shape[1], g.shape[2] if g.ndim == 3 else 1)
-    outside = _windows("plane_scatter_add")(
-        g.dtype.char, np.ascontiguousarray(g).reshape(as3),
+    outside = _windows("plane_scatter_add").run(
+        g.dtype.char, g.size >= sizes.PARALLEL_MIN, np.ascontiguousarray(g).reshape(as3),
         np.ascontiguousarray(indices, dtype=np.int64).reshape(as3),
         out.reshape(as3[0], length, as3[2]))
     if outside:

@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from .numba_setup import njit
+from .activations import PRANGE_ONLY
+from .numba_setup import njit, prange
 
 SERIAL = {"cache": True, "error_model": "numpy"}
+PARALLEL = {**SERIAL, "parallel": PRANGE_ONLY}  # kernels with a last ``parallel`` argument
 
 
 @njit(inline="always")
@@ -40,36 +42,45 @@ def _first_inside(start, dilation):
 SHORT_RUN = 16  # values per window and tap row below which im2col fills a line by tap
 
 
-@njit(**SERIAL)
-def im2col(x, geo, groups, rows):
+@njit(**PARALLEL)
+def im2col(x, geo, groups, rows, parallel):
     """Rows ``(G·N·O0·O1, O2, K0, K1, K2·C/G)`` of the windows of ``x``, channels-last and
     already padded ``(N, S0, S1, S2, C)`` with every tap inside (the pads of ``geo`` are
     not read; ``sliding.im2col`` pads), filled a line of windows (fixed g, n, o0, o1) at
     a time: by window (``_line_by_window``) where a window's taps along the last dim make
-    runs of ``K2·C/G >= SHORT_RUN`` values, else by tap (``_line_by_tap``).
+    runs of ``K2·C/G >= SHORT_RUN`` values, else by tap (``_line_by_tap``). The lines are
+    independent: ``parallel`` shares them out over the threads.
 
     On a padded input the loops need no bounds and every copy is indexed by loop
     variables: against the loop with bounds checks, zero fills and a running flat offset
     it replaced, conv 16→32, 5×5 over 6 images of 14×14 80 → 62 µs; LeNet's first
     convolution (runs of 5 values), 26 images, 1.0–1.4 → 0.24 ms (bench/README 32).
     """
-    n_, s0, s1, s2, c_ = x.shape
     geometry = _unpack(geo)
-    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = geometry
+    lines = rows.shape[0]
+    if not parallel:
+        for line in range(lines):
+            _im2col_line(x, geometry, groups, rows, line)
+    else:
+        for line in prange(lines):
+            _im2col_line(x, geometry, groups, rows, line)
+
+
+@njit(inline="always")
+def _im2col_line(x, geometry, groups, rows, line):
+    """``im2col``'s line ``line = ((g·N + n)·O0 + a)·O1 + b``."""
+    n_, s0, s1, s2, c_ = x.shape
+    o0, o1 = geometry[12], geometry[13]
     cg = c_ // groups
-    by_tap = k2 * cg < SHORT_RUN
-    flat_lines = x.reshape((n_, s0, s1, s2 * c_))
-    line = 0
-    for g in range(groups):
-        for n in range(n_):
-            for a in range(o0):
-                for b in range(o1):
-                    if by_tap:
-                        _line_by_tap(x[n], rows[line], a, b, g * cg, cg, geometry)
-                    else:
-                        _line_by_window(flat_lines[n], rows[line], a, b, g * cg, cg, c_,
-                                        groups == 1, geometry)
-                    line += 1
+    b = line % o1
+    a = (line // o1) % o0
+    n = (line // (o1 * o0)) % n_
+    g = line // (o1 * o0 * n_)
+    if geometry[2] * cg < SHORT_RUN:
+        _line_by_tap(x[n], rows[line], a, b, g * cg, cg, geometry)
+    else:
+        _line_by_window(x[n].reshape((s0, s1, s2 * c_)), rows[line], a, b, g * cg, cg, c_,
+                        groups == 1, geometry)
 
 
 @njit(inline="always")
@@ -121,59 +132,87 @@ def _line_by_tap(x, dst, a, b, first, cg, geometry):
                             out[e] = src[e * st2]
 
 
-@njit(**SERIAL)
-def im2col_taps(x, geo, cols):
+@njit(**PARALLEL)
+def im2col_taps(x, geo, cols, parallel):
     """``im2col``'s rows transposed, taps first: ``cols`` ``(K0, K1, K2, C, N, O0, O1,
     O2)`` from ``x`` already padded, channels first ``(N, C, S0, S1, S2)`` with every tap
     inside (the pads of ``geo`` are not read). Each (tap, channel, image, output row)
     is one run of O2 values read from one input row (contiguous at stride 1), where
-    ``im2col`` writes windows whose taps are runs of only ``K2·C`` values."""
-    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
-    for a in range(k0):
-        for b in range(k1):
-            for e in range(k2):
-                for c in range(x.shape[1]):
-                    for n in range(x.shape[0]):
-                        for i in range(o0):
-                            z = i * st0 + a * d0
-                            for j in range(o1):
-                                src = x[n, c, z, j * st1 + b * d1]
-                                dst = cols[a, b, e, c, n, i, j]
-                                start = e * d2
-                                if st2 == 1:
-                                    for q in range(o2):
-                                        dst[np.uint64(q)] = src[np.uint64(start + q)]
-                                else:
-                                    for q in range(o2):
-                                        dst[np.uint64(q)] = src[np.uint64(start + q * st2)]
+    ``im2col`` writes windows whose taps are runs of only ``K2·C`` values. The (tap,
+    channel) planes are independent: ``parallel`` shares them out over the threads."""
+    geometry = _unpack(geo)
+    planes = geometry[0] * geometry[1] * geometry[2] * x.shape[1]
+    if not parallel:
+        for plane in range(planes):
+            _taps_plane(x, geometry, cols, plane)
+    else:
+        for plane in prange(planes):
+            _taps_plane(x, geometry, cols, plane)
 
 
-@njit(**SERIAL)
-def col2im(rows, geo, groups, out):
+@njit(inline="always")
+def _taps_plane(x, geometry, cols, plane):
+    """``im2col_taps``' plane ``plane = ((a·K1 + b)·K2 + e)·C + c``."""
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = geometry
+    c = plane % x.shape[1]
+    e = (plane // x.shape[1]) % k2
+    b = (plane // (x.shape[1] * k2)) % k1
+    a = plane // (x.shape[1] * k2 * k1)
+    for n in range(x.shape[0]):
+        for i in range(o0):
+            z = i * st0 + a * d0
+            for j in range(o1):
+                src = x[n, c, z, j * st1 + b * d1]
+                dst = cols[a, b, e, c, n, i, j]
+                start = e * d2
+                if st2 == 1:
+                    for q in range(o2):
+                        dst[np.uint64(q)] = src[np.uint64(start + q)]
+                else:
+                    for q in range(o2):
+                        dst[np.uint64(q)] = src[np.uint64(start + q * st2)]
+
+
+@njit(**PARALLEL)
+def col2im(rows, geo, groups, out, parallel):
     """Add window rows ``(G, N, O0, O1, O2, K0, K1, K2, C/G)`` (flat) into channels-last
     ``out`` ``(N, S0, S1, S2, C)`` (zeroed by the caller); taps in the padding are
-    dropped, overlapping taps sum (in the rows' order)."""
+    dropped, overlapping taps sum (in the rows' order). Each (group, image) adds into
+    its own part of ``out``: ``parallel`` shares them out over the threads, and every
+    element still sums its taps in the same order (the same bits either way)."""
+    n_ = out.shape[0]
+    geometry = _unpack(geo)
+    if not parallel:
+        for image in range(groups * n_):
+            _col2im_image(rows, geometry, groups, out, image)
+    else:
+        for image in prange(groups * n_):
+            _col2im_image(rows, geometry, groups, out, image)
+
+
+@njit(inline="always")
+def _col2im_image(rows, geometry, groups, out, image):
+    """``col2im`` for one ``image = g·N + n``: its rows into image n's channels of group g."""
     n_, s0, s1, s2, c_ = out.shape
-    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
+    k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = geometry
     flat = out.ravel()
     cg = c_ // groups
-    pos = 0
-    for g in range(groups):
-        for n in range(n_):
-            for a in range(o0):
-                for b in range(o1):
-                    for e in range(o2):
-                        for i in range(k0):
-                            z = a * st0 - p0 + i * d0
-                            for j in range(k1):
-                                y = b * st1 - p1 + j * d1
-                                for t in range(k2):
-                                    w = e * st2 - p2 + t * d2
-                                    if 0 <= z < s0 and 0 <= y < s1 and 0 <= w < s2:
-                                        base = (((n * s0 + z) * s1 + y) * s2 + w) * c_ + g * cg
-                                        for c in range(cg):
-                                            flat[np.uint64(base + c)] += rows[np.uint64(pos + c)]
-                                    pos += cg
+    g, n = image // n_, image % n_
+    pos = image * (o0 * o1 * o2 * k0 * k1 * k2 * cg)
+    for a in range(o0):
+        for b in range(o1):
+            for e in range(o2):
+                for i in range(k0):
+                    z = a * st0 - p0 + i * d0
+                    for j in range(k1):
+                        y = b * st1 - p1 + j * d1
+                        for t in range(k2):
+                            w = e * st2 - p2 + t * d2
+                            if 0 <= z < s0 and 0 <= y < s1 and 0 <= w < s2:
+                                base = (((n * s0 + z) * s1 + y) * s2 + w) * c_ + g * cg
+                                for c in range(cg):
+                                    flat[np.uint64(base + c)] += rows[np.uint64(pos + c)]
+                            pos += cg
 
 
 @njit(inline="always")
@@ -373,36 +412,40 @@ def max_pool_argmax_channels_last(x, geo, values, indices):
                     m += 1
 
 
-@njit(**SERIAL)
-def plane_scatter_add(g, indices, out):
+@njit(**PARALLEL)
+def plane_scatter_add(g, indices, out, parallel):
     """``out[p, indices[p, m, c], c] += g[p, m, c]`` in order of m (out ``(P, L, C)``,
     zeroed by the caller; planes are ``C = 1``); returns how many indices fell outside
-    ``[0, L)`` (those are skipped)."""
-    if out.shape[2] == 1:  # planes: 175 µs for 1024 planes of 196 against 270 with the loop
-        return _plane_scatter_add_one(g, indices, out)
-    length = out.shape[1]
+    ``[0, L)`` (those are skipped). Each p adds into its own ``out[p]``: ``parallel``
+    shares them out over the threads (the same sums, in the same order)."""
     outside = 0
-    for p in range(g.shape[0]):
-        for m in range(g.shape[1]):
-            for c in range(g.shape[2]):
-                i = indices[p, m, c]
-                if 0 <= i < length:
-                    out[p, np.uint64(i), c] += g[p, m, c]
-                else:
-                    outside += 1
+    if not parallel:
+        for p in range(g.shape[0]):
+            outside += _scatter_plane(g, indices, out, p)
+    else:
+        for p in prange(g.shape[0]):
+            outside += _scatter_plane(g, indices, out, p)
     return outside
 
 
 @njit(inline="always")
-def _plane_scatter_add_one(g, indices, out):
-    """``plane_scatter_add`` of planes (one channel: no channel loop around each add)."""
+def _scatter_plane(g, indices, out, p):
+    """``plane_scatter_add`` of plane ``p``; how many of its indices fell outside."""
     length = out.shape[1]
     outside = 0
-    for p in range(g.shape[0]):
+    if out.shape[2] == 1:  # planes: no channel loop around each add (175 vs 270 µs)
         for m in range(g.shape[1]):
             i = indices[p, m, 0]
             if 0 <= i < length:
                 out[p, np.uint64(i), 0] += g[p, m, 0]
+            else:
+                outside += 1
+        return outside
+    for m in range(g.shape[1]):
+        for c in range(g.shape[2]):
+            i = indices[p, m, c]
+            if 0 <= i < length:
+                out[p, np.uint64(i), c] += g[p, m, c]
             else:
                 outside += 1
     return outside

@@ -15,9 +15,10 @@ import math
 
 import numpy as np
 import pytest
-from compiled import DTYPES, compiled_kernels_fixture
+from compiled import DTYPES, compiled_kernels_fixture, set_parallel_min
 
 from autograd import kernels
+from autograd.kernels import sizes
 from autograd.kernels import windows_reference as reference
 
 compiled_kernels = compiled_kernels_fixture(every_size=False)
@@ -218,6 +219,46 @@ def test_plane_scatter_add_with_channels_matches_the_reference(unique, dtype, rn
                                               length, unique) for c in range(channels)]
     np.testing.assert_allclose(out, np.stack(by_channel, axis=-1), rtol=50 * eps,
                                atol=50 * eps)
+
+
+def _serial_and_parallel(monkeypatch: pytest.MonkeyPatch, compute) -> tuple:
+    """``compute()`` with every window kernel serial, then with every one parallel."""
+    set_parallel_min(monkeypatch, sizes.NEVER)
+    serial = compute()
+    set_parallel_min(monkeypatch, 1)
+    return serial, compute()
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("case", CONV_CASES, ids=lambda c: f"{c[0]}-k{c[1]}")
+def test_parallel_window_kernels_give_the_serial_bits(case, dtype, rng, monkeypatch) -> None:
+    # im2col, im2col_taps and col2im split their work over lines, taps or images, the
+    # scatter over planes: every element is written, or summed, in the same order.
+    x = rng.standard_normal(case[0]).astype(dtype)
+    geometry = _geometry(case)
+    rows = rng.standard_normal(reference.im2col(x, *geometry).shape).astype(dtype)
+    planes, length, per_plane, channels = 7, 13, 40, 3
+    indices = rng.integers(-1, length + 1, (planes, per_plane, channels))
+    g = rng.standard_normal((planes, per_plane, channels)).astype(dtype)
+    calls = {
+        "im2col": lambda: kernels.im2col(x, *geometry),
+        "col2im": lambda: kernels.col2im(rows, *geometry),
+        "scatter": lambda: _scatter_or_count(g, indices, length),
+        "scatter_planes": lambda: _scatter_or_count(g[..., 0], indices[..., 0], length),
+    }
+    if geometry[-1] == 1:
+        calls["im2col_taps"] = lambda: kernels.im2col_taps(x, *geometry[:-1])
+    for name, compute in calls.items():
+        serial, parallel = _serial_and_parallel(monkeypatch, compute)
+        np.testing.assert_array_equal(parallel, serial, err_msg=name)
+
+
+def _scatter_or_count(g: np.ndarray, indices: np.ndarray, length: int) -> np.ndarray | str:
+    """The scatter's result, or its error (the count of indices outside the planes)."""
+    try:
+        return kernels.plane_scatter_add(g, indices, length, False)
+    except IndexError as error:
+        return str(error)
 
 
 @pytest.mark.parametrize("bad", [13, -1])
