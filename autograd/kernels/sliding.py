@@ -29,7 +29,8 @@ def _windows(name: str) -> Kernel:
 
 
 # The kernels with a last ``parallel`` argument (their work splits over images or planes).
-_PARALLEL = ("im2col", "im2col_taps", "col2im", "plane_scatter_add")
+_PARALLEL = ("im2col", "im2col_taps", "col2im", "plane_scatter_add",
+             "max_pool_argmax_channels_last")
 
 
 def _compiled(a: np.ndarray, spatial_dims: int) -> bool:
@@ -144,14 +145,15 @@ def max_pool_argmax(a: np.ndarray, kernel: tuple, stride: tuple, padding: tuple,
         values = np.empty((n, windows, c), a.dtype)
         indices = np.empty((n, windows, c), np.int64)
         x = np.ascontiguousarray(a).reshape(_spatial3((n,), 1, a.shape[1:-1]) + (c,))
-        _windows("max_pool_argmax_channels_last")(a.dtype.char, x, geo, values, indices)
+        _windows("max_pool_argmax_channels_last").run(
+            a.dtype.char, a.size >= sizes.PARALLEL_MIN, x, geo, values, indices)
         return values, indices
     planes = a.shape[0]
     values = np.empty((planes, windows), a.dtype)
     indices = np.empty((planes, windows), np.int64)
-    sizes = (1,) * (3 - nd) + tuple(a.shape[1:])
+    plane_sizes = (1,) * (3 - nd) + tuple(a.shape[1:])
     _windows("max_pool_argmax")(a.dtype.char, np.ascontiguousarray(a).reshape(-1),
-                                np.concatenate([geo, sizes]), values, indices)
+                                np.concatenate([geo, plane_sizes]), values, indices)
     return values, indices
 
 

@@ -302,22 +302,21 @@ def _max_pool_2x2(x, values, indices, o1, o2):
 
 
 @njit(inline="always")
-def _max_pool_2x2_channels_last(x, values, indices, o1, o2):
-    """``_max_pool_2x2`` over channels-last ``x`` ``(N, S1, S2, C)`` into ``values`` and
-    ``indices`` ``(N, O1·O2, C)``: a window's four taps are runs of C values, scanned as
-    vectors of selects."""
+def _max_pool_2x2_channels_last(x, values, indices, o1, o2, q):
+    """``_max_pool_2x2`` of image ``q`` of channels-last ``x`` ``(N, S1, S2, C)`` into
+    ``values`` and ``indices`` ``(N, O1·O2, C)``: a window's four taps are runs of C
+    values, scanned as vectors of selects."""
     s2 = x.shape[2]
-    for q in range(x.shape[0]):
-        for b in range(o1):
-            y = 2 * b
-            for e in range(o2):
-                w = 2 * e
-                at = y * s2 + w
-                for c in range(x.shape[3]):
-                    best, where = _step(x[q, y, w + 1, c], at + 1, x[q, y, w, c], at)
-                    best, where = _step(x[q, y + 1, w, c], at + s2, best, where)
-                    values[q, b * o2 + e, c], indices[q, b * o2 + e, c] = _step(
-                        x[q, y + 1, w + 1, c], at + s2 + 1, best, where)
+    for b in range(o1):
+        y = 2 * b
+        for e in range(o2):
+            w = 2 * e
+            at = y * s2 + w
+            for c in range(x.shape[3]):
+                best, where = _step(x[q, y, w + 1, c], at + 1, x[q, y, w, c], at)
+                best, where = _step(x[q, y + 1, w, c], at + s2, best, where)
+                values[q, b * o2 + e, c], indices[q, b * o2 + e, c] = _step(
+                    x[q, y + 1, w + 1, c], at + s2 + 1, best, where)
 
 
 @njit(inline="always")
@@ -388,28 +387,39 @@ def max_pool_argmax(x, geo, values, indices):
                     m += 1
 
 
-@njit(**SERIAL)
-def max_pool_argmax_channels_last(x, geo, values, indices):
+@njit(**PARALLEL)
+def max_pool_argmax_channels_last(x, geo, values, indices, parallel):
     """``max_pool_argmax`` of channels-last ``x`` ``(N, S0, S1, S2, C)``: per image, window
     and channel the maximum into ``values`` ``(N, O0·O1·O2, C)`` and its flat index in
     the channel's plane (``(z·S1 + y)·S2 + w``, as the planes' kernel) into ``indices``.
 
     2×2 windows at stride 2 run ``_max_pool_2x2_channels_last``, every other window the
     scan (``_scan_channels``), with the channels innermost: each tap's C values are one
-    contiguous run, so both run as selects over vectors of channels (no rerun for NaN)."""
+    contiguous run, so both run as selects over vectors of channels (no rerun for NaN).
+    The images are independent: ``parallel`` shares them out over the threads."""
+    if not parallel:
+        for n in range(x.shape[0]):
+            _pool_image_channels_last(x, geo, values, indices, n)
+    else:
+        for n in prange(x.shape[0]):
+            _pool_image_channels_last(x, geo, values, indices, n)
+
+
+@njit(inline="always")
+def _pool_image_channels_last(x, geo, values, indices, n):
+    """``max_pool_argmax_channels_last`` of image ``n``."""
     k0, k1, k2, d0, d1, d2, st0, st1, st2, p0, p1, p2, o0, o1, o2 = _unpack(geo)
     if _is_2x2(geo, x.shape[1], x.shape[2], x.shape[3]):
         _max_pool_2x2_channels_last(x.reshape(x.shape[:1] + x.shape[2:]), values, indices,
-                                    o1, o2)
+                                    o1, o2, n)
         return
-    for n in range(x.shape[0]):
-        m = 0
-        for a in range(o0):
-            for b in range(o1):
-                for e in range(o2):
-                    _scan_channels(x, n, a * st0 - p0, b * st1 - p1, e * st2 - p2, geo,
-                                   values[n, m], indices[n, m])
-                    m += 1
+    m = 0
+    for a in range(o0):
+        for b in range(o1):
+            for e in range(o2):
+                _scan_channels(x, n, a * st0 - p0, b * st1 - p1, e * st2 - p2, geo,
+                               values[n, m], indices[n, m])
+                m += 1
 
 
 @njit(**PARALLEL)

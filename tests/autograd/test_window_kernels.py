@@ -253,6 +253,21 @@ def test_parallel_window_kernels_give_the_serial_bits(case, dtype, rng, monkeypa
         np.testing.assert_array_equal(parallel, serial, err_msg=name)
 
 
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("case", POOL_CASES, ids=lambda c: f"{c[0]}-k{c[1]}")
+def test_parallel_channels_last_max_pool_gives_the_serial_bits(case, dtype, rng,
+                                                              monkeypatch) -> None:
+    a = rng.standard_normal((3,) + case[0][1:] + (5,))
+    if a.size:
+        a.flat[rng.choice(a.size, max(1, a.size // 7), replace=False)] = np.nan
+    a = a.astype(dtype)
+    count = _pool_count(case)
+    serial, parallel = _serial_and_parallel(
+        monkeypatch, lambda: kernels.max_pool_argmax(a, *case[1:], count, channels_last=True))
+    for part, truth in zip(parallel, serial):
+        np.testing.assert_array_equal(part, truth)
+
+
 def _scatter_or_count(g: np.ndarray, indices: np.ndarray, length: int) -> np.ndarray | str:
     """The scatter's result, or its error (the count of indices outside the planes)."""
     try:
