@@ -325,6 +325,14 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
       (Haswell) kernels the swap gains less (87 → 78 µs) and rarely loses. Each element
       is still one dot product over the same terms: on every shape measured the bits
       were those of ``a @ b``.
+    * ``gᵀ @ x`` with few columns: ``a = gᵀ`` the transpose of a C-contiguous matrix and
+      ``x`` a C-contiguous one of fewer than ``sizes.SWAPPED_PRODUCT_COLUMNS`` columns
+      (the weight gradient of a layer with few inputs: an LSTM's input projection, 28
+      pixels a step) run on MKL as ``(xᵀ @ g)ᵀ`` copied to C order. MKL is 1.5–4.5x
+      slower with so narrow a result (Ice Lake VM, float32, 2 threads: K × M × N =
+      1792 × 512 × 28 947 µs, swapped 368 with the copy; 8192 × 512 × 4 3239 vs 725; 512
+      × 64 × 16 34 vs 24); from 64 columns on it is as fast or faster unswapped (512 × 512
+      × 128: 369 vs 453). The sums run in another order: the same values within rounding.
     * An outer product (summed dimension of length 1, both operands at least 2-D) runs
       as ``outer`` or, batched, as the broadcast multiply ``a · b``: NumPy's matmul is
       2-4x slower there (float32: (512, 1) @ (1, 784) 870 vs 198 µs, (256, 1) @ (1, 784)

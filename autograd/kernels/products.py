@@ -29,6 +29,11 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
             and a.flags.c_contiguous and b.T.flags.c_contiguous and not b.flags.c_contiguous
             and a.dtype == b.dtype and a.dtype in _BLAS_FLOATS):
         return _blas(b.T, a.T).T.copy()
+    if (a.ndim == 2 == b.ndim and b.shape[1] < sizes.SWAPPED_PRODUCT_COLUMNS
+            and a.T.flags.c_contiguous and not a.flags.c_contiguous and b.flags.c_contiguous):
+        swapped = mkl.product(b.T, a.T)  # xᵀ g for a = gᵀ, b = x: a new C-contiguous array
+        if swapped is not None:
+            return swapped.T.copy()
     return _blas(a, b)
 
 

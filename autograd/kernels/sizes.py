@@ -87,6 +87,8 @@ def numpy_has_avx512() -> bool:
 
 # ``matmul`` runs ``a @ wᵀ`` as ``(w @ aᵀ)ᵀ`` up to this many rows of a (measured there).
 SWAPPED_PRODUCT_ROWS = 32
+# ``matmul`` runs ``gᵀ @ x`` as ``(xᵀ @ g)ᵀ`` on MKL below this many columns of x (there).
+SWAPPED_PRODUCT_COLUMNS = 32
 
 COMPILED_MIN = {"exp": 4096, "log": PARALLEL_MIN if numpy_has_avx512() else 4096,
                 "tanh": 4096, "relu": 4096, "mul_backward": 65536}

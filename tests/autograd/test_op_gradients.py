@@ -130,6 +130,27 @@ def test_few_rows_times_a_transposed_matrix_is_numpys_product(rows, dtype, rng) 
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("columns", [1, 5, 31, 32])
+def test_a_transposed_matrix_times_few_columns_is_numpys_product(columns, dtype,
+                                                                 rng) -> None:
+    # Below kernels.sizes.SWAPPED_PRODUCT_COLUMNS columns of x, gᵀ @ x runs on MKL as
+    # (xᵀ @ g)ᵀ (where MKL multiplies); the result is gᵀ @ x, C-contiguous, also as the
+    # weight gradient of a linear layer with few inputs.
+    g_ = rng.standard_normal((1500, 300)).astype(dtype)
+    x_ = rng.standard_normal((1500, columns)).astype(dtype)
+    expected = g_.T @ x_
+    tol = dict(rtol=1e-5, atol=1e-3) if dtype == np.float32 else dict(rtol=1e-12, atol=1e-10)
+    out = ag.kernels.matmul(g_.T, x_)
+    assert out.flags.c_contiguous and out.dtype == dtype and out.shape == (300, columns)
+    np.testing.assert_allclose(out, expected, **tol)
+    x = ag.tensor(x_)
+    w = ag.tensor(rng.standard_normal((300, columns)).astype(dtype), requires_grad=True)
+    ag.linear(x, w).backward(ag.tensor(g_))
+    assert w.grad.data.flags.c_contiguous
+    np.testing.assert_allclose(w.grad.data, expected, **tol)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_a_batch_of_ones_weight_gradient_is_the_outer_product(dtype, rng) -> None:
     x = ag.tensor(rng.standard_normal((1, 6)).astype(dtype))
     w = ag.tensor(rng.standard_normal((4, 6)).astype(dtype), requires_grad=True)
