@@ -54,6 +54,8 @@ def test_quick_run_writes_every_section_as_json(quick_run):
         assert batch["alone"]["numpy_plain"]["malloc"].startswith("GRAPHGRAD_MALLOC=system")
         assert not batch["alone"]["numpy"]["malloc"].startswith("GRAPHGRAD_MALLOC=system")
         assert batch["roofline"]["flops"] == C.matmul_flops(batch["batch_size"])
+        rounds_ms = batch["roofline"]["rounds_ms"]  # timed before the rounds and after each
+        assert len(rounds_ms) == 2 and batch["roofline"]["ms"] == min(rounds_ms)
         assert batch["agreement"]["max_abs_diff"] < 1e-4
     models = results["sections"]["models"]
     assert {row["model"] for row in models["rows"]} == set(MODELS)
