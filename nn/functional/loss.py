@@ -450,6 +450,13 @@ def cross_entropy(input: ag.Tensor, target: Any, weight: Any = None, ignore_inde
                                        label_smoothing, name), reduction, layout)
 
 
+def _every_row_once(input: ag.Tensor, y: np.ndarray, reduction: str) -> ag.Tensor:
+    """The fused loss of logits ``(N, C)`` against labels ``(N,)``, each row weighted 1."""
+    n = input.shape[0]
+    return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, n), y,
+                                     np.ones(n, dtype=input.dtype))
+
+
 def _cross_entropy_rows(input: ag.Tensor, target: Any, weight: Any, ignore_index: int,
                         reduction: str, label_smoothing: float, name: str) -> ag.Tensor:
     """``cross_entropy`` of logits ``(N, C)``."""
@@ -466,16 +473,14 @@ def _cross_entropy_rows(input: ag.Tensor, target: Any, weight: Any, ignore_index
     y = _labels_for_the_kernel(target, n, classes, ignore_index)
     if y is not None and not label_smoothing and w is None:
         try:  # the common case, with the labels checked by the kernel itself
-            return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, n), y,
-                                             np.ones(n, dtype=input.dtype))
+            return _every_row_once(input, y, reduction)
         except ag.kernels.LabelError:
             pass  # a label outside [0, C): ignore_index's rows, or an error said below
     y, valid = _class_indices(target, input, ignore_index, name)
     input, y, valid = _drop_ignored(input, y, valid, reduction)
     n = input.shape[0]
-    if not label_smoothing and w is None and valid is None:  # the common case: every row, 1
-        return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, n), y,
-                                         np.ones(n, dtype=input.dtype))
+    if not label_smoothing and w is None and valid is None:
+        return _every_row_once(input, y, reduction)
     if w is None:
         w = np.ones(classes, dtype=input.dtype)
     if not label_smoothing:
