@@ -14,7 +14,9 @@ The fused nn kernels are ``nn_fused.py``, dispatched by ``fused.py`` the same wa
 (tests/autograd/test_nn_kernels.py); the sliding-window kernels under convolution and
 max pooling are ``windows.py``, dispatched by ``sliding.py``
 (tests/autograd/test_window_kernels.py); the LSTM and GRU cells' gates and state update
-are ``recurrent.py``, dispatched by ``cells.py`` (tests/autograd/test_recurrent_kernels.py).
+are ``recurrent.py``, dispatched by ``cells.py`` (tests/autograd/test_recurrent_kernels.py);
+a linear layer's forward and backward, each one call with MKL's products inside, are
+``linear_layers.py``, dispatched by ``layers.py`` (test_nn_kernels.py, test_mkl.py).
 ``Kernel`` (``aot.py``) runs a Numba kernel from
 its ahead-of-time build, so that a fresh process need not start Numba; ``optim``'s
 updates use it too. Every module of kernels takes Numba's names from ``numba_setup.py``,
@@ -29,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from . import cells, dispatch, fused, pool, products, sizes, sliding
+from . import cells, dispatch, fused, layers, pool, products, sizes, sliding
 from .aot import Kernel as Kernel
 from .dispatch import BACKEND, arithmetic, binary, copy, unary
 
@@ -295,7 +297,35 @@ def relu_backward_columns(grad: np.ndarray, out: np.ndarray) -> tuple[np.ndarray
     ``(C,)``, the bias gradient of ``linear_relu``. Compiled for float32/float64 arrays of
     one dtype: one pass, the sums accumulated in float64 over fixed row chunks (the same
     bits whether the loop runs in parallel or not); NumPy otherwise."""
-    return fused.relu_backward_columns(grad, out)
+    return layers.relu_backward_columns(grad, out)
+
+
+def linear(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+    """A linear layer's output ``x @ wᵀ + b`` for x ``(..., in)``, w ``(out, in)``, b
+    ``(out,)`` or None: ``(..., out)``, C-contiguous. Where MKL multiplies (``mkl.py``)
+    and the arrays are float32/float64 of one dtype, C-contiguous and non-empty, the
+    product and the bias are one compiled call (``layers.py``); elsewhere ``matmul`` and
+    ``add_bias_``. The same values either way (the product on MKL within rounding)."""
+    return layers.linear(x, w, b, relu=False)
+
+
+def linear_relu(x: np.ndarray, w: np.ndarray, b: np.ndarray | None) -> np.ndarray:
+    """``max(x @ wᵀ + b, 0)`` (nan stays nan), shapes as ``linear``: one compiled call where
+    ``linear`` makes one, else ``matmul`` and ``add_bias_relu_``."""
+    return layers.linear(x, w, b, relu=True)
+
+
+def linear_backward(grad: np.ndarray, x: np.ndarray, w: np.ndarray, out: np.ndarray | None,
+                    need_gx: bool, need_gw: bool, need_gb: bool) -> tuple:
+    """``(gx, gw, gb)``, the gradients of a linear layer (``linear``; with ``out``, the
+    output of ``linear_relu``) from ``grad`` ``(..., out)``, the gradient of its output:
+    ``dz = grad`` (with out: ``grad·[out > 0]``, relu'(0) = 0), ``gx = dz @ w`` shaped as
+    x, ``gw = dzᵀ x`` summed over the batch ``(out, in)``, ``gb = Σ dz`` over every axis
+    but the last ``(out,)``; None for each one not needed. Where ``linear`` makes one
+    call this is one too (the bias gradient summed in float64 over fixed row chunks,
+    as ``relu_backward_columns`` sums); elsewhere ``relu_backward_columns``, ``matmul``
+    and ``batch_sum``, the same values within rounding."""
+    return layers.linear_backward(grad, x, w, out, need_gx, need_gw, need_gb)
 
 
 def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -18,7 +18,7 @@ from llvmlite import ir
 
 from .numba_setup import intrinsic, njit, types
 
-_ROW_MAJOR, _NO_TRANS = 101, 111
+_ROW_MAJOR, NO_TRANS, TRANS = 101, 111, 112  # CBLAS's flags
 _KERNEL = {"cache": True, "error_model": "numpy"}
 
 
@@ -52,14 +52,20 @@ def _call_blas(typingctx, address, args):
     return types.none(address, args), codegen
 
 
-@njit(**_KERNEL)
-def gemm(address, trans_a, trans_b, a, b, c, alpha, beta):
+@njit(inline="always", error_model="numpy")
+def call_gemm(address, trans_a, trans_b, a, b, c, alpha, beta):
     """``c = alpha·op(a) @ op(b) + beta·c`` by ``cblas_?gemm`` at ``address`` for
-    C-contiguous a, b and c; ``op`` transposes where the flag is CBLAS's 112."""
+    C-contiguous a, b and c; ``op`` transposes where the flag is CBLAS's ``TRANS``."""
     m, n = c.shape
-    k = a.shape[1] if trans_a == _NO_TRANS else a.shape[0]
+    k = a.shape[1] if trans_a == NO_TRANS else a.shape[0]
     _call_blas(address, (_ROW_MAJOR, trans_a, trans_b, m, n, k, alpha, a, max(a.shape[1], 1),
                          b, max(b.shape[1], 1), beta, c, max(n, 1)))
+
+
+@njit(**_KERNEL)
+def gemm(address, trans_a, trans_b, a, b, c, alpha, beta):
+    """``call_gemm`` as a kernel of its own (``mkl.product``)."""
+    call_gemm(address, trans_a, trans_b, a, b, c, alpha, beta)
 
 
 @njit(**_KERNEL)

@@ -155,23 +155,6 @@ def add_bias_relu_(y: np.ndarray, b: np.ndarray | None) -> np.ndarray:
     return reference.add_bias_relu_(y, b)
 
 
-def relu_backward_columns(g: np.ndarray, out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """``autograd.kernels.relu_backward_columns`` (documented there)."""
-    if g.shape != out.shape or g.ndim < 1:
-        raise ValueError(f"relu_backward_columns: the gradient {g.shape} and the output "
-                         f"{out.shape} must have one shape, with at least one dimension")
-    if not (_compiled(g, out) and g.ndim >= 2 and g.size):
-        return reference.relu_backward_columns(g, out)
-    columns = g.shape[-1]
-    dz = np.empty(g.shape, g.dtype)
-    db = np.empty(columns, g.dtype)
-    _nn("relu_backward_columns").run(
-        g.dtype.char, g.size >= sizes.PARALLEL_MIN,
-        np.ascontiguousarray(g).reshape(-1, columns),
-        np.ascontiguousarray(out).reshape(-1, columns), dz.reshape(-1, columns), db)
-    return dz, db
-
-
 def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``autograd.kernels.outer`` (documented there)."""
     if not (_compiled(a, b) and a.ndim == 1 and b.ndim == 1):

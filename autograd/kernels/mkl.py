@@ -53,7 +53,7 @@ CHOICES = ("auto", "on", "off")
 MIN_WORK = 1 << 18
 GEMV_MIN_WORK = 4 * 2304  # where OpenBLAS's gemv starts its threads (m·n ≥ 9216)
 _ROW_MAJOR, _NO_TRANS, _TRANS = 101, 111, 112
-_INT_LIMIT = 1 << 31  # MKL's LP64 interface takes 32-bit dimensions (ctypes would wrap)
+INT_LIMIT = 1 << 31  # MKL's LP64 interface takes 32-bit dimensions (ctypes would wrap)
 THREADING_LAYERS = {"intel": 0, "sequential": 1, "gnu": 3}  # MKL_Set_Threading_Layer's
 
 
@@ -233,7 +233,7 @@ def _layout(x: np.ndarray) -> tuple[int, int] | None:
     return None
 
 
-def _routines(a: np.ndarray, b: np.ndarray) -> _Routines | None:
+def routines(a: np.ndarray, b: np.ndarray) -> _Routines | None:
     """The ``_Routines`` of a and b's float dtype where MKL is active and they share it,
     else None."""
     if a.dtype != b.dtype or a.dtype.char not in "fd" or not active():
@@ -255,11 +255,11 @@ def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.n
     does not apply (see the module docstring)."""
     if a.ndim != 2 or b.ndim != 2:
         return None
-    routines = _routines(a, b)
+    blas = routines(a, b)
     m, k = a.shape
     n = b.shape[1]
-    if (routines is None or m * n * k < MIN_WORK or b.shape[0] != k
-            or max(m, n, k) >= _INT_LIMIT or not _fits(out, (m, n), a, b)):
+    if (blas is None or m * n * k < MIN_WORK or b.shape[0] != k
+            or max(m, n, k) >= INT_LIMIT or not _fits(out, (m, n), a, b)):
         return None
     la, lb = _layout(a), _layout(b)
     if la is None or lb is None or not (a.flags.aligned and b.flags.aligned):
@@ -268,12 +268,12 @@ def product(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.n
         out = np.empty((m, n), dtype=a.dtype)
     call = _compiled("gemm")
     if call is None:
-        routines.gemm(_ROW_MAJOR, la[0], lb[0], m, n, k, 1.0, a.ctypes.data, la[1],
+        blas.gemm(_ROW_MAJOR, la[0], lb[0], m, n, k, 1.0, a.ctypes.data, la[1],
                       b.ctypes.data, lb[1], 0.0, out.ctypes.data, n)
     else:  # each operand as the C-contiguous matrix it is or is the transpose of
-        call(a.dtype.char, routines.gemm_address, la[0], lb[0],
+        call(a.dtype.char, blas.gemm_address, la[0], lb[0],
              a if la[0] == _NO_TRANS else a.T, b if lb[0] == _NO_TRANS else b.T, out,
-             routines.one, routines.zero)
+             blas.one, blas.zero)
     return out
 
 
@@ -283,10 +283,10 @@ def vector_product(v: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     where it does not apply. A linear layer's bias gradient ``1ᵀg``."""
     if v.ndim != 1 or b.ndim != 2 or b.shape[0] != v.shape[0] or not v.flags.c_contiguous:
         return None
-    routines = _routines(v, b)
+    blas = routines(v, b)
     k, n = b.shape
     lb = _layout(b)
-    if (routines is None or k * n < GEMV_MIN_WORK or max(k, n) >= _INT_LIMIT or lb is None
+    if (blas is None or k * n < GEMV_MIN_WORK or max(k, n) >= INT_LIMIT or lb is None
             or not (v.flags.aligned and b.flags.aligned)):
         return None
     out = np.empty(n, dtype=v.dtype)
@@ -295,9 +295,9 @@ def vector_product(v: np.ndarray, b: np.ndarray) -> np.ndarray | None:
     call = _compiled("gemv")
     if call is None:
         rows, cols = stored.shape
-        routines.gemv(_ROW_MAJOR, trans, rows, cols, 1.0, stored.ctypes.data, lb[1],
+        blas.gemv(_ROW_MAJOR, trans, rows, cols, 1.0, stored.ctypes.data, lb[1],
                       v.ctypes.data, 1, 0.0, out.ctypes.data, 1)
     else:
-        call(v.dtype.char, routines.gemv_address, trans, stored, v, out, routines.one,
-             routines.zero)
+        call(v.dtype.char, blas.gemv_address, trans, stored, v, out, blas.one,
+             blas.zero)
     return out

@@ -218,19 +218,34 @@ def softmax_xent_labels_backward(p, labels, weight, g, g_step, out, parallel):
 
 
 # ------------------------------------------------------------------------ linear
+@njit(**SCALAR)
+def finish_row(y, b, i, has_bias, relu):
+    """Row i of a linear layer's product: ``y += b`` (has_bias), then ``y = max(y, 0)``
+    (relu; nan stays nan)."""
+    zero = fm.consts(y[0, 0]).zero
+    if has_bias and relu:
+        for j in range(y.shape[1]):
+            v = y[i, j] + b[j]
+            y[i, j] = zero if v <= zero else v
+    elif has_bias:
+        for j in range(y.shape[1]):
+            y[i, j] += b[j]
+    elif relu:
+        for j in range(y.shape[1]):
+            v = y[i, j]
+            y[i, j] = zero if v <= zero else v
+
+
 @njit(**JIT)
 def add_bias_inplace(y, b, parallel):
     """``y[i, j] += b[j]`` over the rows of 2-D ``y``: a linear layer's bias added to its
     product in place (one pass; NumPy's broadcasting ``y += b`` takes ~2.5× longer)."""
-    n, m = y.shape
     if not parallel:
-        for i in range(n):
-            for j in range(m):
-                y[i, j] += b[j]
+        for i in range(y.shape[0]):
+            finish_row(y, b, i, True, False)
     else:
-        for i in prange(n):
-            for j in range(m):
-                y[i, j] += b[j]
+        for i in prange(y.shape[0]):
+            finish_row(y, b, i, True, False)
 
 
 @njit(**JIT)
@@ -238,51 +253,37 @@ def add_bias_relu_inplace(y, b, parallel):
     """``y[i, j] = max(y[i, j] + b[j], 0)`` over the rows of 2-D ``y`` (nan stays nan): a
     linear layer's bias and the ReLU after it in one pass over its product. ``y`` has at
     least one element."""
-    n, m = y.shape
-    zero = fm.consts(y[0, 0]).zero
     if not parallel:
-        for i in range(n):
-            for j in range(m):
-                v = y[i, j] + b[j]
-                y[i, j] = zero if v <= zero else v
+        for i in range(y.shape[0]):
+            finish_row(y, b, i, True, True)
     else:
-        for i in prange(n):
-            for j in range(m):
-                v = y[i, j] + b[j]
-                y[i, j] = zero if v <= zero else v
+        for i in prange(y.shape[0]):
+            finish_row(y, b, i, True, True)
 
 
 @njit(**SCALAR)
-def _relu_grad_rows(g, out, lo, hi, dz, sums, k):
-    """Rows ``[lo, hi)``: ``dz = g where out > 0 else 0``, their column sums into
-    ``sums[k]`` (float64)."""
+def grad_rows(g, out, lo, hi, dz, sums, k, relu):
+    """Rows ``[lo, hi)``: with relu ``dz = g where out > 0 else 0``, their column sums into
+    ``sums[k]`` (float64); without, the column sums of g (dz and out are not read)."""
     zero = fm.consts(g[0, 0]).zero
-    for i in range(lo, hi):
-        for j in range(g.shape[1]):
-            v = g[i, j] if out[i, j] > zero else zero
-            dz[i, j] = v
-            sums[k, j] += v
-
-
-@njit(**JIT)
-def relu_backward_columns(g, out, dz, db, parallel):
-    """The backward of ``relu(x @ Wᵀ + b)`` up to the products, in one pass over ``(N, C)``
-    arrays: ``dz = g·[out > 0]`` (the gradient of the layer's pre-activation) and
-    ``db[j] = Σᵢ dz[i, j]`` (its bias gradient), summed in float64 over ``_CHUNKS`` row
-    chunks whether parallel or not (the same bits either way). ``g`` has at least one
-    element."""
-    n, m = g.shape
-    chunks = min(n, _CHUNKS)
-    sums = np.zeros((chunks, m), np.float64)
-    if not parallel:
-        for k in range(chunks):
-            _relu_grad_rows(g, out, k * n // chunks, (k + 1) * n // chunks, dz, sums, k)
+    if relu:
+        for i in range(lo, hi):
+            for j in range(g.shape[1]):
+                v = g[i, j] if out[i, j] > zero else zero
+                dz[i, j] = v
+                sums[k, j] += v
     else:
-        for k in prange(chunks):
-            _relu_grad_rows(g, out, k * n // chunks, (k + 1) * n // chunks, dz, sums, k)
-    for j in range(m):
+        for i in range(lo, hi):
+            for j in range(g.shape[1]):
+                sums[k, j] += g[i, j]
+
+
+@njit(**SCALAR)
+def sum_chunks(sums, db):
+    """``db[j] = Σₖ sums[k, j]``: the column sums of ``_CHUNKS`` row chunks, in order."""
+    for j in range(db.shape[0]):
         total = 0.0
-        for k in range(chunks):
+        for k in range(sums.shape[0]):
             total += sums[k, j]
         db[j] = total
 

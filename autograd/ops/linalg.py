@@ -7,7 +7,6 @@ with 1-D operands promoted to matrices and broadcast batch dims summed back.
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 import numpy as np
@@ -106,29 +105,23 @@ class Linear(Function):
     def forward(ctx, x, w, b):
         ctx.save_for_backward(x, w)
         ctx.has_bias = b is not None
-        out = kernels.matmul(x, w.T)
-        if b is not None:
-            kernels.add_bias_(out, b)
-        return out
+        return kernels.linear(x, w, b)
 
     @staticmethod
     def backward(ctx, g):
         x, w = ctx.saved_tensors
         nx, nw, nb = ctx.needs_input_grad
-        recorded = is_grad_enabled()
-        if not recorded:
+        nb = nb and ctx.has_bias
+        if not is_grad_enabled():
             # No graph to record (the usual backward): the same formulas on the arrays,
-            # without an op node per product (~7 us per Linear backward).
-            g, x, w = g.data, x.data, w.data
-        mm = operator.matmul if recorded else kernels.matmul
-        gx = mm(g, w) if nx else None
+            # without an op node per product (one compiled call where MKL multiplies).
+            return wrap_grads(*kernels.linear_backward(g.data, x.data, w.data, None, nx, nw,
+                                                       nb))
+        gx = g @ w if nx else None
         g2 = g.reshape(-1, g.shape[-1]) if g.ndim != 2 else g
-        gw = mm(g2.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
-        gb = None
-        if nb and ctx.has_bias:  # Σ over the batch (kernels.batch_sum: a product with ones)
-            gb = Tensor._wrap(np.ones(g2.shape[0], dtype=g2.dtype)) @ g2 if recorded else \
-                kernels.batch_sum(g2)
-        return (gx, gw, gb) if recorded else wrap_grads(gx, gw, gb)
+        gw = g2.T @ (x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) if nw else None
+        gb = Tensor._wrap(np.ones(g2.shape[0], dtype=g2.dtype)) @ g2 if nb else None
+        return gx, gw, gb
 
 
 class LinearRelu(Function):
@@ -142,7 +135,7 @@ class LinearRelu(Function):
 
     @staticmethod
     def forward(ctx, x, w, b):
-        out = kernels.add_bias_relu_(kernels.matmul(x, w.T), b)
+        out = kernels.linear_relu(x, w, b)
         ctx.save_for_backward(x, w, out)
         ctx.has_bias = b is not None
         return out
@@ -155,13 +148,8 @@ class LinearRelu(Function):
             dz = Relu.backward(_OutputOnly(out), g)
             return Linear.backward(_LinearContext(x, w, ctx.needs_input_grad, ctx.has_bias),
                                    dz)
-        dz, gb = kernels.relu_backward_columns(g.data, out.data)
-        x, w = x.data, w.data
-        gx = kernels.matmul(dz, w) if nx else None
-        dz2 = dz.reshape(-1, dz.shape[-1]) if dz.ndim != 2 else dz
-        gw = kernels.matmul(dz2.T, x.reshape(-1, x.shape[-1]) if x.ndim != 2 else x) \
-            if nw else None
-        return wrap_grads(gx, gw, gb if nb and ctx.has_bias else None)
+        return wrap_grads(*kernels.linear_backward(g.data, x.data, w.data, out.data, nx, nw,
+                                                   nb and ctx.has_bias))
 
 
 class _OutputOnly:

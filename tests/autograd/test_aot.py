@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from autograd import kernels as K
-from autograd.kernels import aot, cells, dispatch, fused, sizes, sliding
+from autograd.kernels import aot, cells, dispatch, fused, layers, sizes, sliding
 from autograd.kernels.exercise import exercise
 from optim import kernels as optim_kernels
 from optim.kernels.exercise import exercise as optim_exercise
@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(K.backend() != "numba", reason="GRAPHGRAD_KERNEL
 
 def _forget_resolved_kernels() -> None:
     for registry in (dispatch._kernels, fused._kernels, sliding._kernels, cells._kernels,
-                     optim_kernels._serial_kernels):
+                     layers._kernels, optim_kernels._serial_kernels):
         for kernel in registry.values():
             kernel._runs.clear()
 
@@ -95,12 +95,13 @@ def _run_step(env: dict[str, str]) -> dict:
 
 def test_a_fresh_process_with_built_kernels_does_not_start_numba(tmp_path):
     env = {"GRAPHGRAD_AOT_DIR": str(tmp_path), "GRAPHGRAD_KERNELS": "numba", "GRAPHGRAD_AOT": "1"}
-    first = _run_step(env)  # builds linear_relu's two, the bias, the cross-entropy pair, Adam
-    assert first["numba"]  # and the call of MKL's products where MKL multiplies
+    first = _run_step(env)  # builds the linear layers' passes, the cross-entropy pair, Adam
+    assert first["numba"]  # (where MKL multiplies, each layer's forward and backward as one)
     built = {p.name.split(".")[0].rsplit("_", 1)[0] for p in tmp_path.glob("*/gg_*")}
-    assert built == {"gg_add_bias_relu_inplace", "gg_relu_backward_columns", "gg_add_bias_inplace",
-                     "gg_softmax_xent_labels_forward", "gg_softmax_xent_labels_backward",
-                     "gg_adam_serial", *(["gg_gemm"] if first["mkl"] else [])}
+    layers = ["gg_linear_forward", "gg_linear_backward"] if first["mkl"] else [
+        "gg_add_bias_relu_inplace", "gg_linear_backward", "gg_add_bias_inplace"]
+    assert built == {*layers, "gg_softmax_xent_labels_forward",
+                     "gg_softmax_xent_labels_backward", "gg_adam_serial"}
     second = _run_step(env)
     assert not second["numba"]
     assert second["loss"] == first["loss"]

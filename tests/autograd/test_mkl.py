@@ -152,6 +152,72 @@ np.testing.assert_allclose(b.grad.data, g.sum(0), rtol=1e-12, atol=1e-10)  # gem
 print("ok")
 """
 
+# A linear layer's forward and backward as one compiled call each (kernels/layers.py).
+LAYERS = """
+import numpy as np, autograd as ag
+from autograd import kernels as K
+from autograd.kernels import layers, mkl, products
+assert mkl.active(), mkl.info()
+rng = np.random.default_rng(0)
+made = []  # the products made from Python, one by one
+matmul = products.matmul
+def counted(a, b, out=None):
+    made.append((a.shape, b.shape))
+    return matmul(a, b, out)
+products.matmul = counted
+
+for dtype in (np.float32, np.float64):
+    tol = 1e-5 if dtype == np.float32 else 1e-12
+    x = rng.standard_normal((3, 50, 40)).astype(dtype)  # (..., in): 150 rows
+    w, b = rng.standard_normal((30, 40)).astype(dtype), rng.standard_normal(30).astype(dtype)
+    g = rng.standard_normal((3, 50, 30)).astype(dtype)
+    for relu in (False, True):
+        out = (K.linear_relu if relu else K.linear)(x, w, b)
+        gx, gw, gb = K.linear_backward(g, x, w, out if relu else None, True, True, True)
+        z = x @ w.T + b
+        dz = np.where(out > 0, g, 0) if relu else g
+        for got, want in ((out, np.maximum(z, 0) if relu else z), (gx, dz @ w),
+                          (gw, dz.reshape(-1, 30).T @ x.reshape(-1, 40)),
+                          (gb, dz.reshape(-1, 30).sum(0))):
+            assert got.dtype == dtype and got.flags.c_contiguous
+            np.testing.assert_allclose(got, want, rtol=tol, atol=tol * 40)
+    assert not made, made  # each one compiled call
+    assert all(k._runs or k._jit for k in layers._kernels.values()) and len(layers._kernels) == 2
+
+# where the one call does not take the arrays, the products run one by one
+x, w = rng.standard_normal((50, 40)).astype(np.float32), rng.standard_normal((30, 40))
+w = w.astype(np.float32)
+for args in ((x[:, ::2], w[:, ::2]), (x.T.copy().T, w), (x.astype(np.float64), w)):
+    made.clear()
+    np.testing.assert_allclose(K.linear(*args, None), args[0] @ args[1].T, rtol=1e-5,
+                               atol=1e-4)
+    assert made
+made.clear()
+narrow, w_narrow = x[:, :20].copy(), w[:, :20].copy()  # gᵀx with 20 columns: matmul's swap
+K.linear_backward(K.linear(narrow, w_narrow, None), narrow, w_narrow, None, True, True, False)
+assert made == [((50, 30), (30, 20)), ((30, 50), (50, 20))], made
+
+# the ops through it: float64 finite differences, and no product from Python
+for op in (ag.linear, ag.linear_relu):
+    xs = ag.tensor(rng.standard_normal((2, 6, 40)), requires_grad=True)
+    ws = ag.tensor(rng.standard_normal((5, 40)), requires_grad=True)
+    bs = ag.tensor(rng.standard_normal(5), requires_grad=True)
+    made.clear()
+    assert ag.gradcheck(op, (xs, ws, bs)) and ag.gradgradcheck(op, (xs, ws, bs))
+    gradient = ag.tensor(rng.standard_normal((2, 6, 5)))  # C-contiguous (a sum's is not)
+    made.clear()
+    op(xs, ws, bs).backward(gradient)
+    assert not made, made
+print("ok")
+"""
+
+
+@needs_mkl
+def test_linear_layers_run_as_one_call_on_mkl():
+    proc = run_python(LAYERS, GRAPHGRAD_MKL="on", MKL_NUM_THREADS="2")
+    assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr
+
+
 # optim.search forks its workers: MKL's threads must not leave them a dead pool.
 FORK = """
 import multiprocessing, numpy as np

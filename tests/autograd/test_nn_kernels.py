@@ -9,6 +9,8 @@ float64, C-contiguous and non-contiguous inputs, and extreme logits.
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 from compiled import DTYPES, compiled_kernels_fixture, set_parallel_min
@@ -521,6 +523,67 @@ def test_relu_backward_columns_gives_the_same_bits_serial_and_parallel(monkeypat
 def test_relu_backward_columns_refuses_mismatched_shapes() -> None:
     with pytest.raises(ValueError, match=r"gradient \(2, 3\) and the output \(3, 2\)"):
         kernels.relu_backward_columns(np.ones((2, 3)), np.ones((3, 2)))
+
+
+LINEAR_SHAPES = [((64, 40), 30), ((2, 5, 40), 7), ((1, 33), 1), ((5, 3), 4), ((0, 40), 6),
+                 ((BIG_ROWS, 40), 100)]
+
+
+@pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
+@pytest.mark.parametrize("x_shape,features", LINEAR_SHAPES, ids=str)
+@pytest.mark.parametrize("relu", [False, True], ids=["linear", "linear_relu"])
+@pytest.mark.parametrize("with_bias", [True, False], ids=["bias", "no_bias"])
+def test_linear_layers_follow_their_formulas(x_shape, features, relu, with_bias, dtype,
+                                             rng) -> None:
+    x = rng.standard_normal(x_shape).astype(dtype)
+    w = rng.standard_normal((features, x_shape[-1])).astype(dtype)
+    b = rng.standard_normal(features).astype(dtype) if with_bias else None
+    g = rng.standard_normal((*x_shape[:-1], features)).astype(dtype)
+    out = (kernels.linear_relu if relu else kernels.linear)(x, w, b)
+    z = x.astype(np.float64) @ w.T.astype(np.float64) + (0.0 if b is None else b)
+    assert out.flags.c_contiguous
+    scale = max(1.0, float(np.abs(x).max(initial=0)) * x_shape[-1])
+    close(out, np.maximum(z, 0) if relu else z, dtype, scale=scale)
+    dz = np.where(out > 0, g, 0).astype(np.float64) if relu else g.astype(np.float64)
+    rows, dz_rows = x.reshape(-1, x_shape[-1]).astype(np.float64), dz.reshape(-1, features)
+    truths = (dz @ w.astype(np.float64), dz_rows.T @ rows, dz_rows.sum(axis=0))
+    for needs in itertools.product([False, True], repeat=3):
+        grads = kernels.linear_backward(g, x, w, out if relu else None, *needs)
+        for need, grad, truth in zip(needs, grads, truths):
+            if not need:
+                assert grad is None
+                continue
+            close(grad, truth, dtype, scale=max(1.0, float(np.abs(dz).sum(axis=tuple(
+                range(dz.ndim - 1))).max(initial=0)) * 10))
+
+
+def test_linear_layers_take_any_layout(rng) -> None:
+    x = rng.standard_normal((40, 50)).astype(np.float32)
+    w, b = rng.standard_normal((30, 50)).astype(np.float32), np.arange(30, dtype=np.float32)
+    g = rng.standard_normal((40, 30)).astype(np.float32)
+    out = kernels.linear_relu(x, w, b)
+    for layout in ("transposed", "strided"):
+        x2, w2, g2 = laid_out(x, layout), laid_out(w, layout), laid_out(g, layout)
+        np.testing.assert_allclose(kernels.linear_relu(x2, w2, b), out, rtol=1e-5, atol=1e-4)
+        for got, want in zip(kernels.linear_backward(g2, x2, w2, laid_out(out, layout),
+                                                     True, True, True),
+                             kernels.linear_backward(g, x, w, out, True, True, True)):
+            np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-4)
+
+
+def test_linear_layers_give_the_same_bits_serial_and_parallel(monkeypatch, rng) -> None:
+    x = rng.standard_normal((BIG_ROWS, 40)).astype(np.float32)
+    w, b = rng.standard_normal((100, 40)).astype(np.float32), rng.standard_normal(100)
+    b = b.astype(np.float32)
+    g = rng.standard_normal((BIG_ROWS, 100)).astype(np.float32)
+    runs = []
+    for parallel_min in (TEST_PARALLEL_MIN, 10**9):
+        set_parallel_min(monkeypatch, parallel_min)
+        out = kernels.linear_relu(x, w, b)
+        runs.append((out, *kernels.linear_backward(g, x, w, out, True, True, True),
+                     kernels.linear_backward(g, x, w, None, False, False, True)[2]))
+    for parallel, serial in zip(*runs):  # each product is the one BLAS call either way
+        np.testing.assert_array_equal(parallel, serial)
 
 
 @pytest.mark.parametrize("dtype", DTYPES, ids=["f32", "f64"])
