@@ -454,7 +454,23 @@ def _every_row_once(input: ag.Tensor, y: np.ndarray, reduction: str) -> ag.Tenso
     """The fused loss of logits ``(N, C)`` against labels ``(N,)``, each row weighted 1."""
     n = input.shape[0]
     return SoftmaxCrossEntropy.apply(input, None, _scale(reduction, n), y,
-                                     np.ones(n, dtype=input.dtype))
+                                     _unit_weights(n, input.dtype))
+
+
+_unit_weight_arrays: dict[tuple[int, np.dtype], np.ndarray] = {}
+
+
+def _unit_weights(n: int, dtype: np.dtype) -> np.ndarray:
+    """A read-only vector of n ones, kept from one call to the next: a training step's
+    loss would otherwise fill a new one each time, and any NumPy call right after the
+    products costs tens of µs (bench/README finding 45)."""
+    ones = _unit_weight_arrays.get((n, dtype))
+    if ones is None:
+        if len(_unit_weight_arrays) >= 8:  # batch sizes come and go: keep a few
+            _unit_weight_arrays.clear()
+        ones = _unit_weight_arrays[(n, dtype)] = np.ones(n, dtype=dtype)
+        ones.flags.writeable = False
+    return ones
 
 
 def _cross_entropy_rows(input: ag.Tensor, target: Any, weight: Any, ignore_index: int,

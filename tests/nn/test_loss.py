@@ -530,3 +530,20 @@ def test_cross_entropy_lets_the_kernel_check_the_labels_and_falls_back_for_ignor
         rtol=1e-12)
     with pytest.raises(IndexError, match="class 4 at position 2"):
         nn.functional.cross_entropy(z, ag.from_numpy(np.array([0, 1, 4, 2, 2, 1])))
+
+
+def test_cross_entropy_keeps_its_unit_row_weights_read_only_and_few() -> None:
+    from nn.functional import loss as loss_module
+
+    first = loss_module._unit_weights(5, np.dtype(np.float32))
+    assert first is loss_module._unit_weights(5, np.dtype(np.float32))  # kept, not refilled
+    assert not first.flags.writeable and first.tolist() == [1.0] * 5
+    for n in range(1, 30):
+        loss_module._unit_weights(n, np.dtype(np.float64))
+    assert len(loss_module._unit_weight_arrays) <= 8
+    z = np.random.default_rng(0).standard_normal((5, 3)).astype(np.float32)
+    y = np.array([0, 2, 1, 1, 0])
+    expected = -np.mean(z[np.arange(5), y] - np.log(np.exp(z).sum(1)))
+    for _ in range(2):  # the second call on the kept vector gives the same loss
+        np.testing.assert_allclose(F.cross_entropy(ag.tensor(z), y).item(), expected,
+                                   rtol=1e-6)
