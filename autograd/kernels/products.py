@@ -37,6 +37,11 @@ def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.nd
     return _blas(a, b)
 
 
+def batch_sum(g: np.ndarray) -> np.ndarray:
+    """``autograd.kernels.batch_sum`` (documented there): the product ``1ᵀg``."""
+    return matmul(np.ones(g.shape[0], dtype=g.dtype), g)
+
+
 def _blas(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``a @ b`` on MKL where ``mkl.product`` takes it, else NumPy's."""
     product = mkl.product(a, b)
