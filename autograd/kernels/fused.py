@@ -131,14 +131,21 @@ def softmax_xent_labels_backward(p: np.ndarray, labels: np.ndarray, weight: np.n
     return out
 
 
+def _bias_pass(y: np.ndarray, b: np.ndarray, relu: bool) -> bool:
+    """The compiled ``add_bias_inplace`` over ``y``'s rows (True), or False where it does
+    not take these arrays: compiled kernels, a writeable C-contiguous ``y`` of at least
+    two dimensions and a bias of its last one."""
+    if not (_compiled(y, b) and y.ndim >= 2 and y.size and y.flags.c_contiguous
+            and y.flags.writeable and b.shape == y.shape[-1:]):
+        return False
+    _nn("add_bias_inplace").run(y.dtype.char, y.size >= sizes.PARALLEL_MIN,
+                                y.reshape(-1, y.shape[-1]), np.ascontiguousarray(b), relu)
+    return True
+
+
 def add_bias_(y: np.ndarray, b: np.ndarray) -> np.ndarray:
     """``autograd.kernels.add_bias_`` (documented there)."""
-    if (_compiled(y, b) and y.ndim >= 2 and y.flags.c_contiguous and y.flags.writeable
-            and b.shape == y.shape[-1:]):
-        rows = y.reshape(-1, y.shape[-1])
-        _nn("add_bias_inplace").run(y.dtype.char, y.size >= sizes.PARALLEL_MIN, rows,
-                                    np.ascontiguousarray(b))
-    else:
+    if not _bias_pass(y, b, False):
         y += b
     return y
 
@@ -147,12 +154,7 @@ def add_bias_relu_(y: np.ndarray, b: np.ndarray | None) -> np.ndarray:
     """``autograd.kernels.add_bias_relu_`` (documented there)."""
     if b is None:
         return dispatch.unary("relu", y, out=y)
-    if (_compiled(y, b) and y.ndim >= 2 and y.size and y.flags.c_contiguous
-            and y.flags.writeable and b.shape == y.shape[-1:]):
-        _nn("add_bias_relu_inplace").run(y.dtype.char, y.size >= sizes.PARALLEL_MIN,
-                                         y.reshape(-1, y.shape[-1]), np.ascontiguousarray(b))
-        return y
-    return reference.add_bias_relu_(y, b)
+    return y if _bias_pass(y, b, True) else reference.add_bias_relu_(y, b)
 
 
 def outer(a: np.ndarray, b: np.ndarray) -> np.ndarray:

@@ -237,28 +237,17 @@ def finish_row(y, b, i, has_bias, relu):
 
 
 @njit(**JIT)
-def add_bias_inplace(y, b, parallel):
-    """``y[i, j] += b[j]`` over the rows of 2-D ``y``: a linear layer's bias added to its
-    product in place (one pass; NumPy's broadcasting ``y += b`` takes ~2.5× longer)."""
+def add_bias_inplace(y, b, relu, parallel):
+    """``y[i, j] += b[j]`` over the rows of 2-D ``y``, then with relu
+    ``y[i, j] = max(y[i, j], 0)`` (nan stays nan): a linear layer's bias, and the ReLU
+    after it, added to its product in place in one pass (NumPy's broadcasting ``y += b``
+    alone takes ~2.5× longer). ``y`` has at least one element."""
     if not parallel:
         for i in range(y.shape[0]):
-            finish_row(y, b, i, True, False)
+            finish_row(y, b, i, True, relu)
     else:
         for i in prange(y.shape[0]):
-            finish_row(y, b, i, True, False)
-
-
-@njit(**JIT)
-def add_bias_relu_inplace(y, b, parallel):
-    """``y[i, j] = max(y[i, j] + b[j], 0)`` over the rows of 2-D ``y`` (nan stays nan): a
-    linear layer's bias and the ReLU after it in one pass over its product. ``y`` has at
-    least one element."""
-    if not parallel:
-        for i in range(y.shape[0]):
-            finish_row(y, b, i, True, True)
-    else:
-        for i in prange(y.shape[0]):
-            finish_row(y, b, i, True, True)
+            finish_row(y, b, i, True, relu)
 
 
 @njit(**SCALAR)

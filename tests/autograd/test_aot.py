@@ -99,7 +99,7 @@ def test_a_fresh_process_with_built_kernels_does_not_start_numba(tmp_path):
     assert first["numba"]  # (where MKL multiplies, each layer's forward and backward as one)
     built = {p.name.split(".")[0].rsplit("_", 1)[0] for p in tmp_path.glob("*/gg_*")}
     layers = ["gg_linear_forward", "gg_linear_backward"] if first["mkl"] else [
-        "gg_add_bias_relu_inplace", "gg_linear_backward", "gg_add_bias_inplace"]
+        "gg_add_bias_inplace", "gg_linear_backward"]
     assert built == {*layers, "gg_softmax_xent_labels_forward",
                      "gg_softmax_xent_labels_backward", "gg_adam_serial"}
     second = _run_step(env)
@@ -117,11 +117,11 @@ def test_a_parallel_call_leaves_the_serial_module_built(monkeypatch, tmp_path):
     monkeypatch.setenv("GRAPHGRAD_AOT_DIR", str(tmp_path))
     monkeypatch.setattr(aot, "_state", {"fingerprint": None, "failure": None})
     set_parallel_min(monkeypatch, 1000)
-    kernel = aot.Kernel(f"{fused.__name__.rsplit('.', 1)[0]}.nn_fused", "add_bias_relu_inplace",
+    kernel = aot.Kernel(f"{fused.__name__.rsplit('.', 1)[0]}.nn_fused", "add_bias_inplace",
                         parallel_flag=True)
-    y = np.full((100, 20), -1.0, np.float32)
-    kernel.run("f", True, y, np.full(20, 2.0, np.float32))
-    np.testing.assert_array_equal(y, 1.0)
+    y = np.full((100, 20), -3.0, np.float32)
+    kernel.run("f", True, y, np.full(20, 2.0, np.float32), True)  # relu(-3 + 2)
+    np.testing.assert_array_equal(y, 0.0)
     assert kernel.module_path("f").exists()
 
 
