@@ -110,11 +110,12 @@ def blas_lever(batch_sizes: list[int], repeat: int) -> dict[str, Any]:
     return {"blas_info": blas.info(), "openblas_architecture": arch, "rows": rows}
 
 
-def ops_alone(impl: str, sizes: list[int], budget: float) -> dict[str, float]:
-    """The op table's column of one implementation, with no other framework loaded."""
+def ops_alone(impl: str, sizes: list[int], budget: float, first: int) -> dict[str, float]:
+    """The op table's column of one implementation, with no other framework loaded,
+    from its ``first``-th op on."""
     from .ops import time_impl
 
-    return time_impl(impl, sizes, budget)
+    return time_impl(impl, sizes, budget, first)
 
 
 def chain_alone(impl: str, length: int, repeat: int) -> dict[str, float]:
@@ -137,7 +138,8 @@ TASKS = {
     "rss": lambda a: rss_trace(a[0], int(a[1]), int(a[2]), int(a[3])),
     "blas": lambda a: blas_lever([int(x) for x in a[0].split(",")], int(a[1])),
     "step_alone": lambda a: step_alone(a[0], int(a[1]), int(a[2]), int(a[3])),
-    "ops_alone": lambda a: ops_alone(a[0], [int(x) for x in a[1].split(",")], float(a[2])),
+    "ops_alone": lambda a: ops_alone(a[0], [int(x) for x in a[1].split(",")], float(a[2]),
+                                     int(a[3])),
     "chain_alone": lambda a: chain_alone(a[0], int(a[1]), int(a[2])),
     "models_alone": lambda a: models_alone(a[0], a[1].split(","), int(a[2]), float(a[3])),
 }

@@ -176,10 +176,14 @@ def _time(run: Callable[[int], None], budget: float) -> float:
     return median_seconds(run, 3, repeats_for(first, budget, 5, 100))
 
 
-def time_impl(impl: str, sizes: list[int], budget: float) -> dict[str, float]:
-    """µs per forward+backward of every op at every size, for one implementation."""
+def time_impl(impl: str, sizes: list[int], budget: float, first: int = 0) -> dict[str, float]:
+    """µs per forward+backward of every op at every size, for one implementation; the ops
+    in their order from the ``first``-th on, then from the start (a fresh process's
+    first cases can run slower: bench/README finding 50)."""
+    names = (*ELEMENTWISE, *FUSED)
+    first %= len(names)
     timings = {}
-    for name in (*ELEMENTWISE, *FUSED):
+    for name in (*names[first:], *names[:first]):
         for size in sizes:
             case = make_case(name, size, np.random.default_rng(size))
             run = numpy_runner(name, case) if impl == "numpy" else \
@@ -202,11 +206,12 @@ def bench_ops(sizes: tuple[int, ...], budget: float, rounds: int) -> list[dict[s
     1e7-element exp measured 14 ms alone and up to 64 ms right after PyTorch's ops).
     Taking turns over rounds, a minutes-long slow spell of the shared machine (every
     timing up to 2x) hits each implementation in some round, not one of them in all.
+    Each round starts from another op, so that no op is always a process's first.
     """
     best: dict[str, dict[str, float]] = {}
-    for _ in range(rounds):
+    for round_ in range(rounds):
         for impl in _impls():
-            t = spawn("ops_alone", [impl, ",".join(map(str, sizes)), budget])
+            t = spawn("ops_alone", [impl, ",".join(map(str, sizes)), budget, round_])
             best[impl] = {k: min(v, best.get(impl, {}).get(k, v)) for k, v in t.items()}
     return [{"op": name, "size": size,
              **{impl: t[f"{name}/{size}"] for impl, t in best.items()}}
